@@ -1,0 +1,41 @@
+import { Command } from '@commander-js/extra-typings';
+import { loadConfigOrExit } from '@scheduler/config';
+import { createContext } from '../context';
+import { Publisher } from '../publisher';
+import { positiveInt } from './options';
+import { runUntilSignal } from './run-until-signal';
+
+export function publisherCommand(): Command {
+  return new Command('publisher')
+    .description('claim due tasks every tick and enqueue one delivery job per due instant')
+    .option(
+      '--interval <ms>',
+      'tick length in milliseconds (default: PUBLISHER_INTERVAL_MS)',
+      positiveInt('--interval'),
+    )
+    .option('--once', 'run a single tick, then exit')
+    .action(async (options) => {
+      const config = loadConfigOrExit();
+      const context = createContext(config, 'publisher');
+      const intervalMs = options.interval ?? config.publisherIntervalMs;
+      const publisher = new Publisher({
+        tasks: context.tasks,
+        queue: context.queue,
+        logger: context.logger,
+        intervalMs,
+        retryBackoffMs: config.retryBackoffMs,
+      });
+      if (options.once) {
+        const result = await publisher.tick();
+        context.logger.info(result, 'tick done');
+        await context.close();
+        return;
+      }
+      publisher.start();
+      context.logger.info(`publisher started: ticking every ${intervalMs} ms on the wall-clock grid`);
+      runUntilSignal(context.logger, async () => {
+        await publisher.stop();
+        await context.close();
+      });
+    });
+}

@@ -1,0 +1,189 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { loadConfigOrExit } from '@scheduler/config';
+import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
+import { createContext, type Context } from '../context';
+import { formatTask, formatTaskTable } from './task-format';
+import { booleanValue, jsonValue, numberOrText, positiveInt } from './options';
+
+/** Runs one task command with a short-lived context; domain errors become one line on stderr. */
+async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
+  const context = createContext(loadConfigOrExit(), 'tasks', 2);
+  try {
+    await action(context);
+  } catch (error) {
+    if (error instanceof TaskValidationError) fail(error.message, 2);
+    else if (error instanceof TaskNotFoundError || error instanceof TaskConflictError) fail(error.message, 1);
+    else throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`error: ${message}\n`);
+  process.exitCode = code;
+}
+
+function print(value: unknown, json: boolean | undefined, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+const jsonOption = () => new Option('--json', 'print JSON for scripts');
+
+/** The task fields as options, shared by create and update. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>, required: boolean) {
+  return command
+    .addOption(new Option('--name <name>', 'task name (1-200 characters)').makeOptionMandatory(required))
+    .addOption(
+      new Option(
+        '--schedule <cron>',
+        'cron: 5 fields, 6 with seconds first, or @daily etc.',
+      ).makeOptionMandatory(required),
+    )
+    .addOption(new Option('--url <url>', 'webhook URL (http or https)').makeOptionMandatory(required))
+    .addOption(
+      new Option('--payload <json>', 'JSON object or array to POST')
+        .argParser(jsonValue('--payload'))
+        .makeOptionMandatory(required),
+    )
+    .addOption(
+      new Option('--max-retry <n>', 'retries after the first attempt (0-10)').argParser(numberOrText),
+    )
+    .addOption(new Option('--timezone <zone>', 'IANA timezone the schedule is read in'));
+}
+
+export function tasksCommand(): Command {
+  const tasks = new Command('tasks').description('manage tasks');
+
+  tasks
+    .command('list')
+    .description('list tasks')
+    .addOption(
+      new Option('--status <status>', 'only tasks in this status').choices([
+        'ready',
+        'running',
+        'failed',
+      ] as const),
+    )
+    .option('--enabled <bool>', 'only enabled (true) or disabled (false) tasks', booleanValue('--enabled'))
+    .option('--search <text>', 'only tasks whose name contains this text')
+    .addOption(
+      new Option('--sort <field>', 'sort field')
+        .choices(['created_at', 'task_name', 'next_run_at'] as const)
+        .default('created_at'),
+    )
+    .addOption(
+      new Option('--order <order>', 'sort order').choices(['asc', 'desc'] as const).default('desc' as const),
+    )
+    .option('--page <n>', 'page number', positiveInt('--page'), 1)
+    .option('--limit <n>', 'tasks per page (at most 100)', positiveInt('--limit'), 20)
+    .addOption(jsonOption())
+    .action((options) =>
+      withContext(async ({ taskService }) => {
+        const limit = Math.min(options.limit, 100);
+        const { rows, total } = await taskService.list({
+          page: options.page,
+          limit,
+          sort: options.sort,
+          order: options.order,
+          ...(options.status ? { taskStatus: options.status } : {}),
+          ...(options.enabled !== undefined ? { enabled: options.enabled } : {}),
+          ...(options.search ? { search: options.search } : {}),
+        });
+        const meta = { page: options.page, limit, total, total_pages: Math.ceil(total / limit) };
+        print({ data: rows, meta }, options.json, () => formatTaskTable(rows, meta));
+      }),
+    );
+
+  tasks
+    .command('get')
+    .description('show a task and its latest attempts')
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const task = await taskService.getWithAttempts(id);
+        print(task, options.json, () => formatTask(task, task.logs));
+      }),
+    );
+
+  fieldOptions(tasks.command('create').description('create a task'), true)
+    .option('--disabled', 'create it paused')
+    .addOption(jsonOption())
+    .action((options) =>
+      withContext(async ({ taskService }) => {
+        const task = await taskService.create({
+          task_name: options.name,
+          task_schedule: options.schedule,
+          webhook_url: options.url,
+          json_payload: options.payload,
+          ...(options.maxRetry !== undefined ? { max_retry: options.maxRetry } : {}),
+          ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+          ...(options.disabled ? { enabled: false } : {}),
+        });
+        print(task, options.json, () => `created task ${task.id}\n${formatTask(task)}`);
+      }),
+    );
+
+  fieldOptions(tasks.command('update').description('change a task').argument('<id>', 'task id'), false)
+    .option('--enabled <bool>', 'enable (true) or pause (false)', booleanValue('--enabled'))
+    .addOption(new Option('--status <status>', 're-arm a failed task').choices(['ready'] as const))
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const patch = {
+          task_name: options.name,
+          task_schedule: options.schedule,
+          webhook_url: options.url,
+          json_payload: options.payload,
+          max_retry: options.maxRetry,
+          timezone: options.timezone,
+          enabled: options.enabled,
+          task_status: options.status,
+        };
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const task = await taskService.update(id, defined);
+        print(task, options.json, () => `updated task ${task.id}\n${formatTask(task)}`);
+      }),
+    );
+
+  tasks
+    .command('delete')
+    .description('delete a task and its logs')
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        await taskService.delete(id);
+        print({ deleted: id }, options.json, () => `deleted task ${id}`);
+      }),
+    );
+
+  tasks
+    .command('toggle')
+    .description('pause or resume a task')
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const task = await taskService.toggle(id);
+        print(task, options.json, () => `task ${task.id} is now ${task.enabled ? 'enabled' : 'paused'}`);
+      }),
+    );
+
+  tasks
+    .command('run')
+    .description('run a ready or failed task now, outside its schedule')
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const run = await taskService.runNow(id);
+        const result = { task_id: id, job_id: run.jobId, scheduled_for: run.scheduledFor.toISOString() };
+        print(result, options.json, () => `queued a run of task ${id} (job ${run.jobId})`);
+      }),
+    );
+
+  return tasks;
+}

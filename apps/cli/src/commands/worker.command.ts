@@ -1,0 +1,40 @@
+import { Command } from '@commander-js/extra-typings';
+import { loadConfigOrExit } from '@scheduler/config';
+import { createContext } from '../context';
+import { DeliveryWorker } from '../delivery-worker';
+import { WebhookClient } from '../webhook-client';
+import { positiveInt } from './options';
+import { runUntilSignal } from './run-until-signal';
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('deliver queued runs: POST each payload, log every attempt, retry failures')
+    .option(
+      '--concurrency <n>',
+      'deliveries in flight (default: WORKER_CONCURRENCY)',
+      positiveInt('--concurrency'),
+    )
+    .action((options) => {
+      const config = loadConfigOrExit();
+      const concurrency = options.concurrency ?? config.workerConcurrency;
+      const context = createContext(config, 'worker', Math.min(50, concurrency + 2));
+      const webhooks = new WebhookClient(config.webhookTimeoutMs);
+      const worker = new DeliveryWorker({
+        tasks: context.tasks,
+        attempts: context.attempts,
+        webhooks,
+        connection: context.redis,
+        prefix: config.redisPrefix,
+        concurrency,
+        retryBackoffMs: config.retryBackoffMs,
+        logger: context.logger,
+      });
+      worker.start();
+      context.logger.info(`worker started: up to ${concurrency} deliveries in flight`);
+      runUntilSignal(context.logger, async () => {
+        await worker.stop(config.webhookTimeoutMs + 5_000);
+        await webhooks.close();
+        await context.close();
+      });
+    });
+}

@@ -1,0 +1,156 @@
+import { backoffDelayMs, decideRetry } from '@scheduler/core';
+import type { Logger } from '@scheduler/config';
+import type { AttemptRepository, TaskRepository } from '@scheduler/db';
+import { DELIVERY_QUEUE, type DeliveryJobData, type Redis } from '@scheduler/queue';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { WebhookClient } from './webhook-client';
+
+/** A failed attempt that will be retried after `delayMs` (our BullMQ backoff reads it). */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryableDeliveryError';
+  }
+}
+
+export interface DeliveryWorkerDeps {
+  tasks: TaskRepository;
+  attempts: AttemptRepository;
+  webhooks: WebhookClient;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  retryBackoffMs: number;
+  logger: Logger;
+  /** How long a job's lock lives without renewal: bounds how soon a crashed worker's job is redelivered. */
+  lockDurationMs?: number;
+}
+
+/**
+ * The worker of SPEC §5: one BullMQ job is one run of a task; each of its
+ * attempts is logged in task_logs, retried by BullMQ with our backoff, and the
+ * run's end returns the task to `ready` or marks it `failed`.
+ */
+export class DeliveryWorker {
+  private worker: Worker<DeliveryJobData, void, string> | undefined;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
+
+  start(): void {
+    const lockDuration = this.deps.lockDurationMs ?? 10_000;
+    this.worker = new Worker<DeliveryJobData, void, string>(DELIVERY_QUEUE, (job) => this.process(job), {
+      connection: this.deps.connection,
+      prefix: this.deps.prefix,
+      concurrency: this.deps.concurrency,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      maxStalledCount: 2,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+          error instanceof RetryableDeliveryError
+            ? error.delayMs
+            : backoffDelayMs(Math.max(0, attemptsMade - 1), this.deps.retryBackoffMs),
+      },
+    });
+    this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'queue connection error'));
+  }
+
+  /** One attempt of one run. */
+  async process(job: Job<DeliveryJobData, void, string>): Promise<void> {
+    const { logger, tasks, attempts } = this.deps;
+    const { taskId } = job.data;
+    const scheduledFor = new Date(job.data.scheduledFor);
+    const retryCount = job.attemptsMade;
+    const maxRetry = (job.opts.attempts ?? 1) - 1;
+    const log = logger.child({ taskId, scheduledFor: job.data.scheduledFor, retryCount });
+
+    const task = await tasks.findById(taskId);
+    if (!task) {
+      log.info('task was deleted: dropping its run');
+      return;
+    }
+    if (task.task_status !== 'running' || task.job_id !== job.id) {
+      log.warn({ jobId: job.id, taskJobId: task.job_id }, 'run no longer owns the task: dropping it');
+      return;
+    }
+    const startedAt = performance.now();
+    const attempt = await attempts.insertAttempt({ taskId, scheduledFor, retryCount });
+    if (!attempt) {
+      // This attempt already failed and was recorded, but its retry was not: carry on with the next one.
+      log.warn('attempt already recorded: moving on to its retry');
+      return this.settle(job, log, { kind: 'retry', delayMs: this.deps.retryBackoffMs }, 'already recorded');
+    }
+
+    const { outcome, message } = await this.deps.webhooks.post(task.webhook_url, task.json_payload);
+    const executionTime = Math.round(performance.now() - startedAt);
+    const decision = decideRetry(outcome, retryCount, maxRetry, this.deps.retryBackoffMs);
+    const httpStatus =
+      outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
+    const base = { attemptId: attempt.id, executionTime, httpStatus };
+    const jobId = job.id ?? '';
+
+    switch (decision.kind) {
+      case 'done':
+        await attempts.finishAttempt(
+          { ...base, status: 'finish', message },
+          { kind: 'ends', taskId, jobId, taskStatus: 'ready' },
+        );
+        log.info({ httpStatus, executionTime }, `delivered "${task.task_name}"`);
+        return;
+      case 'retry':
+        await attempts.finishAttempt(
+          { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
+          { kind: 'continues' },
+        );
+        log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
+        return this.settle(job, log, decision, message);
+      case 'fail':
+        await attempts.finishAttempt(
+          { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
+          { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
+        );
+        log.error({ httpStatus, executionTime }, `task "${task.task_name}" failed: ${decision.reason}`);
+        return this.settle(job, log, decision, message);
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  /** Tells BullMQ what comes next: a retry after the delay, or no more attempts. */
+  private settle(
+    job: Job<DeliveryJobData, void, string>,
+    log: Logger,
+    decision: { kind: 'retry'; delayMs: number } | { kind: 'fail'; reason: string },
+    message: string,
+  ): never {
+    if (decision.kind === 'retry' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+      throw new RetryableDeliveryError(message, decision.delayMs);
+    }
+    log.debug('no attempt left');
+    throw new UnrecoverableError(decision.kind === 'fail' ? decision.reason : message);
+  }
+
+  /**
+   * Stops taking jobs and lets the deliveries in flight finish (each is bounded
+   * by the webhook timeout). Past `graceMs` the rest are handed back: their locks
+   * lapse and another worker redelivers them.
+   */
+  async stop(graceMs: number): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    let timer: NodeJS.Timeout | undefined;
+    const forced = new Promise<'forced'>((resolve) => {
+      timer = setTimeout(() => resolve('forced'), graceMs);
+    });
+    const result = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
+    clearTimeout(timer);
+    if (result === 'forced') await worker.close(true);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected decision: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,166 @@
+import { createLogger } from '@scheduler/config';
+import {
+  createDeliveryQueue,
+  DELIVERY_QUEUE,
+  deliveryJobId,
+  type DeliveryQueue,
+  type Redis,
+} from '@scheduler/queue';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  clearPrefix,
+  createTestDatabase,
+  type TestDatabase,
+  testRedis,
+  uniquePrefix,
+  waitFor,
+} from '@scheduler/test-support';
+import { BROKEN_SCHEDULE_RETRY_MS, Publisher } from './publisher';
+import { Watchdog } from './watchdog';
+
+let t: TestDatabase;
+let redis: Redis;
+let prefix: string;
+let queue: DeliveryQueue;
+const logger = createLogger('test', { logLevel: 'fatal', logFormat: 'json' });
+let clock = new Date('2030-01-01T00:00:00.000Z');
+
+const publisher = (batchSize = 1000) =>
+  new Publisher({
+    tasks: t.tasks,
+    queue,
+    logger,
+    intervalMs: 1000,
+    retryBackoffMs: 100,
+    batchSize,
+    now: () => clock,
+  });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  redis = testRedis();
+});
+afterAll(async () => {
+  await queue?.close();
+  await clearPrefix(redis, prefix);
+  await redis?.quit();
+  await t?.drop();
+});
+beforeEach(async () => {
+  await t.db.deleteFrom('tasks').execute();
+  if (queue) {
+    await queue.close();
+    await clearPrefix(redis, prefix);
+  }
+  prefix = uniquePrefix();
+  queue = createDeliveryQueue(redis, prefix);
+  clock = new Date('2030-01-01T00:00:00.000Z');
+});
+
+const task = (fields: Partial<Parameters<TestDatabase['tasks']['create']>[0]> = {}) =>
+  t.tasks.create({
+    task_name: 'minutely',
+    task_schedule: '* * * * *',
+    webhook_url: 'http://127.0.0.1:4000/webhook',
+    json_payload: '{"content":"hi"}',
+    ...fields,
+  });
+
+describe('a tick', () => {
+  test('gives a task inserted by hand its first due instant, in its timezone', async () => {
+    const hand = await task({ task_schedule: '0 9 * * *', timezone: 'Asia/Tokyo' });
+    const result = await publisher().tick();
+    expect(result.scheduled).toBe(1);
+    // 09:00 in Tokyo is 00:00 UTC; 'after' is exactly midnight, so the next one is a day later.
+    expect((await t.tasks.findById(hand.id))?.next_run_at).toEqual(new Date('2030-01-02T00:00:00Z'));
+  });
+
+  test('enqueues a due task once, with a deterministic job id, attempts = max_retry + 1, and advances it', async () => {
+    const due = await task({ next_run_at: clock, max_retry: 2 });
+    const result = await publisher().tick();
+    expect(result.enqueued).toBe(1);
+    const job = await queue.getJob(deliveryJobId(due.id, clock));
+    expect(job?.data).toEqual({ taskId: due.id, scheduledFor: clock.toISOString(), trigger: 'schedule' });
+    expect(job?.opts.attempts).toBe(3);
+    expect(await t.tasks.findById(due.id)).toMatchObject({
+      task_status: 'running',
+      job_id: deliveryJobId(due.id, clock),
+      next_run_at: new Date('2030-01-01T00:01:00Z'),
+    });
+    // Running tasks are not claimed again, so runs of one task never overlap.
+    clock = new Date('2030-01-01T00:05:00Z');
+    expect((await publisher().tick()).enqueued).toBe(0);
+  });
+
+  test('instants missed while no publisher ran coalesce into one run', async () => {
+    const late = await task({ next_run_at: new Date('2029-12-31T23:00:00Z') });
+    clock = new Date('2030-01-01T00:00:30Z');
+    expect((await publisher().tick()).enqueued).toBe(1);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
+    expect((await t.tasks.findById(late.id))?.next_run_at).toEqual(new Date('2030-01-01T00:01:00Z'));
+  });
+
+  test('a schedule that no longer parses is skipped and looked at again later, without stopping the others', async () => {
+    const broken = await task({ task_schedule: 'every tuesday', next_run_at: clock });
+    const fine = await task({ next_run_at: clock });
+    const result = await publisher().tick();
+    expect(result).toMatchObject({ enqueued: 1, deferred: 1 });
+    expect(await t.tasks.findById(broken.id)).toMatchObject({
+      task_status: 'ready',
+      next_run_at: new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS),
+    });
+    expect((await t.tasks.findById(fine.id))?.task_status).toBe('running');
+  });
+
+  test('drains a burst larger than one batch within the same tick', async () => {
+    for (let i = 0; i < 25; i++) await task({ task_name: `t${i}`, next_run_at: clock });
+    expect((await publisher(10).tick()).enqueued).toBe(25);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(25);
+  });
+
+  test('paused tasks are not enqueued', async () => {
+    await task({ next_run_at: clock, enabled: false });
+    expect((await publisher().tick()).enqueued).toBe(0);
+  });
+});
+
+describe('the watchdog', () => {
+  const watchdog = () => new Watchdog({ tasks: t.tasks, queue, logger, retryBackoffMs: 100 });
+
+  test('re-enqueues a run whose job was never added, and leaves live runs alone', async () => {
+    const lost = await task({ next_run_at: clock });
+    await publisher().tick();
+    const jobId = deliveryJobId(lost.id, clock);
+    // A publisher that died between its commit and the add:
+    await (await queue.getJob(jobId))?.remove();
+    expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 1 });
+    expect(await queue.getJobState(jobId)).toBe('waiting');
+    expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 0 });
+    expect((await t.tasks.findById(lost.id))?.task_status).toBe('running');
+  });
+
+  test('returns a task to ready when its job ended but the task never heard of it', async () => {
+    const stuck = await task({ next_run_at: clock, max_retry: 0 });
+    await publisher().tick();
+    const jobId = deliveryJobId(stuck.id, clock);
+    // A worker that ends the job without recording anything (it died between the two).
+    const rogue = new Worker(
+      DELIVERY_QUEUE,
+      async () => {
+        throw new UnrecoverableError('worker vanished');
+      },
+      { connection: redis, prefix },
+    );
+    await waitFor('the job to fail', async () => (await queue.getJobState(jobId)) === 'failed');
+    await rogue.close();
+    expect(await watchdog().check(0)).toEqual({ released: 1, requeued: 0 });
+    expect(await t.tasks.findById(stuck.id)).toMatchObject({ task_status: 'ready', job_id: null });
+  });
+
+  test('ignores runs younger than its grace period', async () => {
+    await task({ next_run_at: clock });
+    await publisher().tick();
+    expect(await watchdog().check(60_000)).toEqual({ released: 0, requeued: 0 });
+  });
+});

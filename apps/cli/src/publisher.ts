@@ -1,0 +1,161 @@
+import { InvalidScheduleError, InvalidTimezoneError, nextRunAt } from '@scheduler/core';
+import type { Logger } from '@scheduler/config';
+import type { ClaimDecision, TaskRepository, TaskRow } from '@scheduler/db';
+import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
+import { Watchdog } from './watchdog';
+
+export interface PublisherDeps {
+  tasks: TaskRepository;
+  queue: DeliveryQueue;
+  logger: Logger;
+  intervalMs: number;
+  retryBackoffMs: number;
+  /** Tasks claimed per transaction; a tick keeps claiming until fewer come back. */
+  batchSize?: number;
+  now?: () => Date;
+}
+
+export interface TickResult {
+  enqueued: number;
+  deferred: number;
+  scheduled: number;
+}
+
+/** How long a task whose schedule no longer parses waits before it is looked at again. */
+export const BROKEN_SCHEDULE_RETRY_MS = 60_000;
+
+/**
+ * The publisher of SPEC §5. Ticks on the wall-clock grid of its interval (a
+ * task due at :00 is claimed at :00, not up to a tick late), claims due tasks
+ * in batches, commits them as running with their next due instant, then adds
+ * one job per run. Any number of publishers may run: the claim skips rows
+ * another has locked, and job ids are deterministic.
+ */
+export class Publisher {
+  private readonly now: () => Date;
+  private readonly batchSize: number;
+  private readonly watchdog: Watchdog;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(private readonly deps: PublisherDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.batchSize = deps.batchSize ?? 1000;
+    this.watchdog = new Watchdog({
+      tasks: deps.tasks,
+      queue: deps.queue,
+      logger: deps.logger,
+      retryBackoffMs: deps.retryBackoffMs,
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.watchdog.start();
+    this.scheduleNextTick();
+  }
+
+  /** Stops ticking and waits for the tick in progress; nothing is left half-written. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.watchdog.stop();
+    await this.running;
+  }
+
+  /** One tick: compute missing due instants, then claim and enqueue everything due. */
+  async tick(): Promise<TickResult> {
+    const now = this.now();
+    const result: TickResult = { enqueued: 0, deferred: 0, scheduled: 0 };
+    result.scheduled = await this.deps.tasks.scheduleUnscheduled(this.batchSize, (rows) =>
+      rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
+    );
+    for (;;) {
+      const decisions = await this.deps.tasks.claimDueTasks(now, this.batchSize, (due) =>
+        due.map((task) => this.decide(task, now)),
+      );
+      const runs = decisions.flatMap((d): DeliveryRun[] =>
+        d.kind === 'enqueued' ? [{ ...d.run, trigger: 'schedule' }] : [],
+      );
+      await enqueueDeliveries(this.deps.queue, runs, this.deps.retryBackoffMs);
+      for (const run of runs) {
+        this.deps.logger.info(
+          { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString() },
+          `enqueued task ${run.taskId} due ${run.scheduledFor.toISOString()}`,
+        );
+      }
+      result.enqueued += runs.length;
+      result.deferred += decisions.length - runs.length;
+      if (decisions.length < this.batchSize) return result;
+    }
+  }
+
+  /**
+   * A due task becomes one run for its due instant; instants missed while no
+   * publisher ran coalesce into that one run, since the next due instant is
+   * computed from now.
+   */
+  private decide(task: TaskRow, now: Date): ClaimDecision {
+    const due = task.next_run_at ?? now;
+    try {
+      const next = nextRunAt(task.task_schedule, task.timezone, due > now ? due : now);
+      return {
+        kind: 'enqueued',
+        id: task.id,
+        jobId: deliveryJobId(task.id, due),
+        nextRunAt: next,
+        run: { taskId: task.id, scheduledFor: due, maxRetry: task.max_retry },
+      };
+    } catch (error) {
+      return { kind: 'deferred', id: task.id, nextRunAt: this.skipBroken(task, now, error) };
+    }
+  }
+
+  /** The first due instant of a task that has none yet (or a retry later if its schedule is broken). */
+  private nextLook(task: TaskRow, now: Date): Date {
+    try {
+      return (
+        nextRunAt(task.task_schedule, task.timezone, now) ?? this.skipBroken(task, now, 'never comes due')
+      );
+    } catch (error) {
+      return this.skipBroken(task, now, error);
+    }
+  }
+
+  private skipBroken(task: TaskRow, now: Date, error: unknown): Date {
+    if (
+      error instanceof InvalidScheduleError ||
+      error instanceof InvalidTimezoneError ||
+      typeof error === 'string'
+    ) {
+      const reason = error instanceof Error ? error.message : error;
+      this.deps.logger.error(
+        { taskId: task.id, schedule: task.task_schedule, timezone: task.timezone },
+        `skipping task ${task.id}: its schedule cannot be used (${reason}); looking again in ${BROKEN_SCHEDULE_RETRY_MS / 1000} s`,
+      );
+      return new Date(now.getTime() + BROKEN_SCHEDULE_RETRY_MS);
+    }
+    throw error;
+  }
+
+  private scheduleNextTick(): void {
+    if (this.stopped) return;
+    const interval = this.deps.intervalMs;
+    // The next multiple of the interval on the wall clock (plus 1 ms, so timer
+    // rounding cannot land just before the boundary).
+    const delay = interval - (Date.now() % interval) + 1;
+    this.timer = setTimeout(() => {
+      this.running = this.runTick().finally(() => this.scheduleNextTick());
+    }, delay);
+  }
+
+  private async runTick(): Promise<void> {
+    try {
+      const result = await this.tick();
+      if (result.enqueued + result.deferred + result.scheduled > 0) this.deps.logger.debug(result, 'tick');
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { Logger } from '@scheduler/config';
+import type { TaskRepository } from '@scheduler/db';
+import { enqueueDeliveries, parseDeliveryJobId, type DeliveryQueue } from '@scheduler/queue';
+
+/** A run counts as possibly stuck once it has been `running` this long. */
+export const WATCHDOG_GRACE_MS = 10_000;
+/** How often each publisher's watchdog looks. */
+export const WATCHDOG_INTERVAL_MS = 5_000;
+
+/** Job states in which the run is still alive (queued, waiting for a retry, or being delivered). */
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+export interface WatchdogDeps {
+  tasks: TaskRepository;
+  queue: DeliveryQueue;
+  logger: Logger;
+  retryBackoffMs: number;
+}
+
+/**
+ * Seed 004's failure watcher, inside every publisher. A task `running` for
+ * longer than the grace period is checked against its job:
+ * - the job is alive → nothing to do;
+ * - the job is gone without a trace (a publisher died between its commit and
+ *   the add) → the run is enqueued again under the same id, so nothing is lost;
+ * - the job has ended (completed or failed) but the task never heard of it (a
+ *   worker died between the two) → the task returns to `ready`.
+ * So a stuck task is back within WATCHDOG_GRACE_MS + WATCHDOG_INTERVAL_MS (15 s).
+ */
+export class Watchdog {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: WatchdogDeps) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.check().catch((error: unknown) =>
+        this.deps.logger.error({ err: error }, 'watchdog check failed'),
+      );
+    }, WATCHDOG_INTERVAL_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async check(graceMs = WATCHDOG_GRACE_MS): Promise<{ released: number; requeued: number }> {
+    const { tasks, queue, logger } = this.deps;
+    let released = 0;
+    let requeued = 0;
+    for (const run of await tasks.findLongRunning(graceMs, 500)) {
+      const state = run.job_id ? await queue.getJobState(run.job_id) : 'unknown';
+      if (LIVE_STATES.has(state)) continue;
+      const scheduledFor = run.job_id ? parseDeliveryJobId(run.job_id)?.scheduledFor : undefined;
+      if (state === 'unknown' && run.job_id && scheduledFor) {
+        await enqueueDeliveries(
+          queue,
+          [{ taskId: run.id, scheduledFor, maxRetry: run.max_retry, trigger: 'schedule' }],
+          this.deps.retryBackoffMs,
+        );
+        requeued += 1;
+        logger.warn({ taskId: run.id, jobId: run.job_id }, 'watchdog: run had no job; enqueued it again');
+      } else if (await tasks.releaseStuckRun(run.id, run.job_id)) {
+        released += 1;
+        logger.warn(
+          { taskId: run.id, jobId: run.job_id, state },
+          'watchdog: run had ended unnoticed; task is ready',
+        );
+      }
+    }
+    return { released, requeued };
+  }
+}

@@ -1,0 +1,100 @@
+import type { AttemptOutcome } from '@scheduler/core';
+import { parseRetryAfter } from '@scheduler/core';
+import { Agent, request } from 'undici';
+
+/** How much of a response body is kept in `task_logs.message`. */
+export const MESSAGE_CAP_BYTES = 4096;
+
+export interface Delivery {
+  outcome: AttemptOutcome;
+  /** The response body (capped) or the error, for `task_logs.message`. */
+  message: string;
+}
+
+/**
+ * POSTs payloads over one pooled, keep-alive HTTP client. Redirects are not
+ * followed (a 3xx is an answer), and the whole exchange — connect, headers,
+ * body — must fit in the timeout.
+ */
+export class WebhookClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: timeoutMs } });
+  }
+
+  async post(url: string, payload: unknown): Promise<Delivery> {
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', 'user-agent': 'task-scheduler' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const body = await readCapped(response.body);
+      const httpStatus = response.statusCode;
+      if (httpStatus >= 200 && httpStatus < 300) {
+        return { outcome: { kind: 'delivered', httpStatus }, message: body };
+      }
+      const retryAfter = response.headers['retry-after'];
+      const retryAfterMs = parseRetryAfter(
+        Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        this.now(),
+      );
+      return {
+        outcome: { kind: 'http-error', httpStatus, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+        message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
+      };
+    } catch (error) {
+      if (isTimeout(error)) {
+        return {
+          outcome: { kind: 'timeout', timeoutMs: this.timeoutMs },
+          message: `timed out after ${this.timeoutMs} ms`,
+        };
+      }
+      const message = describeNetworkError(error);
+      return { outcome: { kind: 'network-error', message }, message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body) {
+    if (kept < MESSAGE_CAP_BYTES) {
+      const slice = chunk.subarray(0, MESSAGE_CAP_BYTES - kept);
+      chunks.push(slice);
+      kept += slice.length;
+    }
+    if (kept >= MESSAGE_CAP_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'TimeoutError' ||
+    error.name === 'AbortError' ||
+    ('code' in error &&
+      (error.code === 'UND_ERR_CONNECT_TIMEOUT' || error.code === 'UND_ERR_HEADERS_TIMEOUT'))
+  );
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message;
+}

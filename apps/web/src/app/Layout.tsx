@@ -1,0 +1,88 @@
+import { NavLink, Outlet } from 'react-router';
+import { themeChosen, selectTheme, type Theme } from '../features/settings/preferencesSlice';
+import { selectHasApiKey } from '../features/settings/settingsSlice';
+import { useTheme } from '../features/settings/use-theme';
+import { Toasts } from '../features/toasts/Toasts';
+import { useAppDispatch, useAppSelector } from './hooks';
+
+const sections = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/tasks', label: 'Tasks', end: false },
+  { to: '/logs', label: 'Logs', end: false },
+  { to: '/settings', label: 'Settings', end: false },
+];
+
+const nextTheme: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
+const themeIcon: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
+
+function ThemeButton() {
+  const theme = useAppSelector(selectTheme);
+  const dispatch = useAppDispatch();
+  return (
+    <button
+      type="button"
+      className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-indigo-400"
+      aria-label={`Theme: ${theme}. Switch to ${nextTheme[theme]}`}
+      title={`Theme: ${theme}`}
+      onClick={() => dispatch(themeChosen(nextTheme[theme]))}
+    >
+      <span aria-hidden="true">{themeIcon[theme]}</span>
+    </button>
+  );
+}
+
+export function Layout() {
+  useTheme();
+  const hasKey = useAppSelector(selectHasApiKey);
+  return (
+    <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"
+      >
+        Skip to content
+      </a>
+      <header className="bg-slate-900 text-white dark:border-b dark:border-slate-800">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <span className="flex items-center gap-2 font-semibold">
+            <span aria-hidden="true" className="grid size-7 place-items-center rounded-md bg-indigo-500 text-sm">
+              ⏱
+            </span>
+            Task Scheduler
+          </span>
+          <nav aria-label="Main" className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+            {sections.map((section) => (
+              <NavLink
+                key={section.to}
+                to={section.to}
+                end={section.end}
+                className={({ isActive }) =>
+                  `rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap ${
+                    isActive ? 'bg-slate-800 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'
+                  }`
+                }
+              >
+                {section.label}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-2">
+            {!hasKey && (
+              <NavLink
+                to="/settings"
+                className="rounded-full bg-amber-400/15 px-2.5 py-0.5 text-xs font-medium text-amber-300 ring-1 ring-amber-400/30"
+              >
+                No API key
+              </NavLink>
+            )}
+            <ThemeButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        <Outlet />
+      </main>
+      <Toasts />
+    </div>
+  );
+}

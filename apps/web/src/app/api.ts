@@ -1,0 +1,114 @@
+import {
+  createApi,
+  fetchBaseQuery,
+  type BaseQueryFn,
+  type FetchArgs,
+  type FetchBaseQueryError,
+} from '@reduxjs/toolkit/query/react';
+import { normalizeApiUrl, type SettingsState } from '../features/settings/settingsSlice';
+import type {
+  DashboardStats,
+  LogListQuery,
+  Page,
+  Task,
+  TaskDetail,
+  TaskInput,
+  TaskListItem,
+  TaskListQuery,
+  TaskLog,
+  TaskLogQuery,
+  TaskPatch,
+} from './api-types';
+
+type ApiBaseQuery = BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError>;
+
+/** A base query bound to one API location and key (the saved settings, or a draft being tested). */
+export function baseQueryFor(settings: SettingsState): ApiBaseQuery {
+  return fetchBaseQuery({
+    baseUrl: normalizeApiUrl(settings.apiUrl),
+    prepareHeaders: (headers) => {
+      if (settings.apiKey) headers.set('X-API-KEY', settings.apiKey);
+      return headers;
+    },
+  });
+}
+
+/** Reads the URL and key from the settings slice on every request, so a saved change applies at once. */
+const settingsBaseQuery: ApiBaseQuery = (args, api, extraOptions) => {
+  const { settings } = api.getState() as { settings: SettingsState };
+  return baseQueryFor(settings)(args, api, extraOptions);
+};
+
+const listTag = { type: 'Task', id: 'LIST' } as const;
+
+export const api = createApi({
+  reducerPath: 'api',
+  baseQuery: settingsBaseQuery,
+  tagTypes: ['Task', 'Log', 'Stats'],
+  endpoints: (build) => ({
+    getStats: build.query<DashboardStats, void>({
+      query: () => '/api/dashboard/stats',
+      providesTags: ['Stats'],
+    }),
+    listTasks: build.query<Page<TaskListItem>, TaskListQuery>({
+      query: (params) => ({ url: '/api/tasks', params }),
+      providesTags: (result) => [listTag, ...(result?.data ?? []).map(({ id }) => ({ type: 'Task' as const, id }))],
+    }),
+    getTask: build.query<TaskDetail, string>({
+      query: (id) => `/api/tasks/${encodeURIComponent(id)}`,
+      providesTags: (_result, _error, id) => [{ type: 'Task', id }],
+    }),
+    listTaskLogs: build.query<Page<TaskLog>, TaskLogQuery>({
+      query: ({ taskId, page, limit }) => ({
+        url: `/api/tasks/${encodeURIComponent(taskId)}/logs`,
+        params: { page, limit },
+      }),
+      providesTags: ['Log'],
+    }),
+    listLogs: build.query<Page<TaskLog>, LogListQuery>({
+      query: (params) => ({ url: '/api/logs', params }),
+      providesTags: ['Log'],
+    }),
+    createTask: build.mutation<Task, TaskInput>({
+      query: (body) => ({ url: '/api/tasks', method: 'POST', body }),
+      invalidatesTags: [listTag, 'Stats'],
+    }),
+    updateTask: build.mutation<Task, { id: string; patch: TaskPatch }>({
+      query: ({ id, patch }) => ({ url: `/api/tasks/${encodeURIComponent(id)}`, method: 'PATCH', body: patch }),
+      invalidatesTags: (_result, _error, { id }) => [{ type: 'Task', id }, listTag, 'Stats'],
+    }),
+    deleteTask: build.mutation<null, string>({
+      query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}`, method: 'DELETE' }),
+      invalidatesTags: [listTag, 'Log', 'Stats'],
+    }),
+    toggleTask: build.mutation<Task, string>({
+      query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/toggle`, method: 'POST' }),
+      invalidatesTags: (_result, _error, id) => [{ type: 'Task', id }, listTag, 'Stats'],
+    }),
+    executeTask: build.mutation<unknown, string>({
+      query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/execute`, method: 'POST' }),
+      invalidatesTags: (_result, _error, id) => [{ type: 'Task', id }, listTag, 'Log', 'Stats'],
+    }),
+    /** Settings' "Test connection": the draft URL and key, not the saved ones. */
+    checkConnection: build.mutation<DashboardStats, SettingsState>({
+      queryFn: async (settings, queryApi, extraOptions) => {
+        const result = await baseQueryFor(settings)('/api/dashboard/stats', queryApi, extraOptions);
+        return result.error ? { error: result.error } : { data: result.data as DashboardStats };
+      },
+    }),
+  }),
+});
+
+export const {
+  useGetStatsQuery,
+  useListTasksQuery,
+  useGetTaskQuery,
+  useListTaskLogsQuery,
+  useListLogsQuery,
+  useCreateTaskMutation,
+  useUpdateTaskMutation,
+  useDeleteTaskMutation,
+  useToggleTaskMutation,
+  useExecuteTaskMutation,
+  useCheckConnectionMutation,
+} = api;

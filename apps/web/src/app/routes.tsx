@@ -1,0 +1,46 @@
+import type { RouteObject } from 'react-router';
+import { LoadingState } from '../components/Feedback';
+import { RequireApiKey } from '../components/RequireApiKey';
+import { LogsPage } from '../features/logs/LogsPage';
+import { OverviewPage } from '../features/overview/OverviewPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { TaskDetailPage } from '../features/tasks/TaskDetailPage';
+import { TasksPage } from '../features/tasks/TasksPage';
+import { Layout } from './Layout';
+import { NotFoundPage, RouteErrorPage } from './RouteErrorPage';
+
+const guarded = (element: React.ReactNode) => <RequireApiKey>{element}</RequireApiKey>;
+
+/** The dashboard's pages; `createBrowserRouter` in the app, `createMemoryRouter` in tests. */
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    element: <Layout />,
+    errorElement: <RouteErrorPage />,
+    // Shown while a lazily loaded page (the task form) arrives on a first load.
+    hydrateFallbackElement: <LoadingState />,
+    children: [
+      { index: true, element: guarded(<OverviewPage />) },
+      { path: 'tasks', element: guarded(<TasksPage />) },
+      // The form carries the schedule parser and cronstrue: loaded when first opened.
+      {
+        path: 'tasks/new',
+        lazy: async () => {
+          const { TaskCreatePage } = await import('../features/tasks/TaskCreatePage');
+          return { element: guarded(<TaskCreatePage />) };
+        },
+      },
+      { path: 'tasks/:taskId', element: guarded(<TaskDetailPage />) },
+      {
+        path: 'tasks/:taskId/edit',
+        lazy: async () => {
+          const { TaskEditPage } = await import('../features/tasks/TaskEditPage');
+          return { element: guarded(<TaskEditPage />) };
+        },
+      },
+      { path: 'logs', element: guarded(<LogsPage />) },
+      { path: 'settings', element: <SettingsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

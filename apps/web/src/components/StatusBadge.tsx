@@ -1,0 +1,45 @@
+import type { AttemptStatus, TaskStatus } from '../app/api-types';
+
+const tone = {
+  green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300',
+  blue: 'bg-sky-50 text-sky-700 ring-sky-600/20 dark:bg-sky-500/10 dark:text-sky-300',
+  red: 'bg-rose-50 text-rose-700 ring-rose-600/20 dark:bg-rose-500/10 dark:text-rose-300',
+  gray: 'bg-slate-100 text-slate-600 ring-slate-500/20 dark:bg-slate-500/10 dark:text-slate-300',
+} as const;
+
+function Badge({ color, label, title }: { color: keyof typeof tone; label: string; title?: string }) {
+  return (
+    <span
+      title={title}
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tone[color]}`}
+    >
+      <span aria-hidden="true" className="size-1.5 rounded-full bg-current" />
+      {label}
+    </span>
+  );
+}
+
+const taskStatusLook: Record<TaskStatus, { color: keyof typeof tone; label: string; title: string }> = {
+  ready: { color: 'green', label: 'Ready', title: 'Waiting for its next due instant' },
+  running: { color: 'blue', label: 'Running', title: 'A delivery is queued or in flight' },
+  failed: { color: 'red', label: 'Failed', title: 'Out of retries: re-arm it to schedule it again' },
+};
+
+export function TaskStatusBadge({ status }: { status: TaskStatus }) {
+  const look = taskStatusLook[status];
+  return <Badge {...look} />;
+}
+
+const attemptStatusLook: Record<AttemptStatus, { color: keyof typeof tone; label: string }> = {
+  finish: { color: 'green', label: 'Succeeded' },
+  running: { color: 'blue', label: 'Running' },
+  failed: { color: 'red', label: 'Failed' },
+};
+
+export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
+  return <Badge {...attemptStatusLook[status]} />;
+}
+
+export function DisabledBadge() {
+  return <Badge color="gray" label="Paused" title="Disabled: the publisher skips it" />;
+}

@@ -1,0 +1,38 @@
+import { Link } from 'react-router';
+import { useListLogsQuery, useListTasksQuery } from '../../app/api';
+import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
+import { linkClass } from '../../components/ui';
+import { formatRelative } from '../../lib/time';
+import { taskPickerQuery } from '../logs/LogFilters';
+import { useRefreshOptions } from '../settings/use-refresh';
+
+/** The latest failed attempts with what the webhook (or the network) said. */
+export function RecentFailures({ now }: { now: Date }) {
+  const { data, error, isLoading, refetch } = useListLogsQuery({ page: 1, limit: 5, status: 'failed' }, useRefreshOptions());
+  const { data: tasks } = useListTasksQuery(taskPickerQuery);
+  const nameOf = (taskId: string) => tasks?.data.find((task) => task.id === taskId)?.task_name ?? `Task ${taskId.slice(0, 8)}`;
+  if (isLoading) return <LoadingState label="Loading failures…" />;
+  if (!data) return <ErrorState error={error} title="Could not load the failures" onRetry={() => void refetch()} />;
+  if (data.data.length === 0) return <EmptyState title="No failed attempt. All good." />;
+  return (
+    <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+      {data.data.map((log) => (
+        <li key={log.id} className="px-5 py-3">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <Link to={`/tasks/${log.task_id}`} className={linkClass}>
+              {nameOf(log.task_id)}
+            </Link>
+            <span className="text-xs text-slate-500 dark:text-slate-400">
+              {log.http_status === null ? 'No response' : `HTTP ${log.http_status}`} ·{' '}
+              {log.retry_count === 0 ? 'first attempt' : `retry ${log.retry_count}`} ·{' '}
+              <time dateTime={log.created_at}>{formatRelative(log.created_at, now)}</time>
+            </span>
+          </div>
+          <p className="mt-1 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">
+            {log.message ?? 'No message recorded.'}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,40 @@
+import { useNavigate, useParams } from 'react-router';
+import { useGetTaskQuery, useUpdateTaskMutation } from '../../app/api';
+import type { TaskInput } from '../../app/api-types';
+import { ErrorState, LoadingState } from '../../components/Feedback';
+import { PageHeader } from '../../components/PageHeader';
+import { useToast } from '../toasts/use-toast';
+import { taskFormFromTask } from './task-form-model';
+import { TaskForm } from './TaskForm';
+
+export function TaskEditPage() {
+  const { taskId = '' } = useParams();
+  // No polling here: a refetch must not overwrite what the user is typing.
+  const { data: task, error, isLoading, refetch } = useGetTaskQuery(taskId);
+  const [updateTask] = useUpdateTaskMutation();
+  const navigate = useNavigate();
+  const toast = useToast();
+
+  if (isLoading) return <LoadingState label="Loading the task…" />;
+  if (!task) return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
+
+  const onSubmit = async (input: TaskInput) => {
+    const result = await updateTask({ id: task.id, patch: input });
+    if (result.error) return result.error;
+    toast('success', `Task "${result.data.task_name}" saved.`);
+    await navigate(`/tasks/${task.id}`);
+    return undefined;
+  };
+  return (
+    <>
+      <PageHeader title={`Edit ${task.task_name}`} />
+      <TaskForm
+        key={task.id}
+        initialValues={taskFormFromTask(task)}
+        submitLabel="Save changes"
+        cancelTo={`/tasks/${task.id}`}
+        onSubmit={onSubmit}
+      />
+    </>
+  );
+}

@@ -1,0 +1,171 @@
+import { InvalidScheduleError, parseSchedule } from '@scheduler/core';
+import { screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, mockFetch } from '../../test/fetch-mock';
+import { taskItem } from '../../test/fixtures';
+import { renderApp, testApiKey } from '../../test/render-app';
+import { discordTemplate } from './discord-template';
+
+/** The parser's own message for an expression it refuses: the form must show exactly this. */
+function parserMessage(expression: string): string {
+  try {
+    parseSchedule(expression);
+  } catch (error) {
+    if (error instanceof InvalidScheduleError) return error.message;
+    throw error;
+  }
+  throw new Error(`${expression} was expected to be invalid`);
+}
+
+async function openForm() {
+  const app = renderApp('/tasks/new');
+  await screen.findByRole('form', { name: 'Task' });
+  return app;
+}
+
+describe('task form', () => {
+  beforeEach(() => {
+    // Thursday 2025-03-06 12:00 UTC. Only Date is faked: promises and timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-03-06T12:00:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("shows the schedule parser's own message for an invalid cron", async () => {
+    const { user } = await openForm();
+    const schedule = screen.getByLabelText('Schedule (cron)');
+    await user.clear(schedule);
+    await user.type(schedule, '61 * * * *');
+    const expected = parserMessage('61 * * * *');
+    expect(screen.getByText(expected)).toBeInTheDocument();
+    expect(schedule).toHaveAttribute('aria-invalid', 'true');
+    expect(schedule).toHaveAccessibleDescription(expected);
+    expect(screen.queryByRole('list', { name: 'Next due instants' })).not.toBeInTheDocument();
+  });
+
+  it('describes a valid cron in words and lists its next five due instants in the chosen timezone', async () => {
+    const { user } = await openForm();
+    const schedule = screen.getByLabelText('Schedule (cron)');
+    await user.clear(schedule);
+    await user.type(schedule, '0 9 * * 1-5');
+    await user.selectOptions(screen.getByLabelText('Timezone'), 'Asia/Tokyo');
+
+    expect(screen.getByText('At 09:00, Monday through Friday')).toBeInTheDocument();
+    const instants = within(screen.getByRole('list', { name: 'Next due instants' })).getAllByRole('listitem');
+    expect(instants.map((item) => item.querySelector('time')?.textContent)).toEqual([
+      'Fri 2025-03-07 09:00:00 GMT+9',
+      'Mon 2025-03-10 09:00:00 GMT+9',
+      'Tue 2025-03-11 09:00:00 GMT+9',
+      'Wed 2025-03-12 09:00:00 GMT+9',
+      'Thu 2025-03-13 09:00:00 GMT+9',
+    ]);
+  });
+
+  it('follows the timezone across a DST change', async () => {
+    const { user } = await openForm();
+    const schedule = screen.getByLabelText('Schedule (cron)');
+    await user.clear(schedule);
+    await user.type(schedule, '0 9 * * *');
+    await user.selectOptions(screen.getByLabelText('Timezone'), 'America/New_York');
+    const times = within(screen.getByRole('list', { name: 'Next due instants' }))
+      .getAllByRole('listitem')
+      .map((item) => item.querySelector('time')?.getAttribute('dateTime'));
+    // 09:00 EST is 14:00Z; after the 9 March spring-forward, 09:00 EDT is 13:00Z.
+    expect(times).toEqual([
+      '2025-03-06T14:00:00.000Z',
+      '2025-03-07T14:00:00.000Z',
+      '2025-03-08T14:00:00.000Z',
+      '2025-03-09T13:00:00.000Z',
+      '2025-03-10T13:00:00.000Z',
+    ]);
+  });
+
+  it('flags invalid JSON as it is typed, and a payload that is not an object or array', async () => {
+    const { user } = await openForm();
+    const payload = screen.getByLabelText('JSON payload');
+    await user.clear(payload);
+    await user.type(payload, '{{"content": "hi"');
+    expect(payload).toHaveAttribute('aria-invalid', 'true');
+    expect(payload).toHaveAccessibleDescription(/^Invalid JSON: /);
+
+    await user.clear(payload);
+    await user.type(payload, '42');
+    expect(payload).toHaveAccessibleDescription('Expected a JSON object or array, got number.');
+
+    await user.clear(payload);
+    await user.type(payload, '[[]');
+    expect(payload).not.toHaveAttribute('aria-invalid');
+    expect(payload).toHaveAccessibleDescription(/^Valid JSON/);
+  });
+
+  it('fills the payload with the Discord message template', async () => {
+    const { user } = await openForm();
+    await user.click(screen.getByRole('button', { name: 'Use Discord template' }));
+    const payload = screen.getByLabelText<HTMLTextAreaElement>('JSON payload');
+    expect(JSON.parse(payload.value)).toEqual(discordTemplate);
+    expect(payload).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('does not send a form with errors and focuses the first one', async () => {
+    const { fetchMock } = mockFetch({});
+    const { user } = await openForm();
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByLabelText('Name')).toHaveFocus();
+    expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Expected a name.');
+    expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription(/Expected an http\(s\) URL/);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('creates the task with the API body and opens its page', async () => {
+    const created = taskItem({ id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', task_name: 'Stand-up ping' });
+    const api = mockFetch({
+      'POST /api/tasks': { status: 201, body: created },
+      [`GET /api/tasks/${created.id}`]: { ...created, logs: [] },
+      [`GET /api/tasks/${created.id}/logs`]: { data: [], meta: { page: 1, limit: 20, total: 0, total_pages: 0 } },
+    });
+    const { user, router } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Stand-up ping');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
+    await user.clear(screen.getByLabelText('Retries after a failed attempt'));
+    await user.type(screen.getByLabelText('Retries after a failed attempt'), '5');
+    await user.selectOptions(screen.getByLabelText('Timezone'), 'Europe/Paris');
+    await user.click(screen.getByRole('switch', { name: 'Enabled' }));
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+
+    expect(await screen.findByRole('heading', { name: 'Stand-up ping' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe(`/tasks/${created.id}`);
+    const [request] = api.find('POST', '/api/tasks');
+    expect(request?.headers.get('X-API-KEY')).toBe(testApiKey);
+    expect(await request?.json()).toEqual({
+      task_name: 'Stand-up ping',
+      task_schedule: '*/5 * * * *',
+      timezone: 'Europe/Paris',
+      webhook_url: 'http://127.0.0.1:4000/webhook',
+      json_payload: { content: 'Hello from Task Scheduler' },
+      max_retry: 5,
+      enabled: false,
+    });
+    expect(screen.getByText('Task "Stand-up ping" created.')).toBeInTheDocument();
+  });
+
+  it("shows the API's error message and its field details inline", async () => {
+    mockFetch({
+      'POST /api/tasks': apiError(400, 'VALIDATION_ERROR', 'The task is invalid: see details.', {
+        webhook_url: 'private addresses are not allowed: expected a public host',
+      }),
+    });
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Internal hook');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://10.0.0.1/hook');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The task is invalid: see details.');
+    expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription(
+      'private addresses are not allowed: expected a public host',
+    );
+    // Editing the field clears the stale server message.
+    await user.type(screen.getByLabelText('Webhook URL'), 'x');
+    expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription('The payload is POSTed here.');
+  });
+});

@@ -1,0 +1,203 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { errorMessage, fieldErrors, type RequestError } from '../../app/api-error';
+import type { TaskInput } from '../../app/api-types';
+import { Switch } from '../../components/Switch';
+import { buttonPrimary, buttonSecondary, cardClass, inputClass } from '../../components/ui';
+import { useNow } from '../../lib/use-now';
+import { FormField } from './FormField';
+import { PayloadEditor } from './PayloadEditor';
+import { previewSchedule } from './schedule-preview';
+import { SchedulePreviewPanel } from './SchedulePreviewPanel';
+import {
+  maxRetryLimit,
+  toTaskInput,
+  validateTaskForm,
+  type TaskFormField,
+  type TaskFormValues,
+} from './task-form-model';
+import { TimezoneSelect } from './TimezoneSelect';
+
+interface TaskFormProps {
+  initialValues: TaskFormValues;
+  submitLabel: string;
+  cancelTo: string;
+  /** Sends the task; resolves to the request's error, or undefined when it was saved. */
+  onSubmit: (input: TaskInput) => Promise<RequestError>;
+}
+
+const fieldOrder: TaskFormField[] = ['task_name', 'task_schedule', 'timezone', 'webhook_url', 'json_payload', 'max_retry'];
+const fieldIds: Record<TaskFormField, string> = {
+  task_name: 'task-name',
+  task_schedule: 'task-schedule',
+  timezone: 'task-timezone',
+  webhook_url: 'task-url',
+  json_payload: 'task-payload',
+  max_retry: 'task-max-retry',
+  enabled: 'task-enabled',
+};
+
+export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: TaskFormProps) {
+  const [values, setValues] = useState(initialValues);
+  const [touched, setTouched] = useState<Partial<Record<TaskFormField, boolean>>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [serverMessage, setServerMessage] = useState<string>();
+  const now = useNow(30_000);
+
+  const preview = useMemo(
+    () => previewSchedule(values.task_schedule, values.timezone, now),
+    [values.task_schedule, values.timezone, now],
+  );
+  const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
+  const shown = (field: TaskFormField) => (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
+
+  const set = <K extends TaskFormField>(field: K, value: TaskFormValues[K]) => {
+    setValues((previous) => ({ ...previous, [field]: value }));
+    setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+  };
+  const touch = (field: TaskFormField) => () => setTouched((previous) => ({ ...previous, [field]: true }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    setServerMessage(undefined);
+    const firstInvalid = fieldOrder.find((field) => errors[field]);
+    if (firstInvalid) {
+      document.getElementById(fieldIds[firstInvalid])?.focus();
+      return;
+    }
+    setSaving(true);
+    const error = await onSubmit(toTaskInput(values));
+    setSaving(false);
+    if (error) {
+      setServerErrors(fieldErrors(error));
+      setServerMessage(errorMessage(error));
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(event) => void submit(event)} className={`${cardClass} space-y-5 p-5`} aria-label="Task">
+      {serverMessage && (
+        <div role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950/40 dark:text-rose-200 dark:ring-rose-900">
+          <p className="font-medium">The task was not saved</p>
+          <p className="mt-1">{serverMessage}</p>
+        </div>
+      )}
+      <FormField id="task-name" label="Name" error={shown('task_name')}>
+        {(describedBy) => (
+          <input
+            id="task-name"
+            className={inputClass}
+            value={values.task_name}
+            maxLength={200}
+            placeholder="Nightly report"
+            aria-invalid={shown('task_name') ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => set('task_name', event.target.value)}
+            onBlur={touch('task_name')}
+          />
+        )}
+      </FormField>
+
+      <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_16rem]">
+        <div>
+          <FormField id="task-schedule" label="Schedule (cron)" error={serverErrors.task_schedule}>
+            {() => (
+              <input
+                id="task-schedule"
+                className={`${inputClass} font-mono`}
+                value={values.task_schedule}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="*/5 * * * *"
+                aria-invalid={preview.kind === 'invalid' || Boolean(serverErrors.task_schedule) || undefined}
+                aria-describedby="task-schedule-preview"
+                onChange={(event) => set('task_schedule', event.target.value)}
+              />
+            )}
+          </FormField>
+          <SchedulePreviewPanel id="task-schedule-preview" preview={preview} timezone={values.timezone} now={now} />
+          {submitted && preview.kind === 'empty' && (
+            <p className="mt-1 text-sm text-rose-600 dark:text-rose-400">{errors.task_schedule}</p>
+          )}
+        </div>
+        <FormField id="task-timezone" label="Timezone" error={serverErrors.timezone} hint="The schedule is read in this zone.">
+          {(describedBy) => (
+            <TimezoneSelect
+              id="task-timezone"
+              value={values.timezone}
+              describedBy={describedBy}
+              invalid={Boolean(serverErrors.timezone)}
+              onChange={(zone) => set('timezone', zone)}
+            />
+          )}
+        </FormField>
+      </div>
+
+      <FormField id="task-url" label="Webhook URL" error={shown('webhook_url')} hint="The payload is POSTed here.">
+        {(describedBy) => (
+          <input
+            id="task-url"
+            type="url"
+            inputMode="url"
+            className={inputClass}
+            value={values.webhook_url}
+            placeholder="https://discord.com/api/webhooks/…"
+            aria-invalid={shown('webhook_url') ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => set('webhook_url', event.target.value)}
+            onBlur={touch('webhook_url')}
+          />
+        )}
+      </FormField>
+
+      <PayloadEditor
+        value={values.json_payload}
+        onChange={(text) => set('json_payload', text)}
+        serverError={serverErrors.json_payload}
+      />
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField
+          id="task-max-retry"
+          label="Retries after a failed attempt"
+          error={shown('max_retry')}
+          hint={`0 to ${maxRetryLimit}. Retries back off exponentially.`}
+        >
+          {(describedBy) => (
+            <input
+              id="task-max-retry"
+              type="number"
+              min={0}
+              max={maxRetryLimit}
+              step={1}
+              className={`${inputClass} sm:w-32`}
+              value={values.max_retry}
+              aria-invalid={shown('max_retry') ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('max_retry', event.target.value)}
+              onBlur={touch('max_retry')}
+            />
+          )}
+        </FormField>
+        <div className="flex items-center gap-3 sm:pt-6">
+          <Switch id="task-enabled" label="Enabled" checked={values.enabled} onChange={(on) => set('enabled', on)} />
+          <span className="text-sm text-slate-700 dark:text-slate-200" aria-hidden="true">
+            {values.enabled ? 'Enabled: fires on schedule' : 'Paused: the publisher skips it'}
+          </span>
+        </div>
+      </div>
+
+      <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4 dark:border-slate-800">
+        <Link to={cancelTo} className={buttonSecondary}>
+          Cancel
+        </Link>
+        <button type="submit" className={buttonPrimary} disabled={saving}>
+          {saving ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

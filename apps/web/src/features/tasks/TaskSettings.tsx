@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import type { TaskDetail } from '../../app/api-types';
+import { cardClass } from '../../components/ui';
+import { formatInstant, formatRelative } from '../../lib/time';
+import { describeSchedule } from './describe-schedule';
+
+function Item({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="py-2 sm:grid sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
+      <dt className="text-sm font-medium text-slate-500 dark:text-slate-400">{term}</dt>
+      <dd className="mt-0.5 text-sm break-words text-slate-800 sm:mt-0 dark:text-slate-200">{children}</dd>
+    </div>
+  );
+}
+
+function When({ value, timeZone, now }: { value: string | null; timeZone: string; now: Date }) {
+  if (!value) return <>—</>;
+  return (
+    <>
+      <time dateTime={value}>{formatInstant(value, timeZone)}</time>{' '}
+      <span className="text-slate-500 dark:text-slate-400">({formatRelative(value, now)})</span>
+    </>
+  );
+}
+
+export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
+  const description = describeSchedule(task.task_schedule);
+  return (
+    <section className={`${cardClass} p-5`} aria-labelledby="task-settings-title">
+      <h2 id="task-settings-title" className="text-base font-semibold">
+        Settings
+      </h2>
+      <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
+        <Item term="Schedule">
+          <code className="font-mono">{task.task_schedule}</code>
+          {description && <span className="block text-slate-500 dark:text-slate-400">{description}</span>}
+        </Item>
+        <Item term="Timezone">{task.timezone}</Item>
+        <Item term="Webhook URL">
+          <span className="font-mono text-xs">{task.webhook_url}</span>
+        </Item>
+        <Item term="Retries">
+          {task.max_retry === 0 ? 'None: one attempt per run' : `Up to ${task.max_retry} after a failed attempt`}
+        </Item>
+        <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
+        <Item term="Next run">
+          <When value={task.next_run_at} timeZone={task.timezone} now={now} />
+        </Item>
+        <Item term="Last run">
+          <When value={task.last_run_at} timeZone={task.timezone} now={now} />
+        </Item>
+        <Item term="Created">
+          <When value={task.created_at} timeZone={task.timezone} now={now} />
+        </Item>
+        <Item term="Payload">
+          <pre className="max-h-72 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
+            {JSON.stringify(task.json_payload, null, 2)}
+          </pre>
+        </Item>
+      </dl>
+    </section>
+  );
+}

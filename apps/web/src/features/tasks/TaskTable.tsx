@@ -1,0 +1,122 @@
+import { Link } from 'react-router';
+import type { LastAttempt, TaskListItem } from '../../app/api-types';
+import { AttemptStatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
+import { Switch } from '../../components/Switch';
+import { buttonGhost, buttonGhostDanger, linkClass, tableClass, tdClass, thClass } from '../../components/ui';
+import { formatDuration, formatInstant, formatRelative } from '../../lib/time';
+import { DeleteTaskButton } from './DeleteTaskButton';
+import { useTaskActions } from './use-task-actions';
+
+export function NextRun({ task, now }: { task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled'>; now: Date }) {
+  if (!task.next_run_at) return <span className="text-slate-400">—</span>;
+  return (
+    <span className={task.enabled ? '' : 'opacity-60'}>
+      <span className="block font-medium text-slate-800 dark:text-slate-100">{formatRelative(task.next_run_at, now)}</span>
+      <time dateTime={task.next_run_at} className="block text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">
+        {formatInstant(task.next_run_at, task.timezone)}
+      </time>
+    </span>
+  );
+}
+
+function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }) {
+  if (!attempt) return <span className="text-slate-400">Never run</span>;
+  const details = [attempt.http_status === null ? null : `HTTP ${attempt.http_status}`, formatDuration(attempt.execution_time)]
+    .filter((part) => part && part !== '—')
+    .join(' · ');
+  return (
+    <span className="flex flex-col items-start gap-0.5">
+      <AttemptStatusBadge status={attempt.status} />
+      <span className="text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">
+        {details && `${details} · `}
+        <time dateTime={attempt.created_at}>{formatRelative(attempt.created_at, now)}</time>
+      </span>
+    </span>
+  );
+}
+
+function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
+  const { runNow, toggleEnabled, deleteTask, busy } = useTaskActions();
+  return (
+    <tr className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+      <td className={`${tdClass} max-w-64`}>
+        <Link to={`/tasks/${task.id}`} className={`${linkClass} block truncate`}>
+          {task.task_name}
+        </Link>
+        <span className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400" title={task.timezone}>
+          {task.task_schedule}
+        </span>
+      </td>
+      <td className={tdClass}>
+        <TaskStatusBadge status={task.task_status} />
+      </td>
+      <td className={tdClass}>
+        <Switch
+          checked={task.enabled}
+          label={`Enabled: ${task.task_name}`}
+          disabled={busy.toggling}
+          onChange={() => void toggleEnabled(task)}
+        />
+      </td>
+      <td className={tdClass}>
+        <NextRun task={task} now={now} />
+      </td>
+      <td className={tdClass}>
+        <LastResult attempt={task.last_attempt} now={now} />
+      </td>
+      <td className={`${tdClass} text-right whitespace-nowrap`}>
+        <button
+          type="button"
+          className={buttonGhost}
+          aria-label={`Run ${task.task_name} now`}
+          disabled={busy.running || task.task_status === 'running'}
+          onClick={() => void runNow(task)}
+        >
+          Run now
+        </button>
+        <Link to={`/tasks/${task.id}/edit`} className={buttonGhost} aria-label={`Edit ${task.task_name}`}>
+          Edit
+        </Link>
+        <DeleteTaskButton task={task} className={buttonGhostDanger} onDelete={deleteTask} />
+      </td>
+    </tr>
+  );
+}
+
+/** The task list. On a narrow screen the table scrolls sideways inside its card. */
+export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className={tableClass}>
+        <caption className="sr-only">Tasks</caption>
+        <thead className="bg-slate-50 dark:bg-slate-900">
+          <tr>
+            <th scope="col" className={thClass}>
+              Task
+            </th>
+            <th scope="col" className={thClass}>
+              Status
+            </th>
+            <th scope="col" className={thClass}>
+              Enabled
+            </th>
+            <th scope="col" className={thClass}>
+              Next run
+            </th>
+            <th scope="col" className={thClass}>
+              Last result
+            </th>
+            <th scope="col" className={`${thClass} text-right`}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {tasks.map((task) => (
+            <TaskRow key={task.id} task={task} now={now} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

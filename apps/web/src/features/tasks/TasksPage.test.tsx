@@ -1,0 +1,150 @@
+import { screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, mockFetch } from '../../test/fetch-mock';
+import { page, taskItem } from '../../test/fixtures';
+import { renderApp, testApiKey } from '../../test/render-app';
+
+const digest = taskItem({
+  id: '11111111-1111-4111-8111-111111111111',
+  task_name: 'Morning digest',
+  timezone: 'Europe/Paris',
+  next_run_at: '2025-03-06T12:05:00.000Z',
+  last_attempt: { status: 'finish', http_status: 200, execution_time: 182, created_at: '2025-03-06T11:00:00.000Z' },
+});
+const backup = taskItem({
+  id: '22222222-2222-4222-8222-222222222222',
+  task_name: 'Backup hook',
+  task_status: 'failed',
+  enabled: false,
+  timezone: 'America/New_York',
+  next_run_at: '2025-03-07T05:00:00.000Z',
+  last_attempt: { status: 'failed', http_status: 500, execution_time: 1530, created_at: '2025-03-06T10:00:00.000Z' },
+});
+
+function rowOf(name: string): HTMLElement {
+  const row = screen.getByRole('link', { name }).closest('tr');
+  if (!row) throw new Error(`no row for ${name}`);
+  return row;
+}
+
+describe('tasks page', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-03-06T12:00:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('shows status badges, the enabled switch, next run in the task timezone and the last result', async () => {
+    const api = mockFetch({ 'GET /api/tasks': page([digest, backup]) });
+    renderApp('/tasks');
+
+    const digestRow = await screen.findByRole('row', { name: /Morning digest/ }).catch(() => rowOf('Morning digest'));
+    expect(within(digestRow).getByText('Ready')).toBeInTheDocument();
+    expect(within(digestRow).getByRole('switch', { name: 'Enabled: Morning digest' })).toHaveAttribute('aria-checked', 'true');
+    expect(within(digestRow).getByText('in 5 minutes')).toBeInTheDocument();
+    expect(within(digestRow).getByText('Thu 2025-03-06 13:05:00 GMT+1')).toBeInTheDocument();
+    expect(within(digestRow).getByText('Succeeded')).toBeInTheDocument();
+    expect(within(digestRow).getByText(/HTTP 200 · 182 ms/)).toBeInTheDocument();
+
+    const backupRow = rowOf('Backup hook');
+    expect(within(backupRow).getByText('Failed', { selector: 'span' })).toBeInTheDocument();
+    expect(within(backupRow).getByRole('switch', { name: 'Enabled: Backup hook' })).toHaveAttribute('aria-checked', 'false');
+    expect(within(backupRow).getByText('Fri 2025-03-07 00:00:00 EST')).toBeInTheDocument();
+    expect(within(backupRow).getByText(/HTTP 500 · 1.5 s/)).toBeInTheDocument();
+
+    const [request] = api.find('GET', '/api/tasks');
+    expect(request?.headers.get('X-API-KEY')).toBe(testApiKey);
+    expect(Object.fromEntries(new URL(request?.url ?? '').searchParams)).toEqual({
+      page: '1',
+      limit: '20',
+      sort: 'created_at',
+      order: 'desc',
+    });
+  });
+
+  it('sends the chosen filters to the API', async () => {
+    const api = mockFetch({ 'GET /api/tasks': page([backup]) });
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('link', { name: 'Backup hook' });
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    await user.selectOptions(screen.getByLabelText('Enabled'), 'disabled');
+    await vi.waitFor(() => {
+      const last = api.find('GET', '/api/tasks').at(-1);
+      expect(new URL(last?.url ?? '').searchParams.get('enabled')).toBe('false');
+    });
+    const params = new URL(api.find('GET', '/api/tasks').at(-1)?.url ?? '').searchParams;
+    expect(params.get('task_status')).toBe('failed');
+  });
+
+  it('runs a task now and says so', async () => {
+    const api = mockFetch({
+      'GET /api/tasks': page([digest]),
+      [`POST /api/tasks/${digest.id}/execute`]: { status: 202, body: { queued: true } },
+    });
+    const { user } = renderApp('/tasks');
+    await user.click(await screen.findByRole('button', { name: 'Run Morning digest now' }));
+    expect(await screen.findByText('"Morning digest" was queued to run now.')).toBeInTheDocument();
+    expect(api.find('POST', `/api/tasks/${digest.id}/execute`)).toHaveLength(1);
+  });
+
+  it('explains a run-now conflict', async () => {
+    mockFetch({
+      'GET /api/tasks': page([digest]),
+      [`POST /api/tasks/${digest.id}/execute`]: apiError(409, 'CONFLICT', 'Task is running.'),
+    });
+    const { user } = renderApp('/tasks');
+    await user.click(await screen.findByRole('button', { name: 'Run Morning digest now' }));
+    expect(await screen.findByText('"Morning digest" is already running.')).toBeInTheDocument();
+  });
+
+  it('toggles a task through the API', async () => {
+    const api = mockFetch({
+      'GET /api/tasks': page([digest]),
+      [`POST /api/tasks/${digest.id}/toggle`]: { ...digest, enabled: false },
+    });
+    const { user } = renderApp('/tasks');
+    await user.click(await screen.findByRole('switch', { name: 'Enabled: Morning digest' }));
+    expect(await screen.findByText('"Morning digest" paused.')).toBeInTheDocument();
+    expect(api.find('POST', `/api/tasks/${digest.id}/toggle`)).toHaveLength(1);
+  });
+
+  it('deletes only after confirmation', async () => {
+    const api = mockFetch({
+      'GET /api/tasks': page([digest]),
+      [`DELETE /api/tasks/${digest.id}`]: { status: 204 },
+    });
+    const { user } = renderApp('/tasks');
+    await user.click(await screen.findByRole('button', { name: 'Delete Morning digest' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete "Morning digest"?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(api.find('DELETE', `/api/tasks/${digest.id}`)).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete Morning digest' }));
+    await user.click(screen.getByRole('button', { name: 'Delete task' }));
+    expect(await screen.findByText('"Morning digest" deleted.')).toBeInTheDocument();
+    expect(api.find('DELETE', `/api/tasks/${digest.id}`)).toHaveLength(1);
+  });
+
+  it("shows the API's error message when the list cannot be loaded", async () => {
+    mockFetch({ 'GET /api/tasks': apiError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-KEY header.') });
+    renderApp('/tasks');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load the tasks');
+    expect(alert).toHaveTextContent('Missing or wrong X-API-KEY header.');
+  });
+
+  it('offers to create the first task when there is none', async () => {
+    mockFetch({ 'GET /api/tasks': page([]) });
+    renderApp('/tasks');
+    expect(await screen.findByText('No tasks yet.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Create the first task' })).toHaveAttribute('href', '/tasks/new');
+  });
+
+  it('sends the user to Settings when no API key is set, without calling the API', async () => {
+    const api = mockFetch({});
+    renderApp('/tasks', { settings: { apiUrl: '', apiKey: '' } });
+    expect(screen.getByRole('heading', { name: 'Connect to the API' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Open Settings' })).toHaveAttribute('href', '/settings');
+    expect(api.fetchMock).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,39 @@
+import { useMemo } from 'react';
+import { inputClass } from '../../components/ui';
+
+/** Every zone the browser knows, UTC first (engines leave it out of `supportedValuesOf`). */
+function timezoneOptions(current: string): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const options = ['UTC', ...zones.filter((zone) => zone !== 'UTC')];
+  // A task saved with an alias (e.g. US/Eastern) keeps its zone selectable.
+  if (current && !options.includes(current)) options.unshift(current);
+  return options;
+}
+
+interface TimezoneSelectProps {
+  id: string;
+  value: string;
+  onChange: (timezone: string) => void;
+  describedBy?: string;
+  invalid?: boolean;
+}
+
+export function TimezoneSelect({ id, value, onChange, describedBy, invalid }: TimezoneSelectProps) {
+  const options = useMemo(() => timezoneOptions(value), [value]);
+  return (
+    <select
+      id={id}
+      className={inputClass}
+      value={value}
+      aria-describedby={describedBy}
+      aria-invalid={invalid || undefined}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      {options.map((zone) => (
+        <option key={zone} value={zone}>
+          {zone.replaceAll('_', ' ')}
+        </option>
+      ))}
+    </select>
+  );
+}

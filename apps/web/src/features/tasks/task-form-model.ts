@@ -1,0 +1,110 @@
+import type { Task, TaskInput } from '../../app/api-types';
+
+/** The form edits strings; `toTaskInput` turns them into the API body once they validate. */
+export interface TaskFormValues {
+  task_name: string;
+  task_schedule: string;
+  timezone: string;
+  webhook_url: string;
+  json_payload: string;
+  max_retry: string;
+  enabled: boolean;
+}
+
+export type TaskFormField = keyof TaskFormValues;
+export type TaskFormErrors = Partial<Record<TaskFormField, string>>;
+
+export const maxRetryLimit = 10;
+export const maxPayloadBytes = 64 * 1024;
+
+export function emptyTaskForm(timezone: string): TaskFormValues {
+  return {
+    task_name: '',
+    task_schedule: '*/5 * * * *',
+    timezone,
+    webhook_url: '',
+    json_payload: '{\n  "content": "Hello from Task Scheduler"\n}',
+    max_retry: '3',
+    enabled: true,
+  };
+}
+
+export function taskFormFromTask(task: Task): TaskFormValues {
+  return {
+    task_name: task.task_name,
+    task_schedule: task.task_schedule,
+    timezone: task.timezone,
+    webhook_url: task.webhook_url,
+    json_payload: JSON.stringify(task.json_payload, null, 2),
+    max_retry: String(task.max_retry),
+    enabled: task.enabled,
+  };
+}
+
+/** Why the payload text is not an acceptable payload, or undefined when it is. */
+export function payloadProblem(text: string): string | undefined {
+  if (text.trim() === '') return 'Expected a JSON object or array, got nothing.';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `Invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (value === null || typeof value !== 'object') {
+    return `Expected a JSON object or array, got ${value === null ? 'null' : typeof value}.`;
+  }
+  const size = new TextEncoder().encode(JSON.stringify(value)).length;
+  if (size > maxPayloadBytes) return `The payload is ${size} bytes: expected at most 64 KiB.`;
+  return undefined;
+}
+
+function urlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return 'Expected an http(s) URL such as https://discord.com/api/webhooks/…';
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:'
+    ? undefined
+    : `${url.protocol} URLs are not supported: expected http or https.`;
+}
+
+function retryProblem(text: string): string | undefined {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isInteger(value) && value >= 0 && value <= maxRetryLimit
+    ? undefined
+    : `Expected a whole number from 0 to ${maxRetryLimit}.`;
+}
+
+/**
+ * Checks everything the browser can check alone. The schedule's own error comes from the
+ * schedule preview (the publisher's parser); `scheduleError` passes it in.
+ */
+export function validateTaskForm(values: TaskFormValues, scheduleError?: string): TaskFormErrors {
+  const errors: TaskFormErrors = {};
+  const name = values.task_name.trim();
+  if (name === '') errors.task_name = 'Expected a name.';
+  else if (name.length > 200) errors.task_name = 'Expected a name of at most 200 characters.';
+  if (values.task_schedule.trim() === '') errors.task_schedule = 'Expected a cron expression such as */5 * * * *.';
+  else if (scheduleError) errors.task_schedule = scheduleError;
+  const url = urlProblem(values.webhook_url);
+  if (url) errors.webhook_url = url;
+  const payload = payloadProblem(values.json_payload);
+  if (payload) errors.json_payload = payload;
+  const retry = retryProblem(values.max_retry);
+  if (retry) errors.max_retry = retry;
+  return errors;
+}
+
+export function toTaskInput(values: TaskFormValues): TaskInput {
+  return {
+    task_name: values.task_name.trim(),
+    task_schedule: values.task_schedule.trim(),
+    timezone: values.timezone,
+    webhook_url: values.webhook_url.trim(),
+    json_payload: JSON.parse(values.json_payload) as unknown,
+    max_retry: Number(values.max_retry),
+    enabled: values.enabled,
+  };
+}

@@ -1,0 +1,1 @@
+export const pageSizes = [10, 20, 50, 100] as const;

@@ -1,0 +1,90 @@
+/** Date formatting for the dashboard. Every instant is shown in an explicit zone, never guessed. */
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+function instantFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = instantFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    instantFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** `Mon 2025-11-24 09:00:00 GMT+1`: sortable, unambiguous, in the given IANA zone. */
+export function formatInstant(value: Date | string, timeZone: string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return '—';
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = instantFormat(timeZone).formatToParts(date);
+  } catch {
+    parts = instantFormat('UTC').formatToParts(date);
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+}
+
+/** The browser's own zone, for instants that belong to no task. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** `in 5 minutes`, `3 hours ago`, `now`. */
+export function formatRelative(value: Date | string, now: Date): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  const diff = date.getTime() - now.getTime();
+  if (Number.isNaN(diff)) return '—';
+  if (Math.abs(diff) < 1000) return 'now';
+  for (const [unit, ms] of units) {
+    if (Math.abs(diff) >= ms || unit === 'second') return relativeFormat.format(Math.trunc(diff / ms), unit);
+  }
+  return '—';
+}
+
+/** `850 ms`, `1.2 s`, `2 min 5 s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** The API's success rate may be a fraction (0..1) or a percentage (0..100); show a percentage. */
+export function formatRate(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const percent = value <= 1 ? value * 100 : value;
+  return `${percent.toFixed(percent >= 99.95 || percent === 0 ? 0 : 1)}%`;
+}
+
+/** `09:05` in the given zone, for chart axes. */
+export function formatClock(value: Date | string, timeZone: string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return '';
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  } catch {
+    return '';
+  }
+}

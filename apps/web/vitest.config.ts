@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const coreSource = fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url));
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { alias: { '@scheduler/core': coreSource } },
+  test: {
+    name: 'web',
+    root,
+    environment: 'happy-dom',
+    // RTK Query builds absolute Request URLs from the page's origin, as in a browser.
+    environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['./src/test/setup.ts'],
+  },
+});

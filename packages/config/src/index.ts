@@ -1,0 +1,6 @@
+export { loadConfig, loadConfigOrExit, readEnvFile, repoRoot, ConfigError } from './load-config';
+export type { Config, LoadOptions } from './load-config';
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { envSchema, logLevels, logFormats } from './schema';
+export type { Env, LogLevel, LogFormat } from './schema';

@@ -1,0 +1,4 @@
+export * from './schedule';
+export * from './retry';
+export * from './errors';
+export * from './task-input';

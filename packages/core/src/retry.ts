@@ -1,0 +1,174 @@
+/** What one delivery attempt came to. */
+export type AttemptOutcome =
+  | { kind: 'delivered'; httpStatus: number } // 2xx
+  | { kind: 'http-error'; httpStatus: number; retryAfterMs?: number } // non-2xx response
+  | { kind: 'network-error'; message: string } // refused, reset, DNS…
+  | { kind: 'timeout'; timeoutMs: number };
+
+/** What to do after an attempt. */
+export type RetryDecision =
+  | { kind: 'done' } // delivered
+  | { kind: 'retry'; delayMs: number }
+  | { kind: 'fail'; reason: string }; // no retry left, or cannot succeed by retrying
+
+/**
+ * The longest a Retry-After header may hold a retry back. A webhook answering
+ * `Retry-After: 31536000` would otherwise keep its task `running` for a year.
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * SPEC §5: a 5xx, 408, 429, network error or timeout is retried while
+ * `retryCount < maxRetry`, after an exponential backoff (a Retry-After, as a 429 or 503
+ * sends, makes it wait at least that long). Any other status — another 4xx, or a 3xx since
+ * redirects are not followed — cannot succeed by retrying and fails at once.
+ *
+ * `retryCount` is the attempt's own `retry_count`: 0 for the first attempt, 1 for the first
+ * retry, …; `maxRetry` is the task's `max_retry` (retries after the first attempt).
+ */
+export function decideRetry(
+  outcome: AttemptOutcome,
+  retryCount: number,
+  maxRetry: number,
+  backoffBaseMs: number,
+): RetryDecision {
+  switch (outcome.kind) {
+    case 'delivered':
+      return { kind: 'done' };
+    case 'http-error': {
+      if (!isRetryableStatus(outcome.httpStatus)) {
+        return { kind: 'fail', reason: notRetryableReason(outcome.httpStatus) };
+      }
+      return retryOrGiveUp(outcome, retryCount, maxRetry, backoffBaseMs, outcome.retryAfterMs);
+    }
+    case 'network-error':
+    case 'timeout':
+      return retryOrGiveUp(outcome, retryCount, maxRetry, backoffBaseMs, undefined);
+    default:
+      return assertNever(outcome);
+  }
+}
+
+/** `base * 2^retryCount`: the first retry (after attempt 0) waits `base`, the next twice that, … */
+export function backoffDelayMs(retryCount: number, backoffBaseMs: number): number {
+  return Math.max(0, backoffBaseMs) * 2 ** Math.max(0, Math.floor(retryCount));
+}
+
+/**
+ * A Retry-After header (RFC 9110 §10.2.3) as milliseconds from `now`: either delay-seconds
+ * (`120`) or an HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`; a date in the past is 0).
+ * Anything else is undefined.
+ */
+export function parseRetryAfter(header: string | undefined, now: Date): number | undefined {
+  if (header === undefined) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value);
+    return Number.isSafeInteger(seconds * 1000) ? seconds * 1000 : undefined;
+  }
+  const at = parseHttpDate(value, now);
+  if (at === undefined) return undefined;
+  return Math.max(0, at - now.getTime());
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+function notRetryableReason(status: number): string {
+  if (status >= 300 && status < 400) {
+    return `HTTP ${status} is not retryable: the webhook answered with a redirect, and redirects are not followed`;
+  }
+  if (status >= 400 && status < 500) {
+    return `HTTP ${status} is not retryable: the webhook refused the request`;
+  }
+  return `HTTP ${status} is not retryable: expected a 2xx response`;
+}
+
+function retryOrGiveUp(
+  outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
+  retryCount: number,
+  maxRetry: number,
+  backoffBaseMs: number,
+  retryAfterMs: number | undefined,
+): RetryDecision {
+  if (retryCount < maxRetry) {
+    const backoff = backoffDelayMs(retryCount, backoffBaseMs);
+    const asked = retryAfterMs === undefined ? 0 : Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
+    return { kind: 'retry', delayMs: Math.max(backoff, asked) };
+  }
+  const attempts = Math.max(0, retryCount) + 1;
+  return {
+    kind: 'fail',
+    reason: `gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${describeFailure(outcome)}`,
+  };
+}
+
+function describeFailure(outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>): string {
+  switch (outcome.kind) {
+    case 'http-error':
+      return `HTTP ${outcome.httpStatus}`;
+    case 'network-error':
+      return `network error: ${outcome.message}`;
+    case 'timeout':
+      return `timed out after ${outcome.timeoutMs} ms`;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY = '(?:mon|tue|wed|thu|fri|sat|sun)';
+const LONG_DAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)';
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+/** IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`, 'i');
+/** Obsolete RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`. */
+const RFC_850 = new RegExp(`^${LONG_DAY}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`, 'i');
+/** Obsolete asctime: `Sun Nov  6 08:49:37 1994`. */
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`, 'i');
+
+/** The three HTTP-date forms (RFC 9110 §5.6.7), read strictly: Date.parse accepts far more. */
+function parseHttpDate(value: string, now: Date): number | undefined {
+  let match = IMF_FIXDATE.exec(value);
+  if (match) return utc(match[3], match[2], match[1], match[4], match[5], match[6]);
+  match = RFC_850.exec(value);
+  if (match) {
+    // Two-digit years: RFC 9110 reads one more than 50 years ahead as the past century.
+    const year = 2000 + Number(match[3]);
+    return utc(
+      String(year > now.getUTCFullYear() + 50 ? year - 100 : year),
+      match[2],
+      match[1],
+      match[4],
+      match[5],
+      match[6],
+    );
+  }
+  match = ASCTIME.exec(value);
+  if (match) return utc(match[6], match[1], match[2], match[3], match[4], match[5]);
+  return undefined;
+}
+
+function utc(
+  year: string | undefined,
+  month: string | undefined,
+  day: string | undefined,
+  hours: string | undefined,
+  minutes: string | undefined,
+  seconds: string | undefined,
+): number | undefined {
+  const monthIndex = MONTHS.indexOf((month ?? '').toLowerCase());
+  const [y, d, h, m, s] = [year, day, hours, minutes, seconds].map((part) => Number((part ?? '').trim()));
+  if (y === undefined || d === undefined || h === undefined || m === undefined || s === undefined)
+    return undefined;
+  if (monthIndex < 0 || d < 1 || d > 31 || h > 23 || m > 59 || s > 60) return undefined;
+  const ms = Date.UTC(y, monthIndex, d, h, m, Math.min(s, 59));
+  // Date.UTC rolls 31 Feb over into March; an HTTP-date naming a day that does not exist is garbage.
+  return new Date(ms).getUTCDate() === d ? ms : undefined;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

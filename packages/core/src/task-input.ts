@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { InvalidScheduleError, isValidTimezone, nextRunAt } from './schedule';
+import { TaskValidationError } from './errors';
+
+/** The largest `json_payload`, serialized: 64 KiB. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+export const MAX_RETRY_LIMIT = 10;
+export const MAX_TASK_NAME_LENGTH = 200;
+
+const SCHEDULE_PROBE_FROM = new Date(Date.UTC(2000, 0, 1));
+
+/** The parser the publisher runs decides what a valid schedule is (no regex). */
+const taskSchedule = z
+  .string({ error: 'expected a cron expression such as "*/5 * * * *"' })
+  .superRefine((value, ctx) => {
+    try {
+      if (nextRunAt(value, 'UTC', SCHEDULE_PROBE_FROM) === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" never comes due: expected a schedule that fires.`,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof InvalidScheduleError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message, params: { invalidSchedule: true } });
+    }
+  });
+
+const taskName = z
+  .string({ error: 'expected a name of 1 to 200 characters' })
+  .trim()
+  .min(1, 'expected a name of 1 to 200 characters, got an empty one')
+  .max(MAX_TASK_NAME_LENGTH, `expected a name of at most ${MAX_TASK_NAME_LENGTH} characters`);
+
+const webhookUrl = z
+  .string({ error: 'expected an http(s) URL such as https://discord.com/api/webhooks/…' })
+  .max(2048, 'expected a URL of at most 2048 characters')
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL: expected an http(s) URL` });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${url.protocol} URLs are not supported: expected http or https`,
+      });
+    }
+  });
+
+const jsonPayload = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object or array' });
+    } else if (value === null || typeof value !== 'object') {
+      const got = value === null ? 'null' : typeof value;
+      ctx.addIssue({ code: 'custom', message: `expected a JSON object or array, got ${got}` });
+    } else {
+      const size = new TextEncoder().encode(JSON.stringify(value)).length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `payload is ${size} bytes serialized: expected at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
+        });
+      }
+    }
+  })
+  .transform((value) => value as Record<string, unknown> | unknown[]);
+
+const maxRetry = z
+  .number({ error: `expected a whole number from 0 to ${MAX_RETRY_LIMIT}` })
+  .int(`expected a whole number from 0 to ${MAX_RETRY_LIMIT}`)
+  .min(0, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`)
+  .max(MAX_RETRY_LIMIT, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`);
+
+const timezone = z
+  .string({ error: 'expected an IANA timezone such as Europe/Paris or UTC' })
+  .refine(isValidTimezone, {
+    error: (issue) =>
+      `unknown timezone "${String(issue.input)}": expected an IANA name such as Europe/Paris or UTC`,
+  });
+
+const enabled = z.boolean({ error: 'expected true or false' });
+
+export const createTaskSchema = z.strictObject(
+  {
+    task_name: taskName,
+    task_schedule: taskSchedule,
+    webhook_url: webhookUrl,
+    json_payload: jsonPayload,
+    max_retry: maxRetry.default(3),
+    timezone: timezone.default('UTC'),
+    enabled: enabled.default(true),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
+  },
+);
+
+export const updateTaskSchema = z
+  .strictObject(
+    {
+      task_name: taskName.optional(),
+      task_schedule: taskSchedule.optional(),
+      webhook_url: webhookUrl.optional(),
+      json_payload: jsonPayload.optional(),
+      max_retry: maxRetry.optional(),
+      timezone: timezone.optional(),
+      enabled: enabled.optional(),
+      task_status: z
+        .literal('ready', {
+          error:
+            'only "ready" can be set by hand (to re-arm a failed task); running and failed are set by deliveries',
+        })
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the fields to change',
+    },
+  )
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    message: 'expected at least one field to change',
+  });
+
+export type CreateTaskInput = z.output<typeof createTaskSchema>;
+export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
+
+/** Validates with `schema` or throws a TaskValidationError naming every bad field. */
+export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details: Record<string, string> = {};
+  let invalidSchedule = false;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) details[key] = 'unknown field: expected only the task fields';
+      continue;
+    }
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+    details[field] ??= issue.message;
+    if (
+      issue.code === 'custom' &&
+      (issue.params as { invalidSchedule?: boolean } | undefined)?.invalidSchedule
+    ) {
+      invalidSchedule = true;
+    }
+  }
+  const summary = Object.entries(details)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join('; ');
+  return failValidation(summary, invalidSchedule ? 'INVALID_SCHEDULE' : 'VALIDATION_ERROR', details);
+}
+
+function failValidation(
+  message: string,
+  code: 'VALIDATION_ERROR' | 'INVALID_SCHEDULE',
+  details: Record<string, string>,
+): never {
+  throw new TaskValidationError(message, code, details);
+}

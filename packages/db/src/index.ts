@@ -1,0 +1,16 @@
+export { createDatabase, withDefaultSslMode } from './database';
+export type { Database, DatabaseOptions } from './database';
+export { migrate, migrationsDir } from './migrate';
+export type * from './generated/db';
+export type * from './rows';
+export { TaskRepository } from './repositories/task.repository';
+export type {
+  TaskListQuery,
+  TaskSort,
+  SortOrder,
+  ClaimDecision,
+  DeliveryRunPlan,
+  StuckRun,
+} from './repositories/task.repository';
+export { AttemptRepository } from './repositories/attempt.repository';
+export type { AttemptKey, AttemptResult, RunOutcome } from './repositories/attempt.repository';

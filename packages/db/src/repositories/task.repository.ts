@@ -1,0 +1,223 @@
+import { sql } from 'kysely';
+import type { Database } from '../database';
+import type { TaskStatus } from '../generated/db';
+import type { NewTaskRow, TaskRow, TaskRowPatch } from '../rows';
+
+export type TaskSort = 'created_at' | 'task_name' | 'next_run_at';
+export type SortOrder = 'asc' | 'desc';
+
+export interface TaskListQuery {
+  page: number;
+  limit: number;
+  taskStatus?: TaskStatus;
+  enabled?: boolean;
+  /** Case-insensitive substring of `task_name`. */
+  search?: string;
+  sort: TaskSort;
+  order: SortOrder;
+}
+
+/** What the publisher decided for one claimed task. */
+export type ClaimDecision =
+  | { kind: 'enqueued'; id: string; jobId: string; nextRunAt: Date | null; run: DeliveryRunPlan }
+  /** Not enqueued (e.g. its schedule no longer parses): only its next look is moved. */
+  | { kind: 'deferred'; id: string; nextRunAt: Date };
+
+/** What the caller needs to enqueue a claimed run. */
+export interface DeliveryRunPlan {
+  taskId: string;
+  scheduledFor: Date;
+  maxRetry: number;
+}
+
+export interface StuckRun {
+  id: string;
+  job_id: string | null;
+  max_retry: number;
+}
+
+export class TaskRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(values: NewTaskRow): Promise<TaskRow> {
+    return this.db.insertInto('tasks').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async findById(id: string): Promise<TaskRow | undefined> {
+    return this.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
+    let filtered = this.db.selectFrom('tasks');
+    if (query.taskStatus) filtered = filtered.where('task_status', '=', query.taskStatus);
+    if (query.enabled !== undefined) filtered = filtered.where('enabled', '=', query.enabled);
+    if (query.search) filtered = filtered.where('task_name', 'ilike', `%${escapeLike(query.search)}%`);
+    const [rows, count] = await Promise.all([
+      filtered
+        .selectAll()
+        .orderBy(query.sort, (ob) => (query.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast()))
+        .orderBy('id')
+        .limit(query.limit)
+        .offset((query.page - 1) * query.limit)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.total };
+  }
+
+  async update(id: string, patch: TaskRowPatch): Promise<TaskRow | undefined> {
+    return this.db.updateTable('tasks').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async toggleEnabled(id: string): Promise<TaskRow | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set((eb) => ({ enabled: eb.not('enabled') }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * Marks a task `running` for a run outside its schedule, only from one of the
+   * given statuses (never twice at once). Undefined when it is missing or in another status.
+   */
+  async claimForRun(
+    id: string,
+    jobId: string,
+    from: readonly TaskStatus[],
+    nextRunAt?: Date | null,
+  ): Promise<TaskRow | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set({
+        task_status: 'running',
+        job_id: jobId,
+        last_run_at: sql<Date>`now()`,
+        ...(nextRunAt !== undefined ? { next_run_at: nextRunAt } : {}),
+      })
+      .where('id', '=', id)
+      .where('task_status', 'in', from)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Ends a run: back to `ready` or to `failed`, only if this job still owns the task. */
+  async finishRun(id: string, jobId: string, status: 'ready' | 'failed'): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tasks')
+      .set({ task_status: status, job_id: null })
+      .where('id', '=', id)
+      .where('task_status', '=', 'running')
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * The publisher's claim, in one transaction: lock up to `limit` ready, enabled
+   * tasks due at `now` (FOR UPDATE SKIP LOCKED, so concurrent publishers split
+   * the work and never take the same row), let `decide` plan each, and commit
+   * the plan — `running` with its job id and next due instant for each run. The
+   * caller enqueues the runs after the commit; a run lost between the two is
+   * found by the watchdog through its job id.
+   */
+  async claimDueTasks(
+    now: Date,
+    limit: number,
+    decide: (due: TaskRow[]) => ClaimDecision[],
+  ): Promise<ClaimDecision[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('task_status', '=', 'ready')
+        .where('enabled', '=', true)
+        .where('next_run_at', '<=', now)
+        .orderBy('next_run_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return [];
+      const decisions = decide(due);
+      const enqueued = decisions.filter((d) => d.kind === 'enqueued');
+      const deferred = decisions.filter((d) => d.kind === 'deferred');
+      if (enqueued.length > 0) {
+        await sql`
+          UPDATE tasks SET task_status = 'running', last_run_at = now(), next_run_at = d.next_run_at, job_id = d.job_id
+          FROM unnest(${enqueued.map((d) => d.id)}::uuid[], ${enqueued.map((d) => d.nextRunAt)}::timestamptz[],
+                      ${enqueued.map((d) => d.jobId)}::text[]) AS d(id, next_run_at, job_id)
+          WHERE tasks.id = d.id`.execute(trx);
+      }
+      if (deferred.length > 0) await setNextRunAt(trx, deferred);
+      return decisions;
+    });
+  }
+
+  /**
+   * Tasks whose next due instant is not computed yet (rows inserted by hand):
+   * `schedule` gives each the instant of its next look (its due instant, or a
+   * later retry when its schedule does not parse).
+   */
+  async scheduleUnscheduled(
+    limit: number,
+    schedule: (rows: TaskRow[]) => { id: string; nextRunAt: Date }[],
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('next_run_at', 'is', null)
+        .orderBy('created_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      const planned = schedule(rows);
+      if (planned.length > 0) await setNextRunAt(trx, planned);
+      return planned.length;
+    });
+  }
+
+  /** Runs in flight for longer than `olderThanMs`: candidates for the watchdog's check. */
+  async findLongRunning(olderThanMs: number, limit: number): Promise<StuckRun[]> {
+    return this.db
+      .selectFrom('tasks')
+      .select(['id', 'job_id', 'max_retry'])
+      .where('task_status', '=', 'running')
+      .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Returns a run whose job is gone to `ready`, unless it moved on meanwhile. */
+  async releaseStuckRun(id: string, jobId: string | null): Promise<boolean> {
+    let query = this.db
+      .updateTable('tasks')
+      .set({ task_status: 'ready', job_id: null })
+      .where('id', '=', id)
+      .where('task_status', '=', 'running');
+    query = jobId === null ? query.where('job_id', 'is', null) : query.where('job_id', '=', jobId);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}
+
+async function setNextRunAt(db: Database, rows: { id: string; nextRunAt: Date | null }[]): Promise<void> {
+  await sql`
+    UPDATE tasks SET next_run_at = d.next_run_at
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.nextRunAt)}::timestamptz[]) AS d(id, next_run_at)
+    WHERE tasks.id = d.id`.execute(db);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,57 @@
+import type { JobsOptions } from 'bullmq';
+
+/** The one queue every delivery goes through: publisher and run-now add, workers take. */
+export const DELIVERY_QUEUE = 'deliveries';
+
+/** Why a run exists: its schedule came due, or a user asked for it now. */
+export type RunTrigger = 'schedule' | 'manual';
+
+/** A job's payload: which task, and which due instant (ISO-8601) it delivers. */
+export interface DeliveryJobData {
+  taskId: string;
+  scheduledFor: string;
+  trigger: RunTrigger;
+}
+
+/** A run to enqueue: one due instant of one task. */
+export interface DeliveryRun {
+  taskId: string;
+  scheduledFor: Date;
+  maxRetry: number;
+  trigger: RunTrigger;
+}
+
+/** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
+export const DELIVERY_BACKOFF = 'webhook';
+
+/**
+ * Deterministic: the same due instant of the same task always gets the same id,
+ * so an add repeated after a crash is ignored by BullMQ. (BullMQ forbids ':' in ids.)
+ */
+export function deliveryJobId(taskId: string, scheduledFor: Date): string {
+  return `${taskId}_${scheduledFor.getTime()}`;
+}
+
+/** The inverse of deliveryJobId; undefined for an id of another shape. */
+export function parseDeliveryJobId(jobId: string): { taskId: string; scheduledFor: Date } | undefined {
+  const separator = jobId.lastIndexOf('_');
+  const ms = Number(jobId.slice(separator + 1));
+  if (separator <= 0 || !Number.isSafeInteger(ms) || ms <= 0) return undefined;
+  return { taskId: jobId.slice(0, separator), scheduledFor: new Date(ms) };
+}
+
+export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
+  return { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString(), trigger: run.trigger };
+}
+
+export function deliveryJobOptions(run: DeliveryRun, backoffMs: number): JobsOptions & { jobId: string } {
+  return {
+    jobId: deliveryJobId(run.taskId, run.scheduledFor),
+    attempts: run.maxRetry + 1,
+    backoff: { type: DELIVERY_BACKOFF, delay: backoffMs },
+    // Finished jobs linger briefly so a late duplicate add is still recognised;
+    // the attempt key in task_logs is what finally guarantees one delivery per attempt.
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 24 * 3600, count: 1000 },
+  };
+}

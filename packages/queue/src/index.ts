@@ -1,0 +1,12 @@
+export {
+  DELIVERY_QUEUE,
+  DELIVERY_BACKOFF,
+  deliveryJobId,
+  parseDeliveryJobId,
+  deliveryJobData,
+  deliveryJobOptions,
+} from './delivery-job';
+export type { DeliveryJobData, DeliveryRun, RunTrigger } from './delivery-job';
+export { createRedisConnection, createDeliveryQueue } from './connection';
+export type { DeliveryQueue, Redis } from './connection';
+export { enqueueDeliveries } from './enqueue';

@@ -1,0 +1,2 @@
+export { TaskService } from './task.service';
+export type { TaskServiceDeps, RunRequest } from './task.service';

@@ -1,0 +1,153 @@
+import {
+  createTaskSchema,
+  nextRunAt,
+  parseTaskInput,
+  TaskConflictError,
+  TaskNotFoundError,
+  updateTaskSchema,
+} from '@scheduler/core';
+import type {
+  AttemptRepository,
+  AttemptRow,
+  TaskListQuery,
+  TaskRepository,
+  TaskRow,
+  TaskRowPatch,
+} from '@scheduler/db';
+import { deliveryJobId, enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
+
+export interface TaskServiceDeps {
+  tasks: TaskRepository;
+  attempts: AttemptRepository;
+  queue: DeliveryQueue;
+  retryBackoffMs: number;
+  /** The clock; injected so tests can pin it. */
+  now?: () => Date;
+}
+
+export interface RunRequest {
+  task: TaskRow;
+  jobId: string;
+  scheduledFor: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The task use-cases shared by the API and the CLI: validate with the domain's
+ * schemas, keep `next_run_at` right, and start runs through the one job contract.
+ */
+export class TaskService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: TaskServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async create(input: unknown): Promise<TaskRow> {
+    const task = parseTaskInput(createTaskSchema, input);
+    return this.deps.tasks.create({
+      ...task,
+      json_payload: JSON.stringify(task.json_payload),
+      next_run_at: nextRunAt(task.task_schedule, task.timezone, this.now()),
+    });
+  }
+
+  async get(id: string): Promise<TaskRow> {
+    const task = UUID.test(id) ? await this.deps.tasks.findById(id) : undefined;
+    if (!task) throw new TaskNotFoundError(id);
+    return task;
+  }
+
+  async getWithAttempts(id: string, limit = 20): Promise<TaskRow & { logs: AttemptRow[] }> {
+    const task = await this.get(id);
+    return { ...task, logs: await this.deps.attempts.listForTask(id, limit) };
+  }
+
+  async list(query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
+    return this.deps.tasks.list(query);
+  }
+
+  /**
+   * A partial update. A new schedule or timezone moves `next_run_at`;
+   * `task_status: "ready"` re-arms a failed task from now on.
+   */
+  async update(id: string, input: unknown): Promise<TaskRow> {
+    const patch = parseTaskInput(updateTaskSchema, input);
+    const current = await this.get(id);
+    const { task_status, json_payload, ...fields } = patch;
+    const changes: TaskRowPatch = { ...fields };
+    if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
+    if (task_status === 'ready' && current.task_status === 'running') {
+      throw new TaskConflictError('The task is running: it returns to ready by itself when its run ends.', {
+        task_status: 'running',
+      });
+    }
+    const rearm = task_status === 'ready' && current.task_status === 'failed';
+    if (rearm) changes.task_status = 'ready';
+    if (rearm || fields.task_schedule !== undefined || fields.timezone !== undefined) {
+      changes.next_run_at = nextRunAt(
+        fields.task_schedule ?? current.task_schedule,
+        fields.timezone ?? current.timezone,
+        this.now(),
+      );
+    }
+    const updated = await this.deps.tasks.update(id, changes);
+    if (!updated) throw new TaskNotFoundError(id);
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    const deleted = UUID.test(id) && (await this.deps.tasks.delete(id));
+    if (!deleted) throw new TaskNotFoundError(id);
+  }
+
+  /** Pause or resume. Resuming looks forward from now: instants missed while paused are skipped. */
+  async toggle(id: string): Promise<TaskRow> {
+    const current = await this.get(id);
+    const toggled = await this.deps.tasks.toggleEnabled(id);
+    if (!toggled) throw new TaskNotFoundError(id);
+    if (!current.enabled && toggled.enabled) {
+      const next = nextRunAt(toggled.task_schedule, toggled.timezone, this.now());
+      return (await this.deps.tasks.update(id, { next_run_at: next })) ?? toggled;
+    }
+    return toggled;
+  }
+
+  /**
+   * Run now, outside the schedule, for a ready or failed task, enabled or not.
+   * The run's due instant is the request's instant. A failed task is re-armed
+   * from now, so its stale due instant does not fire again after this run.
+   */
+  async runNow(id: string): Promise<RunRequest> {
+    const current = await this.get(id);
+    const scheduledFor = this.now();
+    const jobId = deliveryJobId(id, scheduledFor);
+    const nextRun =
+      current.task_status === 'failed'
+        ? nextRunAt(current.task_schedule, current.timezone, scheduledFor)
+        : undefined;
+    const task = await this.deps.tasks.claimForRun(id, jobId, ['ready', 'failed'], nextRun);
+    if (!task) {
+      const latest = await this.get(id);
+      throw new TaskConflictError(
+        `The task is ${latest.task_status}: wait for its run to end before running it again.`,
+        {
+          task_status: latest.task_status,
+        },
+      );
+    }
+    try {
+      await enqueueDeliveries(
+        this.deps.queue,
+        [{ taskId: id, scheduledFor, maxRetry: task.max_retry, trigger: 'manual' }],
+        this.deps.retryBackoffMs,
+      );
+    } catch (error) {
+      // Nothing was queued: hand the task back as it was.
+      await this.deps.tasks.finishRun(id, jobId, current.task_status === 'failed' ? 'failed' : 'ready');
+      throw error;
+    }
+    return { task, jobId, scheduledFor };
+  }
+}

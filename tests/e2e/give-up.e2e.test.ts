@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { freePort, startSystem, type SystemUnderTest, waitFor } from '@scheduler/test-support';
+
+let system: SystemUnderTest;
+
+beforeAll(async () => {
+  system = await startSystem({ retryBackoffMs: 200 });
+});
+afterAll(async () => system?.stop());
+
+test('a webhook on a closed port: three failed attempts (0, 1, 2), then the task is failed and fires no more', async () => {
+  const closedPort = await freePort();
+  const task = await system.taskService.create({
+    task_name: 'nobody listens',
+    task_schedule: '* * * * * *',
+    webhook_url: `http://127.0.0.1:${closedPort}/hook`,
+    json_payload: { content: 'hello?' },
+    max_retry: 2,
+  });
+
+  await waitFor(
+    'the task to fail',
+    async () => (await system.database.tasks.findById(task.id))?.task_status === 'failed',
+  );
+  // Long enough for further fires, had the task stayed schedulable.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+
+  const logs = (await system.database.attempts.listForTask(task.id, 100)).reverse();
+  expect(logs.map((log) => [log.status, log.retry_count, log.http_status])).toEqual([
+    ['failed', 0, null],
+    ['failed', 1, null],
+    ['failed', 2, null],
+  ]);
+  expect(new Set(logs.map((log) => log.scheduled_for.getTime())).size).toBe(1);
+  expect(logs[0]?.message).toMatch(/ECONNREFUSED/);
+  expect(logs[2]?.message).toMatch(/gave up after 3 attempts/i);
+  const current = await system.database.tasks.findById(task.id);
+  expect(current).toMatchObject({ task_status: 'failed', job_id: null });
+});
