@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     globalSetup: ['test-support/global-setup.ts'],
     projects: [
+      'apps/web/vitest.config.ts',
       {
         extends: true,
         test: {

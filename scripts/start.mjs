@@ -14,7 +14,9 @@ const { default: concurrently } = await import('concurrently');
 const { loadConfigOrExit } = await import('../packages/config/dist/index.js');
 const config = loadConfigOrExit();
 
-const node = JSON.stringify(process.execPath);
+// `exec` so each service is the shell's own process and gets Ctrl-C's signal itself.
+const node = `exec ${JSON.stringify(process.execPath)}`;
+const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 const services = [
   {
     name: 'api',
@@ -25,7 +27,7 @@ const services = [
   {
     name: 'web',
     entry: 'apps/web/dist/index.html',
-    command: 'npm run serve --silent -w @scheduler/web',
+    command: `cd apps/web && ${node} ${JSON.stringify(vite)} preview`,
     prefixColor: 'magenta',
   },
   {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
+import type * as SchedulerConfig from '@scheduler/config';
 import { defineConfig, type ProxyOptions, type UserConfig } from 'vite';
 
 /** Vite bundles the domain package's TypeScript source: the form previews due instants with the publisher's code. */
@@ -8,7 +9,7 @@ const coreSource = fileURLToPath(new URL('../../packages/core/src/index.ts', imp
 
 /** WEB_PORT and API_PORT from the root .env, through the one package that reads it (built: `npm run build`). */
 async function loadPorts(): Promise<{ webPort: number; apiPort: number }> {
-  let config: typeof import('@scheduler/config');
+  let config: typeof SchedulerConfig;
   try {
     config = await import('@scheduler/config');
   } catch (error) {

@@ -16,5 +16,7 @@ export default defineConfig({
     environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
+    // Whole-app renders with user-event typing take a few seconds when every project runs at once.
+    testTimeout: 15_000,
   },
 });

@@ -2,3 +2,4 @@ export * from './schedule';
 export * from './retry';
 export * from './errors';
 export * from './task-input';
+export * from './task-query';

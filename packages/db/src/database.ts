@@ -12,10 +12,20 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 export interface DatabaseOptions {
   /** Pool size; defaults to 10. */
   max?: number;
+  /**
+   * How long a query waits for a connection before failing; defaults to waiting forever.
+   * Request/response callers (the API) set it so an unreachable server fails a request
+   * instead of holding it.
+   */
+  connectionTimeoutMillis?: number;
 }
 
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+  });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

@@ -13,4 +13,12 @@ export type {
   StuckRun,
 } from './repositories/task.repository';
 export { AttemptRepository } from './repositories/attempt.repository';
-export type { AttemptKey, AttemptResult, RunOutcome } from './repositories/attempt.repository';
+export type {
+  AttemptKey,
+  AttemptListQuery,
+  AttemptResult,
+  RunOutcome,
+} from './repositories/attempt.repository';
+export { StatsRepository } from './repositories/stats.repository';
+export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/stats.repository';
+export { HealthRepository } from './repositories/health.repository';

@@ -7,3 +7,7 @@ export type NewTaskRow = Insertable<Tasks>;
 export type TaskRowPatch = Updateable<Tasks>;
 /** A `task_logs` row as read: one delivery attempt. */
 export type AttemptRow = Selectable<TaskLogs>;
+
+/** The latest attempt of a task, as a task list summarises it. */
+export type LastAttempt = Pick<AttemptRow, 'status' | 'http_status' | 'execution_time' | 'created_at'>;
+export type TaskWithLastAttempt = TaskRow & { last_attempt: LastAttempt | null };

@@ -15,6 +15,24 @@ export function createRedisConnection(redisUrl: string): Redis {
   return connection;
 }
 
+/**
+ * A Redis connection for request/response callers (the API: run now, queue depth,
+ * rate limits, health). While Redis is down a command fails within about a second
+ * instead of waiting for it to come back, so a request can answer 503 at once and
+ * the process stays responsive; reconnection is still automatic. Not for workers.
+ */
+export function createFailFastRedisConnection(redisUrl: string): Redis {
+  const connection = new IORedis(redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+  connection.on('error', () => undefined);
+  return connection;
+}
+
 export type DeliveryQueue = Queue<DeliveryJobData, void, string>;
 
 export function createDeliveryQueue(connection: Redis, prefix: string): DeliveryQueue {

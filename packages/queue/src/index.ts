@@ -7,6 +7,6 @@ export {
   deliveryJobOptions,
 } from './delivery-job';
 export type { DeliveryJobData, DeliveryRun, RunTrigger } from './delivery-job';
-export { createRedisConnection, createDeliveryQueue } from './connection';
+export { createRedisConnection, createFailFastRedisConnection, createDeliveryQueue } from './connection';
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';

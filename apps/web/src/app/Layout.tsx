@@ -45,12 +45,23 @@ export function Layout() {
       <header className="bg-slate-900 text-white dark:border-b dark:border-slate-800">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <span className="flex items-center gap-2 font-semibold">
-            <span aria-hidden="true" className="grid size-7 place-items-center rounded-md bg-indigo-500 text-sm">
-              ⏱
-            </span>
+            <svg aria-hidden="true" viewBox="0 0 32 32" className="size-7">
+              <rect width="32" height="32" rx="7" className="fill-indigo-500" />
+              <circle cx="16" cy="17" r="9" fill="none" stroke="white" strokeWidth="2.5" />
+              <path
+                d="M16 12v5l3 2M13 5h6"
+                fill="none"
+                stroke="white"
+                strokeWidth="2.5"
+                strokeLinecap="round"
+              />
+            </svg>
             Task Scheduler
           </span>
-          <nav aria-label="Main" className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+          <nav
+            aria-label="Main"
+            className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto"
+          >
             {sections.map((section) => (
               <NavLink
                 key={section.to}
@@ -58,7 +69,9 @@ export function Layout() {
                 end={section.end}
                 className={({ isActive }) =>
                   `rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap ${
-                    isActive ? 'bg-slate-800 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'
+                    isActive
+                      ? 'bg-slate-800 text-white'
+                      : 'text-slate-300 hover:bg-slate-800 hover:text-white'
                   }`
                 }
               >

@@ -52,7 +52,10 @@ export const api = createApi({
     }),
     listTasks: build.query<Page<TaskListItem>, TaskListQuery>({
       query: (params) => ({ url: '/api/tasks', params }),
-      providesTags: (result) => [listTag, ...(result?.data ?? []).map(({ id }) => ({ type: 'Task' as const, id }))],
+      providesTags: (result) => [
+        listTag,
+        ...(result?.data ?? []).map(({ id }) => ({ type: 'Task' as const, id })),
+      ],
     }),
     getTask: build.query<TaskDetail, string>({
       query: (id) => `/api/tasks/${encodeURIComponent(id)}`,
@@ -74,7 +77,11 @@ export const api = createApi({
       invalidatesTags: [listTag, 'Stats'],
     }),
     updateTask: build.mutation<Task, { id: string; patch: TaskPatch }>({
-      query: ({ id, patch }) => ({ url: `/api/tasks/${encodeURIComponent(id)}`, method: 'PATCH', body: patch }),
+      query: ({ id, patch }) => ({
+        url: `/api/tasks/${encodeURIComponent(id)}`,
+        method: 'PATCH',
+        body: patch,
+      }),
       invalidatesTags: (_result, _error, { id }) => [{ type: 'Task', id }, listTag, 'Stats'],
     }),
     deleteTask: build.mutation<null, string>({

@@ -41,7 +41,10 @@ describe('persistence', () => {
   it('ignores a value stored by another version', () => {
     window.localStorage.setItem(
       storageKey,
-      JSON.stringify({ version: storageVersion + 1, state: { settings: { apiUrl: '', apiKey: 'from-the-future-key' } } }),
+      JSON.stringify({
+        version: storageVersion + 1,
+        state: { settings: { apiUrl: '', apiKey: 'from-the-future-key' } },
+      }),
     );
     expect(loadPersistedState(window.localStorage)).toBeUndefined();
     expect(reload(window.localStorage).getState().settings.apiKey).toBe('');
@@ -74,7 +77,12 @@ describe('persistence', () => {
     const state = reload(window.localStorage).getState();
     expect(state.settings).toEqual({ apiUrl: '', apiKey: 'kept-key-0123456789' });
     expect(state.preferences).toEqual({ theme: 'system', refreshIntervalMs: 5000 });
-    expect(state.taskListView).toMatchObject({ status: 'all', pageSize: 20, sort: 'task_name', order: 'asc' });
+    expect(state.taskListView).toMatchObject({
+      status: 'all',
+      pageSize: 20,
+      sort: 'task_name',
+      order: 'asc',
+    });
     expect(state.logListView.status).toBe('all');
   });
 

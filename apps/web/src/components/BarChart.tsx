@@ -22,6 +22,14 @@ interface BarChartProps {
   height?: number;
 }
 
+/** The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value`, so the axis reads 0, 5, 10 rather than 0, 3.5, 7. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= value) ?? 10;
+  return step * power;
+}
+
 const width = 640;
 const plotTop = 8;
 const axisHeight = 18;
@@ -30,8 +38,10 @@ const gutter = 44;
 /** A small dependency-free SVG bar chart; it scales to its container's width. */
 export function BarChart({ bars, label, formatValue, height = 180 }: BarChartProps) {
   const plotHeight = height - plotTop - axisHeight;
-  const totals = bars.map((bar) => bar.segments.reduce((sum, segment) => sum + Math.max(0, segment.value), 0));
-  const max = Math.max(1, ...totals);
+  const totals = bars.map((bar) =>
+    bar.segments.reduce((sum, segment) => sum + Math.max(0, segment.value), 0),
+  );
+  const max = niceCeiling(Math.max(...totals, 0));
   const slot = (width - gutter) / Math.max(1, bars.length);
   const barWidth = Math.max(2, Math.min(32, slot * 0.7));
   const y = (value: number) => plotTop + plotHeight - (value / max) * plotHeight;
@@ -64,7 +74,13 @@ export function BarChart({ bars, label, formatValue, height = 180 }: BarChartPro
           <g key={bar.key}>
             <title>{bar.title}</title>
             {/* A full-height transparent target so thin bars still show their tooltip. */}
-            <rect x={gutter + index * slot} y={plotTop} width={slot} height={plotHeight} className="fill-transparent" />
+            <rect
+              x={gutter + index * slot}
+              y={plotTop}
+              width={slot}
+              height={plotHeight}
+              className="fill-transparent"
+            />
             {bar.segments.map((segment, segmentIndex) => {
               const value = Math.max(0, segment.value);
               const top = y(base + value);
@@ -83,7 +99,12 @@ export function BarChart({ bars, label, formatValue, height = 180 }: BarChartPro
               return rect;
             })}
             {bar.axisLabel && (
-              <text x={x + barWidth / 2} y={height - 4} textAnchor="middle" className="fill-slate-400 text-[10px]">
+              <text
+                x={x + barWidth / 2}
+                y={height - 4}
+                textAnchor="middle"
+                className="fill-slate-400 text-[10px]"
+              >
                 {bar.axisLabel}
               </text>
             )}

@@ -4,7 +4,10 @@ import { buttonSecondary } from './ui';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
-    <div role="status" className="flex items-center gap-2 px-4 py-8 text-sm text-slate-500 dark:text-slate-400">
+    <div
+      role="status"
+      className="flex items-center gap-2 px-4 py-8 text-sm text-slate-500 dark:text-slate-400"
+    >
       <span
         aria-hidden="true"
         className="size-4 animate-spin rounded-full border-2 border-slate-300 border-t-indigo-600"

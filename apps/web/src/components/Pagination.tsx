@@ -26,7 +26,7 @@ export function Pagination({ meta, noun, onPageChange, onPageSizeChange }: Pagin
       </p>
       <div className="flex flex-wrap items-center gap-2">
         {onPageSizeChange && (
-          <span className="flex items-center gap-2">
+          <span className="flex items-center gap-2 whitespace-nowrap">
             <label htmlFor={sizeId}>Per page</label>
             <select
               id={sizeId}

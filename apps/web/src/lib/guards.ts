@@ -9,7 +9,9 @@ export function stringOr(value: unknown, fallback: string): string {
 }
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
 }
 
 export function intIn(value: unknown, allowed: readonly number[], fallback: number): number {

@@ -41,7 +41,8 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+// `numeric: 'always'`: "in 1 day" stays true for 30 hours away, where "tomorrow" would not.
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
@@ -57,7 +58,7 @@ export function formatRelative(value: Date | string, now: Date): string {
   if (Number.isNaN(diff)) return '—';
   if (Math.abs(diff) < 1000) return 'now';
   for (const [unit, ms] of units) {
-    if (Math.abs(diff) >= ms || unit === 'second') return relativeFormat.format(Math.trunc(diff / ms), unit);
+    if (Math.abs(diff) >= ms || unit === 'second') return relativeFormat.format(Math.round(diff / ms), unit);
   }
   return '—';
 }
@@ -83,7 +84,12 @@ export function formatClock(value: Date | string, timeZone: string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return '';
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(date);
   } catch {
     return '';
   }

@@ -1,19 +1,22 @@
 import { vi } from 'vitest';
 
-/** What a handler answers: a JSON body (200), or an explicit status and body. */
-export type MockAnswer = unknown | { status: number; body?: unknown };
-
-type Handler = (request: Request, url: URL) => MockAnswer | Promise<MockAnswer>;
+/**
+ * A route answers a JSON body (200) or `{ status, body? }`, either as a value or from a function of
+ * the request (which may throw, like fetch on a network error).
+ */
+type Handler = (request: Request, url: URL) => unknown;
 
 function isStatusAnswer(answer: unknown): answer is { status: number; body?: unknown } {
-  return typeof answer === 'object' && answer !== null && 'status' in answer && typeof answer.status === 'number';
+  return (
+    typeof answer === 'object' && answer !== null && 'status' in answer && typeof answer.status === 'number'
+  );
 }
 
 /**
  * Replaces `fetch`, the HTTP boundary, with routes keyed `'GET /api/tasks'`. Every request is
  * recorded; an unrouted one answers 404 in the API's error shape so a test sees it.
  */
-export function mockFetch(routes: Record<string, Handler | MockAnswer>) {
+export function mockFetch(routes: Record<string, unknown>) {
   const requests: Request[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
@@ -22,7 +25,10 @@ export function mockFetch(routes: Record<string, Handler | MockAnswer>) {
     const route = routes[`${request.method} ${url.pathname}`];
     const answer: unknown =
       route === undefined
-        ? { status: 404, body: { error: { code: 'NOT_FOUND', message: `No mock for ${request.method} ${url.pathname}` } } }
+        ? {
+            status: 404,
+            body: { error: { code: 'NOT_FOUND', message: `No mock for ${request.method} ${url.pathname}` } },
+          }
         : typeof route === 'function'
           ? await (route as Handler)(request, url)
           : route;

@@ -41,7 +41,10 @@ export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
 }
 
 export function page<T>(data: T[], meta: Partial<Page<T>['meta']> = {}): Page<T> {
-  return { data, meta: { page: 1, limit: 20, total: data.length, total_pages: data.length ? 1 : 0, ...meta } };
+  return {
+    data,
+    meta: { page: 1, limit: 20, total: data.length, total_pages: data.length ? 1 : 0, ...meta },
+  };
 }
 
 export function stats(overrides: Partial<DashboardStats> = {}): DashboardStats {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
+import type { TaskLogStatus } from '../generated/db';
 import type { AttemptRow } from '../rows';
 
 export interface AttemptKey {
@@ -14,6 +15,17 @@ export interface AttemptResult {
   executionTime: number;
   httpStatus: number | null;
   message: string;
+}
+
+/** A page of attempts, newest first, optionally of one task, in one status, or in [from, to]. */
+export interface AttemptListQuery {
+  page: number;
+  limit: number;
+  taskId?: string;
+  status?: TaskLogStatus;
+  /** Inclusive bounds on `created_at`, the attempt's start. */
+  from?: Date;
+  to?: Date;
 }
 
 /** How the run ends with this attempt, if it does. */
@@ -79,5 +91,25 @@ export class AttemptRepository {
       .orderBy('retry_count', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  async list(query: AttemptListQuery): Promise<{ rows: AttemptRow[]; total: number }> {
+    let filtered = this.db.selectFrom('task_logs');
+    if (query.taskId) filtered = filtered.where('task_id', '=', query.taskId);
+    if (query.status) filtered = filtered.where('status', '=', query.status);
+    if (query.from) filtered = filtered.where('created_at', '>=', query.from);
+    if (query.to) filtered = filtered.where('created_at', '<=', query.to);
+    const [rows, count] = await Promise.all([
+      filtered
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('retry_count', 'desc')
+        .orderBy('id')
+        .limit(query.limit)
+        .offset((query.page - 1) * query.limit)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.total };
   }
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../database';
-import type { TaskStatus } from '../generated/db';
-import type { NewTaskRow, TaskRow, TaskRowPatch } from '../rows';
+import type { DB, TaskStatus } from '../generated/db';
+import type { LastAttempt, NewTaskRow, TaskRow, TaskRowPatch, TaskWithLastAttempt } from '../rows';
 
 export type TaskSort = 'created_at' | 'task_name' | 'next_run_at';
 export type SortOrder = 'asc' | 'desc';
@@ -48,21 +48,81 @@ export class TaskRepository {
   }
 
   async list(query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
-    let filtered = this.db.selectFrom('tasks');
-    if (query.taskStatus) filtered = filtered.where('task_status', '=', query.taskStatus);
-    if (query.enabled !== undefined) filtered = filtered.where('enabled', '=', query.enabled);
-    if (query.search) filtered = filtered.where('task_name', 'ilike', `%${escapeLike(query.search)}%`);
-    const [rows, count] = await Promise.all([
-      filtered
-        .selectAll()
-        .orderBy(query.sort, (ob) => (query.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast()))
-        .orderBy('id')
-        .limit(query.limit)
-        .offset((query.page - 1) * query.limit)
-        .execute(),
-      filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    const filtered = this.filtered(query);
+    const [rows, total] = await Promise.all([
+      this.paged(filtered.selectAll('tasks'), query).execute(),
+      countOf(filtered),
     ]);
-    return { rows, total: count.total };
+    return { rows, total };
+  }
+
+  /**
+   * A page of tasks, each with a summary of its latest attempt (or null): one query,
+   * the attempt found per row by a LATERAL join on the (task_id, created_at) index.
+   */
+  async listWithLastAttempt(query: TaskListQuery): Promise<{ rows: TaskWithLastAttempt[]; total: number }> {
+    const filtered = this.filtered(query);
+    const page = this.paged(
+      filtered
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('task_logs')
+              .select(['status', 'http_status', 'execution_time', 'created_at'])
+              .whereRef('task_logs.task_id', '=', 'tasks.id')
+              .orderBy('task_logs.created_at', 'desc')
+              .orderBy('task_logs.retry_count', 'desc')
+              .limit(1)
+              .as('last'),
+          (join) => join.onTrue(),
+        )
+        .selectAll('tasks')
+        .select([
+          'last.status as last_status',
+          'last.http_status as last_http_status',
+          'last.execution_time as last_execution_time',
+          'last.created_at as last_created_at',
+        ]),
+      query,
+    );
+    const [rows, total] = await Promise.all([page.execute(), countOf(filtered)]);
+    return {
+      rows: rows.map(({ last_status, last_http_status, last_execution_time, last_created_at, ...task }) => {
+        const last_attempt: LastAttempt | null =
+          last_status === null || last_created_at === null
+            ? null
+            : {
+                status: last_status,
+                http_status: last_http_status,
+                execution_time: last_execution_time,
+                created_at: last_created_at,
+              };
+        return { ...task, last_attempt };
+      }),
+      total,
+    };
+  }
+
+  private filtered(query: TaskListQuery) {
+    let filtered = this.db.selectFrom('tasks');
+    if (query.taskStatus) filtered = filtered.where('tasks.task_status', '=', query.taskStatus);
+    if (query.enabled !== undefined) filtered = filtered.where('tasks.enabled', '=', query.enabled);
+    if (query.search) filtered = filtered.where('tasks.task_name', 'ilike', `%${escapeLike(query.search)}%`);
+    return filtered;
+  }
+
+  /** Sorted, then by id so pages never overlap or skip rows that tie on the sort field. */
+  private paged<D extends DB, T extends keyof D, O>(
+    select: SelectQueryBuilder<D, T, O>,
+    query: TaskListQuery,
+  ): SelectQueryBuilder<D, T, O> {
+    return select
+      .orderBy(sql.ref(`tasks.${query.sort}`), (ob) =>
+        query.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast(),
+      )
+      .orderBy(sql.ref('tasks.id'))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit);
   }
 
   async update(id: string, patch: TaskRowPatch): Promise<TaskRow | undefined> {
@@ -216,6 +276,11 @@ async function setNextRunAt(db: Database, rows: { id: string; nextRunAt: Date | 
     UPDATE tasks SET next_run_at = d.next_run_at
     FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.nextRunAt)}::timestamptz[]) AS d(id, next_run_at)
     WHERE tasks.id = d.id`.execute(db);
+}
+
+async function countOf(filtered: SelectQueryBuilder<DB, 'tasks', object>): Promise<number> {
+  const row = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  return row.total;
 }
 
 function escapeLike(text: string): string {

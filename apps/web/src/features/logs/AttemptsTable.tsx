@@ -75,14 +75,18 @@ export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, captio
               {showTask && (
                 <td className={tdClass}>
                   <Link to={`/tasks/${log.task_id}`} className={linkClass} title={log.task_id}>
-                    {taskNames?.get(log.task_id) ?? <span className="font-mono text-xs">{log.task_id.slice(0, 8)}</span>}
+                    {taskNames?.get(log.task_id) ?? (
+                      <span className="font-mono text-xs">{log.task_id.slice(0, 8)}</span>
+                    )}
                   </Link>
                 </td>
               )}
               <td className={tdClass}>
                 <AttemptStatusBadge status={log.status} />
               </td>
-              <td className={`${tdClass} whitespace-nowrap`}>{log.retry_count === 0 ? 'First' : `Retry ${log.retry_count}`}</td>
+              <td className={`${tdClass} whitespace-nowrap`}>
+                {log.retry_count === 0 ? 'First' : `Retry ${log.retry_count}`}
+              </td>
               <td className={tdClass}>{log.http_status ?? '—'}</td>
               <td className={`${tdClass} whitespace-nowrap`}>{formatDuration(log.execution_time)}</td>
               <td className={`${tdClass} max-w-md text-xs`}>

@@ -13,7 +13,11 @@ import {
 /** The task picker lists up to 100 tasks by name (the API's page limit); the logs page shares this query. */
 export const taskPickerQuery = { page: 1, limit: 100, sort: 'task_name', order: 'asc' } as const;
 
-const statusLabel: Record<AttemptStatus, string> = { finish: 'Succeeded', failed: 'Failed', running: 'Running' };
+const statusLabel: Record<AttemptStatus, string> = {
+  finish: 'Succeeded',
+  failed: 'Failed',
+  running: 'Running',
+};
 
 export function LogFilters({ view }: { view: LogListViewState }) {
   const dispatch = useAppDispatch();
@@ -21,7 +25,10 @@ export function LogFilters({ view }: { view: LogListViewState }) {
   const knownTask = !view.taskId || tasks?.data.some((task) => task.id === view.taskId);
   const filtered = view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
   return (
-    <div role="search" className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto] lg:items-end">
+    <div
+      role="search"
+      className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto] lg:items-end"
+    >
       <div>
         <label htmlFor="log-status-filter" className={labelClass}>
           Status
@@ -30,7 +37,9 @@ export function LogFilters({ view }: { view: LogListViewState }) {
           id="log-status-filter"
           className={`${inputClass} mt-1`}
           value={view.status}
-          onChange={(event) => dispatch(logStatusFilterChanged(event.target.value as LogListViewState['status']))}
+          onChange={(event) =>
+            dispatch(logStatusFilterChanged(event.target.value as LogListViewState['status']))
+          }
         >
           <option value="all">All statuses</option>
           {attemptStatuses.map((status) => (
@@ -85,7 +94,12 @@ export function LogFilters({ view }: { view: LogListViewState }) {
           onChange={(event) => dispatch(logRangeChanged({ to: event.target.value }))}
         />
       </div>
-      <button type="button" className={buttonGhost} disabled={!filtered} onClick={() => dispatch(logFiltersCleared())}>
+      <button
+        type="button"
+        className={buttonGhost}
+        disabled={!filtered}
+        onClick={() => dispatch(logFiltersCleared())}
+      >
         Clear filters
       </button>
     </div>

@@ -26,13 +26,21 @@ export function LogsPage() {
 
   let body;
   if (isLoading) body = <LoadingState label="Loading attempts…" />;
-  else if (!data) body = <ErrorState error={error} title="Could not load the logs" onRetry={() => void refetch()} />;
+  else if (!data)
+    body = <ErrorState error={error} title="Could not load the logs" onRetry={() => void refetch()} />;
   else if (data.data.length === 0) body = <EmptyState title="No attempt matches these filters." />;
   else
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last page" />}
-        <AttemptsTable logs={data.data} now={now} timeZone={localTimeZone()} showTask taskNames={taskNames} caption="Attempts" />
+        <AttemptsTable
+          logs={data.data}
+          now={now}
+          timeZone={localTimeZone()}
+          showTask
+          taskNames={taskNames}
+          caption="Attempts"
+        />
         <Pagination
           meta={data.meta}
           noun="attempts"

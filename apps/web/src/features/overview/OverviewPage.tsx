@@ -17,7 +17,8 @@ export function OverviewPage() {
   const now = useNow();
   const dispatch = useAppDispatch();
   if (isLoading) return <LoadingState label="Loading the overview…" />;
-  if (!stats) return <ErrorState error={error} title="Could not load the overview" onRetry={() => void refetch()} />;
+  if (!stats)
+    return <ErrorState error={error} title="Could not load the overview" onRetry={() => void refetch()} />;
   const { tasks, executions_24h: executions, queue } = stats;
   return (
     <>
@@ -40,7 +41,11 @@ export function OverviewPage() {
             value={tasks.failed}
             detail={
               tasks.failed > 0 ? (
-                <Link to="/tasks" className={linkClass} onClick={() => dispatch(taskStatusFilterChanged('failed'))}>
+                <Link
+                  to="/tasks"
+                  className={linkClass}
+                  onClick={() => dispatch(taskStatusFilterChanged('failed'))}
+                >
                   Review failed tasks
                 </Link>
               ) : (

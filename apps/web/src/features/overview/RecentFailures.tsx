@@ -8,11 +8,16 @@ import { useRefreshOptions } from '../settings/use-refresh';
 
 /** The latest failed attempts with what the webhook (or the network) said. */
 export function RecentFailures({ now }: { now: Date }) {
-  const { data, error, isLoading, refetch } = useListLogsQuery({ page: 1, limit: 5, status: 'failed' }, useRefreshOptions());
+  const { data, error, isLoading, refetch } = useListLogsQuery(
+    { page: 1, limit: 5, status: 'failed' },
+    useRefreshOptions(),
+  );
   const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const nameOf = (taskId: string) => tasks?.data.find((task) => task.id === taskId)?.task_name ?? `Task ${taskId.slice(0, 8)}`;
+  const nameOf = (taskId: string) =>
+    tasks?.data.find((task) => task.id === taskId)?.task_name ?? `Task ${taskId.slice(0, 8)}`;
   if (isLoading) return <LoadingState label="Loading failures…" />;
-  if (!data) return <ErrorState error={error} title="Could not load the failures" onRetry={() => void refetch()} />;
+  if (!data)
+    return <ErrorState error={error} title="Could not load the failures" onRetry={() => void refetch()} />;
   if (data.data.length === 0) return <EmptyState title="No failed attempt. All good." />;
   return (
     <ul className="divide-y divide-slate-100 dark:divide-slate-800">

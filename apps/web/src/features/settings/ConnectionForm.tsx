@@ -62,8 +62,8 @@ export function ConnectionForm() {
             </p>
           ) : (
             <p id="api-url-hint" className={hintClass}>
-              Leave empty when the dashboard is served with the API behind it (npm start does this). An absolute
-              URL such as http://localhost:3000 must be allowed by the API's CORS_ORIGIN.
+              Leave empty when the dashboard is served with the API behind it (npm start does this). An
+              absolute URL such as http://localhost:3000 must be allowed by the API's CORS_ORIGIN.
             </p>
           )}
         </div>

@@ -14,7 +14,9 @@ const themeLabel: Record<Theme, string> = { system: 'Same as the system', light:
 
 function intervalLabel(ms: number): string {
   if (ms === 0) return 'Off';
-  return ms < 60_000 ? `Every ${ms / 1000} seconds` : `Every ${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return ms < 60_000
+    ? `Every ${ms / 1000} seconds`
+    : `Every ${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
 }
 
 export function PreferencesForm() {

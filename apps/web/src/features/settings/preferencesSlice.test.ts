@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { makeStore } from '../../app/store';
-import { logListQuery, logRangeChanged, logStatusFilterChanged, logPageChanged } from '../logs/logListViewSlice';
+import {
+  logListQuery,
+  logRangeChanged,
+  logStatusFilterChanged,
+  logPageChanged,
+} from '../logs/logListViewSlice';
 import {
   selectTaskListView,
   taskEnabledFilterChanged,
@@ -50,7 +55,12 @@ describe('view preferences', () => {
     expect(selectTaskListView(store.getState()).pageSize).toBe(20);
     store.dispatch(taskPageSizeChanged(50));
     store.dispatch(taskFiltersCleared());
-    expect(selectTaskListView(store.getState())).toMatchObject({ search: '', status: 'all', enabled: 'all', pageSize: 50 });
+    expect(selectTaskListView(store.getState())).toMatchObject({
+      search: '',
+      status: 'all',
+      enabled: 'all',
+      pageSize: 50,
+    });
   });
 
   it('turns the logs date range (local wall time) into instants', () => {
@@ -59,6 +69,11 @@ describe('view preferences', () => {
     store.dispatch(logRangeChanged({ from: '2025-03-01T08:30' }));
     store.dispatch(logPageChanged(2));
     const query = logListQuery(store.getState().logListView);
-    expect(query).toEqual({ page: 2, limit: 20, status: 'failed', from: new Date('2025-03-01T08:30').toISOString() });
+    expect(query).toEqual({
+      page: 2,
+      limit: 20,
+      status: 'failed',
+      from: new Date('2025-03-01T08:30').toISOString(),
+    });
   });
 });

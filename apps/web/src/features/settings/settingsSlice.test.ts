@@ -18,7 +18,9 @@ describe('settings slice', () => {
 
   it('saves a trimmed key and an API URL without trailing slashes', () => {
     const store = makeStore();
-    store.dispatch(connectionSaved({ apiUrl: ' http://localhost:3000/// ', apiKey: '  secret-key-0123456789 ' }));
+    store.dispatch(
+      connectionSaved({ apiUrl: ' http://localhost:3000/// ', apiKey: '  secret-key-0123456789 ' }),
+    );
     expect(selectApiUrl(store.getState())).toBe('http://localhost:3000');
     expect(selectApiKey(store.getState())).toBe('secret-key-0123456789');
     expect(selectHasApiKey(store.getState())).toBe(true);

@@ -3,7 +3,8 @@ import { useAppSelector } from '../../app/hooks';
 import { selectTheme, type Theme } from './preferencesSlice';
 
 function applyTheme(theme: Theme): void {
-  const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  const dark =
+    theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
   document.documentElement.classList.toggle('dark', dark);
 }
 

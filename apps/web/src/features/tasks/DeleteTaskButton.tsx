@@ -21,7 +21,12 @@ export function DeleteTaskButton({ task, className, onDelete, onDeleted }: Delet
   };
   return (
     <>
-      <button type="button" className={className} aria-label={`Delete ${task.task_name}`} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className={className}
+        aria-label={`Delete ${task.task_name}`}
+        onClick={() => setAsking(true)}
+      >
         Delete
       </button>
       {asking && (

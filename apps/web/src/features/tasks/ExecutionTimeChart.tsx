@@ -9,7 +9,11 @@ const fill: Record<AttemptStatus, string> = {
   running: 'fill-sky-400',
 };
 
-const statusWord: Record<AttemptStatus, string> = { finish: 'succeeded', failed: 'failed', running: 'running' };
+const statusWord: Record<AttemptStatus, string> = {
+  finish: 'succeeded',
+  failed: 'failed',
+  running: 'running',
+};
 
 /** Execution time of the task's recent finished attempts, oldest on the left. */
 export function ExecutionTimeChart({ logs, timeZone }: { logs: TaskLog[]; timeZone: string }) {

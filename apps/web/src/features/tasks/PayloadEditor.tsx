@@ -27,7 +27,12 @@ export function PayloadEditor({ value, onChange, serverError }: PayloadEditorPro
           <button type="button" className={buttonSecondary} onClick={() => onChange(discordTemplateText)}>
             Use Discord template
           </button>
-          <button type="button" className={buttonSecondary} onClick={format} disabled={Boolean(payloadProblem(value))}>
+          <button
+            type="button"
+            className={buttonSecondary}
+            onClick={format}
+            disabled={Boolean(payloadProblem(value))}
+          >
             Format
           </button>
         </div>

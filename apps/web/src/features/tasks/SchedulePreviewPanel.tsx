@@ -26,7 +26,10 @@ export function SchedulePreviewPanel({ id, preview, timezone, now }: SchedulePre
       );
     case 'valid':
       return (
-        <div id={id} className="mt-2 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800/50 dark:ring-slate-700">
+        <div
+          id={id}
+          className="mt-2 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-800/50 dark:ring-slate-700"
+        >
           <p className="font-medium text-slate-800 dark:text-slate-100" data-testid="schedule-description">
             {preview.description}
           </p>

@@ -21,7 +21,12 @@ export function TaskCreatePage() {
   return (
     <>
       <PageHeader title="New task" description="A webhook POSTed on a cron schedule, with retries." />
-      <TaskForm initialValues={emptyTaskForm(localTimeZone())} submitLabel="Create task" cancelTo="/tasks" onSubmit={onSubmit} />
+      <TaskForm
+        initialValues={emptyTaskForm(localTimeZone())}
+        submitLabel="Create task"
+        cancelTo="/tasks"
+        onSubmit={onSubmit}
+      />
     </>
   );
 }

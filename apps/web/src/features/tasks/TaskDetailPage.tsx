@@ -22,11 +22,21 @@ function TaskActions({ task }: { task: TaskDetail }) {
   return (
     <>
       <span className="flex items-center gap-2 text-sm">
-        <Switch checked={task.enabled} label="Enabled" disabled={busy.toggling} onChange={() => void toggleEnabled(task)} />
+        <Switch
+          checked={task.enabled}
+          label="Enabled"
+          disabled={busy.toggling}
+          onChange={() => void toggleEnabled(task)}
+        />
         <span aria-hidden="true">{task.enabled ? 'Enabled' : 'Paused'}</span>
       </span>
       {task.task_status === 'failed' && (
-        <button type="button" className={buttonPrimary} disabled={busy.rearming} onClick={() => void rearm(task)}>
+        <button
+          type="button"
+          className={buttonPrimary}
+          disabled={busy.rearming}
+          onClick={() => void rearm(task)}
+        >
           Re-arm
         </button>
       )}
@@ -41,7 +51,12 @@ function TaskActions({ task }: { task: TaskDetail }) {
       <Link to={`/tasks/${task.id}/edit`} className={buttonSecondary}>
         Edit
       </Link>
-      <DeleteTaskButton task={task} className={buttonDanger} onDelete={deleteTask} onDeleted={() => void navigate('/tasks')} />
+      <DeleteTaskButton
+        task={task}
+        className={buttonDanger}
+        onDelete={deleteTask}
+        onDeleted={() => void navigate('/tasks')}
+      />
     </>
   );
 }
@@ -49,15 +64,25 @@ function TaskActions({ task }: { task: TaskDetail }) {
 function TaskAttempts({ task, now }: { task: TaskDetail; now: Date }) {
   const [page, setPage] = useState(1);
   const [limit, setLimit] = useState(20);
-  const { data, error, isLoading, refetch } = useListTaskLogsQuery({ taskId: task.id, page, limit }, useRefreshOptions());
+  const { data, error, isLoading, refetch } = useListTaskLogsQuery(
+    { taskId: task.id, page, limit },
+    useRefreshOptions(),
+  );
   let body;
   if (isLoading) body = <LoadingState label="Loading attempts…" />;
-  else if (!data) body = <ErrorState error={error} title="Could not load the attempts" onRetry={() => void refetch()} />;
-  else if (data.data.length === 0) body = <EmptyState title="No attempt yet.">Use Run now to try the webhook.</EmptyState>;
+  else if (!data)
+    body = <ErrorState error={error} title="Could not load the attempts" onRetry={() => void refetch()} />;
+  else if (data.data.length === 0)
+    body = <EmptyState title="No attempt yet.">Use Run now to try the webhook.</EmptyState>;
   else
     body = (
       <>
-        <AttemptsTable logs={data.data} now={now} timeZone={task.timezone} caption={`Attempts of ${task.task_name}`} />
+        <AttemptsTable
+          logs={data.data}
+          now={now}
+          timeZone={task.timezone}
+          caption={`Attempts of ${task.task_name}`}
+        />
         <Pagination
           meta={data.meta}
           noun="attempts"
@@ -84,7 +109,8 @@ export function TaskDetailPage() {
   const { data: task, error, isLoading, refetch } = useGetTaskQuery(taskId, useRefreshOptions());
   const now = useNow();
   if (isLoading) return <LoadingState label="Loading the task…" />;
-  if (!task) return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
+  if (!task)
+    return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

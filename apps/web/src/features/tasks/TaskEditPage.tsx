@@ -16,7 +16,8 @@ export function TaskEditPage() {
   const toast = useToast();
 
   if (isLoading) return <LoadingState label="Loading the task…" />;
-  if (!task) return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
+  if (!task)
+    return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
 
   const onSubmit = async (input: TaskInput) => {
     const result = await updateTask({ id: task.id, patch: input });

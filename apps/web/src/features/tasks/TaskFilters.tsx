@@ -36,7 +36,10 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
 
   const filtered = view.search !== '' || view.status !== 'all' || view.enabled !== 'all';
   return (
-    <div role="search" className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,2fr)_repeat(3,minmax(0,1fr))_auto] lg:items-end">
+    <div
+      role="search"
+      className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,2fr)_repeat(3,minmax(0,1fr))_auto] lg:items-end"
+    >
       <div>
         <label htmlFor="task-search" className={labelClass}>
           Search
@@ -58,7 +61,9 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
           id="task-status-filter"
           className={`${inputClass} mt-1`}
           value={view.status}
-          onChange={(event) => dispatch(taskStatusFilterChanged(event.target.value as TaskListViewState['status']))}
+          onChange={(event) =>
+            dispatch(taskStatusFilterChanged(event.target.value as TaskListViewState['status']))
+          }
         >
           <option value="all">All statuses</option>
           {taskStatuses.map((status) => (
@@ -103,7 +108,12 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
           ))}
         </select>
       </div>
-      <button type="button" className={buttonGhost} disabled={!filtered} onClick={() => dispatch(taskFiltersCleared())}>
+      <button
+        type="button"
+        className={buttonGhost}
+        disabled={!filtered}
+        onClick={() => dispatch(taskFiltersCleared())}
+      >
         Clear filters
       </button>
     </div>

@@ -121,7 +121,10 @@ describe('task form', () => {
     const api = mockFetch({
       'POST /api/tasks': { status: 201, body: created },
       [`GET /api/tasks/${created.id}`]: { ...created, logs: [] },
-      [`GET /api/tasks/${created.id}/logs`]: { data: [], meta: { page: 1, limit: 20, total: 0, total_pages: 0 } },
+      [`GET /api/tasks/${created.id}/logs`]: {
+        data: [],
+        meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
+      },
     });
     const { user, router } = await openForm();
     await user.type(screen.getByLabelText('Name'), 'Stand-up ping');

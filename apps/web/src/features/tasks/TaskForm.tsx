@@ -26,7 +26,14 @@ interface TaskFormProps {
   onSubmit: (input: TaskInput) => Promise<RequestError>;
 }
 
-const fieldOrder: TaskFormField[] = ['task_name', 'task_schedule', 'timezone', 'webhook_url', 'json_payload', 'max_retry'];
+const fieldOrder: TaskFormField[] = [
+  'task_name',
+  'task_schedule',
+  'timezone',
+  'webhook_url',
+  'json_payload',
+  'max_retry',
+];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
   task_schedule: 'task-schedule',
@@ -51,7 +58,8 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
     [values.task_schedule, values.timezone, now],
   );
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
-  const shown = (field: TaskFormField) => (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
+  const shown = (field: TaskFormField) =>
+    (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
 
   const set = <K extends TaskFormField>(field: K, value: TaskFormValues[K]) => {
     setValues((previous) => ({ ...previous, [field]: value }));
@@ -78,9 +86,17 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
   };
 
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} className={`${cardClass} space-y-5 p-5`} aria-label="Task">
+    <form
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      className={`${cardClass} space-y-5 p-5`}
+      aria-label="Task"
+    >
       {serverMessage && (
-        <div role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950/40 dark:text-rose-200 dark:ring-rose-900">
+        <div
+          role="alert"
+          className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 ring-1 ring-rose-200 dark:bg-rose-950/40 dark:text-rose-200 dark:ring-rose-900"
+        >
           <p className="font-medium">The task was not saved</p>
           <p className="mt-1">{serverMessage}</p>
         </div>
@@ -118,12 +134,22 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
               />
             )}
           </FormField>
-          <SchedulePreviewPanel id="task-schedule-preview" preview={preview} timezone={values.timezone} now={now} />
+          <SchedulePreviewPanel
+            id="task-schedule-preview"
+            preview={preview}
+            timezone={values.timezone}
+            now={now}
+          />
           {submitted && preview.kind === 'empty' && (
             <p className="mt-1 text-sm text-rose-600 dark:text-rose-400">{errors.task_schedule}</p>
           )}
         </div>
-        <FormField id="task-timezone" label="Timezone" error={serverErrors.timezone} hint="The schedule is read in this zone.">
+        <FormField
+          id="task-timezone"
+          label="Timezone"
+          error={serverErrors.timezone}
+          hint="The schedule is read in this zone."
+        >
           {(describedBy) => (
             <TimezoneSelect
               id="task-timezone"
@@ -136,7 +162,12 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
         </FormField>
       </div>
 
-      <FormField id="task-url" label="Webhook URL" error={shown('webhook_url')} hint="The payload is POSTed here.">
+      <FormField
+        id="task-url"
+        label="Webhook URL"
+        error={shown('webhook_url')}
+        hint="The payload is POSTed here."
+      >
         {(describedBy) => (
           <input
             id="task-url"
@@ -183,7 +214,12 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
           )}
         </FormField>
         <div className="flex items-center gap-3 sm:pt-6">
-          <Switch id="task-enabled" label="Enabled" checked={values.enabled} onChange={(on) => set('enabled', on)} />
+          <Switch
+            id="task-enabled"
+            label="Enabled"
+            checked={values.enabled}
+            onChange={(on) => set('enabled', on)}
+          />
           <span className="text-sm text-slate-700 dark:text-slate-200" aria-hidden="true">
             {values.enabled ? 'Enabled: fires on schedule' : 'Paused: the publisher skips it'}
           </span>

@@ -40,7 +40,9 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
           <span className="font-mono text-xs">{task.webhook_url}</span>
         </Item>
         <Item term="Retries">
-          {task.max_retry === 0 ? 'None: one attempt per run' : `Up to ${task.max_retry} after a failed attempt`}
+          {task.max_retry === 0
+            ? 'None: one attempt per run'
+            : `Up to ${task.max_retry} after a failed attempt`}
         </Item>
         <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
         <Item term="Next run">

@@ -7,12 +7,23 @@ import { formatDuration, formatInstant, formatRelative } from '../../lib/time';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { useTaskActions } from './use-task-actions';
 
-export function NextRun({ task, now }: { task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled'>; now: Date }) {
+export function NextRun({
+  task,
+  now,
+}: {
+  task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled'>;
+  now: Date;
+}) {
   if (!task.next_run_at) return <span className="text-slate-400">—</span>;
   return (
     <span className={task.enabled ? '' : 'opacity-60'}>
-      <span className="block font-medium text-slate-800 dark:text-slate-100">{formatRelative(task.next_run_at, now)}</span>
-      <time dateTime={task.next_run_at} className="block text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">
+      <span className="block font-medium text-slate-800 dark:text-slate-100">
+        {formatRelative(task.next_run_at, now)}
+      </span>
+      <time
+        dateTime={task.next_run_at}
+        className="block text-xs whitespace-nowrap text-slate-500 dark:text-slate-400"
+      >
         {formatInstant(task.next_run_at, task.timezone)}
       </time>
     </span>
@@ -21,7 +32,10 @@ export function NextRun({ task, now }: { task: Pick<TaskListItem, 'next_run_at' 
 
 function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }) {
   if (!attempt) return <span className="text-slate-400">Never run</span>;
-  const details = [attempt.http_status === null ? null : `HTTP ${attempt.http_status}`, formatDuration(attempt.execution_time)]
+  const details = [
+    attempt.http_status === null ? null : `HTTP ${attempt.http_status}`,
+    formatDuration(attempt.execution_time),
+  ]
     .filter((part) => part && part !== '—')
     .join(' · ');
   return (
@@ -43,7 +57,10 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
         <Link to={`/tasks/${task.id}`} className={`${linkClass} block truncate`}>
           {task.task_name}
         </Link>
-        <span className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400" title={task.timezone}>
+        <span
+          className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400"
+          title={task.timezone}
+        >
           {task.task_schedule}
         </span>
       </td>

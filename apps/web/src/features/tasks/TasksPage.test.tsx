@@ -9,7 +9,12 @@ const digest = taskItem({
   task_name: 'Morning digest',
   timezone: 'Europe/Paris',
   next_run_at: '2025-03-06T12:05:00.000Z',
-  last_attempt: { status: 'finish', http_status: 200, execution_time: 182, created_at: '2025-03-06T11:00:00.000Z' },
+  last_attempt: {
+    status: 'finish',
+    http_status: 200,
+    execution_time: 182,
+    created_at: '2025-03-06T11:00:00.000Z',
+  },
 });
 const backup = taskItem({
   id: '22222222-2222-4222-8222-222222222222',
@@ -18,13 +23,22 @@ const backup = taskItem({
   enabled: false,
   timezone: 'America/New_York',
   next_run_at: '2025-03-07T05:00:00.000Z',
-  last_attempt: { status: 'failed', http_status: 500, execution_time: 1530, created_at: '2025-03-06T10:00:00.000Z' },
+  last_attempt: {
+    status: 'failed',
+    http_status: 500,
+    execution_time: 1530,
+    created_at: '2025-03-06T10:00:00.000Z',
+  },
 });
 
-function rowOf(name: string): HTMLElement {
+/** The cells of a task's row, by column: task, status, enabled, next run, last result, actions. */
+type Cells = [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+function cellsOf(name: string): Cells {
   const row = screen.getByRole('link', { name }).closest('tr');
   if (!row) throw new Error(`no row for ${name}`);
-  return row;
+  const cells = within(row).getAllByRole('cell');
+  expect(cells).toHaveLength(6);
+  return cells as Cells;
 }
 
 describe('tasks page', () => {
@@ -38,19 +52,25 @@ describe('tasks page', () => {
     const api = mockFetch({ 'GET /api/tasks': page([digest, backup]) });
     renderApp('/tasks');
 
-    const digestRow = await screen.findByRole('row', { name: /Morning digest/ }).catch(() => rowOf('Morning digest'));
-    expect(within(digestRow).getByText('Ready')).toBeInTheDocument();
-    expect(within(digestRow).getByRole('switch', { name: 'Enabled: Morning digest' })).toHaveAttribute('aria-checked', 'true');
-    expect(within(digestRow).getByText('in 5 minutes')).toBeInTheDocument();
-    expect(within(digestRow).getByText('Thu 2025-03-06 13:05:00 GMT+1')).toBeInTheDocument();
-    expect(within(digestRow).getByText('Succeeded')).toBeInTheDocument();
-    expect(within(digestRow).getByText(/HTTP 200 · 182 ms/)).toBeInTheDocument();
+    await screen.findByRole('link', { name: 'Morning digest' });
+    const [, status, enabled, nextRun, lastResult] = cellsOf('Morning digest');
+    expect(status).toHaveTextContent('Ready');
+    expect(within(enabled).getByRole('switch', { name: 'Enabled: Morning digest' })).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
+    // Relative, and absolute in the task's own zone (Paris, UTC+1 in March).
+    expect(nextRun).toHaveTextContent('in 5 minutes');
+    expect(nextRun).toHaveTextContent('Thu 2025-03-06 13:05:00 GMT+1');
+    expect(lastResult).toHaveTextContent('Succeeded');
+    expect(lastResult).toHaveTextContent('HTTP 200 · 182 ms · 1 hour ago');
 
-    const backupRow = rowOf('Backup hook');
-    expect(within(backupRow).getByText('Failed', { selector: 'span' })).toBeInTheDocument();
-    expect(within(backupRow).getByRole('switch', { name: 'Enabled: Backup hook' })).toHaveAttribute('aria-checked', 'false');
-    expect(within(backupRow).getByText('Fri 2025-03-07 00:00:00 EST')).toBeInTheDocument();
-    expect(within(backupRow).getByText(/HTTP 500 · 1.5 s/)).toBeInTheDocument();
+    const [, backupStatus, backupEnabled, backupNext, backupLast] = cellsOf('Backup hook');
+    expect(backupStatus).toHaveTextContent('Failed');
+    expect(within(backupEnabled).getByRole('switch')).toHaveAttribute('aria-checked', 'false');
+    expect(backupNext).toHaveTextContent('Fri 2025-03-07 00:00:00 EST');
+    expect(backupLast).toHaveTextContent('Failed');
+    expect(backupLast).toHaveTextContent('HTTP 500 · 1.5 s · 2 hours ago');
 
     const [request] = api.find('GET', '/api/tasks');
     expect(request?.headers.get('X-API-KEY')).toBe(testApiKey);

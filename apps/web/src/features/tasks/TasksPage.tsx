@@ -15,7 +15,10 @@ import { TaskTable } from './TaskTable';
 export function TasksPage() {
   const dispatch = useAppDispatch();
   const view = useAppSelector(selectTaskListView);
-  const { data, error, isLoading, isFetching, refetch } = useListTasksQuery(taskListQuery(view), useRefreshOptions());
+  const { data, error, isLoading, isFetching, refetch } = useListTasksQuery(
+    taskListQuery(view),
+    useRefreshOptions(),
+  );
   const now = useNow();
   const lastPage = data?.meta.total_pages ?? 0;
   useEffect(() => {
@@ -26,7 +29,8 @@ export function TasksPage() {
 
   let body;
   if (isLoading) body = <LoadingState label="Loading tasks…" />;
-  else if (!data) body = <ErrorState error={error} title="Could not load the tasks" onRetry={() => void refetch()} />;
+  else if (!data)
+    body = <ErrorState error={error} title="Could not load the tasks" onRetry={() => void refetch()} />;
   else if (data.data.length === 0)
     body = filtered ? (
       <EmptyState title="No task matches these filters." />

@@ -16,7 +16,10 @@ export function previewSchedule(expression: string, timezone: string, now: Date,
   try {
     parseSchedule(trimmed);
     if (!isValidTimezone(timezone)) {
-      return { kind: 'invalid', message: `Unknown timezone '${timezone}': expected an IANA name such as Europe/Paris.` };
+      return {
+        kind: 'invalid',
+        message: `Unknown timezone '${timezone}': expected an IANA name such as Europe/Paris.`,
+      };
     }
     const nextRuns = nextRunTimes(trimmed, timezone, now, count);
     return { kind: 'valid', description: describeSchedule(trimmed) ?? 'A custom schedule', nextRuns };

@@ -86,7 +86,8 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   const name = values.task_name.trim();
   if (name === '') errors.task_name = 'Expected a name.';
   else if (name.length > 200) errors.task_name = 'Expected a name of at most 200 characters.';
-  if (values.task_schedule.trim() === '') errors.task_schedule = 'Expected a cron expression such as */5 * * * *.';
+  if (values.task_schedule.trim() === '')
+    errors.task_schedule = 'Expected a cron expression such as */5 * * * *.';
   else if (scheduleError) errors.task_schedule = scheduleError;
   const url = urlProblem(values.webhook_url);
   if (url) errors.webhook_url = url;

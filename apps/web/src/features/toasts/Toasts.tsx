@@ -12,7 +12,10 @@ function ToastItem({ toast }: { toast: Toast }) {
   const dispatch = useAppDispatch();
   useEffect(() => {
     // Errors stay longer: they usually carry a message worth reading.
-    const timer = window.setTimeout(() => dispatch(toastDismissed(toast.id)), toast.kind === 'error' ? 8000 : 4000);
+    const timer = window.setTimeout(
+      () => dispatch(toastDismissed(toast.id)),
+      toast.kind === 'error' ? 8000 : 4000,
+    );
     return () => window.clearTimeout(timer);
   }, [dispatch, toast.id, toast.kind]);
   return (
@@ -36,7 +39,11 @@ function ToastItem({ toast }: { toast: Toast }) {
 export function Toasts() {
   const toasts = useAppSelector(selectToasts);
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed right-4 bottom-4 z-50 w-80 max-w-[calc(100vw-2rem)]">
+    <div
+      role="status"
+      aria-live="polite"
+      className="pointer-events-none fixed right-4 bottom-4 z-50 w-80 max-w-[calc(100vw-2rem)]"
+    >
       <ul className="flex flex-col gap-2">
         {toasts.map((toast) => (
           <ToastItem key={toast.id} toast={toast} />

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatInstant, formatRate, formatRelative } from './time';
+
+describe('time formatting', () => {
+  it('shows an instant in the given zone with its abbreviation', () => {
+    expect(formatInstant('2025-07-01T12:00:00Z', 'Europe/Paris')).toBe('Tue 2025-07-01 14:00:00 GMT+2');
+    expect(formatInstant('2025-07-01T12:00:00Z', 'UTC')).toBe('Tue 2025-07-01 12:00:00 UTC');
+    expect(formatInstant('not a date', 'UTC')).toBe('—');
+  });
+
+  it('phrases relative times both ways', () => {
+    const now = new Date('2025-03-06T12:00:00Z');
+    expect(formatRelative('2025-03-06T12:05:00Z', now)).toBe('in 5 minutes');
+    expect(formatRelative('2025-03-06T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatRelative('2025-03-08T12:00:00Z', now)).toBe('in 2 days');
+    expect(formatRelative('2025-03-06T12:00:00.400Z', now)).toBe('now');
+  });
+
+  it('formats durations and rates', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(1530)).toBe('1.5 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatRate(0.9)).toBe('90.0%');
+    expect(formatRate(97.25)).toBe('97.3%');
+    expect(formatRate(null)).toBe('—');
+  });
+});

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * Query parameters of the list routes (tasks, logs), shared by the API and the CLI.
+ * Values arrive as strings from a URL; an empty value (`?search=`) means "not given",
+ * as a form with an empty filter sends. Unknown parameters are refused, so a typo
+ * (`?stauts=failed`) is an error instead of a silently unfiltered list.
+ */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE = 1_000_000;
+
+export const taskStatuses = ['ready', 'running', 'failed'] as const;
+export const attemptStatuses = ['running', 'finish', 'failed'] as const;
+export const taskSortFields = ['created_at', 'task_name', 'next_run_at'] as const;
+export const sortOrders = ['asc', 'desc'] as const;
+
+const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const digitsToNumber = (value: unknown) =>
+  typeof value === 'string' && /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : value;
+
+const wholeNumber = (what: string, min: number, max: number) =>
+  z.preprocess(
+    (value) => digitsToNumber(blankToUndefined(value)),
+    z
+      .number({ error: (issue) => `expected ${what} from ${min} to ${max}, got ${describe(issue.input)}` })
+      .int({ error: (issue) => `expected ${what} from ${min} to ${max}, got ${describe(issue.input)}` })
+      .min(min, { error: (issue) => `expected ${what} from ${min} to ${max}, got ${describe(issue.input)}` })
+      .max(max, { error: (issue) => `expected ${what} from ${min} to ${max}, got ${describe(issue.input)}` })
+      .optional(),
+  );
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(values, {
+        error: (issue) => `expected one of ${values.join(', ')}, got ${describe(issue.input)}`,
+      })
+      .optional(),
+  );
+
+const booleanParam = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : blankToUndefined(value)),
+  z.boolean({ error: (issue) => `expected true or false, got ${describe(issue.input)}` }).optional(),
+);
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** An ISO 8601 instant with its offset, or a date (midnight UTC). */
+const instantParam = z.preprocess(
+  blankToUndefined,
+  z
+    .string({ error: (issue) => `expected an ISO 8601 instant, got ${describe(issue.input)}` })
+    .refine((value) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)), {
+      error: (issue) =>
+        `expected an ISO 8601 instant such as 2025-05-01T09:00:00Z or a date such as 2025-05-01, got ${describe(issue.input)}`,
+    })
+    .transform((value) => new Date(value))
+    .optional(),
+);
+
+const taskIdParam = z.preprocess(
+  blankToUndefined,
+  z.guid({ error: (issue) => `expected a task id (a UUID), got ${describe(issue.input)}` }).optional(),
+);
+
+const paging = {
+  page: wholeNumber('a page number', 1, MAX_PAGE).transform((value) => value ?? 1),
+  limit: wholeNumber('a page size', 1, MAX_PAGE_SIZE).transform((value) => value ?? DEFAULT_PAGE_SIZE),
+};
+
+/**
+ * A strict query object: every parameter it does not name is refused, listing the ones
+ * it takes. (A refinement rather than a strict object, so the message says which
+ * parameters exist; `when` makes it report them beside any other bad value.)
+ */
+function queryObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = new Set(Object.keys(shape));
+  const message = `unknown query parameter: expected only ${[...known].join(', ')}`;
+  return z.looseObject(shape).superRefine(
+    (query, ctx) => {
+      for (const key of Object.keys(query)) {
+        if (!known.has(key)) ctx.addIssue({ code: 'custom', path: [key], message });
+      }
+    },
+    { when: () => true },
+  );
+}
+
+function fromBeforeTo(query: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx): void {
+  // Runs even when another parameter is bad, so it looks only at instants that parsed.
+  if (query.from instanceof Date && query.to instanceof Date && query.from > query.to) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `expected "to" (${query.to.toISOString()}) at or after "from" (${query.from.toISOString()})`,
+    });
+  }
+}
+
+/** GET /api/tasks */
+export const taskListQuerySchema = queryObject({
+  ...paging,
+  task_status: oneOf(taskStatuses),
+  enabled: booleanParam,
+  search: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'expected text to look for in task names' })
+      .max(200, 'expected at most 200 characters to look for in task names')
+      .optional(),
+  ),
+  sort: oneOf(taskSortFields).transform((value) => value ?? 'created_at'),
+  order: oneOf(sortOrders).transform((value) => value ?? 'desc'),
+});
+
+const attemptFilters = {
+  ...paging,
+  status: oneOf(attemptStatuses),
+  from: instantParam,
+  to: instantParam,
+};
+
+/** GET /api/tasks/:id/logs */
+export const taskLogsQuerySchema = queryObject(attemptFilters).superRefine(fromBeforeTo, { when: () => true });
+
+/** GET /api/logs */
+export const logListQuerySchema = queryObject({ ...attemptFilters, task_id: taskIdParam }).superRefine(
+  fromBeforeTo,
+  { when: () => true },
+);
+
+export type TaskListParams = z.output<typeof taskListQuerySchema>;
+export type TaskLogsParams = z.output<typeof taskLogsQuerySchema>;
+export type LogListParams = z.output<typeof logListQuerySchema>;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+  if (Array.isArray(value)) return 'the parameter more than once';
+  return JSON.stringify(value) ?? String(value);
+}
