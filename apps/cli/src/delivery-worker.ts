@@ -1,8 +1,15 @@
 import { backoffDelayMs, decideRetry } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
-import type { AttemptRepository, TaskRepository } from '@scheduler/db';
+import type {
+  AttemptRepository,
+  AttemptResult,
+  AttemptStart,
+  AttemptStarted,
+  RunOutcome,
+} from '@scheduler/db';
 import { DELIVERY_QUEUE, type DeliveryJobData, type Redis } from '@scheduler/queue';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { MicroBatch } from './micro-batch';
 import type { WebhookClient } from './webhook-client';
 
 /** A failed attempt that will be retried after `delayMs` (our BullMQ backoff reads it). */
@@ -17,7 +24,6 @@ export class RetryableDeliveryError extends Error {
 }
 
 export interface DeliveryWorkerDeps {
-  tasks: TaskRepository;
   attempts: AttemptRepository;
   webhooks: WebhookClient;
   connection: Redis;
@@ -36,8 +42,17 @@ export interface DeliveryWorkerDeps {
  */
 export class DeliveryWorker {
   private worker: Worker<DeliveryJobData, void, string> | undefined;
+  /** Attempt rows are written in batches across the deliveries in flight, not one round trip each. */
+  private readonly starts: MicroBatch<AttemptStart, AttemptStarted>;
+  private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, void>;
 
-  constructor(private readonly deps: DeliveryWorkerDeps) {}
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.starts = new MicroBatch((items) => deps.attempts.beginAttempts(items));
+    this.finishes = new MicroBatch(async (items): Promise<void[]> => {
+      await deps.attempts.finishAttempts(items);
+      return items.map(() => undefined);
+    });
+  }
 
   start(): void {
     const lockDuration = this.deps.lockDurationMs ?? 10_000;
@@ -60,59 +75,63 @@ export class DeliveryWorker {
 
   /** One attempt of one run. */
   async process(job: Job<DeliveryJobData, void, string>): Promise<void> {
-    const { logger, tasks, attempts } = this.deps;
     const { taskId } = job.data;
+    const jobId = job.id ?? '';
     const scheduledFor = new Date(job.data.scheduledFor);
     const retryCount = job.attemptsMade;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
-    const log = logger.child({ taskId, scheduledFor: job.data.scheduledFor, retryCount });
+    const log = this.deps.logger.child({ taskId, scheduledFor: job.data.scheduledFor, retryCount });
 
-    const task = await tasks.findById(taskId);
-    if (!task) {
-      log.info('task was deleted: dropping its run');
-      return;
-    }
-    if (task.task_status !== 'running' || task.job_id !== job.id) {
-      log.warn({ jobId: job.id, taskJobId: task.job_id }, 'run no longer owns the task: dropping it');
-      return;
-    }
     const startedAt = performance.now();
-    const attempt = await attempts.insertAttempt({ taskId, scheduledFor, retryCount });
-    if (!attempt) {
-      // This attempt already failed and was recorded, but its retry was not: carry on with the next one.
-      log.warn('attempt already recorded: moving on to its retry');
-      return this.settle(job, log, { kind: 'retry', delayMs: this.deps.retryBackoffMs }, 'already recorded');
+    const started = await this.starts.submit({ taskId, scheduledFor, retryCount, jobId });
+    switch (started.kind) {
+      case 'orphaned':
+        log.info('task was deleted, or another run owns it: dropping this run');
+        return;
+      case 'settled':
+        // This attempt already failed and was recorded, but its retry was not: carry on with the next one.
+        log.warn('attempt already recorded: moving on to its retry');
+        return this.settle(
+          job,
+          log,
+          { kind: 'retry', delayMs: this.deps.retryBackoffMs },
+          'already recorded',
+        );
+      case 'deliver':
+        break;
+      default:
+        return assertNever(started);
     }
 
-    const { outcome, message } = await this.deps.webhooks.post(task.webhook_url, task.json_payload);
+    const { target, attemptId } = started;
+    const { outcome, message } = await this.deps.webhooks.post(target.webhookUrl, target.payload);
     const executionTime = Math.round(performance.now() - startedAt);
     const decision = decideRetry(outcome, retryCount, maxRetry, this.deps.retryBackoffMs);
     const httpStatus =
       outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
-    const base = { attemptId: attempt.id, executionTime, httpStatus };
-    const jobId = job.id ?? '';
+    const base = { attemptId, executionTime, httpStatus };
 
     switch (decision.kind) {
       case 'done':
-        await attempts.finishAttempt(
-          { ...base, status: 'finish', message },
-          { kind: 'ends', taskId, jobId, taskStatus: 'ready' },
-        );
-        log.info({ httpStatus, executionTime }, `delivered "${task.task_name}"`);
+        await this.finishes.submit({
+          result: { ...base, status: 'finish', message },
+          run: { kind: 'ends', taskId, jobId, taskStatus: 'ready' },
+        });
+        log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
       case 'retry':
-        await attempts.finishAttempt(
-          { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
-          { kind: 'continues' },
-        );
+        await this.finishes.submit({
+          result: { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
+          run: { kind: 'continues' },
+        });
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(job, log, decision, message);
       case 'fail':
-        await attempts.finishAttempt(
-          { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
-          { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
-        );
-        log.error({ httpStatus, executionTime }, `task "${task.task_name}" failed: ${decision.reason}`);
+        await this.finishes.submit({
+          result: { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
+          run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
+        });
+        log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${decision.reason}`);
         return this.settle(job, log, decision, message);
       default:
         return assertNever(decision);

@@ -20,7 +20,6 @@ export function workerCommand(): Command {
       const context = createContext(config, 'worker', Math.min(50, concurrency + 2));
       const webhooks = new WebhookClient(config.webhookTimeoutMs);
       const worker = new DeliveryWorker({
-        tasks: context.tasks,
         attempts: context.attempts,
         webhooks,
         connection: context.redis,

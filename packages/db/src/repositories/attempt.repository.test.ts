@@ -58,3 +58,73 @@ test('the final attempt and the task status change together, and only for the ru
   );
   expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'running', job_id: 'job-b' });
 });
+
+test('beginAttempts starts a batch: delivers owned runs, drops orphaned ones, refuses settled attempts', async () => {
+  const owned = await newTask();
+  const other = await newTask();
+  const settled = await newTask();
+  const deleted = await newTask();
+  await t.tasks.claimForRun(owned.id, 'job-owned', ['ready']);
+  await t.tasks.claimForRun(other.id, 'job-current', ['ready']);
+  await t.tasks.claimForRun(settled.id, 'job-settled', ['ready']);
+  await t.tasks.delete(deleted.id);
+  const at = new Date('2030-01-01T00:00:00Z');
+  const done = await t.attempts.insertAttempt({ taskId: settled.id, scheduledFor: at, retryCount: 0 });
+  await t.attempts.finishAttempt(
+    { attemptId: done!.id, status: 'failed', executionTime: 1, httpStatus: 500, message: 'HTTP 500' },
+    { kind: 'continues' },
+  );
+
+  const started = await t.attempts.beginAttempts([
+    { taskId: owned.id, scheduledFor: at, retryCount: 0, jobId: 'job-owned' },
+    { taskId: other.id, scheduledFor: at, retryCount: 0, jobId: 'job-stale' },
+    { taskId: settled.id, scheduledFor: at, retryCount: 0, jobId: 'job-settled' },
+    { taskId: deleted.id, scheduledFor: at, retryCount: 0, jobId: 'job-deleted' },
+  ]);
+  expect(started.map((s) => s.kind)).toEqual(['deliver', 'orphaned', 'settled', 'orphaned']);
+  expect(started[0]).toMatchObject({
+    target: { taskName: 'attempts', webhookUrl: 'http://127.0.0.1:4000/webhook', payload: {} },
+  });
+
+  // A redelivery of the same attempt reuses its row.
+  const again = await t.attempts.beginAttempts([
+    { taskId: owned.id, scheduledFor: at, retryCount: 0, jobId: 'job-owned' },
+  ]);
+  expect(again[0]?.kind === 'deliver' && again[0].attemptId).toBe(
+    started[0]?.kind === 'deliver' && started[0].attemptId,
+  );
+});
+
+test('finishAttempts records a batch of results and ends only the runs that end', async () => {
+  const ending = await newTask();
+  const continuing = await newTask();
+  await t.tasks.claimForRun(ending.id, 'job-e', ['ready']);
+  await t.tasks.claimForRun(continuing.id, 'job-c', ['ready']);
+  const at = new Date();
+  const [e, c] = await t.attempts.beginAttempts([
+    { taskId: ending.id, scheduledFor: at, retryCount: 0, jobId: 'job-e' },
+    { taskId: continuing.id, scheduledFor: at, retryCount: 0, jobId: 'job-c' },
+  ]);
+  if (e?.kind !== 'deliver' || c?.kind !== 'deliver') throw new Error('expected both to deliver');
+  await t.attempts.finishAttempts([
+    {
+      result: { attemptId: e.attemptId, status: 'finish', executionTime: 3, httpStatus: 204, message: '' },
+      run: { kind: 'ends', taskId: ending.id, jobId: 'job-e', taskStatus: 'ready' },
+    },
+    {
+      result: {
+        attemptId: c.attemptId,
+        status: 'failed',
+        executionTime: 9,
+        httpStatus: 503,
+        message: 'HTTP 503',
+      },
+      run: { kind: 'continues' },
+    },
+  ]);
+  expect(await t.tasks.findById(ending.id)).toMatchObject({ task_status: 'ready', job_id: null });
+  expect(await t.tasks.findById(continuing.id)).toMatchObject({ task_status: 'running', job_id: 'job-c' });
+  expect(await t.attempts.listForTask(continuing.id, 5)).toMatchObject([
+    { status: 'failed', http_status: 503, execution_time: 9 },
+  ]);
+});

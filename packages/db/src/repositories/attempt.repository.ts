@@ -3,11 +3,41 @@ import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
 import type { AttemptRow } from '../rows';
 
+/** Filters of the attempt lists (`/api/logs`, `/api/tasks/:id/logs`); `from`/`to` bound created_at. */
+export interface AttemptListQuery {
+  page: number;
+  limit: number;
+  taskId?: string | undefined;
+  status?: TaskLogStatus | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
 export interface AttemptKey {
   taskId: string;
   scheduledFor: Date;
   retryCount: number;
 }
+
+/** An attempt about to be made by the run `jobId`. */
+export interface AttemptStart extends AttemptKey {
+  jobId: string;
+}
+
+/** What a started attempt needs to deliver. */
+export interface DeliveryTarget {
+  taskName: string;
+  webhookUrl: string;
+  payload: unknown;
+}
+
+export type AttemptStarted =
+  /** The attempt's row is in place (new, or reused after a crash): deliver. */
+  | { kind: 'deliver'; attemptId: string; target: DeliveryTarget }
+  /** The task is gone, or another run owns it: drop this one quietly. */
+  | { kind: 'orphaned' }
+  /** This attempt already has its final row: it must not be made again. */
+  | { kind: 'settled' };
 
 export interface AttemptResult {
   attemptId: string;
@@ -17,29 +47,103 @@ export interface AttemptResult {
   message: string;
 }
 
-/** A page of attempts, newest first, optionally of one task, in one status, or in [from, to]. */
-export interface AttemptListQuery {
-  page: number;
-  limit: number;
-  taskId?: string;
-  status?: TaskLogStatus;
-  /** Inclusive bounds on `created_at`, the attempt's start. */
-  from?: Date;
-  to?: Date;
-}
-
 /** How the run ends with this attempt, if it does. */
 export type RunOutcome =
   { kind: 'continues' } | { kind: 'ends'; taskId: string; jobId: string; taskStatus: 'ready' | 'failed' };
+
+interface StartedRow {
+  task_id: string;
+  scheduled_for: Date;
+  retry_count: number;
+  task_name: string;
+  webhook_url: string;
+  json_payload: unknown;
+  attempt_id: string | null;
+}
+
+const keyOf = (key: AttemptKey) => `${key.taskId}|${key.scheduledFor.getTime()}|${key.retryCount}`;
 
 export class AttemptRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Inserts the attempt's `running` row, or reuses it when the same attempt is
-   * delivered again after a worker crash. Undefined when that attempt already
-   * has a final row: this delivery is a duplicate and must not POST again.
+   * Starts many attempts in one statement: for each run that still owns its
+   * task (`running` under that job id) it loads what to deliver and inserts the
+   * attempt's `running` row — or reuses it when the same attempt is delivered
+   * again after a worker crash. An attempt that already has a final row is
+   * `settled`: it must not POST again.
    */
+  async beginAttempts(starts: AttemptStart[]): Promise<AttemptStarted[]> {
+    if (starts.length === 0) return [];
+    const unique = [...new Map(starts.map((s) => [keyOf(s), s])).values()];
+    const { rows } = await sql<StartedRow>`
+      WITH input AS (
+        SELECT * FROM unnest(${unique.map((s) => s.taskId)}::uuid[], ${unique.map((s) => s.scheduledFor)}::timestamptz[],
+                             ${unique.map((s) => s.retryCount)}::int[], ${unique.map((s) => s.jobId)}::text[])
+          AS i(task_id, scheduled_for, retry_count, job_id)
+      ), owned AS (
+        SELECT t.id AS task_id, t.task_name, t.webhook_url, t.json_payload, i.scheduled_for, i.retry_count
+        FROM input i JOIN tasks t ON t.id = i.task_id AND t.task_status = 'running' AND t.job_id = i.job_id
+      ), started AS (
+        INSERT INTO task_logs (task_id, scheduled_for, retry_count)
+        SELECT task_id, scheduled_for, retry_count FROM owned
+        ON CONFLICT ON CONSTRAINT task_logs_attempt_key
+          DO UPDATE SET created_at = now() WHERE task_logs.status = 'running'
+        RETURNING id, task_id, scheduled_for, retry_count
+      )
+      SELECT o.*, s.id AS attempt_id
+      FROM owned o LEFT JOIN started s
+        ON s.task_id = o.task_id AND s.scheduled_for = o.scheduled_for AND s.retry_count = o.retry_count`.execute(
+      this.db,
+    );
+    const byKey = new Map(
+      rows.map((row) => [
+        keyOf({ taskId: row.task_id, scheduledFor: row.scheduled_for, retryCount: row.retry_count }),
+        row,
+      ]),
+    );
+    return starts.map((start): AttemptStarted => {
+      const row = byKey.get(keyOf(start));
+      if (!row) return { kind: 'orphaned' };
+      if (!row.attempt_id) return { kind: 'settled' };
+      return {
+        kind: 'deliver',
+        attemptId: row.attempt_id,
+        target: { taskName: row.task_name, webhookUrl: row.webhook_url, payload: row.json_payload },
+      };
+    });
+  }
+
+  /**
+   * Records many attempts' results and, for the runs that end with them, their
+   * tasks' new status — one statement, so a crash leaves either all or none.
+   * A task changes only while the ending run still owns it.
+   */
+  async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<void> {
+    if (finished.length === 0) return;
+    const results = finished.map((f) => f.result);
+    const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [f.run] : []));
+    await sql`
+      WITH results AS (
+        SELECT * FROM unnest(${results.map((r) => r.attemptId)}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
+                             ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
+                             ${results.map((r) => r.message)}::text[])
+          AS r(id, status, execution_time, http_status, message)
+      ), logged AS (
+        UPDATE task_logs SET status = r.status, execution_time = r.execution_time,
+                             http_status = r.http_status, message = r.message
+        FROM results r WHERE task_logs.id = r.id
+        RETURNING task_logs.id
+      )
+      UPDATE tasks SET task_status = e.task_status, job_id = NULL
+      FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
+                  ${ends.map((e) => e.taskStatus)}::task_status[]) AS e(task_id, job_id, task_status)
+      WHERE tasks.id = e.task_id AND tasks.task_status = 'running' AND tasks.job_id = e.job_id`.execute(
+      this.db,
+    );
+  }
+
+  /** One attempt's `running` row, inserted or reused; undefined when it already has a final row. */
   async insertAttempt(key: AttemptKey): Promise<{ id: string } | undefined> {
     return this.db
       .insertInto('task_logs')
@@ -54,45 +158,11 @@ export class AttemptRepository {
       .executeTakeFirst();
   }
 
-  /**
-   * Records an attempt's result and, when the run ends with it, the task's new
-   * status — in one transaction, so a crash leaves either both or neither.
-   */
   async finishAttempt(result: AttemptResult, run: RunOutcome): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('task_logs')
-        .set({
-          status: result.status,
-          execution_time: result.executionTime,
-          http_status: result.httpStatus,
-          message: result.message,
-        })
-        .where('id', '=', result.attemptId)
-        .execute();
-      if (run.kind === 'ends') {
-        await trx
-          .updateTable('tasks')
-          .set({ task_status: run.taskStatus, job_id: null })
-          .where('id', '=', run.taskId)
-          .where('task_status', '=', 'running')
-          .where('job_id', '=', run.jobId)
-          .execute();
-      }
-    });
+    await this.finishAttempts([{ result, run }]);
   }
 
-  async listForTask(taskId: string, limit: number): Promise<AttemptRow[]> {
-    return this.db
-      .selectFrom('task_logs')
-      .selectAll()
-      .where('task_id', '=', taskId)
-      .orderBy('created_at', 'desc')
-      .orderBy('retry_count', 'desc')
-      .limit(limit)
-      .execute();
-  }
-
+  /** A page of attempts, newest first, with the total that match. */
   async list(query: AttemptListQuery): Promise<{ rows: AttemptRow[]; total: number }> {
     let filtered = this.db.selectFrom('task_logs');
     if (query.taskId) filtered = filtered.where('task_id', '=', query.taskId);
@@ -111,5 +181,16 @@ export class AttemptRepository {
       filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: count.total };
+  }
+
+  async listForTask(taskId: string, limit: number): Promise<AttemptRow[]> {
+    return this.db
+      .selectFrom('task_logs')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .orderBy('created_at', 'desc')
+      .orderBy('retry_count', 'desc')
+      .limit(limit)
+      .execute();
   }
 }
