@@ -12,7 +12,7 @@ const program = new Command('scheduler')
   .addCommand(workerCommand())
   .addCommand(tasksCommand());
 
-for (const command of program.commands)
+for (const command of program.commands.flatMap((c) => [c, ...c.commands]))
   command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 program.parseAsync(process.argv).catch((error: unknown) => {

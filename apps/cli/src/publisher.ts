@@ -64,13 +64,13 @@ export class Publisher {
     await this.running;
   }
 
-  /** One tick: compute missing due instants, then claim and enqueue everything due. */
+  /**
+   * One tick: claim and enqueue everything due, then give rows inserted by hand
+   * their first due instant (after the claim, so it costs the due runs nothing).
+   */
   async tick(): Promise<TickResult> {
     const now = this.now();
     const result: TickResult = { enqueued: 0, deferred: 0, scheduled: 0 };
-    result.scheduled = await this.deps.tasks.scheduleUnscheduled(this.batchSize, (rows) =>
-      rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
-    );
     for (;;) {
       const decisions = await this.deps.tasks.claimDueTasks(now, this.batchSize, (due) =>
         due.map((task) => this.decide(task, now)),
@@ -87,8 +87,12 @@ export class Publisher {
       }
       result.enqueued += runs.length;
       result.deferred += decisions.length - runs.length;
-      if (decisions.length < this.batchSize) return result;
+      if (decisions.length < this.batchSize) break;
     }
+    result.scheduled = await this.deps.tasks.scheduleUnscheduled(this.batchSize, (rows) =>
+      rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
+    );
+    return result;
   }
 
   /**
