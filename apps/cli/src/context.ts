@@ -8,8 +8,9 @@ export interface Context {
   config: Config;
   logger: Logger;
   db: Database;
-  redis: Redis;
-  queue: DeliveryQueue;
+  /** Opened on first use: most task commands never touch Redis. */
+  readonly redis: Redis;
+  readonly queue: DeliveryQueue;
   tasks: TaskRepository;
   attempts: AttemptRepository;
   taskService: TaskService;
@@ -19,23 +20,41 @@ export interface Context {
 export function createContext(config: Config, role: string, poolSize = 10): Context {
   const logger = createLogger(role, config);
   const db = createDatabase(config.databaseUrl, { max: poolSize });
-  const redis = createRedisConnection(config.redisUrl);
-  const queue = createDeliveryQueue(redis, config.redisPrefix);
   const tasks = new TaskRepository(db);
   const attempts = new AttemptRepository(db);
-  const taskService = new TaskService({ tasks, attempts, queue, retryBackoffMs: config.retryBackoffMs });
+  // Redis is connected lazily: a command that ends while a connection it never
+  // needed is still being set up would otherwise fail on closing it.
+  let redis: Redis | undefined;
+  let queue: DeliveryQueue | undefined;
+  const getRedis = () => (redis ??= createRedisConnection(config.redisUrl));
+  const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
+  const taskService = new TaskService({
+    tasks,
+    attempts,
+    get queue() {
+      return getQueue();
+    },
+    retryBackoffMs: config.retryBackoffMs,
+  });
   return {
     config,
     logger,
     db,
-    redis,
-    queue,
+    get redis() {
+      return getRedis();
+    },
+    get queue() {
+      return getQueue();
+    },
     tasks,
     attempts,
     taskService,
     async close() {
-      await queue.close();
-      await redis.quit().catch(() => redis.disconnect());
+      if (queue) await queue.close();
+      if (redis) {
+        const connection = redis;
+        await connection.quit().catch(() => connection.disconnect());
+      }
       await db.destroy();
     },
   };

@@ -115,11 +115,17 @@ describe('loadConfig', () => {
   it('reports a malformed variable set in the environment with the environment value', () => {
     const error = problemsOf({}, { WORKER_CONCURRENCY: '0' });
 
-    expect(error.problems).toEqual([expect.stringMatching(/^WORKER_CONCURRENCY="0" is invalid: expected .*above 0/)]);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^WORKER_CONCURRENCY="0" is invalid: expected .*above 0/),
+    ]);
   });
 
   it.each([
-    ['an API key shorter than 16 characters', { API_KEY: 'short-key' }, /API_KEY="short-key" is invalid: .*16/],
+    [
+      'an API key shorter than 16 characters',
+      { API_KEY: 'short-key' },
+      /API_KEY="short-key" is invalid: .*16/,
+    ],
     [
       'a latency range written high-low',
       { DUMMY_WEBHOOK_LATENCY_MS: '500-100' },

@@ -1,0 +1,429 @@
+import { spawn } from 'node:child_process';
+import { loadConfig } from '@scheduler/config';
+import type { NewTaskRow, TaskRow } from '@scheduler/db';
+import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
+import {
+  baseEnv,
+  clearPrefix,
+  createTestDatabase,
+  schedulerBin,
+  type TestDatabase,
+  testRedis,
+  uniquePrefix,
+} from '@scheduler/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The `scheduler` command as a user runs it (the built code behind the committed bin),
+ * on a database and Redis prefix of this file's own.
+ */
+let testDb: TestDatabase;
+let prefix: string;
+let redis: Redis;
+let queue: DeliveryQueue;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  prefix = uniquePrefix();
+  redis = testRedis();
+  queue = createDeliveryQueue(redis, prefix);
+  env = baseEnv({ DATABASE_URL: testDb.url, REDIS_URL: loadConfig().redisUrl, REDIS_PREFIX: prefix });
+});
+
+afterAll(async () => {
+  await queue.close();
+  await clearPrefix(redis, prefix);
+  await redis.quit();
+  await testDb.drop();
+});
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `scheduler ...args` to its end. */
+function cli(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [schedulerBin, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a command that must succeed and print JSON, and returns that JSON. */
+async function cliJson<T>(...args: string[]): Promise<T> {
+  const result = await cli(...args);
+  expect(result, `scheduler ${args.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
+  return JSON.parse(result.stdout) as T;
+}
+
+/** A task put in place through the real repository, as a factory. */
+async function insertTask(values: Partial<NewTaskRow> = {}): Promise<TaskRow> {
+  return testDb.tasks.create({
+    task_name: `factory task ${Math.random().toString(36).slice(2, 8)}`,
+    task_schedule: '0 0 1 1 *',
+    webhook_url: 'http://127.0.0.1:9/hook',
+    json_payload: JSON.stringify({ from: 'factory' }),
+    next_run_at: new Date('2099-01-01T00:00:00Z'),
+    ...values,
+  });
+}
+
+async function countTasks(): Promise<number> {
+  const { count } = await testDb.db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** A task as the CLI prints it with --json. */
+interface TaskJson {
+  id: string;
+  task_name: string;
+  task_schedule: string;
+  webhook_url: string;
+  json_payload: unknown;
+  max_retry: number;
+  task_status: string;
+  enabled: boolean;
+  timezone: string;
+  next_run_at: string | null;
+  last_run_at: string | null;
+}
+
+const MINUTE = 60_000;
+
+describe('scheduler --help', () => {
+  it('lists the publisher, the worker and the task commands with their options', async () => {
+    const [top, tasks, publisher, worker] = await Promise.all([
+      cli('--help'),
+      cli('tasks', '--help'),
+      cli('publisher', '--help'),
+      cli('worker', '--help'),
+    ]);
+
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^\s+publisher\b/m);
+    expect(top.stdout).toMatch(/^\s+worker\b/m);
+    expect(top.stdout).toMatch(/^\s+tasks\b/m);
+    expect(tasks.code).toBe(0);
+    for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run']) {
+      expect(tasks.stdout).toMatch(new RegExp(`^\\s+${sub}\\b`, 'm'));
+    }
+    expect(publisher.code).toBe(0);
+    expect(publisher.stdout).toContain('--interval <ms>');
+    expect(publisher.stdout).toContain('--once');
+    expect(worker.code).toBe(0);
+    expect(worker.stdout).toContain('--concurrency <n>');
+  });
+});
+
+describe('scheduler tasks', () => {
+  it('creates a task, computes its next run and defaults max_retry to 3', async () => {
+    const before = Date.now();
+
+    const task = await cliJson<TaskJson>(
+      'tasks',
+      'create',
+      '--name',
+      'nightly report',
+      '--schedule',
+      '*/10 * * * *',
+      '--url',
+      'https://example.com/hooks/report',
+      '--payload',
+      '{"content":"hello","n":[1,2]}',
+      '--json',
+    );
+
+    expect(task).toMatchObject({
+      task_name: 'nightly report',
+      task_schedule: '*/10 * * * *',
+      webhook_url: 'https://example.com/hooks/report',
+      json_payload: { content: 'hello', n: [1, 2] },
+      max_retry: 3,
+      task_status: 'ready',
+      enabled: true,
+      timezone: 'UTC',
+      last_run_at: null,
+    });
+    const next = new Date(task.next_run_at ?? '');
+    expect(next.getTime()).toBeGreaterThan(before);
+    expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 10 * MINUTE);
+    expect(next.getUTCMinutes() % 10).toBe(0);
+    expect(next.getUTCSeconds()).toBe(0);
+    const row = await testDb.tasks.findById(task.id);
+    expect(row).toMatchObject({ task_name: 'nightly report', max_retry: 3, json_payload: task.json_payload });
+  });
+
+  it('reads the schedule in the given timezone and keeps the given max retry', async () => {
+    const task = await cliJson<TaskJson>(
+      'tasks',
+      'create',
+      '--name',
+      'paris morning',
+      '--schedule',
+      '30 9 * * *',
+      '--timezone',
+      'Europe/Paris',
+      '--max-retry',
+      '0',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--payload',
+      '[1,2,3]',
+      '--disabled',
+      '--json',
+    );
+
+    expect(task).toMatchObject({
+      timezone: 'Europe/Paris',
+      max_retry: 0,
+      enabled: false,
+      json_payload: [1, 2, 3],
+    });
+    const parisTime = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date(task.next_run_at ?? ''));
+    expect(parisTime).toBe('09:30');
+  });
+
+  it('lists tasks with paging meta, and finds one by name', async () => {
+    const task = await insertTask({ task_name: 'listed-needle-task' });
+    const total = await countTasks();
+
+    const [all, found] = await Promise.all([
+      cliJson<{ data: TaskJson[]; meta: unknown }>('tasks', 'list', '--json'),
+      cliJson<{ data: TaskJson[]; meta: unknown }>('tasks', 'list', '--search', 'needle', '--json'),
+    ]);
+
+    expect(all.meta).toEqual({ page: 1, limit: 20, total, total_pages: Math.ceil(total / 20) });
+    expect(all.data.map((t) => t.id)).toContain(task.id);
+    expect(found.data.map((t) => t.id)).toEqual([task.id]);
+    expect(found.meta).toEqual({ page: 1, limit: 20, total: 1, total_pages: 1 });
+  });
+
+  it('shows one task in human form', async () => {
+    const task = await insertTask({ task_name: 'shown in full' });
+
+    const result = await cli('tasks', 'get', task.id);
+
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(task.id);
+    expect(result.stdout).toContain('shown in full');
+    expect(result.stdout).toContain('0 0 1 1 *');
+  });
+
+  it('toggles a task off and back on', async () => {
+    const task = await insertTask();
+
+    const paused = await cliJson<TaskJson>('tasks', 'toggle', task.id, '--json');
+    expect(paused.enabled).toBe(false);
+    expect((await testDb.tasks.findById(task.id))?.enabled).toBe(false);
+
+    const resumed = await cliJson<TaskJson>('tasks', 'toggle', task.id, '--json');
+    expect(resumed.enabled).toBe(true);
+    expect((await testDb.tasks.findById(task.id))?.enabled).toBe(true);
+  });
+
+  it('moves next_run_at when the schedule changes', async () => {
+    const task = await insertTask({
+      task_schedule: '0 0 1 1 *',
+      next_run_at: new Date('2099-01-01T00:00:00Z'),
+    });
+    const before = Date.now();
+
+    const updated = await cliJson<TaskJson>(
+      'tasks',
+      'update',
+      task.id,
+      '--schedule',
+      '*/5 * * * *',
+      '--json',
+    );
+
+    expect(updated.task_schedule).toBe('*/5 * * * *');
+    const next = new Date(updated.next_run_at ?? '');
+    expect(next.getTime()).toBeGreaterThan(before);
+    expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 5 * MINUTE);
+    expect(next.getUTCMinutes() % 5).toBe(0);
+    expect((await testDb.tasks.findById(task.id))?.next_run_at).toEqual(next);
+  });
+
+  it('queues a run now, and refuses a second one while the first is running', async () => {
+    const task = await insertTask({ max_retry: 2 });
+
+    const run = await cliJson<{ task_id: string; job_id: string; scheduled_for: string }>(
+      'tasks',
+      'run',
+      task.id,
+      '--json',
+    );
+
+    expect(run.task_id).toBe(task.id);
+    expect((await testDb.tasks.findById(task.id))?.task_status).toBe('running');
+    const job = await queue.getJob(run.job_id);
+    expect(job?.data).toEqual({ taskId: task.id, scheduledFor: run.scheduled_for, trigger: 'manual' });
+    expect(job?.opts.attempts).toBe(3);
+
+    const again = await cli('tasks', 'run', task.id, '--json');
+
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/^error: .*running/);
+    expect(await queue.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({
+      waiting: 1,
+      delayed: 0,
+      active: 0,
+    });
+  });
+
+  it('deletes a task; after that it does not exist', async () => {
+    const task = await insertTask();
+
+    const deleted = await cli('tasks', 'delete', task.id);
+    expect(deleted).toMatchObject({ code: 0, stderr: '' });
+    expect(await testDb.tasks.findById(task.id)).toBeUndefined();
+
+    const gone = await cli('tasks', 'get', task.id);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/does not exist/)]);
+  });
+
+  it('says an unknown task id does not exist', async () => {
+    const result = await cli('tasks', 'get', '6f1c2a0e-8f5b-4c1e-9d3a-2b7e4f6a8c9d');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/6f1c2a0e-8f5b-4c1e-9d3a-2b7e4f6a8c9d does not exist/),
+    ]);
+  });
+
+  it('exits cleanly on every successful run (no late Redis error after closing)', async () => {
+    // A task command's Queue may still be connecting when the command is done and
+    // closes its connections; that must not end in an unhandled "Connection is closed".
+    const task = await insertTask();
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => cli('tasks', 'get', task.id)));
+
+    const failures = results.filter((r) => r.code !== 0 || r.stderr !== '');
+    expect(failures.map((r) => `${r.code}: ${r.stderr.split('\n')[0]}`)).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  const create = (...changes: string[]) => {
+    const fields: Record<string, string> = {
+      '--name': 'should never be stored',
+      '--schedule': '*/5 * * * *',
+      '--url': 'http://127.0.0.1:9/hook',
+      '--payload': '{"a":1}',
+    };
+    const extra: string[] = [];
+    for (let i = 0; i < changes.length; i += 2) {
+      const [option, value] = [changes[i] ?? '', changes[i + 1]];
+      if (value !== undefined && option in fields) fields[option] = value;
+      else extra.push(...(value === undefined ? [option] : [option, value]));
+    }
+    return ['tasks', 'create', ...Object.entries(fields).flat(), ...extra];
+  };
+
+  const cases: [string, string[], RegExp][] = [
+    ['a minute out of range', create('--schedule', '61 * * * *'), /minutes.*0-59/],
+    [
+      'an unknown timezone',
+      create('--timezone', 'Mars/Olympus_Mons'),
+      /timezone.*Mars\/Olympus_Mons.*expected an IANA/,
+    ],
+    ['a non-http URL', create('--url', 'ftp://x'), /ftp.*expected http or https/],
+    ['a payload that is not JSON', create('--payload', '{oops'), /--payload.*not valid JSON/],
+    [
+      'a payload that is a JSON string',
+      create('--payload', '"text"'),
+      /json_payload.*object or array.*string/,
+    ],
+    ['a max retry above 10', create('--max-retry', '11'), /max_retry.*0 to 10/],
+    ['an unknown option', create('--colour', 'red'), /unknown option '--colour'/],
+  ];
+
+  it('refuses each with exit 2 and one line that says what was expected, storing nothing', async () => {
+    const before = await countTasks();
+
+    const results = await Promise.all(cases.map(([, args]) => cli(...args)));
+
+    const seen = results.map((r, i) => ({
+      case: cases[i]?.[0],
+      code: r.code,
+      stdout: r.stdout,
+      stderr: r.stderr,
+    }));
+    expect(seen).toEqual(
+      cases.map(([what, , message]) => ({
+        case: what,
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(new RegExp(`^[^\\n]*${message.source}[^\\n]*\\n$`)) as unknown,
+      })),
+    );
+    expect(await countTasks()).toBe(before);
+  });
+
+  it('refuses a create missing a required option with exit 2, naming the option', async () => {
+    const before = await countTasks();
+
+    const result = await cli(
+      'tasks',
+      'create',
+      '--name',
+      'no url',
+      '--schedule',
+      '* * * * *',
+      '--payload',
+      '{}',
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/--url/)]);
+    expect(await countTasks()).toBe(before);
+  });
+
+  it('refuses a bad schedule in an update and leaves the task as it was', async () => {
+    const task = await insertTask({ task_schedule: '0 12 * * *' });
+
+    const result = await cli('tasks', 'update', task.id, '--schedule', '0 25 * * *');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/hours.*0-23/)]);
+    expect(await testDb.tasks.findById(task.id)).toEqual(task);
+  });
+
+  it('refuses a non-numeric publisher interval and worker concurrency with exit 2', async () => {
+    const [publisher, worker] = await Promise.all([
+      cli('publisher', '--interval', 'abc'),
+      cli('worker', '--concurrency', '0'),
+    ]);
+
+    expect(publisher.code).toBe(2);
+    expect(publisher.stderr).toMatch(/--interval expects a whole number above 0, got "abc"/);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toMatch(/--concurrency expects a whole number above 0, got "0"/);
+  });
+});

@@ -1,0 +1,172 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '@scheduler/test-support';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MESSAGE_CAP_BYTES, WebhookClient } from './webhook-client';
+
+interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real receiver: each path answers in its own way, and every request and connection is counted. */
+let server: http.Server;
+let base: string;
+let received: ReceivedRequest[] = [];
+let connections = 0;
+
+const routes: Record<string, (res: http.ServerResponse) => void> = {
+  '/ok': (res) => res.writeHead(201, { 'content-type': 'text/plain' }).end('thanks'),
+  '/big': (res) => res.writeHead(200).end('a'.repeat(MESSAGE_CAP_BYTES) + 'b'.repeat(6000)),
+  '/redirect': (res) => res.writeHead(302, { location: `${base}/target` }).end('moved'),
+  '/target': (res) => res.writeHead(200).end('followed'),
+  '/boom': (res) => res.writeHead(500).end('database on fire'),
+  '/busy': (res) => res.writeHead(429, { 'retry-after': '3' }).end(),
+  '/hang': () => undefined,
+  '/trickle': (res) => {
+    res.writeHead(200);
+    res.write('partial');
+  },
+};
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const route = routes[req.url ?? ''];
+      if (route) route(res);
+      else res.writeHead(404).end();
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+let client: WebhookClient;
+
+beforeEach(() => {
+  received = [];
+  connections = 0;
+  client = new WebhookClient(5_000);
+});
+
+afterEach(async () => {
+  await client.close();
+});
+
+describe('WebhookClient.post', () => {
+  it('delivers a 2xx: the JSON body is sent as is and the response becomes the message', async () => {
+    const payload = { content: 'Hello from the scheduler', nested: { n: [1, 2, 3] }, unicode: 'é✓' };
+
+    const delivery = await client.post(`${base}/ok`, payload);
+
+    expect(delivery).toEqual({ outcome: { kind: 'delivered', httpStatus: 201 }, message: 'thanks' });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/ok', body: JSON.stringify(payload) });
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('posts an array payload as a JSON array', async () => {
+    await client.post(`${base}/ok`, [{ a: 1 }, 'two']);
+
+    expect(received[0]?.body).toBe('[{"a":1},"two"]');
+  });
+
+  it('keeps only the first 4 KiB of a long response body', async () => {
+    const delivery = await client.post(`${base}/big`, {});
+
+    expect(delivery.outcome).toEqual({ kind: 'delivered', httpStatus: 200 });
+    expect(Buffer.byteLength(delivery.message)).toBe(4096);
+    expect(delivery.message).toBe('a'.repeat(4096));
+  });
+
+  it('does not follow a redirect: a 302 is an answer', async () => {
+    const delivery = await client.post(`${base}/redirect`, { x: 1 });
+
+    expect(delivery.outcome).toEqual({ kind: 'http-error', httpStatus: 302 });
+    expect(delivery.message).toBe('HTTP 302: moved');
+    expect(received.map((r) => r.url)).toEqual(['/redirect']);
+  });
+
+  it('reports a 500 with its status and body', async () => {
+    const delivery = await client.post(`${base}/boom`, {});
+
+    expect(delivery.outcome).toEqual({ kind: 'http-error', httpStatus: 500 });
+    expect(delivery.outcome).not.toHaveProperty('retryAfterMs');
+    expect(delivery.message).toBe('HTTP 500: database on fire');
+  });
+
+  it("reads a 429's Retry-After seconds as the delay to wait", async () => {
+    const delivery = await client.post(`${base}/busy`, {});
+
+    expect(delivery.outcome).toEqual({ kind: 'http-error', httpStatus: 429, retryAfterMs: 3000 });
+    expect(delivery.message).toBe('HTTP 429');
+  });
+
+  it('gives up on a receiver that never answers after the timeout', async () => {
+    const quick = new WebhookClient(300);
+    try {
+      const started = performance.now();
+      const delivery = await quick.post(`${base}/hang`, {});
+      const elapsed = performance.now() - started;
+
+      expect(delivery.outcome).toEqual({ kind: 'timeout', timeoutMs: 300 });
+      expect(delivery.message).toBe('timed out after 300 ms');
+      expect(elapsed).toBeGreaterThanOrEqual(250);
+      expect(elapsed).toBeLessThan(2_000);
+    } finally {
+      server.closeAllConnections();
+      await quick.close();
+    }
+  });
+
+  it('gives up on a receiver that sends headers but never finishes its body', async () => {
+    const quick = new WebhookClient(300);
+    try {
+      const started = performance.now();
+      const delivery = await quick.post(`${base}/trickle`, {});
+
+      expect(delivery.outcome).toEqual({ kind: 'timeout', timeoutMs: 300 });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      server.closeAllConnections();
+      await quick.close();
+    }
+  });
+
+  it('reports a refused connection as a network error naming ECONNREFUSED', async () => {
+    const closedPort = await freePort();
+
+    const delivery = await client.post(`http://127.0.0.1:${closedPort}/webhook`, {});
+
+    expect(delivery.outcome.kind).toBe('network-error');
+    expect(delivery.message).toMatch(/ECONNREFUSED/);
+    expect(delivery.outcome).toEqual({ kind: 'network-error', message: delivery.message });
+  });
+
+  it('reuses kept-alive connections for sequential deliveries', async () => {
+    for (let i = 0; i < 20; i++) {
+      const delivery = await client.post(`${base}/ok`, { i });
+      expect(delivery.outcome.kind).toBe('delivered');
+    }
+
+    expect(received).toHaveLength(20);
+    expect(connections).toBeGreaterThanOrEqual(1);
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+});
