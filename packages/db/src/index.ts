@@ -16,6 +16,9 @@ export { AttemptRepository } from './repositories/attempt.repository';
 export type {
   AttemptKey,
   AttemptListQuery,
+  AttemptStart,
+  AttemptStarted,
+  DeliveryTarget,
   AttemptResult,
   RunOutcome,
 } from './repositories/attempt.repository';
