@@ -81,9 +81,14 @@ export class AttemptRepository {
         SELECT * FROM unnest(${unique.map((s) => s.taskId)}::uuid[], ${unique.map((s) => s.scheduledFor)}::timestamptz[],
                              ${unique.map((s) => s.retryCount)}::int[], ${unique.map((s) => s.jobId)}::text[])
           AS i(task_id, scheduled_for, retry_count, job_id)
+      ), candidates AS MATERIALIZED (
+        -- By primary key only: joined straight to the input, the planner may walk
+        -- every running task through tasks_running_idx instead.
+        SELECT id, task_name, webhook_url, json_payload, task_status, job_id
+        FROM tasks WHERE id = ANY(${unique.map((s) => s.taskId)}::uuid[])
       ), owned AS (
-        SELECT t.id AS task_id, t.task_name, t.webhook_url, t.json_payload, i.scheduled_for, i.retry_count
-        FROM input i JOIN tasks t ON t.id = i.task_id AND t.task_status = 'running' AND t.job_id = i.job_id
+        SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, i.scheduled_for, i.retry_count
+        FROM input i JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
       ), started AS (
         INSERT INTO task_logs (task_id, scheduled_for, retry_count)
         SELECT task_id, scheduled_for, retry_count FROM owned
