@@ -71,28 +71,40 @@ export class Publisher {
   async tick(): Promise<TickResult> {
     const now = this.now();
     const result: TickResult = { enqueued: 0, deferred: 0, scheduled: 0 };
-    for (;;) {
-      const decisions = await this.deps.tasks.claimDueTasks(now, this.batchSize, (due) =>
-        due.map((task) => this.decide(task, now)),
-      );
-      const runs = decisions.flatMap((d): DeliveryRun[] =>
-        d.kind === 'enqueued' ? [{ ...d.run, trigger: 'schedule' }] : [],
-      );
-      await enqueueDeliveries(this.deps.queue, runs, this.deps.retryBackoffMs);
-      for (const run of runs) {
-        this.deps.logger.info(
-          { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString() },
-          `enqueued task ${run.taskId} due ${run.scheduledFor.toISOString()}`,
+    // Claiming a batch (PostgreSQL) overlaps with enqueuing the previous one (Redis).
+    let enqueuing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const decisions = await this.deps.tasks.claimDueTasks(now, this.batchSize, (due) =>
+          due.map((task) => this.decide(task, now)),
         );
+        const runs = decisions.flatMap((d): DeliveryRun[] =>
+          d.kind === 'enqueued' ? [{ ...d.run, trigger: 'schedule' }] : [],
+        );
+        await enqueuing;
+        enqueuing = this.enqueue(runs);
+        result.enqueued += runs.length;
+        result.deferred += decisions.length - runs.length;
+        if (decisions.length < this.batchSize) break;
       }
-      result.enqueued += runs.length;
-      result.deferred += decisions.length - runs.length;
-      if (decisions.length < this.batchSize) break;
+    } finally {
+      // Never leave an enqueue behind unobserved, even when a claim failed.
+      await enqueuing;
     }
     result.scheduled = await this.deps.tasks.scheduleUnscheduled(this.batchSize, (rows) =>
       rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
     );
     return result;
+  }
+
+  private async enqueue(runs: DeliveryRun[]): Promise<void> {
+    await enqueueDeliveries(this.deps.queue, runs, this.deps.retryBackoffMs);
+    for (const run of runs) {
+      this.deps.logger.info(
+        { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString() },
+        `enqueued task ${run.taskId} due ${run.scheduledFor.toISOString()}`,
+      );
+    }
   }
 
   /**
