@@ -65,7 +65,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
     WEBHOOK_TIMEOUT_MS: '10000',
   });
   const dummy = startProcess('dummy-webhook', dummyWebhookMain, [], env);
-  await dummy.waitForOutput(/listening/);
+  try {
+    await dummy.waitForOutput(/listening/);
+  } catch (error) {
+    await dummy.stop('SIGKILL');
+    await queue.close();
+    await redis.quit();
+    await database.drop();
+    throw error;
+  }
   const publishers: RunningProcess[] = [];
   const workers: RunningProcess[] = [];
   const system: SystemUnderTest = {
@@ -104,7 +112,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
       await database.drop();
     },
   };
-  for (let i = 0; i < (options.publishers ?? 1); i++) await system.startPublisher();
-  for (let i = 0; i < (options.workers ?? 1); i++) await system.startWorker();
+  try {
+    for (let i = 0; i < (options.publishers ?? 1); i++) await system.startPublisher();
+    for (let i = 0; i < (options.workers ?? 1); i++) await system.startWorker();
+  } catch (error) {
+    // Leave nothing behind when the system cannot start: processes, database, Redis keys.
+    await system.stop().catch(() => undefined);
+    throw error;
+  }
   return system;
 }

@@ -10,10 +10,10 @@ export type { Logger };
  */
 export function createLogger(name: string, config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
   const level = config.logLevel;
-  // Buffered writes, flushed on exit: a synchronous write per line would cap a
-  // busy worker at a fraction of its delivery rate.
+  // Asynchronous writes (each line still leaves at once, and pending ones are
+  // flushed on exit): a synchronous write per line would cap a busy worker.
   if (config.logFormat === 'json') {
-    return pino({ name, level }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+    return pino({ name, level }, pino.destination({ dest: 1, sync: false }));
   }
   // A synchronous stream: lines appear in order and nothing is lost on exit.
   return pino(
