@@ -18,6 +18,7 @@ export default defineConfig({
     globalSetup: ['test-support/global-setup.ts'],
     projects: [
       'apps/web/vitest.config.ts',
+      'apps/web/vitest.browser.config.ts',
       {
         extends: true,
         test: {

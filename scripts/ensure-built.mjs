@@ -14,6 +14,7 @@ const all = [
   'packages/services',
   'apps/cli',
   'apps/dummy-webhook',
+  'apps/api',
 ];
 
 export function ensureBuilt(workspaces = all) {

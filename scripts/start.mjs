@@ -1,54 +1,51 @@
 // `npm start`: the whole system on this machine, from a fresh clone. Installs
 // dependencies and creates .env when missing, makes sure PostgreSQL and Redis
 // answer, builds, migrates, then runs every service with prefixed, coloured
-// logs. Ctrl-C stops them all.
+// logs. Ctrl-C stops them all (scripts/run-services.mjs), and the project-local
+// PostgreSQL and Redis too when this run started them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bootstrap, root, run } from './bootstrap.mjs';
+import { runServices } from './run-services.mjs';
 
-bootstrap();
+const { startedLocal } = bootstrap();
 run('npm', ['run', 'build', '--silent']);
 run(process.execPath, ['packages/db/dist/migrate-cli.js']);
 
-const { default: concurrently } = await import('concurrently');
 const { loadConfigOrExit } = await import('../packages/config/dist/index.js');
-const config = loadConfigOrExit();
+const config = loadConfigOrExit(); // environment variables over .env, ports included
 
-// `exec` so each service is the shell's own process and gets Ctrl-C's signal itself.
-const node = `exec ${JSON.stringify(process.execPath)}`;
-const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+const node = process.execPath;
 const services = [
+  { name: 'api', entry: 'apps/api/dist/main.js', colour: 'cyan' },
   {
-    name: 'api',
-    entry: 'apps/api/dist/main.js',
-    command: `${node} apps/api/dist/main.js`,
-    prefixColor: 'cyan',
-  },
-  {
+    // vite.config.ts reads WEB_PORT and API_PORT (the /api and /health proxy) through packages/config.
     name: 'web',
     entry: 'apps/web/dist/index.html',
-    command: `cd apps/web && ${node} ${JSON.stringify(vite)} preview`,
-    prefixColor: 'magenta',
+    command: [node, path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview'],
+    cwd: path.join(root, 'apps', 'web'),
+    colour: 'magenta',
   },
   {
     name: 'publisher',
     entry: 'apps/cli/dist/main.js',
-    command: `${node} apps/cli/bin/scheduler.js publisher`,
-    prefixColor: 'green',
+    args: ['apps/cli/bin/scheduler.js', 'publisher'],
+    colour: 'green',
   },
   {
     name: 'worker',
     entry: 'apps/cli/dist/main.js',
-    command: `${node} apps/cli/bin/scheduler.js worker`,
-    prefixColor: 'yellow',
+    args: ['apps/cli/bin/scheduler.js', 'worker'],
+    colour: 'yellow',
   },
-  {
-    name: 'dummy',
-    entry: 'apps/dummy-webhook/dist/main.js',
-    command: `${node} apps/dummy-webhook/dist/main.js`,
-    prefixColor: 'blue',
-  },
-].filter((service) => existsSync(path.join(root, service.entry)));
+  { name: 'dummy', entry: 'apps/dummy-webhook/dist/main.js', colour: 'blue' },
+]
+  .filter((service) => existsSync(path.join(root, service.entry)))
+  .map((service) => ({
+    command: service.command ?? [node, ...(service.args ?? [service.entry])],
+    cwd: service.cwd ?? root,
+    ...service,
+  }));
 
 const names = services.map((s) => s.name);
 console.log(`\nStarting ${names.join(', ')}. Press Ctrl-C to stop everything.`);
@@ -56,29 +53,11 @@ if (names.includes('web')) console.log(`  dashboard     http://localhost:${confi
 if (names.includes('api')) console.log(`  API docs      http://localhost:${config.apiPort}/api/docs`);
 console.log(`  dummy webhook http://127.0.0.1:${config.dummyWebhookPort}/webhook\n`);
 
-const { result } = concurrently(
-  services.map(({ name, command, prefixColor }) => ({
-    name,
-    command,
-    prefixColor,
-    env: { FORCE_COLOR: '1' },
-  })),
-  {
-    cwd: root,
-    prefix: 'name',
-    padPrefix: true,
-    killOthersOn: ['failure'],
-    killSignal: 'SIGTERM',
-    killTimeout: 15_000,
-  },
-);
-result.then(
-  () => process.exit(0),
-  (events) => {
-    // Ctrl-C ends every process with a signal; anything else is a real failure.
-    const failed = events.filter(
-      (e) => e.exitCode !== 0 && e.exitCode !== 'SIGINT' && e.exitCode !== 'SIGTERM' && e.exitCode !== 130,
-    );
-    process.exit(failed.length > 0 ? 1 : 0);
-  },
-);
+const exitCode = await runServices(services);
+if (startedLocal.length > 0) {
+  console.log(
+    `Stopping the project-local ${startedLocal.join(' and ')} this run started (data kept in .data/).`,
+  );
+  run('bash', [path.join(root, 'scripts', 'stop-local-services.sh')]);
+}
+process.exit(exitCode);

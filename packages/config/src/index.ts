@@ -2,5 +2,6 @@ export { loadConfig, loadConfigOrExit, readEnvFile, repoRoot, ConfigError } from
 export type { Config, LoadOptions } from './load-config';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
+export { runUntilSignal } from './run-until-signal';
 export { envSchema, logLevels, logFormats } from './schema';
 export type { Env, LogLevel, LogFormat } from './schema';

@@ -31,34 +31,103 @@ const url = (protocols: string[], example: string) =>
       { message: `expected a ${protocols.join(' or ')} URL such as ${example}` },
     );
 
+/**
+ * What docs/configuration.md says of a variable: its meaning and its value in
+ * .env.example. `npm run docs:config` renders the page from these; its --check
+ * (run by CI) fails when the page, this schema or .env.example disagree.
+ */
+const doc = (description: string, localDefault: string) => ({ description, localDefault });
+
 export const storageSchema = z.object({
-  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/scheduler'),
-  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/scheduler').meta(
+    doc(
+      'PostgreSQL connection URL: tasks and their attempts. `npm run db:migrate` creates the database it names when missing. Without `sslmode` in the URL, TLS is off (`sslmode=disable`).',
+      'postgres://postgres@127.0.0.1:5432/scheduler?sslmode=disable',
+    ),
+  ),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').meta(
+    doc(
+      'Redis connection URL (`rediss://` for TLS, `redis://:password@host:6379` with a password): the delivery queue and the API rate-limit counters. The server must run with `maxmemory-policy noeviction` (docs/deployment.md).',
+      'redis://127.0.0.1:6379',
+    ),
+  ),
   REDIS_PREFIX: z
     .string({ error: 'expected a key prefix such as scheduler' })
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dots, dashes or underscores'),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dots, dashes or underscores')
+    .meta(
+      doc(
+        'Prefix of every Redis key of this deployment (queue, rate limits): 1-64 letters, digits, dots, dashes or underscores. Every API, publisher and worker of one deployment must use the same prefix; two deployments may share one Redis with different prefixes.',
+        'scheduler',
+      ),
+    ),
 });
 
 export const apiSchema = z.object({
-  API_PORT: port,
+  API_PORT: port.meta(
+    doc(
+      'TCP port of the REST API (on every interface). The dashboard of `npm start` passes /api and /health to it.',
+      '3000',
+    ),
+  ),
   API_KEY: z
     .string({ error: 'expected an API key of at least 16 characters' })
-    .min(16, 'expected an API key of at least 16 characters'),
-  API_RATE_LIMIT: positiveInt('a number of requests per minute'),
-  CORS_ORIGIN: z.string({ error: 'expected one or more origins separated by commas' }).transform((value) =>
-    value
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    .min(16, 'expected an API key of at least 16 characters')
+    .meta(
+      doc(
+        'The key every /api request sends in its `X-API-KEY` header (all routes but /api/docs, /api/docs-json and /health); at least 16 characters. Replace the example value before the API is reachable by anyone else.',
+        'dev-api-key-change-me-0123456789',
+      ),
+    ),
+  API_RATE_LIMIT: positiveInt('a number of requests per minute').meta(
+    doc(
+      'Requests per minute allowed per API key, counted in Redis across every API process; past it the API answers 429 `RATE_LIMITED` with `Retry-After`.',
+      '600',
+    ),
   ),
-  WEB_PORT: port,
+  CORS_ORIGIN: z
+    .string({ error: 'expected one or more origins separated by commas' })
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .meta(
+      doc(
+        "Origins allowed to call the API from a browser, separated by commas: the dashboard's address when it is served from another origin than the API.",
+        'http://localhost:5173',
+      ),
+    ),
+  WEB_PORT: port.meta(
+    doc(
+      'Port of the dashboard: `npm start` serves it there; Docker Compose publishes the `web` service there.',
+      '5173',
+    ),
+  ),
 });
 
 export const deliverySchema = z.object({
-  PUBLISHER_INTERVAL_MS: positiveInt('a tick length in milliseconds'),
-  WORKER_CONCURRENCY: positiveInt('a number of deliveries in flight'),
-  WEBHOOK_TIMEOUT_MS: positiveInt('a timeout in milliseconds'),
-  RETRY_BACKOFF_MS: positiveInt('a delay in milliseconds'),
+  PUBLISHER_INTERVAL_MS: positiveInt('a tick length in milliseconds').meta(
+    doc(
+      'How often each publisher claims due tasks, in milliseconds, on the wall-clock grid (`scheduler publisher --interval` overrides it).',
+      '1000',
+    ),
+  ),
+  WORKER_CONCURRENCY: positiveInt('a number of deliveries in flight').meta(
+    doc('Deliveries in flight per worker process (`scheduler worker --concurrency` overrides it).', '10'),
+  ),
+  WEBHOOK_TIMEOUT_MS: positiveInt('a timeout in milliseconds').meta(
+    doc(
+      'Time limit of one delivery, in milliseconds; a timeout is retried. It also bounds how long a stopping worker waits for deliveries in flight.',
+      '10000',
+    ),
+  ),
+  RETRY_BACKOFF_MS: positiveInt('a delay in milliseconds').meta(
+    doc(
+      'Base delay of the exponential retry backoff, in milliseconds: the first retry waits this long, each next one twice as long as the one before (a 429 or 503 waits at least its `Retry-After`).',
+      '1000',
+    ),
+  ),
 });
 
 const failOn = z
@@ -85,9 +154,24 @@ const latency = z
   });
 
 export const dummyWebhookSchema = z.object({
-  DUMMY_WEBHOOK_PORT: port,
-  DUMMY_WEBHOOK_FAIL_ON: failOn,
-  DUMMY_WEBHOOK_LATENCY_MS: latency,
+  DUMMY_WEBHOOK_PORT: port.meta(
+    doc(
+      'Port of the dummy webhook, the test receiver (POST /webhook, GET /stats, GET /health); Docker Compose publishes the `dummy-webhook` service there.',
+      '4000',
+    ),
+  ),
+  DUMMY_WEBHOOK_FAIL_ON: failOn.meta(
+    doc(
+      'Which requests the dummy webhook answers with 500, by number (1-based, counted from its start), separated by commas; empty for none.',
+      '7,11',
+    ),
+  ),
+  DUMMY_WEBHOOK_LATENCY_MS: latency.meta(
+    doc(
+      "The dummy webhook's random delay before it answers: a range `min-max` or one value, in milliseconds; `0` switches it off.",
+      '100-500',
+    ),
+  ),
 });
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -95,8 +179,17 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as
 export const logFormats = ['json', 'pretty'] as const;
 
 export const loggingSchema = z.object({
-  LOG_LEVEL: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }),
-  LOG_FORMAT: z.enum(logFormats, { error: `expected one of ${logFormats.join(', ')}` }),
+  LOG_LEVEL: z
+    .enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` })
+    .meta(doc(`The least severe level logged: ${logLevels.join(', ')}.`, 'info')),
+  LOG_FORMAT: z
+    .enum(logFormats, { error: `expected one of ${logFormats.join(', ')}` })
+    .meta(
+      doc(
+        '`json`: one JSON object per line, for log collectors (Docker Compose sets it); `pretty`: one readable, coloured line per event.',
+        'pretty',
+      ),
+    ),
 });
 
 export const envSchema = storageSchema

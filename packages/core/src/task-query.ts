@@ -66,8 +66,15 @@ const taskIdParam = z.preprocess(
 );
 
 const paging = {
-  page: wholeNumber('a page number', 1, MAX_PAGE).transform((value) => value ?? 1),
-  limit: wholeNumber('a page size', 1, MAX_PAGE_SIZE).transform((value) => value ?? DEFAULT_PAGE_SIZE),
+  page: wholeNumber('a page number', 1, MAX_PAGE)
+    .transform((value) => value ?? 1)
+    .meta({ description: 'Page number, from 1 (default 1); a page past the end is empty.', example: 1 }),
+  limit: wholeNumber('a page size', 1, MAX_PAGE_SIZE)
+    .transform((value) => value ?? DEFAULT_PAGE_SIZE)
+    .meta({
+      description: `Items per page, from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+      example: DEFAULT_PAGE_SIZE,
+    }),
 };
 
 /**
@@ -102,34 +109,50 @@ function fromBeforeTo(query: { from?: unknown; to?: unknown }, ctx: z.Refinement
 /** GET /api/tasks */
 export const taskListQuerySchema = queryObject({
   ...paging,
-  task_status: oneOf(taskStatuses),
-  enabled: booleanParam,
-  search: z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: 'expected text to look for in task names' })
-      .max(200, 'expected at most 200 characters to look for in task names')
-      .optional(),
-  ),
-  sort: oneOf(taskSortFields).transform((value) => value ?? 'created_at'),
-  order: oneOf(sortOrders).transform((value) => value ?? 'desc'),
+  task_status: oneOf(taskStatuses).meta({ description: 'Only tasks in this status.' }),
+  enabled: booleanParam.meta({ description: 'Only enabled (true) or paused (false) tasks.' }),
+  search: z
+    .preprocess(
+      blankToUndefined,
+      z
+        .string({ error: 'expected text to look for in task names' })
+        .max(200, 'expected at most 200 characters to look for in task names')
+        .optional(),
+    )
+    .meta({ description: 'Only tasks whose name contains this text (case-insensitive).', example: 'report' }),
+  sort: oneOf(taskSortFields)
+    .transform((value) => value ?? 'created_at')
+    .meta({ description: 'Sort field (default created_at); ties are broken by id.' }),
+  order: oneOf(sortOrders)
+    .transform((value) => value ?? 'desc')
+    .meta({ description: 'Sort order (default desc); tasks without a next run sort last either way.' }),
 });
 
 const attemptFilters = {
   ...paging,
-  status: oneOf(attemptStatuses),
-  from: instantParam,
-  to: instantParam,
+  status: oneOf(attemptStatuses).meta({ description: 'Only attempts in this status.' }),
+  from: instantParam.meta({
+    description: 'Only attempts started at or after this instant (ISO 8601, or a date for midnight UTC).',
+    format: 'date-time',
+    example: '2025-05-01T00:00:00Z',
+  }),
+  to: instantParam.meta({
+    description: 'Only attempts started at or before this instant (ISO 8601, or a date for midnight UTC).',
+    format: 'date-time',
+    example: '2025-05-02T00:00:00Z',
+  }),
 };
 
 /** GET /api/tasks/:id/logs */
-export const taskLogsQuerySchema = queryObject(attemptFilters).superRefine(fromBeforeTo, { when: () => true });
+export const taskLogsQuerySchema = queryObject(attemptFilters).superRefine(fromBeforeTo, {
+  when: () => true,
+});
 
 /** GET /api/logs */
-export const logListQuerySchema = queryObject({ ...attemptFilters, task_id: taskIdParam }).superRefine(
-  fromBeforeTo,
-  { when: () => true },
-);
+export const logListQuerySchema = queryObject({
+  ...attemptFilters,
+  task_id: taskIdParam.meta({ description: 'Only attempts of this task (its UUID).' }),
+}).superRefine(fromBeforeTo, { when: () => true });
 
 export type TaskListParams = z.output<typeof taskListQuerySchema>;
 export type TaskLogsParams = z.output<typeof taskLogsQuerySchema>;
@@ -139,5 +162,5 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
   if (Array.isArray(value)) return 'the parameter more than once';
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? typeof value;
 }

@@ -26,8 +26,12 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
   });
-  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  // A lost connection (server restart, network cut) must not crash the process. The pool
+  // listens on idle clients only; a client checked out for a query also emits 'error' when
+  // its connection drops, and with no listener that would end the process. The query itself
+  // still fails, and the pool drops the broken client when it comes back.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -3,6 +3,7 @@ import {
   nextRunAt,
   parseTaskInput,
   TaskConflictError,
+  type TaskListParams,
   TaskNotFoundError,
   updateTaskSchema,
 } from '@scheduler/core';
@@ -13,8 +14,10 @@ import type {
   TaskRepository,
   TaskRow,
   TaskRowPatch,
+  TaskWithLastAttempt,
 } from '@scheduler/db';
 import { deliveryJobId, enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
+import { toPage, type Page } from './page';
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
@@ -68,6 +71,20 @@ export class TaskService {
     return this.deps.tasks.list(query);
   }
 
+  /** A page of tasks as the list parameters ask, each with its latest attempt. */
+  async listWithLastAttempt(params: TaskListParams): Promise<Page<TaskWithLastAttempt>> {
+    const { rows, total } = await this.deps.tasks.listWithLastAttempt({
+      page: params.page,
+      limit: params.limit,
+      taskStatus: params.task_status,
+      enabled: params.enabled,
+      search: params.search,
+      sort: params.sort,
+      order: params.order,
+    });
+    return toPage(rows, total, params.page, params.limit);
+  }
+
   /**
    * A partial update. A new schedule or timezone moves `next_run_at`;
    * `task_status: "ready"` re-arms a failed task from now on.
@@ -92,6 +109,8 @@ export class TaskService {
         this.now(),
       );
     }
+    // Re-arming a task that is already ready changes nothing.
+    if (Object.keys(changes).length === 0) return current;
     const updated = await this.deps.tasks.update(id, changes);
     if (!updated) throw new TaskNotFoundError(id);
     return updated;

@@ -21,50 +21,43 @@ describe('API errors', () => {
     expect(errorMessage({ message: 'boom' })).toBe('boom');
   });
 
-  it('reads per-field messages from the shapes a validation layer produces', () => {
+  it("reads per-field messages from a validation error's details, as the API sends them", () => {
     expect(
       fieldErrors(
-        apiError(400, { code: 'VALIDATION_ERROR', message: 'x', details: { max_retry: 'too big' } }),
+        apiError(400, {
+          code: 'VALIDATION_ERROR',
+          message: 'max_retry: expected a whole number from 0 to 10; webhook_url: …',
+          details: {
+            max_retry: 'expected a whole number from 0 to 10',
+            webhook_url: 'ftp: URLs are not supported: expected http or https',
+          },
+          timestamp: '2025-05-01T08:00:00.000Z',
+        }),
       ),
     ).toEqual({
-      max_retry: 'too big',
+      max_retry: 'expected a whole number from 0 to 10',
+      webhook_url: 'ftp: URLs are not supported: expected http or https',
     });
     expect(
       fieldErrors(
         apiError(400, {
-          code: 'VALIDATION_ERROR',
-          message: 'x',
-          details: { issues: [{ path: ['webhook_url'], message: 'expected http(s)' }] },
+          code: 'INVALID_SCHEDULE',
+          message: "task_schedule: Too large value '61' in minutes: expected values in the range 0-59.",
+          details: { task_schedule: "Too large value '61' in minutes: expected values in the range 0-59." },
+          timestamp: '2025-05-01T08:00:00.000Z',
         }),
       ),
-    ).toEqual({ webhook_url: 'expected http(s)' });
-    expect(
-      fieldErrors(
-        apiError(400, {
-          code: 'VALIDATION_ERROR',
-          message: 'x',
-          details: [{ property: 'task_name', constraints: { maxLength: 'at most 200' } }],
-        }),
-      ),
-    ).toEqual({ task_name: 'at most 200' });
-    expect(
-      fieldErrors(
-        apiError(400, {
-          code: 'VALIDATION_ERROR',
-          message: 'x',
-          details: { fields: { timezone: ['unknown'] } },
-        }),
-      ),
-    ).toEqual({
-      timezone: 'unknown',
-    });
+    ).toEqual({ task_schedule: "Too large value '61' in minutes: expected values in the range 0-59." });
   });
 
-  it('puts an INVALID_SCHEDULE message on the schedule field', () => {
-    expect(
-      fieldErrors(apiError(400, { code: 'INVALID_SCHEDULE', message: 'Too large value', details: {} })),
-    ).toEqual({
-      task_schedule: 'Too large value',
+  it('finds no field messages in the context other errors carry', () => {
+    const notFound = apiError(404, {
+      code: 'NOT_FOUND',
+      message: 'Task 42 does not exist.',
+      details: { task_id: '42' },
+      timestamp: '2025-05-01T08:00:00.000Z',
     });
+    expect(fieldErrors(notFound)).toEqual({});
+    expect(fieldErrors({ status: 'FETCH_ERROR', error: 'TypeError: Failed to fetch' })).toEqual({});
   });
 });

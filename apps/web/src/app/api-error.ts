@@ -7,9 +7,14 @@ export type RequestError = FetchBaseQueryError | SerializedError | undefined;
 
 function apiErrorBody(data: unknown): ApiErrorBody['error'] | undefined {
   if (!isRecord(data) || !isRecord(data.error)) return undefined;
-  const { code, message } = data.error;
+  const { code, message, details, timestamp } = data.error;
   if (typeof message !== 'string') return undefined;
-  return { ...data.error, code: typeof code === 'string' ? code : 'ERROR', message };
+  return {
+    code: typeof code === 'string' ? code : 'ERROR',
+    message,
+    details: isRecord(details) ? details : {},
+    timestamp: typeof timestamp === 'string' ? timestamp : '',
+  };
 }
 
 /** The API's error code (`VALIDATION_ERROR`, `UNAUTHORIZED`, …), when the API answered with its error shape. */
@@ -38,51 +43,20 @@ export function errorMessage(error: RequestError): string {
   }
 }
 
-function firstMessage(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(firstMessage).find((m) => m !== undefined);
-  if (isRecord(value)) {
-    if (typeof value.message === 'string') return value.message;
-    if (isRecord(value.constraints)) return firstMessage(Object.values(value.constraints));
-  }
-  return undefined;
-}
-
-function fieldName(item: Record<string, unknown>): string | undefined {
-  const name = item.field ?? item.property ?? item.path;
-  if (typeof name === 'string') return name;
-  if (Array.isArray(name) && typeof name[0] === 'string') return name[0];
-  return undefined;
-}
-
 /**
- * Per-field messages from an error's `details`. Accepts the shapes a validation layer commonly
- * produces: `{ field: message }`, `{ field: [messages] }`, `[{ field | property | path, message }]`,
- * optionally wrapped in `fields`, `errors` or `issues`.
+ * Per-field messages from a validation error: the API's `details` maps each offending field to
+ * what was wrong with it (`{ "webhook_url": "ftp: URLs are not supported: expected http or https" }`).
+ * Other errors carry no field messages (their `details` is context, such as the task id).
  */
 export function fieldErrors(error: RequestError): Record<string, string> {
   if (!error || !('status' in error)) return {};
   const body = apiErrorBody(error.data);
-  if (!body) return {};
+  if (!body || (body.code !== 'VALIDATION_ERROR' && body.code !== 'INVALID_SCHEDULE')) return {};
   const result: Record<string, string> = {};
-  let details = body.details;
-  if (isRecord(details)) {
-    const wrapped = details.fields ?? details.errors ?? details.issues;
-    if (wrapped !== undefined) details = wrapped;
-  }
-  if (Array.isArray(details)) {
-    for (const item of details) {
-      if (!isRecord(item)) continue;
-      const name = fieldName(item);
-      const message = firstMessage(item);
-      if (name && message && !(name in result)) result[name] = message;
-    }
-  } else if (isRecord(details)) {
-    for (const [name, value] of Object.entries(details)) {
-      const message = firstMessage(value);
-      if (message) result[name] = message;
+  if (isRecord(body.details)) {
+    for (const [field, message] of Object.entries(body.details)) {
+      if (typeof message === 'string') result[field] = message;
     }
   }
-  if (body.code === 'INVALID_SCHEDULE' && !result.task_schedule) result.task_schedule = body.message;
   return result;
 }

@@ -115,7 +115,11 @@ export interface DashboardStats {
   queue: { waiting: number; active: number; delayed: number; failed: number };
 }
 
-/** Every API error has this body (SPEC §6). */
+/**
+ * Every API error has this body (SPEC §6). For VALIDATION_ERROR and INVALID_SCHEDULE, `details` maps
+ * each offending field to what was wrong with it (`{ "task_schedule": "Too large value '61'…" }`);
+ * other codes put context there (`{ "task_id": … }`, `{ "redis": "unavailable" }`).
+ */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown; timestamp?: string };
+  error: { code: string; message: string; details: Record<string, unknown>; timestamp: string };
 }

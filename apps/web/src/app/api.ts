@@ -44,6 +44,9 @@ const listTag = { type: 'Task', id: 'LIST' } as const;
 export const api = createApi({
   reducerPath: 'api',
   baseQuery: settingsBaseQuery,
+  // A page opened again shows its cached data at once and refetches it, rather than showing what
+  // it saw last time until the next refresh: other clients (the CLI, the worker) change things too.
+  refetchOnMountOrArgChange: 1,
   tagTypes: ['Task', 'Log', 'Stats'],
   endpoints: (build) => ({
     getStats: build.query<DashboardStats, void>({

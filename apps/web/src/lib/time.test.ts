@@ -22,7 +22,9 @@ describe('time formatting', () => {
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(null)).toBe('—');
     expect(formatRate(0.9)).toBe('90.0%');
-    expect(formatRate(97.25)).toBe('97.3%');
+    expect(formatRate(0.9725)).toBe('97.3%');
+    expect(formatRate(1)).toBe('100%');
+    expect(formatRate(0)).toBe('0%');
     expect(formatRate(null)).toBe('—');
   });
 });

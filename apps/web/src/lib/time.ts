@@ -72,10 +72,10 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** The API's success rate may be a fraction (0..1) or a percentage (0..100); show a percentage. */
+/** A share from 0 to 1 (the API's `success_rate_24h`) as a percentage; null (nothing ended) as a dash. */
 export function formatRate(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const percent = value <= 1 ? value * 100 : value;
+  const percent = value * 100;
   return `${percent.toFixed(percent >= 99.95 || percent === 0 ? 0 : 1)}%`;
 }
 

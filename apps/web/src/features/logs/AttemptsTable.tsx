@@ -3,6 +3,7 @@ import type { TaskLog } from '../../app/api-types';
 import { AttemptStatusBadge } from '../../components/StatusBadge';
 import { linkClass, tableClass, tdClass, thClass } from '../../components/ui';
 import { formatDuration, formatInstant, formatRelative } from '../../lib/time';
+import { TaskName } from '../tasks/TaskName';
 
 function AttemptMessage({ message }: { message: string | null }) {
   if (!message) return <span className="text-slate-400">—</span>;
@@ -22,8 +23,9 @@ interface AttemptsTableProps {
   now: Date;
   /** The zone to show instants in: the task's own, or the browser's on the all-logs page. */
   timeZone: string;
-  /** Adds a column linking each attempt to its task (the all-logs page), named when the name is known. */
+  /** Adds a column linking each attempt to its task (the all-logs page). */
   showTask?: boolean;
+  /** Task names at hand for that column; undefined while they load. */
   taskNames?: ReadonlyMap<string, string>;
   caption: string;
 }
@@ -31,7 +33,9 @@ interface AttemptsTableProps {
 /** Attempts, newest first: status, retry number, HTTP status, execution time, message. */
 export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, caption }: AttemptsTableProps) {
   return (
-    <div className="overflow-x-auto">
+    // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
+    // widening the page on a narrow screen.
+    <div className="relative overflow-x-auto">
       <table className={tableClass}>
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 dark:bg-slate-900">
@@ -75,9 +79,7 @@ export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, captio
               {showTask && (
                 <td className={tdClass}>
                   <Link to={`/tasks/${log.task_id}`} className={linkClass} title={log.task_id}>
-                    {taskNames?.get(log.task_id) ?? (
-                      <span className="font-mono text-xs">{log.task_id.slice(0, 8)}</span>
-                    )}
+                    <TaskName taskId={log.task_id} knownNames={taskNames} />
                   </Link>
                 </td>
               )}

@@ -37,6 +37,29 @@ describe('logs page', () => {
     });
   });
 
+  it('names a task beyond the first page of tasks by fetching it', async () => {
+    const listed = taskItem({ task_name: 'Billing sync' });
+    const other = taskItem({ id: '22222222-2222-4222-8222-222222222222', task_name: 'Archive rotation' });
+    const { last_attempt: _last, ...otherTask } = other;
+    const api = mockFetch({
+      'GET /api/logs': page([
+        taskLog({ id: 'a1', task_id: listed.id }),
+        taskLog({ id: 'a2', task_id: other.id }),
+      ]),
+      'GET /api/tasks': page([listed]),
+      [`GET /api/tasks/${other.id}`]: { ...otherTask, logs: [] },
+    });
+    renderApp('/logs');
+    const table = await screen.findByRole('table', { name: 'Attempts' });
+    expect(await within(table).findByRole('link', { name: 'Archive rotation' })).toHaveAttribute(
+      'href',
+      `/tasks/${other.id}`,
+    );
+    expect(within(table).getByRole('link', { name: 'Billing sync' })).toBeInTheDocument();
+    // Only the task that was not in the list is fetched on its own.
+    expect(api.find('GET', `/api/tasks/${listed.id}`)).toHaveLength(0);
+  });
+
   it('says when no attempt matches', async () => {
     mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
     renderApp('/logs');

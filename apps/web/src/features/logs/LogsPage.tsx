@@ -18,7 +18,10 @@ export function LogsPage() {
   const { data, error, isLoading, refetch } = useListLogsQuery(logListQuery(view), useRefreshOptions());
   const now = useNow();
   const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const taskNames = useMemo(() => new Map(tasks?.data.map((task) => [task.id, task.task_name])), [tasks]);
+  const taskNames = useMemo(
+    () => (tasks ? new Map(tasks.data.map((task) => [task.id, task.task_name])) : undefined),
+    [tasks],
+  );
   const lastPage = data?.meta.total_pages ?? 0;
   useEffect(() => {
     if (lastPage > 0 && view.page > lastPage) dispatch(logPageChanged(lastPage));

@@ -2,16 +2,14 @@ import type { DashboardStats } from '../../app/api-types';
 import { BarChart, ChartLegend, type Bar } from '../../components/BarChart';
 import { formatClock, localTimeZone } from '../../lib/time';
 
-/** An hour bucket's label: the API sends the hour's start as an instant (or, failing that, a label). */
-function hourLabel(hour: string): string {
-  return formatClock(hour, localTimeZone()) || hour;
-}
-
+/** 24 hourly buckets from the API, oldest first; `hour` is the instant the hour starts. */
 export function ExecutionsPerHourChart({ hours }: { hours: DashboardStats['executions_per_hour'] }) {
+  const zone = localTimeZone();
   const bars: Bar[] = hours.map((bucket, index) => ({
-    key: `${bucket.hour}-${index}`,
-    axisLabel: index % 6 === 0 ? hourLabel(bucket.hour) : '',
-    title: `${hourLabel(bucket.hour)}: ${bucket.finish} succeeded, ${bucket.failed} failed`,
+    key: bucket.hour,
+    // Every sixth hour, counted back from the current one, so the latest bar is always labelled.
+    axisLabel: (hours.length - 1 - index) % 6 === 0 ? formatClock(bucket.hour, zone) : '',
+    title: `${formatClock(bucket.hour, zone)}: ${bucket.finish} succeeded, ${bucket.failed} failed`,
     segments: [
       { value: bucket.finish, fillClass: 'fill-emerald-500' },
       { value: bucket.failed, fillClass: 'fill-rose-500' },
@@ -24,7 +22,8 @@ export function ExecutionsPerHourChart({ hours }: { hours: DashboardStats['execu
       <BarChart
         bars={bars}
         label={`Executions per hour over the last 24 hours: ${finished} succeeded, ${failed} failed.`}
-        formatValue={(value) => String(Math.round(value))}
+        // Counts: a half-way gridline at 0.5 gets no label.
+        formatValue={(value) => (Number.isInteger(value) ? String(value) : '')}
       />
       <ChartLegend
         items={[

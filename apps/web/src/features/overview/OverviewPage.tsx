@@ -74,7 +74,7 @@ export function OverviewPage() {
           />
         </dl>
       </section>
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section className={`${cardClass} p-5`} aria-labelledby="per-hour-title">
           <h2 id="per-hour-title" className="mb-3 text-base font-semibold">
             Executions per hour

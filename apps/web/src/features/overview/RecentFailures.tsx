@@ -1,9 +1,11 @@
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useListLogsQuery, useListTasksQuery } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { linkClass } from '../../components/ui';
 import { formatRelative } from '../../lib/time';
 import { taskPickerQuery } from '../logs/LogFilters';
+import { TaskName } from '../tasks/TaskName';
 import { useRefreshOptions } from '../settings/use-refresh';
 
 /** The latest failed attempts with what the webhook (or the network) said. */
@@ -13,8 +15,10 @@ export function RecentFailures({ now }: { now: Date }) {
     useRefreshOptions(),
   );
   const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const nameOf = (taskId: string) =>
-    tasks?.data.find((task) => task.id === taskId)?.task_name ?? `Task ${taskId.slice(0, 8)}`;
+  const taskNames = useMemo(
+    () => (tasks ? new Map(tasks.data.map((task) => [task.id, task.task_name])) : undefined),
+    [tasks],
+  );
   if (isLoading) return <LoadingState label="Loading failures…" />;
   if (!data)
     return <ErrorState error={error} title="Could not load the failures" onRetry={() => void refetch()} />;
@@ -25,7 +29,7 @@ export function RecentFailures({ now }: { now: Date }) {
         <li key={log.id} className="px-5 py-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <Link to={`/tasks/${log.task_id}`} className={linkClass}>
-              {nameOf(log.task_id)}
+              <TaskName taskId={log.task_id} knownNames={taskNames} />
             </Link>
             <span className="text-xs text-slate-500 dark:text-slate-400">
               {log.http_status === null ? 'No response' : `HTTP ${log.http_status}`} ·{' '}

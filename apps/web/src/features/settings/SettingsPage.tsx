@@ -6,7 +6,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="Stored in this browser only." />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <ConnectionForm />
         <PreferencesForm />
       </div>

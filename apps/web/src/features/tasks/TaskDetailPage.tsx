@@ -129,7 +129,7 @@ export function TaskDetailPage() {
         }
         actions={<TaskActions task={task} />}
       />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <TaskSettings task={task} now={now} />
         <div className="space-y-6">
           <section className={cardClass} aria-labelledby="task-chart-title">

@@ -117,7 +117,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
         )}
       </FormField>
 
-      <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_16rem]">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-[minmax(0,1fr)_16rem]">
         <div>
           <FormField id="task-schedule" label="Schedule (cron)" error={serverErrors.task_schedule}>
             {() => (
@@ -190,7 +190,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
         serverError={serverErrors.json_payload}
       />
 
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <FormField
           id="task-max-retry"
           label="Retries after a failed attempt"

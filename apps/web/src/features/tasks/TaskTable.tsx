@@ -103,7 +103,9 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
 /** The task list. On a narrow screen the table scrolls sideways inside its card. */
 export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) {
   return (
-    <div className="overflow-x-auto">
+    // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
+    // widening the page on a narrow screen.
+    <div className="relative overflow-x-auto">
       <table className={tableClass}>
         <caption className="sr-only">Tasks</caption>
         <thead className="bg-slate-50 dark:bg-slate-900">

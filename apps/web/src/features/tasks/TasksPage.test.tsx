@@ -145,6 +145,18 @@ describe('tasks page', () => {
     expect(api.find('DELETE', `/api/tasks/${digest.id}`)).toHaveLength(1);
   });
 
+  it('refetches the list when the page is opened again, for changes made elsewhere meanwhile', async () => {
+    let tasks = [digest];
+    mockFetch({ 'GET /api/tasks': () => page(tasks) });
+    const { user } = renderApp('/tasks');
+    expect(await screen.findByRole('link', { name: 'Morning digest' })).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Logs' }));
+    tasks = [backup, digest]; // say, created through the CLI
+    vi.setSystemTime(new Date(Date.now() + 5000));
+    await user.click(screen.getByRole('link', { name: 'Tasks' }));
+    expect(await screen.findByRole('link', { name: 'Backup hook' })).toBeInTheDocument();
+  });
+
   it("shows the API's error message when the list cannot be loaded", async () => {
     mockFetch({ 'GET /api/tasks': apiError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-KEY header.') });
     renderApp('/tasks');

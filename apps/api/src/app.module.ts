@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AttemptService, DashboardService, TaskService } from '@scheduler/services';
+import type { ApiContext } from './context';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { REDIS } from './http/queue-available.guard';
+import { LogsController } from './logs/logs.controller';
+import { TasksController } from './tasks/tasks.controller';
+
+/** Nest's view of the API: the controllers, and the services built outside it, as values. */
+@Module({})
+export class ApiModule {
+  static forContext(context: ApiContext): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: [TasksController, LogsController, DashboardController, HealthController],
+      providers: [
+        { provide: TaskService, useValue: context.taskService },
+        { provide: AttemptService, useValue: context.attemptService },
+        { provide: DashboardService, useValue: context.dashboardService },
+        { provide: HealthService, useValue: context.healthService },
+        { provide: REDIS, useValue: context.redis },
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiModule } from './app.module';
+import type { ApiContext } from './context';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { apiKeyCheck } from './http/api-key';
+import { registerBodyParsers } from './http/body-parsers';
+import { BODY_LIMIT_BYTES } from './http/error-response';
+import { frameworkErrors } from './http/framework-errors';
+import { NestLogger } from './http/nest-logger';
+import { registerRateLimit } from './http/rate-limit';
+import { requestLog } from './http/request-log';
+import { serveOpenApi } from './openapi/document';
+
+/**
+ * The API as a Nest application on Fastify, ready to `listen` (or to `init` in a test).
+ * The order matters: CORS headers first (so even a 401 can be read by the dashboard),
+ * then the key check, then the rate limit, which counts only requests with a valid key.
+ */
+export async function createApiApp(context: ApiContext): Promise<NestFastifyApplication> {
+  const { config, logger } = context;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forContext(context),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors }),
+    { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify);
+  app.enableCors({
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'X-API-KEY'],
+    exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    maxAge: 600,
+  });
+  fastify.addHook('onRequest', apiKeyCheck(config.apiKey));
+  await registerRateLimit(app, {
+    apiKey: config.apiKey,
+    perMinute: config.apiRateLimit,
+    redis: context.redis,
+    redisPrefix: config.redisPrefix,
+  });
+  fastify.addHook('onResponse', requestLog(logger));
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  serveOpenApi(app);
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { Config, Logger } from '@scheduler/config';
+import {
+  AttemptRepository,
+  createDatabase,
+  type Database,
+  HealthRepository,
+  StatsRepository,
+  TaskRepository,
+} from '@scheduler/db';
+import {
+  createDeliveryQueue,
+  createFailFastRedisConnection,
+  type DeliveryQueue,
+  type Redis,
+} from '@scheduler/queue';
+import { AttemptService, DashboardService, TaskService } from '@scheduler/services';
+import { HealthService } from './health/health.service';
+
+/** Everything the API serves from, built with plain constructors; Nest only receives it. */
+export interface ApiContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  redis: Redis;
+  queue: DeliveryQueue;
+  taskService: TaskService;
+  attemptService: AttemptService;
+  dashboardService: DashboardService;
+  healthService: HealthService;
+  close(): Promise<void>;
+}
+
+export function createApiContext(config: Config, logger: Logger): ApiContext {
+  // A query waiting longer than this for a connection means PostgreSQL is out of reach: 503.
+  const db = createDatabase(config.databaseUrl, { max: 10, connectionTimeoutMillis: 3000 });
+  const redis = createFailFastRedisConnection(config.redisUrl);
+  const queue = createDeliveryQueue(redis, config.redisPrefix);
+  const tasks = new TaskRepository(db);
+  const attempts = new AttemptRepository(db);
+  const taskService = new TaskService({ tasks, attempts, queue, retryBackoffMs: config.retryBackoffMs });
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    queue,
+    taskService,
+    attemptService: new AttemptService({ attempts, tasks: taskService }),
+    dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
+    healthService: new HealthService(new HealthRepository(db), redis),
+    async close() {
+      await queue.close().catch(() => undefined);
+      // QUIT needs a live connection (no offline queue); otherwise just drop the socket.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+      await db.destroy();
+    },
+  };
+}

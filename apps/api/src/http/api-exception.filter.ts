@@ -1,0 +1,28 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { Logger } from '@scheduler/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from './error-response';
+
+/**
+ * Catches everything: errors from controllers and services, and — through Nest's
+ * Fastify error and not-found handlers — from hooks, body parsing and unknown routes.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body, unexpected } = toErrorResponse(exception, request);
+    if (unexpected) {
+      this.logger.error({ err: exception }, `${request.method} ${request.url} failed`);
+      this.logger.flush();
+    } else if (status === 503) {
+      this.logger.warn(`${request.method} ${request.url}: ${body.error.message}`);
+    }
+    if (reply.sent) return;
+    void reply.status(status).send(body);
+  }
+}

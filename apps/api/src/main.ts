@@ -1,0 +1,32 @@
+import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
+import { createApiApp } from './app';
+import { createApiContext } from './context';
+
+/** `npm run api`: the REST API on API_PORT, on every interface. Stops cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger('api', config);
+  const context = createApiContext(config, logger);
+  const app = await createApiApp(context);
+  await app.listen({ port: config.apiPort, host: '0.0.0.0' });
+  logger.info(`API listening on http://0.0.0.0:${config.apiPort} (docs at /api/docs)`);
+  // JSON logs are buffered (see createLogger); this line is what supervisors and tests wait for.
+  logger.flush();
+
+  // In-flight requests get a few seconds; an unanswering dependency must not keep the process alive.
+  runUntilSignal(
+    logger,
+    async () => {
+      await app.close();
+      await context.close();
+    },
+    10_000,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import type { SchemaObject } from '@nestjs/swagger';
+import { createTaskSchema, updateTaskSchema } from '@scheduler/core';
+import { z } from 'zod';
+import { exampleTaskInput } from './examples';
+import {
+  dashboardStatsResponse,
+  errorResponse,
+  healthResponse,
+  healthUnavailableResponse,
+} from './report-schemas';
+import {
+  attemptPageResponse,
+  attemptResponse,
+  runAcceptedResponse,
+  taskDetailResponse,
+  taskListItemResponse,
+  taskPageResponse,
+  taskResponse,
+} from './response-schemas';
+
+/** A zod schema as an OpenAPI 3.0 schema; dates are sent as ISO-8601 strings. */
+export function toOpenApi(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, {
+    io,
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'date') {
+        ctx.jsonSchema.type = 'string';
+        ctx.jsonSchema.format = 'date-time';
+      }
+    },
+  });
+  return json as SchemaObject;
+}
+
+/** What each task field means: the request schemas come from the domain, without prose. */
+const taskFieldDocs: Record<string, SchemaObject> = {
+  task_name: {
+    description: 'What the task is called, 1 to 200 characters.',
+    example: exampleTaskInput.task_name,
+  },
+  task_schedule: {
+    description:
+      'Cron: 5 fields, or 6 with seconds first; L, # and W; names of months and days; @yearly @annually ' +
+      '@monthly @weekly @daily @hourly. Checked by the parser the publisher runs: an invalid one is ' +
+      'refused with INVALID_SCHEDULE naming the field, the value and the accepted range.',
+    example: exampleTaskInput.task_schedule,
+  },
+  webhook_url: {
+    description: 'Where the payload is POSTed: an http or https URL.',
+    example: exampleTaskInput.webhook_url,
+  },
+  json_payload: {
+    description: 'A JSON object or array, at most 64 KiB serialized.',
+    oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
+    example: exampleTaskInput.json_payload,
+  },
+  max_retry: { description: 'Retries after the first attempt, 0 to 10 (default 3).', example: 3 },
+  timezone: { description: 'IANA timezone the schedule is read in (default UTC).', example: 'Europe/Paris' },
+  enabled: { description: 'false creates or sets it paused (default true).', example: true },
+  task_status: {
+    description: 'Only "ready", to re-arm a failed task: its next run is computed from now.',
+    example: 'ready',
+  },
+};
+
+function withFieldDocs(schema: SchemaObject, example: object): SchemaObject {
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => [
+      name,
+      { ...(property as SchemaObject), ...taskFieldDocs[name] },
+    ]),
+  );
+  return { ...schema, properties, example };
+}
+
+/** Every named schema of the document, referenced by the routes' decorators. */
+export const componentSchemas = {
+  CreateTask: withFieldDocs(toOpenApi(createTaskSchema, 'input'), exampleTaskInput),
+  UpdateTask: withFieldDocs(toOpenApi(updateTaskSchema, 'input'), {
+    task_schedule: '30 8 * * 1-5',
+    timezone: 'Asia/Tokyo',
+  }),
+  Task: toOpenApi(taskResponse, 'output'),
+  TaskListItem: toOpenApi(taskListItemResponse, 'output'),
+  TaskDetail: toOpenApi(taskDetailResponse, 'output'),
+  TaskPage: toOpenApi(taskPageResponse, 'output'),
+  TaskLog: toOpenApi(attemptResponse, 'output'),
+  TaskLogPage: toOpenApi(attemptPageResponse, 'output'),
+  RunAccepted: toOpenApi(runAcceptedResponse, 'output'),
+  DashboardStats: toOpenApi(dashboardStatsResponse, 'output'),
+  Health: toOpenApi(healthResponse, 'output'),
+  HealthUnavailable: toOpenApi(healthUnavailableResponse, 'output'),
+  Error: toOpenApi(errorResponse, 'output'),
+} satisfies Record<string, SchemaObject>;
+
+export type ComponentName = keyof typeof componentSchemas;
+
+export const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });

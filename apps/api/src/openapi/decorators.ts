@@ -1,0 +1,77 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { type ErrorCode, errorStatus } from '../http/api-error';
+import { ref, toOpenApi } from './components';
+import { exampleTaskId } from './examples';
+
+export const API_KEY_SECURITY = 'api-key';
+
+const errorMeaning: Record<ErrorCode, string> = {
+  VALIDATION_ERROR:
+    'VALIDATION_ERROR: a field or parameter is invalid (`details` names each one with what was expected), or the body is malformed JSON or not JSON.',
+  INVALID_SCHEDULE:
+    'INVALID_SCHEDULE: task_schedule does not parse; the message names the cron field, the value and the accepted range.',
+  UNAUTHORIZED: 'UNAUTHORIZED: X-API-KEY is missing or wrong.',
+  NOT_FOUND: 'NOT_FOUND: no task has this id (an id that is not a UUID included).',
+  CONFLICT: 'CONFLICT: the task is running; it returns to ready when its run ends.',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE: the request body is over 1 MiB.',
+  RATE_LIMITED:
+    'RATE_LIMITED: over API_RATE_LIMIT requests per minute with this key; Retry-After says when to retry.',
+  INTERNAL_ERROR: 'INTERNAL_ERROR: an unexpected fault, logged by the API.',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE: PostgreSQL or Redis cannot be reached right now; retry shortly.',
+};
+
+/** One error response per status, listing the codes that come with it; all share the Error schema. */
+export function ApiErrors(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes)
+    byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code]);
+  return applyDecorators(
+    ...[...byStatus].map(([status, sameStatus]) =>
+      ApiResponse({
+        status,
+        description: sameStatus.map((code) => errorMeaning[code]).join(' '),
+        schema: ref('Error'),
+        ...(status === 429
+          ? {
+              headers: {
+                'Retry-After': {
+                  description: 'Seconds until the count resets.',
+                  schema: { type: 'integer' },
+                },
+              },
+            }
+          : {}),
+      }),
+    ),
+  );
+}
+
+/** A route that needs X-API-KEY, with the errors every such route can answer, plus its own. */
+export function ApiKeyRoute(...codes: ErrorCode[]) {
+  return applyDecorators(
+    ApiSecurity(API_KEY_SECURITY),
+    ApiErrors(...codes, 'UNAUTHORIZED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'),
+  );
+}
+
+/** The query parameters of a domain query schema, each documented from the schema itself. */
+export function ApiQueryParams(schema: z.ZodType) {
+  const properties = toOpenApi(schema, 'input').properties ?? {};
+  return applyDecorators(
+    ...Object.entries(properties).map(([name, property]) => {
+      const { description, ...rest } = property as SchemaObject;
+      return ApiQuery({ name, required: false, description, schema: rest });
+    }),
+  );
+}
+
+export const ApiTaskId = () =>
+  ApiParam({
+    name: 'id',
+    description: 'The task id (a UUID; anything else answers 404).',
+    schema: { type: 'string', format: 'uuid' },
+    example: exampleTaskId,
+  });

@@ -1,0 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { componentSchemas } from './components';
+import { API_KEY_SECURITY } from './decorators';
+
+export const DOCS_PATH = 'api/docs';
+export const DOCS_JSON_PATH = 'api/docs-json';
+
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Task Scheduler API')
+    .setDescription(
+      'Scheduled webhooks: create tasks (a cron schedule, a webhook URL, a JSON payload, a retry budget), ' +
+        'follow their delivery attempts, run them now. Every route but the docs and /health needs the ' +
+        '`X-API-KEY` header. Every error has the shape `{ "error": { "code", "message", "details", "timestamp" } }`.',
+    )
+    .setVersion('1')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'The API_KEY of this deployment.' },
+      API_KEY_SECURITY,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...componentSchemas },
+  };
+  return document;
+}
+
+/** Swagger UI at /api/docs and the document at /api/docs-json. */
+export function serveOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Task Scheduler API',
+  });
+}

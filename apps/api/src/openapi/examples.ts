@@ -1,0 +1,44 @@
+/** One consistent example task and attempt, used across the OpenAPI document. */
+export const exampleTaskId = '6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f';
+export const exampleAttemptId = 'b3e1d0c2-7a65-4f1e-9d8c-0a1b2c3d4e5f';
+
+export const exampleTaskInput = {
+  task_name: 'Daily report',
+  task_schedule: '0 9 * * 1-5',
+  webhook_url: 'https://discord.com/api/webhooks/1234567890/abcdef',
+  json_payload: { content: 'The daily report is ready.' },
+  max_retry: 3,
+  timezone: 'Europe/Paris',
+  enabled: true,
+};
+
+export const exampleTask = {
+  id: exampleTaskId,
+  ...exampleTaskInput,
+  task_status: 'ready',
+  next_run_at: '2025-05-02T07:00:00.000Z',
+  last_run_at: '2025-05-01T07:00:00.012Z',
+  created_at: '2025-04-30T16:20:11.503Z',
+  updated_at: '2025-05-01T07:00:00.012Z',
+};
+
+export const exampleAttempt = {
+  id: exampleAttemptId,
+  task_id: exampleTaskId,
+  execution_time: 182,
+  status: 'finish',
+  retry_count: 0,
+  message: 'HTTP 204',
+  created_at: '2025-05-01T07:00:00.031Z',
+  scheduled_for: '2025-05-01T07:00:00.000Z',
+  http_status: 204,
+};
+
+export const exampleLastAttempt = {
+  status: exampleAttempt.status,
+  http_status: exampleAttempt.http_status,
+  execution_time: exampleAttempt.execution_time,
+  created_at: exampleAttempt.created_at,
+};
+
+export const exampleMeta = { page: 1, limit: 20, total: 1, total_pages: 1 };

@@ -1,0 +1,148 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  type TaskListParams,
+  taskListQuerySchema,
+  type TaskLogsParams,
+  taskLogsQuerySchema,
+} from '@scheduler/core';
+import { AttemptService, TaskService } from '@scheduler/services';
+import { QueryPipe } from '../http/query.pipe';
+import { QueueAvailableGuard } from '../http/queue-available.guard';
+import { ref } from '../openapi/components';
+import { ApiKeyRoute, ApiQueryParams, ApiTaskId } from '../openapi/decorators';
+import {
+  type AttemptPageResponse,
+  attemptPageView,
+  type RunAcceptedResponse,
+  runAcceptedView,
+  type TaskDetailResponse,
+  taskDetailView,
+  type TaskPageResponse,
+  taskPageView,
+  type TaskResponse,
+  taskView,
+} from '../openapi/views';
+
+@ApiTags('tasks')
+@Controller('api/tasks')
+export class TasksController {
+  constructor(
+    @Inject(TaskService) private readonly tasks: TaskService,
+    @Inject(AttemptService) private readonly attempts: AttemptService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a task',
+    description: 'Its next_run_at is computed from the schedule in its timezone.',
+  })
+  @ApiBody({ schema: ref('CreateTask') })
+  @ApiResponse({ status: 201, description: 'The task created.', schema: ref('Task') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'INVALID_SCHEDULE', 'PAYLOAD_TOO_LARGE')
+  async create(@Body() body: unknown): Promise<TaskResponse> {
+    return taskView(await this.tasks.create(body));
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List tasks',
+    description: 'Filtered, sorted and paged; each with its latest attempt.',
+  })
+  @ApiQueryParams(taskListQuerySchema)
+  @ApiResponse({ status: 200, description: 'A page of tasks.', schema: ref('TaskPage') })
+  @ApiKeyRoute('VALIDATION_ERROR')
+  async list(@Query(new QueryPipe(taskListQuerySchema)) query: TaskListParams): Promise<TaskPageResponse> {
+    return taskPageView(await this.tasks.listWithLastAttempt(query));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a task', description: 'With its latest 20 attempts, newest first.' })
+  @ApiTaskId()
+  @ApiResponse({ status: 200, description: 'The task and its latest attempts.', schema: ref('TaskDetail') })
+  @ApiKeyRoute('NOT_FOUND')
+  async get(@Param('id') id: string): Promise<TaskDetailResponse> {
+    return taskDetailView(await this.tasks.getWithAttempts(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a task',
+    description:
+      'Any subset of its fields. A new schedule or timezone recomputes next_run_at; task_status "ready" re-arms a failed task.',
+  })
+  @ApiTaskId()
+  @ApiBody({ schema: ref('UpdateTask') })
+  @ApiResponse({ status: 200, description: 'The task as changed.', schema: ref('Task') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'INVALID_SCHEDULE', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE')
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<TaskResponse> {
+    return taskView(await this.tasks.update(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a task',
+    description: 'Its logs go too. A run in flight is dropped quietly by the worker.',
+  })
+  @ApiTaskId()
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @ApiKeyRoute('NOT_FOUND')
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.tasks.delete(id);
+  }
+
+  @Post(':id/toggle')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause or resume a task',
+    description: 'Flips enabled. Resuming looks forward from now: instants missed while paused are skipped.',
+  })
+  @ApiTaskId()
+  @ApiResponse({ status: 200, description: 'The task as changed.', schema: ref('Task') })
+  @ApiKeyRoute('NOT_FOUND')
+  async toggle(@Param('id') id: string): Promise<TaskResponse> {
+    return taskView(await this.tasks.toggle(id));
+  }
+
+  @Post(':id/execute')
+  @HttpCode(202)
+  @UseGuards(QueueAvailableGuard)
+  @ApiOperation({
+    summary: 'Run a task now',
+    description:
+      'Outside its schedule, for a ready or failed task, enabled or not; the run is queued like a scheduled one, due now.',
+  })
+  @ApiTaskId()
+  @ApiResponse({ status: 202, description: 'The run is queued.', schema: ref('RunAccepted') })
+  @ApiKeyRoute('NOT_FOUND', 'CONFLICT')
+  async execute(@Param('id') id: string): Promise<RunAcceptedResponse> {
+    return runAcceptedView(await this.tasks.runNow(id));
+  }
+
+  @Get(':id/logs')
+  @ApiOperation({ summary: "A task's attempts", description: 'Newest first, filtered and paged.' })
+  @ApiTaskId()
+  @ApiQueryParams(taskLogsQuerySchema)
+  @ApiResponse({ status: 200, description: 'A page of attempts.', schema: ref('TaskLogPage') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND')
+  async logs(
+    @Param('id') id: string,
+    @Query(new QueryPipe(taskLogsQuerySchema)) query: TaskLogsParams,
+  ): Promise<AttemptPageResponse> {
+    return attemptPageView(await this.attempts.listForTask(id, query));
+  }
+}

@@ -1,0 +1,131 @@
+import { loadConfig } from '@scheduler/config';
+import { waitFor } from '@scheduler/test-support';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ApiErrorBody, errorShape, type RunningApi, startApi, type Task } from './api-harness';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+
+/** The URL with its host and port replaced by the proxy's. */
+function through(url: string, proxy: TcpProxy): string {
+  const rewritten = new URL(url);
+  rewritten.hostname = '127.0.0.1';
+  rewritten.port = String(proxy.port);
+  return rewritten.toString();
+}
+
+const redisTarget = new URL(loadConfig().redisUrl);
+const postgresTarget = new URL(loadConfig().databaseUrl);
+
+async function proxies(redisDownAtStart = false) {
+  return {
+    redis: await startTcpProxy(redisTarget.hostname, Number(redisTarget.port || 6379), redisDownAtStart),
+    postgres: await startTcpProxy(postgresTarget.hostname, Number(postgresTarget.port || 5432)),
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = Date.now();
+  const result = await work();
+  return [result, Date.now() - started];
+}
+
+describe('GET /health while PostgreSQL and Redis come and go', () => {
+  let api: RunningApi;
+  let proxy: Awaited<ReturnType<typeof proxies>>;
+  let task: Task;
+
+  beforeAll(async () => {
+    proxy = await proxies();
+    api = await startApi({
+      env: (database) => ({
+        DATABASE_URL: through(database.url, proxy.postgres),
+        REDIS_URL: through(loadConfig().redisUrl, proxy.redis),
+      }),
+    });
+    task = await api.createTask();
+  });
+  afterAll(async () => {
+    await proxy?.redis.restore();
+    await proxy?.postgres.restore();
+    await api?.stop();
+    await proxy?.redis.close();
+    await proxy?.postgres.close();
+  });
+
+  test('both answer: 200 ok', async () => {
+    const response = await api.request('GET', '/health', { key: null });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', postgres: 'ok', redis: 'ok' });
+  });
+
+  test('Redis down: health 503 naming Redis; queue routes 503 at once; the rest still serves; then it recovers', async () => {
+    await proxy.redis.cut();
+    const [health, healthMs] = await timed(() => api.request<ApiErrorBody>('GET', '/health', { key: null }));
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unavailable', postgres: 'ok', redis: 'unavailable' });
+    expect(health.body).toMatchObject(errorShape('SERVICE_UNAVAILABLE'));
+    expect(health.body.error.message).toMatch(/Redis/);
+    expect(healthMs).toBeLessThan(2500);
+
+    const [stats, statsMs] = await timed(() => api.request('GET', '/api/dashboard/stats'));
+    expect(stats.status).toBe(503);
+    expect(stats.body).toEqual(errorShape('SERVICE_UNAVAILABLE'));
+    expect(statsMs).toBeLessThan(2500);
+    const [execute, executeMs] = await timed(() => api.request('POST', `/api/tasks/${task.id}/execute`));
+    expect(execute.status).toBe(503);
+    expect(executeMs).toBeLessThan(2500);
+    expect((await api.request<Task>('GET', `/api/tasks/${task.id}`)).body.task_status).toBe('ready');
+    // Rate limiting is skipped while Redis is away; reading and writing tasks goes on.
+    expect((await api.request('GET', '/api/tasks')).status).toBe(200);
+
+    await proxy.redis.restore();
+    await waitFor(
+      'health to recover',
+      async () => (await api.request('GET', '/health')).status === 200,
+      15_000,
+    );
+    expect((await api.request('GET', '/api/dashboard/stats')).status).toBe(200);
+    expect((await api.request('POST', `/api/tasks/${task.id}/execute`)).status).toBe(202);
+  });
+
+  test('PostgreSQL down: health 503 naming PostgreSQL, task routes 503; then it recovers', async () => {
+    await proxy.postgres.cut();
+    const health = await api.request<ApiErrorBody>('GET', '/health', { key: null });
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unavailable', postgres: 'unavailable', redis: 'ok' });
+    expect(health.body.error.message).toMatch(/PostgreSQL/);
+    const [list, listMs] = await timed(() => api.request<ApiErrorBody>('GET', '/api/tasks'));
+    expect(list.status).toBe(503);
+    expect(list.body).toEqual(errorShape('SERVICE_UNAVAILABLE'));
+    expect(list.body.error.details).toEqual({ postgres: 'unavailable' });
+    expect(listMs).toBeLessThan(4000);
+
+    await proxy.postgres.restore();
+    await waitFor(
+      'health to recover',
+      async () => (await api.request('GET', '/health')).status === 200,
+      15_000,
+    );
+    expect((await api.request('GET', '/api/tasks')).status).toBe(200);
+  });
+});
+
+test('started while Redis is down: answers 503 quickly instead of hanging, and serves once Redis is back', async () => {
+  const proxy = await proxies(true);
+  const api = await startApi({ env: () => ({ REDIS_URL: through(loadConfig().redisUrl, proxy.redis) }) });
+  try {
+    const [stats, ms] = await timed(() => api.request('GET', '/api/dashboard/stats'));
+    expect(stats.status).toBe(503);
+    expect(ms).toBeLessThan(2500);
+    expect((await api.request('GET', '/health')).status).toBe(503);
+    await proxy.redis.restore();
+    await waitFor(
+      'stats to answer',
+      async () => (await api.request('GET', '/api/dashboard/stats')).status === 200,
+      15_000,
+    );
+  } finally {
+    await api.stop();
+    await proxy.redis.close();
+    await proxy.postgres.close();
+  }
+});

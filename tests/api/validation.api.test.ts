@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  type ApiErrorBody,
+  errorShape,
+  type RunningApi,
+  startApi,
+  type Task,
+  taskInput,
+} from './api-harness';
+
+let api: RunningApi;
+let task: Task;
+
+beforeAll(async () => {
+  api = await startApi();
+  task = await api.createTask();
+});
+afterAll(async () => api?.stop());
+
+/** Each bad field: refused with 400, its own entry in details, and a message saying what was expected. */
+const badFields: [string, Record<string, unknown>, string, RegExp][] = [
+  ['empty task_name', { task_name: '' }, 'task_name', /1 to 200 characters/],
+  ['task_name over 200', { task_name: 'x'.repeat(201) }, 'task_name', /at most 200/],
+  ['task_name not text', { task_name: 42 }, 'task_name', /expected a name/],
+  [
+    'webhook_url not a URL',
+    { webhook_url: 'not a url' },
+    'webhook_url',
+    /not a URL: expected an http\(s\) URL/,
+  ],
+  [
+    'webhook_url ftp',
+    { webhook_url: 'ftp://example.com/x' },
+    'webhook_url',
+    /ftp: URLs are not supported: expected http or https/,
+  ],
+  [
+    'json_payload a string',
+    { json_payload: 'hello' },
+    'json_payload',
+    /expected a JSON object or array, got string/,
+  ],
+  ['json_payload null', { json_payload: null }, 'json_payload', /expected a JSON object or array, got null/],
+  [
+    'json_payload over 64 KiB',
+    { json_payload: { big: 'x'.repeat(70_000) } },
+    'json_payload',
+    /expected at most 65536/,
+  ],
+  ['max_retry 11', { max_retry: 11 }, 'max_retry', /0 to 10/],
+  ['max_retry -1', { max_retry: -1 }, 'max_retry', /0 to 10/],
+  ['max_retry 1.5', { max_retry: 1.5 }, 'max_retry', /whole number/],
+  ['max_retry "3"', { max_retry: '3' }, 'max_retry', /whole number/],
+  [
+    'unknown timezone',
+    { timezone: 'Mars/Olympus' },
+    'timezone',
+    /unknown timezone "Mars\/Olympus": expected an IANA name/,
+  ],
+  ['enabled "yes"', { enabled: 'yes' }, 'enabled', /expected true or false/],
+  ['an unknown field', { priority: 'high' }, 'priority', /unknown field/],
+];
+
+describe('POST /api/tasks refuses each invalid field with VALIDATION_ERROR naming it', () => {
+  test.each(badFields)('%s', async (_name, overrides, field, message) => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', { body: taskInput(overrides) });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    expect(response.body.error.details[field]).toMatch(message);
+    expect(response.body.error.message).toContain(field);
+  });
+
+  test('a missing required field is named', async () => {
+    const { task_name: _omitted, ...body } = taskInput();
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toHaveProperty('task_name');
+  });
+
+  test('several bad fields are all reported at once', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: taskInput({ max_retry: 99, timezone: 'Nowhere/City', webhook_url: 'mailto:a@b' }),
+    });
+    expect(Object.keys(response.body.error.details).sort()).toEqual(['max_retry', 'timezone', 'webhook_url']);
+  });
+
+  test('nothing invalid reaches the database', async () => {
+    const { rows } = await api.database.tasks.list({ page: 1, limit: 100, sort: 'created_at', order: 'asc' });
+    expect(rows.map((row) => row.id)).toEqual([task.id]);
+  });
+});
+
+describe('INVALID_SCHEDULE names the field, the value and the accepted range', () => {
+  test.each([
+    ['61 * * * *', /minute/i, /61/, /0-59/],
+    ['0 25 * * *', /hour/i, /25/, /0-23/],
+    ['0 0 32 * *', /day/i, /32/, /1-31/],
+    ['0 0 * 13 *', /month/i, /13/, /1-12/],
+  ])('"%s"', async (schedule, field, value, range) => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: taskInput({ task_schedule: schedule }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('INVALID_SCHEDULE'));
+    const detail = response.body.error.details.task_schedule as string;
+    for (const part of [field, value, range]) expect(detail).toMatch(part);
+  });
+
+  test('text that is not cron at all', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: taskInput({ task_schedule: 'every day at nine' }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_SCHEDULE');
+  });
+
+  test('PATCH with a bad schedule is refused the same way, and changes nothing', async () => {
+    const response = await api.request<ApiErrorBody>('PATCH', `/api/tasks/${task.id}`, {
+      body: { task_schedule: '* * * * * * *' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_SCHEDULE');
+    expect((await api.database.tasks.findById(task.id))?.task_schedule).toBe(task.task_schedule);
+  });
+});
+
+describe('bodies that are not a task', () => {
+  test('malformed JSON: 400 VALIDATION_ERROR saying where it broke', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', { body: '{"task_name": "x",' });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    expect(response.body.error.message).toMatch(/^malformed JSON: .*JSON/);
+  });
+
+  test('a body over 1 MiB: 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await api.request('POST', '/api/tasks', {
+      body: taskInput({ json_payload: { big: 'x'.repeat(1_100_000) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(response.body).toEqual(errorShape('PAYLOAD_TOO_LARGE'));
+  });
+
+  test('an empty JSON body for create: 400 asking for the task fields', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/expected a JSON object with the task fields/);
+  });
+
+  test.each([['[1,2]'], ['"text"'], ['42'], ['null']])(
+    'a JSON %s instead of an object: 400',
+    async (body) => {
+      const response = await api.request('POST', '/api/tasks', { body });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    },
+  );
+
+  test('a Content-Type other than JSON: 400 saying JSON was expected', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: 'task_name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/expected application\/json/);
+  });
+
+  test('a JSON body with __proto__ is refused', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: '{"__proto__": {"admin": true}, "task_name": "x"}',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    expect(response.body.error.message).toMatch(/__proto__/);
+  });
+
+  test('PATCH with an empty object: 400 asking for a field to change', async () => {
+    const response = await api.request<ApiErrorBody>('PATCH', `/api/tasks/${task.id}`, { body: {} });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/at least one field/);
+  });
+
+  test.each([['application/json'], ['text/plain'], ['application/octet-stream']])(
+    'toggle and execute accept an empty body sent as %s',
+    async (contentType) => {
+      const headers = { 'content-type': contentType };
+      expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { headers })).status).toBe(200);
+      expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { headers })).status).toBe(200);
+    },
+  );
+});
+
+test('a URL that does not decode: 400 in the error shape', async () => {
+  const response = await api.request<ApiErrorBody>('GET', '/api/tasks/%E0%A4%A');
+  expect(response.status).toBe(400);
+  expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+  expect(response.body.error.message).toMatch(/Malformed URL/);
+});
+
+describe('unknown routes', () => {
+  test.each([
+    ['GET', '/api/nothing-here'],
+    ['GET', '/'],
+    ['PUT', '/api/tasks'],
+    ['POST', '/api/tasks/x/y/z'],
+  ])('%s %s: 404 NOT_FOUND in the error shape', async (method, route) => {
+    const response = await api.request<ApiErrorBody>(method, route);
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual(errorShape('NOT_FOUND'));
+    expect(response.body.error.message).toContain(route);
+  });
+});
