@@ -143,7 +143,10 @@ export class AttemptRepository {
       UPDATE tasks SET task_status = e.task_status, job_id = NULL
       FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
                   ${ends.map((e) => e.taskStatus)}::task_status[]) AS e(task_id, job_id, task_status)
-      WHERE tasks.id = e.task_id AND tasks.task_status = 'running' AND tasks.job_id = e.job_id`.execute(
+      -- id = ANY(...) keeps the planner on the primary key: joined on the input
+      -- alone it may walk every running task through tasks_running_idx.
+      WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
+        AND tasks.id = e.task_id AND tasks.task_status = 'running' AND tasks.job_id = e.job_id`.execute(
       this.db,
     );
   }

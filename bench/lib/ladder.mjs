@@ -1,0 +1,172 @@
+// The throughput ladder (issue 6, item 2): the same payload to the same
+// receiver at the same concurrency, three ways.
+//   L0  a raw pooled-HTTP loop: the ceiling of the HTTP stack itself;
+//   L1  a bare BullMQ worker doing only the POST: jobs added beforehand with
+//       addBulk, the drain timed;
+//   L2  the full product: N tasks due at one instant, timed from that instant
+//       until every attempt is committed as `finish` and every task is `ready`.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { startChild } from './child.mjs';
+import { startCpuAccount } from './cpu.mjs';
+import { startSampler, tableSizes } from './memory.mjs';
+import { startPgActivity } from './pg-activity.mjs';
+import { payloadFor } from './payload.mjs';
+import { insertTasks, waitSettled, YEARLY } from './product.mjs';
+import { burstOutcome } from './receiver.mjs';
+import { dueInstant, perSecond, round } from './stats.mjs';
+
+const { deliveryJobOptions } = await import('../../packages/queue/dist/index.js');
+
+export async function rawLoop({ receiver, n, concurrency }) {
+  const ids = `l0-${randomUUID().slice(0, 8)}`;
+  const child = startChild('raw-loop', [
+    '--url',
+    receiver.url,
+    '--n',
+    String(n),
+    '--concurrency',
+    String(concurrency),
+    '--ids',
+    ids,
+  ]);
+  try {
+    await child.next('ready');
+    const cpu = startCpuAccount({ client: child.pid });
+    child.send({ type: 'go' });
+    const { startedAt, endedAt } = await child.next('done', 300_000);
+    return { n, ms: endedAt - startedAt, per_s: perSecond(n, endedAt - startedAt), cpu: cpu.stop() };
+  } finally {
+    await child.stop();
+  }
+}
+
+export async function bareBullmq({ receiver, resources, n, concurrency }) {
+  const prefix = resources.prefix('l1');
+  const connection = new IORedis(resources.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('deliveries', { connection, prefix });
+  const child = startChild('bullmq-worker', [
+    '--redis',
+    resources.redisUrl,
+    '--prefix',
+    prefix,
+    '--queue',
+    'deliveries',
+    '--concurrency',
+    String(concurrency),
+    '--autorun',
+    'false',
+  ]);
+  try {
+    const scheduledFor = new Date();
+    const ids = Array.from({ length: n }, () => randomUUID());
+    const group = receiver.track(ids);
+    // The product's job shape and options (id, attempts, backoff, retention), plus what the POST needs.
+    for (let i = 0; i < n; i += 1000) {
+      await queue.addBulk(
+        ids.slice(i, i + 1000).map((id) => ({
+          name: 'schedule',
+          data: {
+            taskId: id,
+            scheduledFor: scheduledFor.toISOString(),
+            trigger: 'schedule',
+            url: receiver.url,
+            payload: payloadFor(id),
+          },
+          opts: deliveryJobOptions({ taskId: id, scheduledFor, maxRetry: 3, trigger: 'schedule' }, 1000),
+        })),
+      );
+    }
+    await child.next('ready');
+    child.send({ type: 'expect', count: n });
+    const cpu = startCpuAccount({ worker: child.pid });
+    child.send({ type: 'go' });
+    const { startedAt } = await child.next('started');
+    const { endedAt, failed } = await child.next('done', 300_000);
+    const cpuUse = cpu.stop();
+    await receiver.waitForGroup(group, 5_000);
+    return {
+      n,
+      ms: endedAt - startedAt,
+      per_s: perSecond(n, endedAt - startedAt),
+      failed,
+      received: group.arrived,
+      cpu: cpuUse,
+    };
+  } finally {
+    await child.stop();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await connection.quit();
+  }
+}
+
+/**
+ * L2. The product's processes must be running (and idle). `name` scopes the
+ * tasks; RSS, Redis memory and table sizes are measured around it.
+ */
+export async function fullProduct({ receiver, client, redis, product, n, log, statsWaitMs }) {
+  const name = `l2-${randomUUID().slice(0, 8)}`;
+  const due = dueInstant(2000 + n * 0.1);
+  const ids = await insertTasks(client, {
+    name,
+    count: n,
+    schedule: YEARLY,
+    url: receiver.url,
+    nextRunAt: due,
+  });
+  await client.query('ANALYZE tasks');
+  const group = receiver.track(ids);
+  const sampler = startSampler(product.pids(), redis);
+  const activity = await startPgActivity(client);
+  const insertedBeforeDue = Date.now() < due.getTime() - 200;
+  log(`  L2: ${n.toLocaleString('en-US')} tasks due at ${due.toISOString()}`);
+  // Generous: a slow product is measured, not cut short (and must not leave a backlog behind).
+  const timeoutMs = Math.max(120_000, n * 10);
+  await sleep(Math.max(0, due.getTime() - Date.now()));
+  const cpu = startCpuAccount(product.pids());
+  await receiver.waitForGroup(group, due.getTime() + timeoutMs - Date.now());
+  let cpuUse;
+  let memory;
+  const settled = await waitSettled(client, {
+    name,
+    due,
+    count: n,
+    timeoutMs: 60_000,
+    onQuiet: async () => {
+      cpuUse = cpu.stop();
+      memory = await sampler.stop();
+      return activity.stop(n, statsWaitMs);
+    },
+  });
+  const outcome = burstOutcome(receiver, ids, due);
+  const ms = settled.settledAt - due.getTime();
+  const database = settled.quiet;
+  return {
+    n,
+    due: due.toISOString(),
+    ms,
+    per_s: settled.complete ? perSecond(n, ms) : null,
+    arrivals_per_s: perSecond(group.arrived, group.lastAt - due.getTime()),
+    first_arrival_ms: group.firstAt ? group.firstAt - due.getTime() : null,
+    last_arrival_ms: group.lastAt ? group.lastAt - due.getTime() : null,
+    last_task_update_ms: settled.last_update ? settled.last_update.getTime() - due.getTime() : null,
+    complete: settled.complete,
+    inserted_before_due: insertedBeforeDue,
+    finish_rows: settled.finish,
+    other_attempt_rows: settled.other_attempts,
+    not_ready: settled.not_ready,
+    missed: outcome.missed,
+    duplicates: outcome.duplicates,
+    p99_lateness_ms: round(
+      outcome.latenesses.sort((a, b) => a - b)[Math.ceil(0.99 * outcome.latenesses.length) - 1],
+    ),
+    cpu: cpuUse,
+    database,
+    memory,
+    table_sizes: await tableSizes(client),
+    ids,
+  };
+}
