@@ -10,11 +10,9 @@ export type { Logger };
  */
 export function createLogger(name: string, config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
   const level = config.logLevel;
-  // Asynchronous writes (each line still leaves at once, and pending ones are
-  // flushed on exit): a synchronous write per line would cap a busy worker.
-  if (config.logFormat === 'json') {
-    return pino({ name, level }, pino.destination({ dest: 1, sync: false }));
-  }
+  // Synchronous writes: a process's last lines ("stopped cleanly") must not be
+  // lost when it exits right after them.
+  if (config.logFormat === 'json') return pino({ name, level }, pino.destination({ dest: 1, sync: true }));
   // A synchronous stream: lines appear in order and nothing is lost on exit.
   return pino(
     { name, level },

@@ -25,6 +25,9 @@ export function createFailFastRedisConnection(redisUrl: string): Redis {
   const connection = new IORedis(redisUrl, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // The ready check's INFO, refused while the stream is down (no offline
+    // queue), would surface as an unhandled rejection and end the process.
+    enableReadyCheck: false,
     connectTimeout: 1000,
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
