@@ -49,6 +49,12 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     healthService: new HealthService(new HealthRepository(db), redis),
     async close() {
+      // Let the queue's own connection set-up settle first (for at most a second):
+      // closed half-way, its INFO is refused (no offline queue) and nobody handles that.
+      await Promise.race([
+        queue.waitUntilReady().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
       await queue.close().catch(() => undefined);
       // QUIT needs a live connection (no offline queue); otherwise just drop the socket.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
