@@ -7,8 +7,7 @@
 //       until every attempt is committed as `finish` and every task is `ready`.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import { startBareBullmq } from './bare-bullmq.mjs';
 import { startChild } from './child.mjs';
 import { startCpuAccount } from './cpu.mjs';
 import { startSampler, tableSizes } from './memory.mjs';
@@ -44,21 +43,8 @@ export async function rawLoop({ receiver, n, concurrency }) {
 }
 
 export async function bareBullmq({ receiver, resources, n, concurrency }) {
-  const prefix = resources.prefix('l1');
-  const connection = new IORedis(resources.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('deliveries', { connection, prefix });
-  const child = startChild('bullmq-worker', [
-    '--redis',
-    resources.redisUrl,
-    '--prefix',
-    prefix,
-    '--queue',
-    'deliveries',
-    '--concurrency',
-    String(concurrency),
-    '--autorun',
-    'false',
-  ]);
+  const bare = startBareBullmq({ resources, name: 'l1', concurrency, autorun: false });
+  const { queue, child } = bare;
   try {
     const scheduledFor = new Date();
     const ids = Array.from({ length: n }, () => randomUUID());
@@ -96,10 +82,7 @@ export async function bareBullmq({ receiver, resources, n, concurrency }) {
       cpu: cpuUse,
     };
   } finally {
-    await child.stop();
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    await connection.quit();
+    await bare.stop();
   }
 }
 

@@ -15,8 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import { startBareBullmq } from './bare-bullmq.mjs';
 import { startChild } from './child.mjs';
 import { startCpuAccount } from './cpu.mjs';
 import { payloadFor } from './payload.mjs';
@@ -100,21 +99,8 @@ async function calibrate(queue, design, n, url) {
  * size in `sizes`, one after the other, consumed by one bare BullMQ worker.
  */
 export async function bullmqPeer({ receiver, resources, design, sizes, concurrency, log }) {
-  const prefix = resources.prefix(`peer-${design}`);
-  const connection = new IORedis(resources.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue('deliveries', { connection, prefix });
-  const child = startChild('bullmq-worker', [
-    '--redis',
-    resources.redisUrl,
-    '--prefix',
-    prefix,
-    '--queue',
-    'deliveries',
-    '--concurrency',
-    String(concurrency),
-    '--autorun',
-    'true',
-  ]);
+  const bare = startBareBullmq({ resources, name: `peer-${design}`, concurrency, autorun: true });
+  const { queue, child } = bare;
   const results = [];
   try {
     await child.next('ready');
@@ -142,10 +128,7 @@ export async function bullmqPeer({ receiver, resources, design, sizes, concurren
       );
     }
   } finally {
-    await child.stop();
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    await connection.quit();
+    await bare.stop();
   }
   return results;
 }
