@@ -22,15 +22,19 @@ export function bootstrap() {
     console.log('Installing dependencies (npm ci)...');
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }
-  if (!existsSync(path.join(root, '.env'))) {
-    copyFileSync(path.join(root, '.env.example'), path.join(root, '.env'));
-    console.log('Created .env from .env.example.');
-  }
+  ensureEnvFile();
   const before = localServicesRunning();
   run('bash', [path.join(root, 'scripts', 'ensure-services.sh')]);
   const after = localServicesRunning();
   const startedLocal = ['postgres', 'redis'].filter((name) => after[name] && !before[name]);
   return { startedLocal };
+}
+
+/** Creates .env from .env.example when there is none (a fresh clone). */
+export function ensureEnvFile() {
+  if (existsSync(path.join(root, '.env'))) return;
+  copyFileSync(path.join(root, '.env.example'), path.join(root, '.env'));
+  console.log('Created .env from .env.example.');
 }
 
 /** Whether the project-local PostgreSQL and Redis of ensure-services.sh (under .data/) are running. */

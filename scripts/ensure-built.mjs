@@ -1,11 +1,12 @@
-// Builds the workspaces when any of the named ones has no dist/ yet, so a root
-// script works on a fresh clone after `npm ci` without a separate build step.
+// Builds the workspaces when any of the named ones has no dist/ yet, and creates
+// .env from .env.example when there is none, so a root script works on a fresh
+// clone after `npm ci` without a separate step.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureEnvFile, root } from './bootstrap.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const all = [
   'packages/config',
   'packages/core',
@@ -23,4 +24,7 @@ export function ensureBuilt(workspaces = all) {
   execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) ensureBuilt();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  ensureEnvFile();
+  ensureBuilt();
+}

@@ -143,12 +143,13 @@ export class AttemptRepository {
       UPDATE tasks SET task_status = e.task_status, job_id = NULL
       FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
                   ${ends.map((e) => e.taskStatus)}::task_status[]) AS e(task_id, job_id, task_status)
-      -- id = ANY(...) keeps the planner on the primary key: joined on the input
-      -- alone it may walk every running task through tasks_running_idx.
+      -- Ownership by job id alone (a job id is only ever set while running:
+      -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the
+      -- planner on the primary key. With task_status in the condition, or joined
+      -- on the input alone, statistics taken before a burst steer it onto
+      -- tasks_running_idx, and every batch then walks every run in flight.
       WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
-        AND tasks.id = e.task_id AND tasks.task_status = 'running' AND tasks.job_id = e.job_id`.execute(
-      this.db,
-    );
+        AND tasks.id = e.task_id AND tasks.job_id = e.job_id`.execute(this.db);
   }
 
   /** One attempt's `running` row, inserted or reused; undefined when it already has a final row. */

@@ -52,6 +52,24 @@ describe('the tasks table', () => {
     await expect(t.tasks.create({ ...base, ...override })).rejects.toThrow(/violates check constraint/);
   });
 
+  test('a job id belongs to a running task only: the database refuses one on a ready task', async () => {
+    const task = await t.tasks.create(base);
+    await expect(
+      t.db
+        .updateTable('tasks')
+        .set({ job_id: `${task.id}_1` })
+        .where('id', '=', task.id)
+        .execute(),
+    ).rejects.toThrow(/tasks_job_id_only_while_running/);
+    await expect(
+      t.db
+        .updateTable('tasks')
+        .set({ task_status: 'running', job_id: `${task.id}_1` })
+        .where('id', '=', task.id)
+        .execute(),
+    ).resolves.toBeDefined();
+  });
+
   test('deleting a task deletes its logs', async () => {
     const task = await t.tasks.create(base);
     await t.attempts.insertAttempt({ taskId: task.id, scheduledFor: new Date(), retryCount: 0 });
