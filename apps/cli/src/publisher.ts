@@ -1,6 +1,6 @@
 import { InvalidScheduleError, InvalidTimezoneError, nextRunAt } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
-import type { ClaimDecision, TaskRepository, TaskRow } from '@scheduler/db';
+import type { ClaimDecision, ScheduledTask, TaskRepository } from '@scheduler/db';
 import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
 import { Watchdog } from './watchdog';
 
@@ -112,7 +112,7 @@ export class Publisher {
    * publisher ran coalesce into that one run, since the next due instant is
    * computed from now.
    */
-  private decide(task: TaskRow, now: Date): ClaimDecision {
+  private decide(task: ScheduledTask, now: Date): ClaimDecision {
     const due = task.next_run_at ?? now;
     try {
       const next = nextRunAt(task.task_schedule, task.timezone, due > now ? due : now);
@@ -129,7 +129,7 @@ export class Publisher {
   }
 
   /** The first due instant of a task that has none yet (or a retry later if its schedule is broken). */
-  private nextLook(task: TaskRow, now: Date): Date {
+  private nextLook(task: ScheduledTask, now: Date): Date {
     try {
       return (
         nextRunAt(task.task_schedule, task.timezone, now) ?? this.skipBroken(task, now, 'never comes due')
@@ -139,7 +139,7 @@ export class Publisher {
     }
   }
 
-  private skipBroken(task: TaskRow, now: Date, error: unknown): Date {
+  private skipBroken(task: ScheduledTask, now: Date, error: unknown): Date {
     if (
       error instanceof InvalidScheduleError ||
       error instanceof InvalidTimezoneError ||

@@ -5,6 +5,8 @@ import type { TaskLogs, Tasks } from './generated/db';
 export type TaskRow = Selectable<Tasks>;
 export type NewTaskRow = Insertable<Tasks>;
 export type TaskRowPatch = Updateable<Tasks>;
+/** What the publisher reads of a task to plan its next run: no payload, no bookkeeping. */
+export type ScheduledTask = Pick<TaskRow, 'id' | 'task_schedule' | 'timezone' | 'next_run_at' | 'max_retry'>;
 /** A `task_logs` row as read: one delivery attempt. */
 export type AttemptRow = Selectable<TaskLogs>;
 

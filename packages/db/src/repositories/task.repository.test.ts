@@ -130,7 +130,7 @@ describe('claiming due tasks', () => {
       rows.map((row) => ({
         kind: 'enqueued' as const,
         id: row.id,
-        jobId: `job-${row.task_name}`,
+        jobId: `job-${row.id}`,
         nextRunAt: new Date('2030-01-01T00:05:00Z'),
         run: { taskId: row.id, scheduledFor: row.next_run_at!, maxRetry: row.max_retry },
       })),
@@ -138,7 +138,7 @@ describe('claiming due tasks', () => {
     expect(decisions.map((d) => d.id)).toEqual([due.id]);
     expect(await t.tasks.findById(due.id)).toMatchObject({
       task_status: 'running',
-      job_id: 'job-report',
+      job_id: `job-${due.id}`,
       next_run_at: new Date('2030-01-01T00:05:00Z'),
     });
     expect((await t.tasks.findById(due.id))?.last_run_at).toBeInstanceOf(Date);

@@ -1,7 +1,14 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../database';
 import type { DB, TaskStatus } from '../generated/db';
-import type { LastAttempt, NewTaskRow, TaskRow, TaskRowPatch, TaskWithLastAttempt } from '../rows';
+import type {
+  LastAttempt,
+  NewTaskRow,
+  ScheduledTask,
+  TaskRow,
+  TaskRowPatch,
+  TaskWithLastAttempt,
+} from '../rows';
 
 export type TaskSort = 'created_at' | 'task_name' | 'next_run_at';
 export type SortOrder = 'asc' | 'desc';
@@ -35,6 +42,9 @@ export interface StuckRun {
   job_id: string | null;
   max_retry: number;
 }
+
+/** The columns of a ScheduledTask: reading the payload and timestamps of every due task costs the claim for nothing. */
+const SCHEDULED_TASK_COLUMNS = ['id', 'task_schedule', 'timezone', 'next_run_at', 'max_retry'] as const;
 
 export class TaskRepository {
   constructor(private readonly db: Database) {}
@@ -190,12 +200,12 @@ export class TaskRepository {
   async claimDueTasks(
     now: Date,
     limit: number,
-    decide: (due: TaskRow[]) => ClaimDecision[],
+    decide: (due: ScheduledTask[]) => ClaimDecision[],
   ): Promise<ClaimDecision[]> {
     return this.db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom('tasks')
-        .selectAll()
+        .select(SCHEDULED_TASK_COLUMNS)
         .where('task_status', '=', 'ready')
         .where('enabled', '=', true)
         .where('next_run_at', '<=', now)
@@ -227,12 +237,12 @@ export class TaskRepository {
    */
   async scheduleUnscheduled(
     limit: number,
-    schedule: (rows: TaskRow[]) => { id: string; nextRunAt: Date }[],
+    schedule: (rows: ScheduledTask[]) => { id: string; nextRunAt: Date }[],
   ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('tasks')
-        .selectAll()
+        .select(SCHEDULED_TASK_COLUMNS)
         .where('next_run_at', 'is', null)
         .orderBy('created_at')
         .limit(limit)
