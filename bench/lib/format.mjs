@@ -47,6 +47,33 @@ export function cpuRows(results) {
   return rows;
 }
 
+/**
+ * CPU time per delivery of each party on the ladder's rungs, in µs: a rung's
+ * CPU use over its measured time, divided by its deliveries. On a machine
+ * whose cores are all busy, a rung's rate is bounded by cores / total.
+ */
+export function cpuPerDeliveryRows(results) {
+  const rows = [];
+  for (const [label, r] of ladderRows(results)) {
+    if (!r.cpu || !r.ms || !r.n) continue;
+    const parties = Object.fromEntries(
+      Object.entries(r.cpu).map(([k, pct]) => [
+        k.replace(/_pct$/, ''),
+        Math.round((pct / 100) * ((r.ms * 1000) / r.n)),
+      ]),
+    );
+    const total = Object.values(parties).reduce((a, b) => a + b, 0);
+    rows.push([label, parties, total]);
+  }
+  return rows;
+}
+
+export function cpuPerDeliveryText(parties, total) {
+  return `${Object.entries(parties)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; total ${total} µs`;
+}
+
 export function cpuText(cpu) {
   return Object.entries(cpu)
     .map(([k, v]) => `${k.replace(/_pct$/, '')} ${v}%`)

@@ -2,7 +2,18 @@
 // figure of a run, from its results object.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cpuRows, cpuText, ladderRows, latenessRows, mib, num, per100k, verdict } from './format.mjs';
+import {
+  cpuPerDeliveryRows,
+  cpuPerDeliveryText,
+  cpuRows,
+  cpuText,
+  ladderRows,
+  latenessRows,
+  mib,
+  num,
+  per100k,
+  verdict,
+} from './format.mjs';
 import { root } from './resources.mjs';
 import { headline, targets } from './summary.mjs';
 
@@ -122,6 +133,19 @@ export function markdown(results, svgName) {
     line('| scenario | CPU use |');
     line('| --- | --- |');
     for (const [label, c] of cpu) line(`| ${label} | ${cpuText(c)} |`);
+    line();
+  }
+  const perDelivery = cpuPerDeliveryRows(results);
+  if (perDelivery.length) {
+    line(
+      `The same, as CPU time per delivery on the ladder's rungs (µs). With ${m.cores} cores busy, a rung cannot go faster ` +
+        `than ${m.cores} × 1,000,000 µs/s divided by its total:`,
+    );
+    line();
+    line('| rung | CPU per delivery | ceiling on this machine |');
+    line('| --- | --- | ---: |');
+    for (const [label, parties, total] of perDelivery)
+      line(`| ${label} | ${cpuPerDeliveryText(parties, total)} | ${num((m.cores * 1e6) / total)}/s |`);
     line();
   }
   if (results.tick) {

@@ -4,7 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cpuRows, cpuText, ladderRows, latenessRows, num, verdict } from './format.mjs';
+import {
+  cpuPerDeliveryRows,
+  cpuPerDeliveryText,
+  cpuRows,
+  cpuText,
+  ladderRows,
+  latenessRows,
+  num,
+  verdict,
+} from './format.mjs';
 import { markdown } from './markdown.mjs';
 import { root } from './resources.mjs';
 import { headline, targets } from './summary.mjs';
@@ -63,6 +72,12 @@ export function printSummary(results, log) {
   if (cpu.length) {
     log('\n  CPU use while measuring (% of one core; postgres and redis count the whole server)');
     for (const [label, c] of cpu) log(`  ${label.padEnd(44)} ${cpuText(c)}`);
+  }
+  const perDelivery = cpuPerDeliveryRows(results);
+  if (perDelivery.length) {
+    log('\n  CPU time per delivery (µs; the whole machine has 1,000,000 µs per second per core)');
+    for (const [label, parties, total] of perDelivery)
+      log(`  ${label.padEnd(44)} ${cpuPerDeliveryText(parties, total)}`);
   }
   if (results.tick) {
     log(
