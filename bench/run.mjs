@@ -228,7 +228,10 @@ if (mode !== 'smoke') {
   const file = path.join(dir, `${stamp}-${mode}.json`);
   writeFileSync(file, `${JSON.stringify(results, (k, v) => (k === 'ids' ? undefined : v), 2)}\n`);
   log(`results: ${path.relative(root, file)}`);
-  if (mode === 'full') for (const written of writeReport(results)) log(`report: ${written}`);
+  // docs/benchmarks.md describes a whole full run, never a part of one.
+  if (mode === 'full' && SECTIONS.every((section) => only.has(section))) {
+    for (const written of writeReport(results)) log(`report: ${written}`);
+  }
 }
 console.log(JSON.stringify(summaryLine(results)));
 process.exit(0);

@@ -158,6 +158,27 @@ describe('the watchdog', () => {
     expect(await t.tasks.findById(stuck.id)).toMatchObject({ task_status: 'ready', job_id: null });
   });
 
+  test('leaves alone a run whose job waits for its retry', async () => {
+    const retrying = await task({ next_run_at: clock, max_retry: 2 });
+    await publisher().tick();
+    const jobId = deliveryJobId(retrying.id, clock);
+    // A first attempt that failed: BullMQ holds the job back for its backoff.
+    const failing = new Worker(
+      DELIVERY_QUEUE,
+      async () => {
+        throw new Error('receiver down');
+      },
+      { connection: redis, prefix, settings: { backoffStrategy: () => 60_000 } },
+    );
+    await waitFor(
+      'the job to wait for its retry',
+      async () => (await queue.getJobState(jobId)) === 'delayed',
+    );
+    await failing.close();
+    expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 0 });
+    expect((await t.tasks.findById(retrying.id))?.task_status).toBe('running');
+  });
+
   test('ignores runs younger than its grace period', async () => {
     await task({ next_run_at: clock });
     await publisher().tick();

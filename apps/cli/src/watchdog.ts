@@ -7,8 +7,26 @@ export const WATCHDOG_GRACE_MS = 10_000;
 /** How often each publisher's watchdog looks. */
 export const WATCHDOG_INTERVAL_MS = 5_000;
 
-/** Job states in which the run is still alive (queued, waiting for a retry, or being delivered). */
-const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/**
+ * What became of a run's job: still `alive` (queued, delayed for a retry, or
+ * being delivered), `ended` (completed, or failed for good), or `gone` (never
+ * added, or already removed).
+ */
+export type JobFate = 'alive' | 'ended' | 'gone';
+
+/**
+ * Reads the fate of many jobs from their hashes, concurrently: one O(1) read
+ * each. (BullMQ's getJobState would search the waiting list for each job, and
+ * with a backlog of N jobs a check would cost O(N) per run, just when Redis is busiest.)
+ * BullMQ sets `finishedOn` when a job completes or fails for good, and clears it when one is retried by hand.
+ */
+export async function jobFates(queue: DeliveryQueue, jobIds: (string | null)[]): Promise<JobFate[]> {
+  const jobs = await Promise.all(jobIds.map((id) => (id ? queue.getJob(id) : Promise.resolve(undefined))));
+  return jobs.map((job): JobFate => {
+    if (!job) return 'gone';
+    return job.finishedOn ? 'ended' : 'alive';
+  });
+}
 
 export interface WatchdogDeps {
   tasks: TaskRepository;
@@ -50,11 +68,16 @@ export class Watchdog {
     const { tasks, queue, logger } = this.deps;
     let released = 0;
     let requeued = 0;
-    for (const run of await tasks.findLongRunning(graceMs, 500)) {
-      const state = run.job_id ? await queue.getJobState(run.job_id) : 'unknown';
-      if (LIVE_STATES.has(state)) continue;
+    const runs = await tasks.findLongRunning(graceMs, 500);
+    const fates = await jobFates(
+      queue,
+      runs.map((run) => run.job_id),
+    );
+    for (const [i, run] of runs.entries()) {
+      const fate = fates[i];
+      if (fate === 'alive') continue;
       const scheduledFor = run.job_id ? parseDeliveryJobId(run.job_id)?.scheduledFor : undefined;
-      if (state === 'unknown' && run.job_id && scheduledFor) {
+      if (fate === 'gone' && run.job_id && scheduledFor) {
         await enqueueDeliveries(
           queue,
           [{ taskId: run.id, scheduledFor, maxRetry: run.max_retry, trigger: 'schedule' }],
@@ -65,7 +88,7 @@ export class Watchdog {
       } else if (await tasks.releaseStuckRun(run.id, run.job_id)) {
         released += 1;
         logger.warn(
-          { taskId: run.id, jobId: run.job_id, state },
+          { taskId: run.id, jobId: run.job_id, fate },
           'watchdog: run had ended unnoticed; task is ready',
         );
       }
