@@ -6,15 +6,12 @@
 //   L2  the full product: N tasks due at one instant, timed from that instant
 //       until every attempt is committed as `finish` and every task is `ready`.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startBareBullmq } from './bare-bullmq.mjs';
 import { startChild } from './child.mjs';
 import { startCpuAccount } from './cpu.mjs';
 import { startSampler, tableSizes } from './memory.mjs';
-import { startPgActivity } from './pg-activity.mjs';
 import { payloadFor } from './payload.mjs';
-import { insertTasks, waitSettled, YEARLY } from './product.mjs';
-import { burstOutcome } from './receiver.mjs';
+import { dueAtOnce } from './product.mjs';
 import { dueInstant, perSecond, round } from './stats.mjs';
 
 const { deliveryJobOptions } = await import('../../packages/queue/dist/index.js');
@@ -91,42 +88,23 @@ export async function bareBullmq({ receiver, resources, n, concurrency }) {
  * tasks; RSS, Redis memory and table sizes are measured around it.
  */
 export async function fullProduct({ receiver, client, redis, product, n, log, statsWaitMs }) {
-  const name = `l2-${randomUUID().slice(0, 8)}`;
   const due = dueInstant(2000 + n * 0.1);
-  const ids = await insertTasks(client, {
-    name,
-    count: n,
-    schedule: YEARLY,
-    url: receiver.url,
-    nextRunAt: due,
-  });
-  await client.query('ANALYZE tasks');
-  const group = receiver.track(ids);
-  const sampler = startSampler(product.pids(), redis);
-  const activity = await startPgActivity(client);
-  const insertedBeforeDue = Date.now() < due.getTime() - 200;
   log(`  L2: ${n.toLocaleString('en-US')} tasks due at ${due.toISOString()}`);
-  // Generous: a slow product is measured, not cut short (and must not leave a backlog behind).
-  const timeoutMs = Math.max(120_000, n * 10);
-  await sleep(Math.max(0, due.getTime() - Date.now()));
-  const cpu = startCpuAccount(product.pids());
-  await receiver.waitForGroup(group, due.getTime() + timeoutMs - Date.now());
-  let cpuUse;
-  let memory;
-  const settled = await waitSettled(client, {
-    name,
+  const run = await dueAtOnce({
+    receiver,
+    client,
+    product,
+    name: `l2-${randomUUID().slice(0, 8)}`,
+    n,
     due,
-    count: n,
-    timeoutMs: 60_000,
-    onQuiet: async () => {
-      cpuUse = cpu.stop();
-      memory = await sampler.stop();
-      return activity.stop(n, statsWaitMs);
-    },
+    statsWaitMs,
+    // Generous: a slow product is measured, not cut short (and must not leave a backlog behind).
+    arrivalTimeoutMs: Math.max(120_000, n * 10),
+    settleTimeoutMs: 60_000,
+    startMeasure: () => startSampler(product.pids(), redis),
   });
-  const outcome = burstOutcome(receiver, ids, due);
+  const { group, settled, outcome } = run;
   const ms = settled.settledAt - due.getTime();
-  const database = settled.quiet;
   return {
     n,
     due: due.toISOString(),
@@ -137,7 +115,7 @@ export async function fullProduct({ receiver, client, redis, product, n, log, st
     last_arrival_ms: group.lastAt ? group.lastAt - due.getTime() : null,
     last_task_update_ms: settled.last_update ? settled.last_update.getTime() - due.getTime() : null,
     complete: settled.complete,
-    inserted_before_due: insertedBeforeDue,
+    inserted_before_due: !run.setupOverran,
     finish_rows: settled.finish,
     other_attempt_rows: settled.other_attempts,
     not_ready: settled.not_ready,
@@ -146,10 +124,10 @@ export async function fullProduct({ receiver, client, redis, product, n, log, st
     p99_lateness_ms: round(
       outcome.latenesses.sort((a, b) => a - b)[Math.ceil(0.99 * outcome.latenesses.length) - 1],
     ),
-    cpu: cpuUse,
-    database,
-    memory,
+    cpu: run.cpu,
+    database: run.database,
+    memory: run.measured,
     table_sizes: await tableSizes(client),
-    ids,
+    ids: run.ids,
   };
 }

@@ -3,10 +3,7 @@
 // tasks all due in the same second. The product's processes must be running.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCpuAccount } from './cpu.mjs';
-import { startPgActivity } from './pg-activity.mjs';
-import { insertTasks, waitSettled, YEARLY } from './product.mjs';
-import { burstOutcome } from './receiver.mjs';
+import { dueAtOnce, insertTasks } from './product.mjs';
 import { dueInstant, latenessSummary } from './stats.mjs';
 
 /**
@@ -61,35 +58,19 @@ export async function singleTask({ receiver, client, fires }) {
 
 /** `n` tasks on a yearly schedule, all due at the same whole second. */
 export async function productBurst({ receiver, client, n, product, statsWaitMs }) {
-  const name = `burst-${n}-${randomUUID().slice(0, 8)}`;
   const due = dueInstant(1500 + n * 0.1);
-  const ids = await insertTasks(client, {
-    name,
-    count: n,
-    schedule: YEARLY,
-    url: receiver.url,
-    nextRunAt: due,
-  });
-  if (n >= 1000) await client.query('ANALYZE tasks');
-  const setupOverran = Date.now() > due.getTime() - 200;
-  const group = receiver.track(ids);
-  const activity = await startPgActivity(client);
-  await sleep(Math.max(0, due.getTime() - Date.now()));
-  const cpu = startCpuAccount(product.pids());
-  await receiver.waitForGroup(group, due.getTime() + Math.max(60_000, n * 10) - Date.now());
-  let cpuUse;
-  const settled = await waitSettled(client, {
-    name,
+  const run = await dueAtOnce({
+    receiver,
+    client,
+    product,
+    name: `burst-${n}-${randomUUID().slice(0, 8)}`,
+    n,
     due,
-    count: n,
-    timeoutMs: 30_000,
-    onQuiet: () => {
-      cpuUse = cpu.stop();
-      return activity.stop(n, statsWaitMs);
-    },
+    statsWaitMs,
+    arrivalTimeoutMs: Math.max(60_000, n * 10),
+    settleTimeoutMs: 30_000,
   });
-  const outcome = burstOutcome(receiver, ids, due);
-  const database = settled.quiet;
+  const { outcome, settled } = run;
   return {
     n,
     due: due.toISOString(),
@@ -97,10 +78,10 @@ export async function productBurst({ receiver, client, n, product, statsWaitMs }
     missed: outcome.missed,
     duplicates: outcome.duplicates,
     settled_ms: settled.complete ? settled.settledAt - due.getTime() : null,
-    setup_overran: setupOverran,
-    cpu: cpuUse,
-    database,
-    ids,
+    setup_overran: run.setupOverran,
+    cpu: run.cpu,
+    database: run.database,
+    ids: run.ids,
     latenesses: outcome.latenesses,
   };
 }

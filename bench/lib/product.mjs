@@ -6,7 +6,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startCpuAccount } from './cpu.mjs';
 import { CONTENT } from './payload.mjs';
+import { startPgActivity } from './pg-activity.mjs';
+import { burstOutcome } from './receiver.mjs';
 import { root } from './resources.mjs';
 
 export const schedulerBin = path.join(root, 'apps', 'cli', 'bin', 'scheduler.js');
@@ -182,4 +185,64 @@ async function settledCounts(client, name, due) {
     [`${name}-%`, due],
   );
   return rows[0];
+}
+
+/**
+ * `n` tasks named `name-*` on a yearly schedule, all due at `due`, through the
+ * running product: inserted, then waited for until every one has arrived
+ * (within `arrivalTimeoutMs` of the due instant) and settled (within
+ * `settleTimeoutMs`). CPU and PostgreSQL activity are measured from the due
+ * instant until no run is left running; so is whatever `startMeasure()`
+ * (called once the tasks are in) returns, through its `stop()`.
+ */
+export async function dueAtOnce({
+  receiver,
+  client,
+  product,
+  name,
+  n,
+  due,
+  statsWaitMs,
+  arrivalTimeoutMs,
+  settleTimeoutMs,
+  startMeasure = () => ({ stop: async () => undefined }),
+}) {
+  const ids = await insertTasks(client, {
+    name,
+    count: n,
+    schedule: YEARLY,
+    url: receiver.url,
+    nextRunAt: due,
+  });
+  await client.query('ANALYZE tasks');
+  const setupOverran = Date.now() > due.getTime() - 200;
+  const group = receiver.track(ids);
+  const measure = startMeasure();
+  const activity = await startPgActivity(client);
+  await sleep(Math.max(0, due.getTime() - Date.now()));
+  const cpu = startCpuAccount(product.pids());
+  await receiver.waitForGroup(group, due.getTime() + arrivalTimeoutMs - Date.now());
+  let cpuUse;
+  let measured;
+  const settled = await waitSettled(client, {
+    name,
+    due,
+    count: n,
+    timeoutMs: settleTimeoutMs,
+    onQuiet: async () => {
+      cpuUse = cpu.stop();
+      measured = await measure.stop();
+      return activity.stop(n, statsWaitMs);
+    },
+  });
+  return {
+    ids,
+    group,
+    settled,
+    setupOverran,
+    outcome: burstOutcome(receiver, ids, due),
+    cpu: cpuUse,
+    measured,
+    database: settled.quiet,
+  };
 }

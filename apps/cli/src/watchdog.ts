@@ -12,20 +12,18 @@ export const WATCHDOG_INTERVAL_MS = 5_000;
  * being delivered), `ended` (completed, or failed for good), or `gone` (never
  * added, or already removed).
  */
-export type JobFate = 'alive' | 'ended' | 'gone';
+type JobFate = 'alive' | 'ended' | 'gone';
 
 /**
- * Reads the fate of many jobs from their hashes, concurrently: one O(1) read
- * each. (BullMQ's getJobState would search the waiting list for each job, and
- * with a backlog of N jobs a check would cost O(N) per run, just when Redis is busiest.)
- * BullMQ sets `finishedOn` when a job completes or fails for good, and clears it when one is retried by hand.
+ * The fate of each job, read from its hash: one O(1) read each, all at once.
+ * (BullMQ's getJobState searches the waiting list for each job: with a backlog
+ * of N jobs a check would cost O(N) per run, just when Redis is busiest.)
+ * BullMQ sets `finishedOn` when a job completes or fails for good, and clears
+ * it when one is retried by hand.
  */
-export async function jobFates(queue: DeliveryQueue, jobIds: (string | null)[]): Promise<JobFate[]> {
+async function jobFates(queue: DeliveryQueue, jobIds: (string | null)[]): Promise<JobFate[]> {
   const jobs = await Promise.all(jobIds.map((id) => (id ? queue.getJob(id) : Promise.resolve(undefined))));
-  return jobs.map((job): JobFate => {
-    if (!job) return 'gone';
-    return job.finishedOn ? 'ended' : 'alive';
-  });
+  return jobs.map((job) => (!job ? 'gone' : job.finishedOn ? 'ended' : 'alive'));
 }
 
 export interface WatchdogDeps {

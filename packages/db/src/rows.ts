@@ -5,8 +5,18 @@ import type { TaskLogs, Tasks } from './generated/db';
 export type TaskRow = Selectable<Tasks>;
 export type NewTaskRow = Insertable<Tasks>;
 export type TaskRowPatch = Updateable<Tasks>;
-/** What the publisher reads of a task to plan its next run: no payload, no bookkeeping. */
-export type ScheduledTask = Pick<TaskRow, 'id' | 'task_schedule' | 'timezone' | 'next_run_at' | 'max_retry'>;
+/**
+ * What the publisher reads of a task to plan its next run: reading the payload
+ * and timestamps of every due task would cost the claim for nothing.
+ */
+export const SCHEDULED_TASK_COLUMNS = [
+  'id',
+  'task_schedule',
+  'timezone',
+  'next_run_at',
+  'max_retry',
+] as const;
+export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */
 export type AttemptRow = Selectable<TaskLogs>;
 

@@ -1,13 +1,14 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../database';
 import type { DB, TaskStatus } from '../generated/db';
-import type {
-  LastAttempt,
-  NewTaskRow,
-  ScheduledTask,
-  TaskRow,
-  TaskRowPatch,
-  TaskWithLastAttempt,
+import {
+  type LastAttempt,
+  type NewTaskRow,
+  SCHEDULED_TASK_COLUMNS,
+  type ScheduledTask,
+  type TaskRow,
+  type TaskRowPatch,
+  type TaskWithLastAttempt,
 } from '../rows';
 
 export type TaskSort = 'created_at' | 'task_name' | 'next_run_at';
@@ -42,9 +43,6 @@ export interface StuckRun {
   job_id: string | null;
   max_retry: number;
 }
-
-/** The columns of a ScheduledTask: reading the payload and timestamps of every due task costs the claim for nothing. */
-const SCHEDULED_TASK_COLUMNS = ['id', 'task_schedule', 'timezone', 'next_run_at', 'max_retry'] as const;
 
 export class TaskRepository {
   constructor(private readonly db: Database) {}
