@@ -1,19 +1,8 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-
-const src = (dir: string) => path.resolve(import.meta.dirname, dir, 'src/index.ts');
+import { sourceAliases } from './test-support/source-aliases.mjs';
 
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@scheduler/config': src('packages/config'),
-      '@scheduler/core': src('packages/core'),
-      '@scheduler/db': src('packages/db'),
-      '@scheduler/queue': src('packages/queue'),
-      '@scheduler/services': src('packages/services'),
-      '@scheduler/test-support': path.resolve(import.meta.dirname, 'test-support/index.ts'),
-    },
-  },
+  resolve: { alias: sourceAliases },
   test: {
     globalSetup: ['test-support/global-setup.ts'],
     projects: [

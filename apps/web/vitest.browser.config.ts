@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from '../../test-support/source-aliases.mjs';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real
@@ -7,19 +8,9 @@ import { defineConfig } from 'vitest/config';
  * Node tests (no DOM here): the page lives in Chromium, these files drive it.
  */
 const repo = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-const src = (dir: string) => repo(`${dir}/src/index.ts`);
 
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@scheduler/config': src('packages/config'),
-      '@scheduler/core': src('packages/core'),
-      '@scheduler/db': src('packages/db'),
-      '@scheduler/queue': src('packages/queue'),
-      '@scheduler/services': src('packages/services'),
-      '@scheduler/test-support': repo('test-support/index.ts'),
-    },
-  },
+  resolve: { alias: sourceAliases },
   test: {
     name: 'web-browser',
     root: fileURLToPath(new URL('.', import.meta.url)),
