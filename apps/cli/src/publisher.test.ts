@@ -179,6 +179,20 @@ describe('the watchdog', () => {
     expect((await t.tasks.findById(retrying.id))?.task_status).toBe('running');
   });
 
+  test('finds a lost run behind a page of live ones on its next look, then starts over', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await task({ next_run_at: clock })).id);
+    await publisher().tick();
+    // The run that sorts last lost its job; the two before it fill the first page and stay alive.
+    const lost = [...ids].sort().at(-1) ?? '';
+    await (await queue.getJob(deliveryJobId(lost, clock)))?.remove();
+    const paged = new Watchdog({ tasks: t.tasks, queue, logger, retryBackoffMs: 100, pageSize: 2 });
+    expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
+    expect(await paged.check(0)).toEqual({ released: 0, requeued: 1 });
+    expect(await queue.getJobState(deliveryJobId(lost, clock))).toBe('waiting');
+    expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
+  });
+
   test('ignores runs younger than its grace period', async () => {
     await task({ next_run_at: clock });
     await publisher().tick();

@@ -1,11 +1,13 @@
 import type { Logger } from '@scheduler/config';
-import type { TaskRepository } from '@scheduler/db';
+import type { StuckRun, TaskRepository } from '@scheduler/db';
 import { enqueueDeliveries, parseDeliveryJobId, type DeliveryQueue } from '@scheduler/queue';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
 export const WATCHDOG_GRACE_MS = 10_000;
 /** How often each publisher's watchdog looks. */
 export const WATCHDOG_INTERVAL_MS = 5_000;
+/** How many long runs one look checks; the next look carries on after the last of them. */
+export const WATCHDOG_PAGE_SIZE = 500;
 
 /**
  * What became of a run's job: still `alive` (queued, delayed for a retry, or
@@ -31,6 +33,7 @@ export interface WatchdogDeps {
   queue: DeliveryQueue;
   logger: Logger;
   retryBackoffMs: number;
+  pageSize?: number;
 }
 
 /**
@@ -41,11 +44,16 @@ export interface WatchdogDeps {
  *   the add) → the run is enqueued again under the same id, so nothing is lost;
  * - the job has ended (completed or failed) but the task never heard of it (a
  *   worker died between the two) → the task returns to `ready`.
- * So a stuck task is back within WATCHDOG_GRACE_MS + WATCHDOG_INTERVAL_MS (15 s).
+ * So a stuck task is back within WATCHDOG_GRACE_MS + WATCHDOG_INTERVAL_MS (15 s)
+ * — plus one interval per further page of long runs ahead of it. Each look
+ * checks one page and the next carries on from there, so runs that stay
+ * alive for long (a backlog, retries in backoff) cannot hide the ones behind them.
  */
 export class Watchdog {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  /** The last run of the previous page; undefined: start from the oldest. */
+  private cursor: StuckRun | undefined;
 
   constructor(private readonly deps: WatchdogDeps) {}
 
@@ -66,7 +74,9 @@ export class Watchdog {
     const { tasks, queue, logger } = this.deps;
     let released = 0;
     let requeued = 0;
-    const runs = await tasks.findLongRunning(graceMs, 500);
+    const pageSize = this.deps.pageSize ?? WATCHDOG_PAGE_SIZE;
+    const runs = await tasks.findLongRunning(graceMs, pageSize, this.cursor);
+    this.cursor = runs.length < pageSize ? undefined : runs.at(-1);
     const fates = await jobFates(
       queue,
       runs.map((run) => run.job_id),

@@ -205,11 +205,29 @@ describe('runs', () => {
     await sql`ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at`.execute(t.db);
     await sql`UPDATE tasks SET updated_at = now() - interval '1 minute'`.execute(t.db);
     await sql`ALTER TABLE tasks ENABLE TRIGGER tasks_set_updated_at`.execute(t.db);
-    expect(await t.tasks.findLongRunning(10_000, 10)).toEqual([
-      { id: task.id, job_id: 'job-1', max_retry: 3 },
-    ]);
+    const [run, ...others] = await t.tasks.findLongRunning(10_000, 10);
+    expect(others).toEqual([]);
+    expect(run).toMatchObject({ id: task.id, job_id: 'job-1', max_retry: 3 });
     expect(await t.tasks.releaseStuckRun(task.id, 'job-other')).toBe(false);
     expect(await t.tasks.releaseStuckRun(task.id, 'job-1')).toBe(true);
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
+  });
+
+  test('the watchdog pages through long runs that share one updated_at, without repeating or skipping', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await t.tasks.create(base)).id);
+    // One claim stamps its whole batch with the same updated_at (to the microsecond).
+    await sql`ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at`.execute(t.db);
+    await sql`UPDATE tasks SET task_status = 'running', job_id = 'job-' || id,
+                               updated_at = '2020-01-01 00:00:00.123456+00'`.execute(t.db);
+    await sql`ALTER TABLE tasks ENABLE TRIGGER tasks_set_updated_at`.execute(t.db);
+    const seen: string[] = [];
+    let page = await t.tasks.findLongRunning(10_000, 2);
+    // Bounded: a cursor that lost precision would serve the same page forever.
+    for (let pages = 0; page.length > 0 && pages < 10; pages += 1) {
+      seen.push(...page.map((run) => run.id));
+      page = await t.tasks.findLongRunning(10_000, 2, page.at(-1));
+    }
+    expect(seen).toEqual([...ids].sort());
   });
 });

@@ -42,6 +42,8 @@ export interface StuckRun {
   id: string;
   job_id: string | null;
   max_retry: number;
+  /** Where the run stands in the watchdog's sweep (timestamptz as text, to the microsecond). */
+  updated_at: string;
 }
 
 export class TaskRepository {
@@ -254,16 +256,25 @@ export class TaskRepository {
     });
   }
 
-  /** Runs in flight for longer than `olderThanMs`: candidates for the watchdog's check. */
-  async findLongRunning(olderThanMs: number, limit: number): Promise<StuckRun[]> {
-    return this.db
+  /**
+   * Runs `running` for longer than `olderThanMs`, oldest first, a page at a time:
+   * `after` is the last run of the previous page. (Ordered by updated_at and id:
+   * a claim gives every task of its batch the same updated_at.)
+   */
+  async findLongRunning(olderThanMs: number, limit: number, after?: StuckRun): Promise<StuckRun[]> {
+    let query = this.db
       .selectFrom('tasks')
-      .select(['id', 'job_id', 'max_retry'])
+      // As text, to the microsecond: a Date would round it down and a page could repeat forever.
+      .select(['id', 'job_id', 'max_retry', sql<string>`updated_at::text`.as('updated_at')])
       .where('task_status', '=', 'running')
-      .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
-      .orderBy('updated_at')
-      .limit(limit)
-      .execute();
+      .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
+    if (after) {
+      // The first condition lets the walk of tasks_running_idx start at the cursor.
+      query = query
+        .where('updated_at', '>=', sql<Date>`${after.updated_at}::timestamptz`)
+        .where(sql<boolean>`(updated_at, id) > (${after.updated_at}::timestamptz, ${after.id}::uuid)`);
+    }
+    return query.orderBy('updated_at').orderBy('id').limit(limit).execute();
   }
 
   /** Returns a run whose job is gone to `ready`, unless it moved on meanwhile. */
