@@ -1,7 +1,8 @@
 import { attemptStatuses, type AttemptStatus } from '../../app/api-types';
 import { useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
-import { buttonGhost, inputClass, labelClass } from '../../components/ui';
+import { FilterBar, FilterField, SelectFilter, type FilterChoice } from '../../components/FilterBar';
+import { inputClass } from '../../components/ui';
 import {
   logFiltersCleared,
   logRangeChanged,
@@ -19,59 +20,44 @@ const statusLabel: Record<AttemptStatus, string> = {
   running: 'Running',
 };
 
+const statusChoices: FilterChoice<LogListViewState['status']>[] = [
+  { value: 'all', label: 'All statuses' },
+  ...attemptStatuses.map((status) => ({ value: status, label: statusLabel[status] })),
+];
+
 export function LogFilters({ view }: { view: LogListViewState }) {
   const dispatch = useAppDispatch();
   const { data: tasks } = useListTasksQuery(taskPickerQuery);
   const knownTask = !view.taskId || tasks?.data.some((task) => task.id === view.taskId);
   const filtered = view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
   return (
-    <div
-      role="search"
-      className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto] lg:items-end"
+    <FilterBar
+      columns="lg:grid-cols-[repeat(4,minmax(0,1fr))_auto]"
+      filtered={filtered}
+      onClear={() => dispatch(logFiltersCleared())}
     >
-      <div>
-        <label htmlFor="log-status-filter" className={labelClass}>
-          Status
-        </label>
-        <select
-          id="log-status-filter"
-          className={`${inputClass} mt-1`}
-          value={view.status}
-          onChange={(event) =>
-            dispatch(logStatusFilterChanged(event.target.value as LogListViewState['status']))
-          }
-        >
-          <option value="all">All statuses</option>
-          {attemptStatuses.map((status) => (
-            <option key={status} value={status}>
-              {statusLabel[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="log-task-filter" className={labelClass}>
-          Task
-        </label>
-        <select
-          id="log-task-filter"
-          className={`${inputClass} mt-1`}
-          value={view.taskId}
-          onChange={(event) => dispatch(logTaskFilterChanged(event.target.value))}
-        >
-          <option value="">All tasks</option>
-          {!knownTask && <option value={view.taskId}>Task {view.taskId.slice(0, 8)}</option>}
-          {tasks?.data.map((task) => (
-            <option key={task.id} value={task.id}>
-              {task.task_name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="log-from" className={labelClass}>
-          From
-        </label>
+      <SelectFilter
+        id="log-status-filter"
+        label="Status"
+        value={view.status}
+        choices={statusChoices}
+        onChange={(status) => dispatch(logStatusFilterChanged(status))}
+      />
+      <SelectFilter
+        id="log-task-filter"
+        label="Task"
+        value={view.taskId}
+        choices={[{ value: '', label: 'All tasks' }]}
+        onChange={(taskId) => dispatch(logTaskFilterChanged(taskId))}
+      >
+        {!knownTask && <option value={view.taskId}>Task {view.taskId.slice(0, 8)}</option>}
+        {tasks?.data.map((task) => (
+          <option key={task.id} value={task.id}>
+            {task.task_name}
+          </option>
+        ))}
+      </SelectFilter>
+      <FilterField id="log-from" label="From">
         <input
           id="log-from"
           type="datetime-local"
@@ -80,11 +66,8 @@ export function LogFilters({ view }: { view: LogListViewState }) {
           max={view.to || undefined}
           onChange={(event) => dispatch(logRangeChanged({ from: event.target.value }))}
         />
-      </div>
-      <div>
-        <label htmlFor="log-to" className={labelClass}>
-          To
-        </label>
+      </FilterField>
+      <FilterField id="log-to" label="To">
         <input
           id="log-to"
           type="datetime-local"
@@ -93,15 +76,7 @@ export function LogFilters({ view }: { view: LogListViewState }) {
           min={view.from || undefined}
           onChange={(event) => dispatch(logRangeChanged({ to: event.target.value }))}
         />
-      </div>
-      <button
-        type="button"
-        className={buttonGhost}
-        disabled={!filtered}
-        onClick={() => dispatch(logFiltersCleared())}
-      >
-        Clear filters
-      </button>
-    </div>
+      </FilterField>
+    </FilterBar>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { taskStatuses, type SortOrder, type TaskSortField } from '../../app/api-types';
 import { useAppDispatch } from '../../app/hooks';
-import { buttonGhost, inputClass, labelClass } from '../../components/ui';
+import { FilterBar, FilterField, SelectFilter, type FilterChoice } from '../../components/FilterBar';
+import { inputClass } from '../../components/ui';
 import {
   taskEnabledFilterChanged,
   taskFiltersCleared,
@@ -12,7 +13,7 @@ import {
   type TaskListViewState,
 } from './taskListViewSlice';
 
-const sortChoices: { value: `${TaskSortField}:${SortOrder}`; label: string }[] = [
+const sortChoices: FilterChoice<`${TaskSortField}:${SortOrder}`>[] = [
   { value: 'created_at:desc', label: 'Newest first' },
   { value: 'created_at:asc', label: 'Oldest first' },
   { value: 'task_name:asc', label: 'Name A–Z' },
@@ -22,6 +23,17 @@ const sortChoices: { value: `${TaskSortField}:${SortOrder}`; label: string }[] =
 ];
 
 const statusLabel = { ready: 'Ready', running: 'Running', failed: 'Failed' } as const;
+
+const statusChoices: FilterChoice<TaskListViewState['status']>[] = [
+  { value: 'all', label: 'All statuses' },
+  ...taskStatuses.map((status) => ({ value: status, label: statusLabel[status] })),
+];
+
+const enabledChoices: FilterChoice<EnabledFilter>[] = [
+  { value: 'all', label: 'Enabled and paused' },
+  { value: 'enabled', label: 'Enabled only' },
+  { value: 'disabled', label: 'Paused only' },
+];
 
 export function TaskFilters({ view }: { view: TaskListViewState }) {
   const dispatch = useAppDispatch();
@@ -36,14 +48,12 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
 
   const filtered = view.search !== '' || view.status !== 'all' || view.enabled !== 'all';
   return (
-    <div
-      role="search"
-      className="grid gap-3 p-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,2fr)_repeat(3,minmax(0,1fr))_auto] lg:items-end"
+    <FilterBar
+      columns="lg:grid-cols-[minmax(0,2fr)_repeat(3,minmax(0,1fr))_auto]"
+      filtered={filtered}
+      onClear={() => dispatch(taskFiltersCleared())}
     >
-      <div>
-        <label htmlFor="task-search" className={labelClass}>
-          Search
-        </label>
+      <FilterField id="task-search" label="Search">
         <input
           id="task-search"
           type="search"
@@ -52,70 +62,31 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
           value={search}
           onChange={(event) => setSearch(event.target.value)}
         />
-      </div>
-      <div>
-        <label htmlFor="task-status-filter" className={labelClass}>
-          Status
-        </label>
-        <select
-          id="task-status-filter"
-          className={`${inputClass} mt-1`}
-          value={view.status}
-          onChange={(event) =>
-            dispatch(taskStatusFilterChanged(event.target.value as TaskListViewState['status']))
-          }
-        >
-          <option value="all">All statuses</option>
-          {taskStatuses.map((status) => (
-            <option key={status} value={status}>
-              {statusLabel[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="task-enabled-filter" className={labelClass}>
-          Enabled
-        </label>
-        <select
-          id="task-enabled-filter"
-          className={`${inputClass} mt-1`}
-          value={view.enabled}
-          onChange={(event) => dispatch(taskEnabledFilterChanged(event.target.value as EnabledFilter))}
-        >
-          <option value="all">Enabled and paused</option>
-          <option value="enabled">Enabled only</option>
-          <option value="disabled">Paused only</option>
-        </select>
-      </div>
-      <div>
-        <label htmlFor="task-sort" className={labelClass}>
-          Sort
-        </label>
-        <select
-          id="task-sort"
-          className={`${inputClass} mt-1`}
-          value={`${view.sort}:${view.order}`}
-          onChange={(event) => {
-            const [sort, order] = event.target.value.split(':') as [TaskSortField, SortOrder];
-            dispatch(taskSortChanged({ sort, order }));
-          }}
-        >
-          {sortChoices.map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button
-        type="button"
-        className={buttonGhost}
-        disabled={!filtered}
-        onClick={() => dispatch(taskFiltersCleared())}
-      >
-        Clear filters
-      </button>
-    </div>
+      </FilterField>
+      <SelectFilter
+        id="task-status-filter"
+        label="Status"
+        value={view.status}
+        choices={statusChoices}
+        onChange={(status) => dispatch(taskStatusFilterChanged(status))}
+      />
+      <SelectFilter
+        id="task-enabled-filter"
+        label="Enabled"
+        value={view.enabled}
+        choices={enabledChoices}
+        onChange={(enabled) => dispatch(taskEnabledFilterChanged(enabled))}
+      />
+      <SelectFilter
+        id="task-sort"
+        label="Sort"
+        value={`${view.sort}:${view.order}`}
+        choices={sortChoices}
+        onChange={(value) => {
+          const [sort, order] = value.split(':') as [TaskSortField, SortOrder];
+          dispatch(taskSortChanged({ sort, order }));
+        }}
+      />
+    </FilterBar>
   );
 }

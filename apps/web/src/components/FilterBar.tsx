@@ -1,0 +1,79 @@
+import type { ReactNode } from 'react';
+import { buttonGhost, inputClass, labelClass } from './ui';
+
+/** A list page's filters: one row of labelled fields, then "Clear filters" (enabled while any applies). */
+export function FilterBar({
+  columns,
+  filtered,
+  onClear,
+  children,
+}: {
+  /** The lg grid's columns for the fields (the button gets its own `auto` column). */
+  columns: string;
+  filtered: boolean;
+  onClear: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div role="search" className={`grid gap-3 p-3 sm:grid-cols-2 lg:items-end ${columns}`}>
+      {children}
+      <button type="button" className={buttonGhost} disabled={!filtered} onClick={onClear}>
+        Clear filters
+      </button>
+    </div>
+  );
+}
+
+/** One labelled field of a filter bar; `children` is the control, which gets `id`. */
+export function FilterField({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+export interface FilterChoice<V extends string> {
+  value: V;
+  label: string;
+}
+
+/** A filter picked from a list. */
+export function SelectFilter<V extends string>({
+  id,
+  label,
+  value,
+  choices,
+  onChange,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: V;
+  choices: readonly FilterChoice<V>[];
+  onChange: (value: V) => void;
+  /** Extra options after `choices` (say, ones that load later). */
+  children?: ReactNode;
+}) {
+  return (
+    <FilterField id={id} label={label}>
+      <select
+        id={id}
+        className={`${inputClass} mt-1`}
+        value={value}
+        // The options are exactly `choices` and `children`, whose values the caller typed as V.
+        onChange={(event) => onChange(event.target.value as V)}
+      >
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+        {children}
+      </select>
+    </FilterField>
+  );
+}
