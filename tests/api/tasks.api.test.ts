@@ -171,6 +171,32 @@ describe('PATCH /api/tasks/:id', () => {
     expect(response.body).toEqual(errorShape('CONFLICT'));
   });
 
+  test('enabled: true resumes a paused task from now, as toggle does: instants missed meanwhile are skipped', async () => {
+    const task = await createTask({ task_schedule: '0 0 * * *', enabled: false });
+    await api.database.tasks.update(task.id, { next_run_at: new Date('2020-01-01T00:00:00Z') });
+    const response = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, { body: { enabled: true } });
+    expect(response.status).toBe(200);
+    expect(response.body.enabled).toBe(true);
+    expect(Date.parse(response.body.next_run_at!)).toBeGreaterThan(Date.now());
+  });
+
+  test('re-arming while a run-now starts the task: 200, 202 or 409, never a server error', async () => {
+    const task = await createTask();
+    const answers = new Set<number>();
+    for (let round = 0; round < 20; round += 1) {
+      await api.database.tasks.update(task.id, { task_status: 'failed', job_id: null });
+      const [rearm, run] = await Promise.all([
+        api.request('PATCH', `/api/tasks/${task.id}`, { body: { task_status: 'ready' } }),
+        api.request('POST', `/api/tasks/${task.id}/execute`),
+      ]);
+      answers.add(rearm.status).add(run.status);
+      expect([200, 409]).toContain(rearm.status);
+      expect(run.status).toBe(202);
+      expect((await api.database.tasks.findById(task.id))?.task_status).toBe('running');
+    }
+    expect(answers.has(202)).toBe(true);
+  });
+
   test('404 for a task that does not exist', async () => {
     const response = await api.request('PATCH', '/api/tasks/00000000-0000-0000-0000-000000000000', {
       body: { task_name: 'x' },

@@ -58,6 +58,34 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     /unknown timezone "Mars\/Olympus": expected an IANA name/,
   ],
   ['enabled "yes"', { enabled: 'yes' }, 'enabled', /expected true or false/],
+  // Text PostgreSQL cannot store: refused as input, never a server error.
+  ['a NUL in task_name', { task_name: 'a\u0000b' }, 'task_name', /NUL character .*expected text without it/],
+  [
+    'a NUL in webhook_url',
+    { webhook_url: 'http://127.0.0.1:9/web\u0000hook' },
+    'webhook_url',
+    /NUL character/,
+  ],
+  [
+    'a NUL in a payload string',
+    { json_payload: { embeds: [{ title: 'x\u0000y' }] } },
+    'json_payload',
+    /the text at \$\.embeds\[0\]\.title contains a NUL character/,
+  ],
+  ['a NUL in a payload key', { json_payload: { 'a\u0000': 1 } }, 'json_payload', /the key at .* NUL/],
+  [
+    'half a surrogate pair in the payload',
+    { json_payload: { a: '\ud800' } },
+    'json_payload',
+    /the text at \$\.a contains half of a UTF-16 surrogate pair: expected valid Unicode/,
+  ],
+  ['half a surrogate pair in task_name', { task_name: 'x\udc00' }, 'task_name', /surrogate/],
+  [
+    'a schedule over 256 characters',
+    { task_schedule: `* * * * *${' '.repeat(300)}` },
+    'task_schedule',
+    /at most 256 characters/,
+  ],
   ['an unknown field', { priority: 'high' }, 'priority', /unknown field/],
 ];
 
@@ -85,7 +113,12 @@ describe('POST /api/tasks refuses each invalid field with VALIDATION_ERROR namin
   });
 
   test('nothing invalid reaches the database', async () => {
-    const { rows } = await api.database.tasks.list({ page: 1, limit: 100, sort: 'created_at', order: 'asc' });
+    const { rows } = await api.database.tasks.listWithLastAttempt({
+      page: 1,
+      limit: 100,
+      sort: 'created_at',
+      order: 'asc',
+    });
     expect(rows.map((row) => row.id)).toEqual([task.id]);
   });
 });
@@ -106,6 +139,17 @@ describe('INVALID_SCHEDULE names the field, the value and the accepted range', (
     for (const part of [field, value, range]) expect(detail).toMatch(part);
   });
 
+  test('a schedule that never comes due (February 30th)', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: taskInput({ task_schedule: '0 0 30 2 *' }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_SCHEDULE');
+    expect(response.body.error.details.task_schedule).toMatch(
+      /never comes due: expected a schedule that fires/,
+    );
+  });
+
   test('text that is not cron at all', async () => {
     const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
       body: taskInput({ task_schedule: 'every day at nine' }),
@@ -121,6 +165,31 @@ describe('INVALID_SCHEDULE names the field, the value and the accepted range', (
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_SCHEDULE');
     expect((await api.database.tasks.findById(task.id))?.task_schedule).toBe(task.task_schedule);
+  });
+});
+
+/** A create body whose json_payload is `payload`, spelled as given (for JSON a JS value cannot express). */
+const rawPayloadBody = (payload: string) =>
+  JSON.stringify(taskInput({ json_payload: '__payload__' })).replace('"__payload__"', payload);
+
+describe('payloads JSON allows but a task cannot keep', () => {
+  test('nested 5,000 deep: 400 naming the depth limit, and the API stays up', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: rawPayloadBody(`${'['.repeat(5000)}${']'.repeat(5000)}`),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.json_payload).toMatch(
+      /nests deeper than 64 levels .*expected at most 64/,
+    );
+    expect((await api.request('GET', `/api/tasks/${task.id}`)).status).toBe(200);
+  });
+
+  test('a number too large for JSON (1e400): 400, not stored as null', async () => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: rawPayloadBody('{"amount": 1e400}'),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.json_payload).toMatch(/the number at \$\.amount is out of range/);
   });
 });
 
@@ -209,5 +278,23 @@ describe('unknown routes', () => {
     expect(response.status).toBe(404);
     expect(response.body).toEqual(errorShape('NOT_FOUND'));
     expect(response.body.error.message).toContain(route);
+  });
+});
+
+// After the checks above that count the tasks in the database.
+describe('valid input is stored as given', () => {
+  test.each([
+    ['compact JSON just under 64 KiB', Array.from({ length: 30_000 }, () => 1)],
+    ['exactly 64 KiB', { a: 'x'.repeat(65_536 - '{"a":""}'.length) }],
+    ['nested 64 deep', JSON.parse(`${'['.repeat(64)}${']'.repeat(64)}`) as unknown],
+  ])('a payload of %s', async (_name, payload) => {
+    const created = await api.createTask({ json_payload: payload });
+    const read = await api.request<Task>('GET', `/api/tasks/${created.id}`);
+    expect(read.body.json_payload).toEqual(payload);
+  });
+
+  test('a timezone in any case is stored under its IANA name', async () => {
+    const created = await api.createTask({ timezone: 'europe/paris' });
+    expect(created.timezone).toBe('Europe/Paris');
   });
 });

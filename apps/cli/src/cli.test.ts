@@ -218,6 +218,9 @@ describe('scheduler tasks', () => {
     expect(all.data.map((t) => t.id)).toContain(task.id);
     expect(found.data.map((t) => t.id)).toEqual([task.id]);
     expect(found.meta).toEqual({ page: 1, limit: 20, total: 1, total_pages: 1 });
+    // As the API shows a task: with its latest attempt, without the internal job id.
+    expect(found.data[0]).toHaveProperty('last_attempt', null);
+    expect(found.data[0]).not.toHaveProperty('job_id');
   });
 
   it('shows one task in human form', async () => {
@@ -361,6 +364,10 @@ describe('bad input', () => {
       /json_payload.*object or array.*string/,
     ],
     ['a max retry above 10', create('--max-retry', '11'), /max_retry.*0 to 10/],
+    ['a max retry in hex', create('--max-retry', '0x0A'), /max_retry.*whole number from 0 to 10/],
+    ['a NUL in the payload', create('--payload', '{"a":"\\u0000"}'), /json_payload.*NUL character/],
+    ['a page size over 100', ['tasks', 'list', '--limit', '500'], /limit.*page size from 1 to 100, got 500/],
+    ['a search over 200 characters', ['tasks', 'list', '--search', 'x'.repeat(201)], /search.*at most 200/],
     ['an unknown option', create('--colour', 'red'), /unknown option '--colour'/],
   ];
 

@@ -1,23 +1,31 @@
 import { z } from 'zod';
-import { InvalidScheduleError, isValidTimezone, nextRunAt } from './schedule';
+import { canonicalTimezone, InvalidScheduleError, nextRunAt } from './schedule';
 import { TaskValidationError } from './errors';
+import { payloadProblem, storableText } from './stored-text';
 
 /** The largest `json_payload`, serialized: 64 KiB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_RETRY_LIMIT = 10;
 export const MAX_TASK_NAME_LENGTH = 200;
+/** Far beyond any real cron expression; only keeps a pasted blob out of the table. */
+export const MAX_SCHEDULE_LENGTH = 256;
 
 const SCHEDULE_PROBE_FROM = new Date(Date.UTC(2000, 0, 1));
 
 /** The parser the publisher runs decides what a valid schedule is (no regex). */
 const taskSchedule = z
   .string({ error: 'expected a cron expression such as "*/5 * * * *"' })
+  .max(MAX_SCHEDULE_LENGTH, {
+    error: `expected a cron expression of at most ${MAX_SCHEDULE_LENGTH} characters`,
+    abort: true,
+  })
   .superRefine((value, ctx) => {
     try {
       if (nextRunAt(value, 'UTC', SCHEDULE_PROBE_FROM) === null) {
         ctx.addIssue({
           code: 'custom',
           message: `"${value}" never comes due: expected a schedule that fires.`,
+          params: { invalidSchedule: true },
         });
       }
     } catch (error) {
@@ -30,11 +38,13 @@ const taskName = z
   .string({ error: 'expected a name of 1 to 200 characters' })
   .trim()
   .min(1, 'expected a name of 1 to 200 characters, got an empty one')
-  .max(MAX_TASK_NAME_LENGTH, `expected a name of at most ${MAX_TASK_NAME_LENGTH} characters`);
+  .max(MAX_TASK_NAME_LENGTH, `expected a name of at most ${MAX_TASK_NAME_LENGTH} characters`)
+  .superRefine(storableText);
 
 const webhookUrl = z
   .string({ error: 'expected an http(s) URL such as https://discord.com/api/webhooks/…' })
   .max(2048, 'expected a URL of at most 2048 characters')
+  .superRefine(storableText)
   .superRefine((value, ctx) => {
     let url: URL;
     try {
@@ -60,6 +70,12 @@ const jsonPayload = z
       const got = value === null ? 'null' : typeof value;
       ctx.addIssue({ code: 'custom', message: `expected a JSON object or array, got ${got}` });
     } else {
+      // First what cannot be stored or is too deep to measure, then the size.
+      const problem = payloadProblem(value);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return;
+      }
       const size = new TextEncoder().encode(JSON.stringify(value)).length;
       if (size > MAX_PAYLOAD_BYTES) {
         ctx.addIssue({
@@ -77,11 +93,18 @@ const maxRetry = z
   .min(0, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`)
   .max(MAX_RETRY_LIMIT, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`);
 
+/** Stored under its canonical name (`europe/paris` becomes `Europe/Paris`). */
 const timezone = z
   .string({ error: 'expected an IANA timezone such as Europe/Paris or UTC' })
-  .refine(isValidTimezone, {
-    error: (issue) =>
-      `unknown timezone "${String(issue.input)}": expected an IANA name such as Europe/Paris or UTC`,
+  .transform((value, ctx) => {
+    const canonical = canonicalTimezone(value);
+    if (canonical !== undefined) return canonical;
+    const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown timezone "${shown}": expected an IANA name such as Europe/Paris or UTC`,
+    });
+    return z.NEVER;
   });
 
 const enabled = z.boolean({ error: 'expected true or false' });

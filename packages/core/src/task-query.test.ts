@@ -51,6 +51,12 @@ describe('taskListQuerySchema', () => {
     ],
     ['enabled as yes', { enabled: 'yes' }, 'enabled', 'expected true or false, got "yes"'],
     [
+      'a NUL in the search',
+      { search: 'a\u0000' },
+      'search',
+      'contains a NUL character (\\u0000): expected text without it',
+    ],
+    [
       'a typo',
       { stauts: 'failed' },
       'stauts',
@@ -76,10 +82,20 @@ describe('log queries', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['an instant without an offset', { from: '2025-05-01T09:00:00' }, 'from'],
     ['text', { to: 'yesterday' }, 'to'],
+    ['a day the month does not have (February 30th)', { from: '2026-02-30' }, 'from'],
+    ['February 29th in a common year', { to: '2025-02-29T10:00:00Z' }, 'to'],
+    ['hour 24', { from: '2026-01-01T24:00:00Z' }, 'from'],
+    ['month 13', { from: '2026-13-01' }, 'from'],
     ['to before from', { from: '2025-05-02', to: '2025-05-01' }, 'to'],
     ['a task id that is not a UUID', { task_id: '42' }, 'task_id'],
   ])('refuses %s', (_name, query, field) => {
     expect(refusal(() => parseTaskInput(logListQuerySchema, query)).details).toHaveProperty(field);
+  });
+
+  it('takes February 29th in a leap year', () => {
+    expect(parseTaskInput(logListQuerySchema, { from: '2028-02-29' }).from).toEqual(
+      new Date('2028-02-29T00:00:00Z'),
+    );
   });
 
   it("a task's logs take no task_id (the path names the task)", () => {

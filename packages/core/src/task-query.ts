@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './stored-text';
 
 /**
  * Query parameters of the list routes (tasks, logs), shared by the API and the CLI.
@@ -45,14 +46,24 @@ const booleanParam = z.preprocess(
   z.boolean({ error: (issue) => `expected true or false, got ${describe(issue.input)}` }).optional(),
 );
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** The shape of an ISO 8601 instant, on a day the calendar has (`Date.parse` rolls 2026-02-30 over to March 2). */
+function isIsoInstant(value: string): boolean {
+  const match = ISO_INSTANT.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 /** An ISO 8601 instant with its offset, or a date (midnight UTC). */
 const instantParam = z.preprocess(
   blankToUndefined,
   z
     .string({ error: (issue) => `expected an ISO 8601 instant, got ${describe(issue.input)}` })
-    .refine((value) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)), {
+    .refine(isIsoInstant, {
       error: (issue) =>
         `expected an ISO 8601 instant such as 2025-05-01T09:00:00Z or a date such as 2025-05-01, got ${describe(issue.input)}`,
     })
@@ -117,6 +128,7 @@ export const taskListQuerySchema = queryObject({
       z
         .string({ error: 'expected text to look for in task names' })
         .max(200, 'expected at most 200 characters to look for in task names')
+        .superRefine(storableText)
         .optional(),
     )
     .meta({ description: 'Only tasks whose name contains this text (case-insensitive).', example: 'report' }),

@@ -10,7 +10,6 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
-  TaskListQuery,
   TaskRepository,
   TaskRow,
   TaskRowPatch,
@@ -33,6 +32,11 @@ export interface RunRequest {
   jobId: string;
   scheduledFor: Date;
 }
+
+const runningConflict = () =>
+  new TaskConflictError('The task is running: it returns to ready by itself when its run ends.', {
+    task_status: 'running',
+  });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,10 +71,6 @@ export class TaskService {
     return { ...task, logs: await this.deps.attempts.listForTask(id, limit) };
   }
 
-  async list(query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
-    return this.deps.tasks.list(query);
-  }
-
   /** A page of tasks as the list parameters ask, each with its latest attempt. */
   async listWithLastAttempt(params: TaskListParams): Promise<Page<TaskWithLastAttempt>> {
     const { rows, total } = await this.deps.tasks.listWithLastAttempt({
@@ -87,7 +87,8 @@ export class TaskService {
 
   /**
    * A partial update. A new schedule or timezone moves `next_run_at`;
-   * `task_status: "ready"` re-arms a failed task from now on.
+   * `task_status: "ready"` re-arms a failed task, and `enabled: true` resumes a
+   * paused one, both from now on (instants missed meanwhile are skipped).
    */
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
@@ -95,14 +96,11 @@ export class TaskService {
     const { task_status, json_payload, ...fields } = patch;
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
-    if (task_status === 'ready' && current.task_status === 'running') {
-      throw new TaskConflictError('The task is running: it returns to ready by itself when its run ends.', {
-        task_status: 'running',
-      });
-    }
+    if (task_status === 'ready' && current.task_status === 'running') throw runningConflict();
     const rearm = task_status === 'ready' && current.task_status === 'failed';
     if (rearm) changes.task_status = 'ready';
-    if (rearm || fields.task_schedule !== undefined || fields.timezone !== undefined) {
+    const resumed = fields.enabled === true && !current.enabled;
+    if (rearm || resumed || fields.task_schedule !== undefined || fields.timezone !== undefined) {
       changes.next_run_at = nextRunAt(
         fields.task_schedule ?? current.task_schedule,
         fields.timezone ?? current.timezone,
@@ -111,9 +109,15 @@ export class TaskService {
     }
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;
-    const updated = await this.deps.tasks.update(id, changes);
-    if (!updated) throw new TaskNotFoundError(id);
-    return updated;
+    // A re-arm applies only while the task is still failed: a run may have started since it was read.
+    const updated = await this.deps.tasks.update(id, changes, rearm ? 'failed' : undefined);
+    if (updated) return updated;
+    const latest = await this.get(id);
+    throw latest.task_status === 'running'
+      ? runningConflict()
+      : new TaskConflictError(`The task became ${latest.task_status} meanwhile: read it again and retry.`, {
+          task_status: latest.task_status,
+        });
   }
 
   async delete(id: string): Promise<void> {

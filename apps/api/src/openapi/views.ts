@@ -1,5 +1,11 @@
 import type { AttemptRow, TaskRow, TaskWithLastAttempt } from '@scheduler/db';
-import type { DashboardStats, Page, RunRequest } from '@scheduler/services';
+import {
+  type DashboardStats,
+  type Page,
+  publicTask,
+  type PublicTask,
+  type RunRequest,
+} from '@scheduler/services';
 import type { z } from 'zod';
 import type { dashboardStatsResponse, healthResponse, healthUnavailableResponse } from './report-schemas';
 import type {
@@ -23,16 +29,15 @@ export type HealthUnavailableResponse = z.output<typeof healthUnavailableRespons
 
 // Compile-time guards: a column added to a table must be documented (or left out here) on purpose.
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : false;
-const taskColumnsDocumented: SameKeys<Omit<TaskRow, 'job_id'>, TaskResponse> = true;
+const taskColumnsDocumented: SameKeys<PublicTask, TaskResponse> = true;
 const attemptColumnsDocumented: SameKeys<AttemptRow, z.output<typeof attemptResponse>> = true;
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
 void taskColumnsDocumented;
 void attemptColumnsDocumented;
 void statsDocumented;
 
-/** A task as the API shows it: its columns, less the internal job id of its run in flight. */
-export function taskView({ job_id: _jobId, ...task }: TaskRow): TaskResponse {
-  return task;
+export function taskView(task: TaskRow): TaskResponse {
+  return publicTask(task);
 }
 
 export function taskDetailView(task: TaskRow & { logs: AttemptRow[] }): TaskDetailResponse {
@@ -41,7 +46,7 @@ export function taskDetailView(task: TaskRow & { logs: AttemptRow[] }): TaskDeta
 
 export function taskPageView(page: Page<TaskWithLastAttempt>): TaskPageResponse {
   return {
-    data: page.data.map((task) => ({ ...taskView(task), last_attempt: task.last_attempt })),
+    data: page.data.map(publicTask),
     meta: page.meta,
   };
 }

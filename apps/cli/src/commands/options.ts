@@ -33,8 +33,10 @@ export function booleanValue(option: string): (value: string) => boolean {
   };
 }
 
-/** Numbers pass through as numbers, anything else as text, so the domain schema reports it. */
+/**
+ * Plain decimal numbers pass through as numbers, anything else as text, so the
+ * domain schema reports it (`0x0A` or `1e1` is not read as 10).
+ */
 export function numberOrText(value: string): number | string {
-  const n = Number(value);
-  return value.trim() !== '' && Number.isFinite(n) ? n : value;
+  return /^-?\d{1,16}(\.\d+)?$/.test(value) ? Number(value) : value;
 }

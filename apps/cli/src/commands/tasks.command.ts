@@ -1,9 +1,21 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
-import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  parseTaskInput,
+  sortOrders,
+  TaskConflictError,
+  taskListQuerySchema,
+  TaskNotFoundError,
+  taskSortFields,
+  taskStatuses,
+  TaskValidationError,
+} from '@scheduler/core';
+import { publicTask } from '@scheduler/services';
 import { createContext, type Context } from '../context';
 import { formatTask, formatTaskTable } from './task-format';
-import { booleanValue, jsonValue, numberOrText, positiveInt } from './options';
+import { booleanValue, jsonValue, numberOrText } from './options';
 
 /** Runs one task command with a short-lived context; domain errors become one line on stderr. */
 async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
@@ -58,41 +70,36 @@ export function tasksCommand(): Command {
 
   tasks
     .command('list')
-    .description('list tasks')
+    .description("list tasks, with each one's latest attempt")
+    .addOption(new Option('--status <status>', 'only tasks in this status').choices(taskStatuses))
     .addOption(
-      new Option('--status <status>', 'only tasks in this status').choices([
-        'ready',
-        'running',
-        'failed',
-      ] as const),
+      new Option('--enabled <bool>', 'only enabled (true) or paused (false) tasks').choices([
+        'true',
+        'false',
+      ]),
     )
-    .option('--enabled <bool>', 'only enabled (true) or disabled (false) tasks', booleanValue('--enabled'))
-    .option('--search <text>', 'only tasks whose name contains this text')
-    .addOption(
-      new Option('--sort <field>', 'sort field')
-        .choices(['created_at', 'task_name', 'next_run_at'] as const)
-        .default('created_at'),
-    )
-    .addOption(
-      new Option('--order <order>', 'sort order').choices(['asc', 'desc'] as const).default('desc' as const),
-    )
-    .option('--page <n>', 'page number', positiveInt('--page'), 1)
-    .option('--limit <n>', 'tasks per page (at most 100)', positiveInt('--limit'), 20)
+    .option('--search <text>', 'only tasks whose name contains this text (at most 200 characters)')
+    .addOption(new Option('--sort <field>', 'sort field (default created_at)').choices(taskSortFields))
+    .addOption(new Option('--order <order>', 'sort order (default desc)').choices(sortOrders))
+    .option('--page <n>', 'page number (default 1)')
+    .option('--limit <n>', `tasks per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`)
     .addOption(jsonOption())
     .action((options) =>
       withContext(async ({ taskService }) => {
-        const limit = Math.min(options.limit, 100);
-        const { rows, total } = await taskService.list({
-          page: options.page,
-          limit,
+        // The API's query schema, so both refuse the same values with the same words.
+        const query = {
+          task_status: options.status,
+          enabled: options.enabled,
+          search: options.search,
           sort: options.sort,
           order: options.order,
-          ...(options.status ? { taskStatus: options.status } : {}),
-          ...(options.enabled !== undefined ? { enabled: options.enabled } : {}),
-          ...(options.search ? { search: options.search } : {}),
-        });
-        const meta = { page: options.page, limit, total, total_pages: Math.ceil(total / limit) };
-        print({ data: rows, meta }, options.json, () => formatTaskTable(rows, meta));
+          page: options.page,
+          limit: options.limit,
+        };
+        const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+        const page = await taskService.listWithLastAttempt(parseTaskInput(taskListQuerySchema, given));
+        const shown = { data: page.data.map(publicTask), meta: page.meta };
+        print(shown, options.json, () => formatTaskTable(page.data, page.meta));
       }),
     );
 
@@ -104,7 +111,7 @@ export function tasksCommand(): Command {
     .action((id, options) =>
       withContext(async ({ taskService }) => {
         const task = await taskService.getWithAttempts(id);
-        print(task, options.json, () => formatTask(task, task.logs));
+        print(publicTask(task), options.json, () => formatTask(task, task.logs));
       }),
     );
 
@@ -122,7 +129,7 @@ export function tasksCommand(): Command {
           ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
           ...(options.disabled ? { enabled: false } : {}),
         });
-        print(task, options.json, () => `created task ${task.id}\n${formatTask(task)}`);
+        print(publicTask(task), options.json, () => `created task ${task.id}\n${formatTask(task)}`);
       }),
     );
 
@@ -144,7 +151,7 @@ export function tasksCommand(): Command {
         };
         const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         const task = await taskService.update(id, defined);
-        print(task, options.json, () => `updated task ${task.id}\n${formatTask(task)}`);
+        print(publicTask(task), options.json, () => `updated task ${task.id}\n${formatTask(task)}`);
       }),
     );
 
@@ -168,7 +175,11 @@ export function tasksCommand(): Command {
     .action((id, options) =>
       withContext(async ({ taskService }) => {
         const task = await taskService.toggle(id);
-        print(task, options.json, () => `task ${task.id} is now ${task.enabled ? 'enabled' : 'paused'}`);
+        print(
+          publicTask(task),
+          options.json,
+          () => `task ${task.id} is now ${task.enabled ? 'enabled' : 'paused'}`,
+        );
       }),
     );
 

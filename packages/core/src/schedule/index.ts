@@ -1,4 +1,4 @@
 export { InvalidScheduleError } from './invalid-schedule-error';
 export { parseSchedule, type Schedule } from './parse-schedule';
 export { nextRunAt, nextRunTimes } from './next-run';
-export { InvalidTimezoneError, isValidTimezone } from './timezone';
+export { canonicalTimezone, InvalidTimezoneError, isValidTimezone } from './timezone';

@@ -57,15 +57,6 @@ export class TaskRepository {
     return this.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async list(query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
-    const filtered = this.filtered(query);
-    const [rows, total] = await Promise.all([
-      this.paged(filtered.selectAll('tasks'), query).execute(),
-      countOf(filtered),
-    ]);
-    return { rows, total };
-  }
-
   /**
    * A page of tasks, each with a summary of its latest attempt (or null): one query,
    * the attempt found per row by a LATERAL join on the (task_id, created_at) index.
@@ -135,8 +126,11 @@ export class TaskRepository {
       .offset((query.page - 1) * query.limit);
   }
 
-  async update(id: string, patch: TaskRowPatch): Promise<TaskRow | undefined> {
-    return this.db.updateTable('tasks').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
+  /** Undefined when the task is missing, or not in `whileStatus` when one is given. */
+  async update(id: string, patch: TaskRowPatch, whileStatus?: TaskStatus): Promise<TaskRow | undefined> {
+    let update = this.db.updateTable('tasks').set(patch).where('id', '=', id);
+    if (whileStatus) update = update.where('task_status', '=', whileStatus);
+    return update.returningAll().executeTakeFirst();
   }
 
   async delete(id: string): Promise<boolean> {
