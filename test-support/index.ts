@@ -5,3 +5,5 @@ export { baseEnv, startProcess, freePort, waitFor, schedulerBin, dummyWebhookMai
 export type { RunningProcess } from './processes';
 export { startSystem } from './system';
 export type { SystemUnderTest } from './system';
+export { startTcpProxy, through } from './tcp-proxy';
+export type { TcpProxy } from './tcp-proxy';

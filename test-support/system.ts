@@ -35,8 +35,10 @@ export interface SystemUnderTest {
   dummyUrl: string;
   publishers: RunningProcess[];
   workers: RunningProcess[];
-  startPublisher(): Promise<RunningProcess>;
-  startWorker(): Promise<RunningProcess>;
+  /** A publisher process; `env` replaces some of the system's settings (a DATABASE_URL through a proxy, say). */
+  startPublisher(env?: Record<string, string>): Promise<RunningProcess>;
+  /** A worker process, `env` as for startPublisher. */
+  startWorker(env?: Record<string, string>): Promise<RunningProcess>;
   dummyCount(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -88,14 +90,20 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
     webhookUrl: `http://127.0.0.1:${port}/webhook`,
     publishers,
     workers,
-    async startPublisher() {
-      const publisher = startProcess(`publisher-${publishers.length + 1}`, schedulerBin, ['publisher'], env);
+    async startPublisher(overrides = {}) {
+      const publisher = startProcess(`publisher-${publishers.length + 1}`, schedulerBin, ['publisher'], {
+        ...env,
+        ...overrides,
+      });
       publishers.push(publisher);
       await publisher.waitForOutput(/publisher started/);
       return publisher;
     },
-    async startWorker() {
-      const worker = startProcess(`worker-${workers.length + 1}`, schedulerBin, ['worker'], env);
+    async startWorker(overrides = {}) {
+      const worker = startProcess(`worker-${workers.length + 1}`, schedulerBin, ['worker'], {
+        ...env,
+        ...overrides,
+      });
       workers.push(worker);
       await worker.waitForOutput(/worker started/);
       return worker;

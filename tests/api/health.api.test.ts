@@ -1,16 +1,7 @@
 import { loadConfig } from '@scheduler/config';
-import { waitFor } from '@scheduler/test-support';
+import { startTcpProxy, through, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ApiErrorBody, errorShape, type RunningApi, startApi, type Task } from './api-harness';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy';
-
-/** The URL with its host and port replaced by the proxy's. */
-function through(url: string, proxy: TcpProxy): string {
-  const rewritten = new URL(url);
-  rewritten.hostname = '127.0.0.1';
-  rewritten.port = String(proxy.port);
-  return rewritten.toString();
-}
 
 const redisTarget = new URL(loadConfig().redisUrl);
 const postgresTarget = new URL(loadConfig().databaseUrl);

@@ -8,9 +8,27 @@ import type {
   RunOutcome,
 } from '@scheduler/db';
 import { DELIVERY_QUEUE, type DeliveryJobData, type Redis } from '@scheduler/queue';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { MicroBatch } from './micro-batch';
 import type { WebhookClient } from './webhook-client';
+
+/** How often the result of a delivery is written again before the run is put off. */
+const RECORD_TRIES = 4;
+/** The first pause between those writes; it doubles each time (0.5 s, 1 s, 2 s). */
+const RECORD_RETRY_MS = 500;
+/** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
+export const STORAGE_RETRY_MS = 5_000;
+
+/** Writing an attempt failed: the run is put off, without spending one of its retries. */
+class StorageError extends Error {
+  constructor(
+    readonly step: 'start' | 'result',
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StorageError';
+  }
+}
 
 /** A failed attempt that will be retried after `delayMs` (our BullMQ backoff reads it). */
 export class RetryableDeliveryError extends Error {
@@ -56,25 +74,54 @@ export class DeliveryWorker {
 
   start(): void {
     const lockDuration = this.deps.lockDurationMs ?? 10_000;
-    this.worker = new Worker<DeliveryJobData, void, string>(DELIVERY_QUEUE, (job) => this.process(job), {
-      connection: this.deps.connection,
-      prefix: this.deps.prefix,
-      concurrency: this.deps.concurrency,
-      lockDuration,
-      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-      maxStalledCount: 2,
-      settings: {
-        backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
-          error instanceof RetryableDeliveryError
-            ? error.delayMs
-            : backoffDelayMs(Math.max(0, attemptsMade - 1), this.deps.retryBackoffMs),
+    this.worker = new Worker<DeliveryJobData, void, string>(
+      DELIVERY_QUEUE,
+      (job, token) => this.process(job, token),
+      {
+        connection: this.deps.connection,
+        prefix: this.deps.prefix,
+        concurrency: this.deps.concurrency,
+        lockDuration,
+        stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+        maxStalledCount: 2,
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+            error instanceof RetryableDeliveryError
+              ? error.delayMs
+              : backoffDelayMs(Math.max(0, attemptsMade - 1), this.deps.retryBackoffMs),
+        },
       },
-    });
+    );
     this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'queue connection error'));
+    this.worker.on('failed', (job, error) => {
+      // Our own outcomes were logged where they were decided; anything else is a fault to see.
+      if (error instanceof RetryableDeliveryError || error instanceof UnrecoverableError) return;
+      this.deps.logger.error({ err: error, taskId: job?.data.taskId }, `attempt failed: ${error.message}`);
+    });
   }
 
-  /** One attempt of one run. */
-  async process(job: Job<DeliveryJobData, void, string>): Promise<void> {
+  /**
+   * One attempt of one run. When its attempt cannot be written, the run is put
+   * off for STORAGE_RETRY_MS and made again, the same attempt on the same row:
+   * an outage of PostgreSQL spends none of the task's retries and leaves no row
+   * `running`. (A delivery whose result could not be written is made again:
+   * delivery is at least once.)
+   */
+  async process(job: Job<DeliveryJobData, void, string>, token?: string): Promise<void> {
+    try {
+      await this.attempt(job);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.deps.logger.error(
+        { err: error.cause, taskId: job.data.taskId, scheduledFor: job.data.scheduledFor },
+        `could not record the attempt's ${error.step} (${error.message}): making it again in ${STORAGE_RETRY_MS / 1000} s, without spending a retry`,
+      );
+      await job.moveToDelayed(Date.now() + STORAGE_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  }
+
+  private async attempt(job: Job<DeliveryJobData, void, string>): Promise<void> {
     const { taskId } = job.data;
     const jobId = job.id ?? '';
     const scheduledFor = new Date(job.data.scheduledFor);
@@ -83,7 +130,11 @@ export class DeliveryWorker {
     const log = this.deps.logger.child({ taskId, scheduledFor: job.data.scheduledFor, retryCount });
 
     const startedAt = performance.now();
-    const started = await this.starts.submit({ taskId, scheduledFor, retryCount, jobId });
+    const started = await this.starts
+      .submit({ taskId, scheduledFor, retryCount, jobId })
+      .catch((error: unknown) => {
+        throw new StorageError('start', error);
+      });
     switch (started.kind) {
       case 'orphaned':
         log.info('task was deleted, or another run owns it: dropping this run');
@@ -113,21 +164,21 @@ export class DeliveryWorker {
 
     switch (decision.kind) {
       case 'done':
-        await this.finishes.submit({
+        await this.record(log, {
           result: { ...base, status: 'finish', message },
           run: { kind: 'ends', taskId, jobId, taskStatus: 'ready' },
         });
         log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
       case 'retry':
-        await this.finishes.submit({
+        await this.record(log, {
           result: { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
           run: { kind: 'continues' },
         });
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(job, log, decision, message);
       case 'fail':
-        await this.finishes.submit({
+        await this.record(log, {
           result: { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
           run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
         });
@@ -135,6 +186,20 @@ export class DeliveryWorker {
         return this.settle(job, log, decision, message);
       default:
         return assertNever(decision);
+    }
+  }
+
+  /** Writes an attempt's result, trying again over a few seconds: the webhook has been called already. */
+  private async record(log: Logger, finished: { result: AttemptResult; run: RunOutcome }): Promise<void> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await this.finishes.submit(finished);
+      } catch (error) {
+        if (tries >= RECORD_TRIES) throw new StorageError('result', error);
+        const delayMs = RECORD_RETRY_MS * 2 ** (tries - 1);
+        log.warn({ err: error }, `could not record the attempt's result: trying again in ${delayMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createLogger } from '@scheduler/config';
 import {
   createDeliveryQueue,
@@ -109,6 +110,31 @@ describe('a tick', () => {
     expect(await t.tasks.findById(broken.id)).toMatchObject({
       task_status: 'ready',
       next_run_at: new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS),
+    });
+    expect((await t.tasks.findById(fine.id))?.task_status).toBe('running');
+  });
+
+  test('a schedule that never comes due, written by hand, fires nothing and is looked at again later', async () => {
+    const never = await task({ task_schedule: '0 0 30 2 *', next_run_at: clock });
+    expect(await publisher().tick()).toMatchObject({ enqueued: 0, deferred: 1 });
+    clock = new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS);
+    expect(await publisher().tick()).toMatchObject({ enqueued: 0, deferred: 1 });
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+    expect(await t.tasks.findById(never.id)).toMatchObject({
+      task_status: 'ready',
+      next_run_at: new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS),
+    });
+  });
+
+  test('a due instant set to -infinity by hand is overdue: it fires once, now, beside the others', async () => {
+    const odd = await task();
+    await sql`UPDATE tasks SET next_run_at = '-infinity' WHERE id = ${odd.id}`.execute(t.db);
+    const fine = await task({ next_run_at: clock });
+    expect(await publisher().tick()).toMatchObject({ enqueued: 2 });
+    expect(await queue.getJob(deliveryJobId(odd.id, clock))).toBeDefined();
+    expect(await t.tasks.findById(odd.id)).toMatchObject({
+      task_status: 'running',
+      next_run_at: new Date('2030-01-01T00:01:00Z'),
     });
     expect((await t.tasks.findById(fine.id))?.task_status).toBe('running');
   });

@@ -113,9 +113,13 @@ export class Publisher {
    * computed from now.
    */
   private decide(task: ScheduledTask, now: Date): ClaimDecision {
-    const due = task.next_run_at ?? now;
+    // A due instant set by hand to -infinity is simply overdue.
+    const due = isInstant(task.next_run_at) ? task.next_run_at : now;
     try {
       const next = nextRunAt(task.task_schedule, task.timezone, due > now ? due : now);
+      // A schedule that never comes due (February 30th, written by hand) has nothing to fire.
+      if (next === null)
+        return { kind: 'deferred', id: task.id, nextRunAt: this.skipBroken(task, now, 'never comes due') };
       return {
         kind: 'enqueued',
         id: task.id,
@@ -139,20 +143,26 @@ export class Publisher {
     }
   }
 
+  /**
+   * Puts off a task that cannot be planned, saying why, so that one bad row
+   * never holds up the others claimed with it.
+   */
   private skipBroken(task: ScheduledTask, now: Date, error: unknown): Date {
-    if (
+    const known =
       error instanceof InvalidScheduleError ||
       error instanceof InvalidTimezoneError ||
-      typeof error === 'string'
-    ) {
-      const reason = error instanceof Error ? error.message : error;
-      this.deps.logger.error(
-        { taskId: task.id, schedule: task.task_schedule, timezone: task.timezone },
-        `skipping task ${task.id}: its schedule cannot be used (${reason}); looking again in ${BROKEN_SCHEDULE_RETRY_MS / 1000} s`,
-      );
-      return new Date(now.getTime() + BROKEN_SCHEDULE_RETRY_MS);
-    }
-    throw error;
+      typeof error === 'string';
+    const reason = error instanceof Error ? error.message : String(error);
+    this.deps.logger.error(
+      {
+        taskId: task.id,
+        schedule: task.task_schedule,
+        timezone: task.timezone,
+        ...(known ? {} : { err: error }),
+      },
+      `skipping task ${task.id}: ${known ? 'its schedule cannot be used' : 'it could not be planned'} (${reason}); looking again in ${BROKEN_SCHEDULE_RETRY_MS / 1000} s`,
+    );
+    return new Date(now.getTime() + BROKEN_SCHEDULE_RETRY_MS);
   }
 
   private scheduleNextTick(): void {
@@ -174,4 +184,8 @@ export class Publisher {
       this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
     }
   }
+}
+
+function isInstant(value: Date | null): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
 }

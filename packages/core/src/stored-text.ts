@@ -17,6 +17,11 @@ export function unstorableText(value: string): string | undefined {
   return undefined;
 }
 
+/** The text with what PostgreSQL cannot store (see unstorableText) replaced by U+FFFD, for text we record rather than validate. */
+export function toStorableText(value: string): string {
+  return value.replaceAll('\u0000', '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+}
+
 /** A Zod refinement: refuses text that cannot be stored, saying why. */
 export function storableText(value: string, ctx: z.RefinementCtx<string>): void {
   const problem = unstorableText(value);

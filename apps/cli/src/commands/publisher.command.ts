@@ -5,6 +5,9 @@ import { Publisher } from '../publisher';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
+/** A tick in flight, then the connections: past this a stop exits anyway (status 1). */
+const STOP_DEADLINE_MS = 15_000;
+
 export function publisherCommand(): Command {
   return new Command('publisher')
     .description('claim due tasks every tick and enqueue one delivery job per due instant')
@@ -33,9 +36,14 @@ export function publisherCommand(): Command {
       }
       publisher.start();
       context.logger.info(`publisher started: ticking every ${intervalMs} ms on the wall-clock grid`);
-      runUntilSignal(context.logger, async () => {
-        await publisher.stop();
-        await context.close();
-      });
+      // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.
+      runUntilSignal(
+        context.logger,
+        async () => {
+          await publisher.stop();
+          await context.close();
+        },
+        STOP_DEADLINE_MS,
+      );
     });
 }

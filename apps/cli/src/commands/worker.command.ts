@@ -30,10 +30,16 @@ export function workerCommand(): Command {
       });
       worker.start();
       context.logger.info(`worker started: up to ${concurrency} deliveries in flight`);
-      runUntilSignal(context.logger, async () => {
-        await worker.stop(config.webhookTimeoutMs + 5_000);
-        await webhooks.close();
-        await context.close();
-      });
+      const graceMs = config.webhookTimeoutMs + 5_000;
+      // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.
+      runUntilSignal(
+        context.logger,
+        async () => {
+          await worker.stop(graceMs);
+          await webhooks.close();
+          await context.close();
+        },
+        graceMs + 10_000,
+      );
     });
 }

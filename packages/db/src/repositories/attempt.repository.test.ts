@@ -128,3 +128,19 @@ test('finishAttempts records a batch of results and ends only the runs that end'
     { status: 'failed', http_status: 503, execution_time: 9 },
   ]);
 });
+
+test('a webhook answer with a NUL in it is recorded, the NUL shown as U+FFFD', async () => {
+  const task = await newTask();
+  const attempt = await t.attempts.insertAttempt({
+    taskId: task.id,
+    scheduledFor: new Date(),
+    retryCount: 0,
+  });
+  await t.attempts.finishAttempt(
+    { attemptId: attempt!.id, status: 'finish', executionTime: 3, httpStatus: 200, message: 'ok\u0000!' },
+    { kind: 'continues' },
+  );
+  expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([
+    { status: 'finish', message: 'ok\uFFFD!' },
+  ]);
+});

@@ -1,3 +1,4 @@
+import { toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
@@ -122,6 +123,7 @@ export class AttemptRepository {
   /**
    * Records many attempts' results and, for the runs that end with them, their
    * tasks' new status — one statement, so a crash leaves either all or none.
+   * A message keeps what a webhook answered, less what PostgreSQL cannot store (a NUL).
    * A task changes only while the ending run still owns it.
    */
   async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<void> {
@@ -132,7 +134,7 @@ export class AttemptRepository {
       WITH results AS (
         SELECT * FROM unnest(${results.map((r) => r.attemptId)}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
-                             ${results.map((r) => r.message)}::text[])
+                             ${results.map((r) => toStorableText(r.message))}::text[])
           AS r(id, status, execution_time, http_status, message)
       ), logged AS (
         UPDATE task_logs SET status = r.status, execution_time = r.execution_time,

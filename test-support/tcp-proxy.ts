@@ -61,3 +61,11 @@ export async function startTcpProxy(
     close: cut,
   };
 }
+
+/** The URL with its host and port replaced by the proxy's. */
+export function through(url: string, proxy: TcpProxy): string {
+  const rewritten = new URL(url);
+  rewritten.hostname = '127.0.0.1';
+  rewritten.port = String(proxy.port);
+  return rewritten.toString();
+}

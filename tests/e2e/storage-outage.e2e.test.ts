@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  type RunningProcess,
+  startSystem,
+  startTcpProxy,
+  type SystemUnderTest,
+  type TcpProxy,
+  through,
+  waitFor,
+} from '@scheduler/test-support';
+
+// The worker reaches PostgreSQL through a proxy the test can cut: an outage must
+// neither spend a task's retries nor leave an attempt `running`, and a webhook that
+// answered while the result could not be written is not called again if PostgreSQL
+// is back within a few seconds.
+let system: SystemUnderTest;
+let proxy: TcpProxy;
+let worker: RunningProcess;
+
+beforeAll(async () => {
+  // A slow receiver, so the outage can start while the webhook is answering.
+  system = await startSystem({ latencyMs: '1500', publishers: 0, workers: 0 });
+  const target = new URL(system.database.url);
+  proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+  worker = await system.startWorker({ DATABASE_URL: through(system.database.url, proxy) });
+});
+afterAll(async () => {
+  await system?.stop();
+  await proxy?.close();
+});
+
+const oneRun = (name: string) =>
+  system.taskService.create({
+    task_name: name,
+    task_schedule: '0 0 1 1 *',
+    webhook_url: system.webhookUrl,
+    json_payload: { content: name },
+    max_retry: 0,
+  });
+
+const ended = (taskId: string) => async () =>
+  (await system.database.tasks.findById(taskId))?.task_status !== 'running';
+
+test('PostgreSQL lost while the webhook answers: the result is written when it is back, with no second call', async () => {
+  const task = await oneRun('result written late');
+  const calls = await system.dummyCount();
+  await system.taskService.runNow(task.id);
+
+  await waitFor('the delivery to reach the webhook', async () => (await system.dummyCount()) > calls);
+  await proxy.cut();
+  await waitFor('the worker to notice', async () =>
+    /could not record the attempt's result: trying again/.test(worker.output()),
+  );
+  await proxy.restore();
+  await waitFor('the run to end', ended(task.id), 20_000);
+
+  expect(await system.database.tasks.findById(task.id)).toMatchObject({ task_status: 'ready' });
+  expect(await system.database.attempts.listForTask(task.id, 10)).toMatchObject([
+    { status: 'finish', retry_count: 0, http_status: 200 },
+  ]);
+  expect(await system.dummyCount()).toBe(calls + 1);
+});
+
+test('PostgreSQL down when a run starts: the same attempt is made once it is back, spending no retry', async () => {
+  const task = await oneRun('started late');
+  const calls = await system.dummyCount();
+  await proxy.cut();
+  await system.taskService.runNow(task.id);
+
+  await waitFor('the worker to put the run off', async () =>
+    /could not record the attempt's start .*making it again in 5 s, without spending a retry/.test(
+      worker.output(),
+    ),
+  );
+  expect(await system.dummyCount()).toBe(calls);
+  await proxy.restore();
+  await waitFor('the run to end', ended(task.id), 30_000);
+
+  // max_retry is 0: had the outage spent the only attempt, the task would be failed.
+  expect(await system.database.tasks.findById(task.id)).toMatchObject({ task_status: 'ready' });
+  expect(await system.database.attempts.listForTask(task.id, 10)).toMatchObject([
+    { status: 'finish', retry_count: 0, http_status: 200 },
+  ]);
+  expect(await system.dummyCount()).toBe(calls + 1);
+  expect(worker.child.exitCode).toBeNull();
+});
