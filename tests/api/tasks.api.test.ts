@@ -94,7 +94,7 @@ describe('GET /api/tasks/:id', () => {
     expect(response.body).not.toHaveProperty('job_id');
   });
 
-  test.each(['00000000-0000-0000-0000-000000000000', 'not-a-uuid', '1'])(
+  test.each(['00000000-0000-0000-0000-000000000000', 'not-a-uuid', '1', 'x'.repeat(150)])(
     '404 NOT_FOUND for %s',
     async (id) => {
       const response = await api.request('GET', `/api/tasks/${id}`);

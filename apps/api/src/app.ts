@@ -13,6 +13,8 @@ import { registerRateLimit } from './http/rate-limit';
 import { requestLog } from './http/request-log';
 import { serveOpenApi } from './openapi/document';
 
+const MAX_PARAM_LENGTH = 1000;
+
 /**
  * The API as a Nest application on Fastify, ready to `listen` (or to `init` in a test).
  * The order matters: CORS headers first (so even a 401 can be read by the dashboard),
@@ -22,7 +24,12 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
   const { config, logger } = context;
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forContext(context),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors }),
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      frameworkErrors,
+      // Room for any id a client may send, so a wrong one is a 404 like the others; past this, a 400.
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    }),
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
