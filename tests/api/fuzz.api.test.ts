@@ -35,6 +35,9 @@ const taskFields = [
 const oddValue = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
+  // Any code point, NUL and half surrogate pairs included: text PostgreSQL refuses to store.
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.dictionary(fc.string({ unit: 'binary', maxLength: 5 }), fc.string({ unit: 'binary', maxLength: 10 })),
   fc.constantFrom(
     '',
     ' ',
