@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalTimezone, InvalidScheduleError, nextRunAt } from './schedule';
+import { InvalidScheduleError, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadProblem, storableText } from './stored-text';
 
@@ -93,12 +93,12 @@ const maxRetry = z
   .min(0, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`)
   .max(MAX_RETRY_LIMIT, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`);
 
-/** Stored under its canonical name (`europe/paris` becomes `Europe/Paris`). */
+/** Stored as storedTimezone says (`europe/paris` becomes `Europe/Paris`; `Asia/Kolkata` stays). */
 const timezone = z
   .string({ error: 'expected an IANA timezone such as Europe/Paris or UTC' })
   .transform((value, ctx) => {
-    const canonical = canonicalTimezone(value);
-    if (canonical !== undefined) return canonical;
+    const stored = storedTimezone(value);
+    if (stored !== undefined) return stored;
     const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
     ctx.addIssue({
       code: 'custom',

@@ -1,4 +1,4 @@
 export { InvalidScheduleError } from './invalid-schedule-error';
 export { parseSchedule, type Schedule } from './parse-schedule';
 export { nextRunAt, nextRunTimes } from './next-run';
-export { canonicalTimezone, InvalidTimezoneError, isValidTimezone } from './timezone';
+export { InvalidTimezoneError, isValidTimezone, storedTimezone } from './timezone';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimezone } from './timezone';
+import { isValidTimezone, storedTimezone } from './timezone';
 
 describe('isValidTimezone', () => {
   it.each([
@@ -20,4 +20,22 @@ describe('isValidTimezone', () => {
       expect(isValidTimezone(timezone)).toBe(false);
     },
   );
+});
+
+describe('storedTimezone', () => {
+  it.each([
+    ['europe/paris', 'Europe/Paris'],
+    ['utc', 'UTC'],
+    ['Europe/Paris', 'Europe/Paris'],
+    // Current names stay as given, though ICU's canonical names are the older ones.
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['Europe/Kyiv', 'Europe/Kyiv'],
+    ['US/Eastern', 'US/Eastern'],
+  ])('%s is kept as %s', (given, stored) => {
+    expect(storedTimezone(given)).toBe(stored);
+  });
+
+  it('is undefined for a name that is not a timezone', () => {
+    expect(storedTimezone('Mars/Olympus_Mons')).toBeUndefined();
+  });
 });

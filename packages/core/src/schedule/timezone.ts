@@ -26,6 +26,18 @@ export function canonicalTimezone(timezone: string): string | undefined {
   return canonical;
 }
 
+/**
+ * How a task keeps the timezone it was given: the runtime's spelling when it is the
+ * same name in another case (`europe/paris` → `Europe/Paris`), else the name as given,
+ * so a current name stays (`Asia/Kolkata`, which ICU would turn into `Asia/Calcutta`).
+ * Undefined when it is not a timezone.
+ */
+export function storedTimezone(timezone: string): string | undefined {
+  const canonical = canonicalTimezone(timezone);
+  if (canonical === undefined) return undefined;
+  return canonical.toLowerCase() === timezone.toLowerCase() ? canonical : timezone;
+}
+
 export function isValidTimezone(timezone: string): boolean {
   return canonicalTimezone(timezone) !== undefined;
 }
