@@ -81,6 +81,12 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
   ],
   ['half a surrogate pair in task_name', { task_name: 'x\udc00' }, 'task_name', /surrogate/],
   [
+    'a snowflake id as a number (rounded by any JSON reader)',
+    { json_payload: { allowed_mentions: { users: [Number('123456789012345678')] } } },
+    'json_payload',
+    /the number at \$\.allowed_mentions\.users\[0\] is too large to keep exactly: .*as a string/,
+  ],
+  [
     'a schedule over 256 characters',
     { task_schedule: `* * * * *${' '.repeat(300)}` },
     'task_schedule',

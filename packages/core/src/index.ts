@@ -3,4 +3,4 @@ export * from './retry';
 export * from './errors';
 export * from './task-input';
 export * from './task-query';
-export { MAX_PAYLOAD_DEPTH, toStorableText } from './stored-text';
+export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_DEPTH, payloadProblem, toStorableText, unstorableText } from './stored-text';
+import { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText, unstorableText } from './stored-text';
 
 const nested = (depth: number): unknown => (depth === 1 ? [] : [nested(depth - 1)]);
 
@@ -29,7 +29,7 @@ describe('toStorableText', () => {
   });
 });
 
-describe('payloadProblem', () => {
+describe('payloadContentProblem', () => {
   it.each<[string, object, RegExp | undefined]>([
     [
       'a Discord message',
@@ -50,14 +50,20 @@ describe('payloadProblem', () => {
     ['a NUL in a key', { 'bad\u0000key': 1 }, /the key at \$\["bad\\u0000key"\] contains a NUL/],
     ['a long odd key, shortened', { [`${'k'.repeat(50)}-\u0000`]: 1 }, /\$\["k{40}…"\]/],
     ['Infinity (1e400 once parsed)', { n: [1, Infinity] }, /the number at \$\.n\[1\] is out of range/],
+    [
+      'a Discord snowflake as a number',
+      { users: [Number('123456789012345678')] },
+      /the number at \$\.users\[0\] is too large to keep exactly/,
+    ],
+    ['the largest safe whole number', { n: Number.MAX_SAFE_INTEGER, f: 1.5e-300 }, undefined],
   ])('%s', (_name, payload, problem) => {
-    const found = payloadProblem(payload);
+    const found = payloadContentProblem(payload);
     if (problem) expect(found).toMatch(problem);
     else expect(found).toBeUndefined();
   });
 
   it('walks 100,000 levels without exhausting the stack', () => {
     const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as object;
-    expect(payloadProblem(deep)).toMatch(/nests deeper than 64/);
+    expect(payloadContentProblem(deep)).toMatch(/nests deeper than 64/);
   });
 });

@@ -30,11 +30,12 @@ export function storableText(value: string, ctx: z.RefinementCtx<string>): void 
 
 /**
  * What in a parsed JSON payload cannot be stored as it came, if anything, and where:
- * nesting deeper than MAX_PAYLOAD_DEPTH, a string or key PostgreSQL refuses, or a
- * number too large for JSON (`1e400` parses as Infinity, which would become null).
+ * nesting deeper than MAX_PAYLOAD_DEPTH, a string or key PostgreSQL refuses, a
+ * number too large for JSON (`1e400` parses as Infinity, which would become null), or a
+ * whole number past 2^53, which JavaScript cannot hold exactly.
  * Walks with its own stack, so no payload can exhaust the call stack.
  */
-export function payloadProblem(payload: object): string | undefined {
+export function payloadContentProblem(payload: object): string | undefined {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: payload, path: '$', depth: 1 }];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const { value, path, depth } = next;
@@ -43,6 +44,10 @@ export function payloadProblem(payload: object): string | undefined {
       if (problem) return `the text at ${path} ${problem}`;
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return `the number at ${path} is out of range: expected a finite number`;
+      // 123456789012345678901 reads as 123456789012345680000: a snowflake id would go out wrong.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        return `the number at ${path} is too large to keep exactly: expected at most ${Number.MAX_SAFE_INTEGER}, or the digits as a string`;
+      }
     } else if (typeof value === 'object' && value !== null) {
       if (depth > MAX_PAYLOAD_DEPTH) {
         return `the payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels at ${path}: expected at most ${MAX_PAYLOAD_DEPTH}`;

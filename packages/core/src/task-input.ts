@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidScheduleError, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
-import { payloadProblem, storableText } from './stored-text';
+import { payloadContentProblem, storableText } from './stored-text';
 
 /** The largest `json_payload`, serialized: 64 KiB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -71,7 +71,7 @@ const jsonPayload = z
       ctx.addIssue({ code: 'custom', message: `expected a JSON object or array, got ${got}` });
     } else {
       // First what cannot be stored or is too deep to measure, then the size.
-      const problem = payloadProblem(value);
+      const problem = payloadContentProblem(value);
       if (problem) {
         ctx.addIssue({ code: 'custom', message: problem });
         return;

@@ -17,7 +17,14 @@ describe('API errors', () => {
     expect(
       errorMessage({ status: 'PARSING_ERROR', originalStatus: 200, data: '<html>', error: 'bad' }),
     ).toMatch(/not JSON\. Is the API URL right\?/);
-    expect(errorMessage({ status: 502, data: null })).toMatch(/502/);
+    expect(errorMessage({ status: 500, data: null })).toBe('The API answered with HTTP 500.');
+    // What the dashboard's own server answers while the API is down.
+    expect(errorMessage({ status: 502, data: null })).toBe(
+      'Could not reach the API: the server in front of it answered HTTP 502. Check that the API is running.',
+    );
+    expect(
+      errorMessage({ status: 'PARSING_ERROR', originalStatus: 504, data: 'Gateway Timeout', error: 'bad' }),
+    ).toMatch(/Could not reach the API: .*HTTP 504/);
     expect(errorMessage({ message: 'boom' })).toBe('boom');
   });
 

@@ -29,6 +29,11 @@ export function errorMessage(error: RequestError): string {
   if (!('status' in error)) return error.message ?? 'Something went wrong.';
   const body = apiErrorBody(error.data);
   if (body) return body.message;
+  // A gateway status without the API's error shape: the proxy in front (the dashboard's own server) could not reach it.
+  const status = error.status === 'PARSING_ERROR' ? error.originalStatus : error.status;
+  if (status === 502 || status === 503 || status === 504) {
+    return `Could not reach the API: the server in front of it answered HTTP ${status}. Check that the API is running.`;
+  }
   switch (error.status) {
     case 'FETCH_ERROR':
       return `Could not reach the API (${error.error}). Check the API URL in Settings and that the API is running.`;

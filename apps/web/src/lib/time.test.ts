@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatInstant, formatRate, formatRelative } from './time';
+import { formatAgo, formatDuration, formatInstant, formatRate, formatRelative } from './time';
 
 describe('time formatting', () => {
   it('shows an instant in the given zone with its abbreviation', () => {
@@ -14,6 +14,14 @@ describe('time formatting', () => {
     expect(formatRelative('2025-03-06T09:00:00Z', now)).toBe('3 hours ago');
     expect(formatRelative('2025-03-08T12:00:00Z', now)).toBe('in 2 days');
     expect(formatRelative('2025-03-06T12:00:00.400Z', now)).toBe('now');
+  });
+
+  it('never puts what has happened in the future, though the page clock lags the data', () => {
+    const now = new Date('2025-03-06T12:00:00Z');
+    expect(formatAgo('2025-03-06T09:00:00Z', now)).toBe('3 hours ago');
+    // An attempt 3 s newer than the page's clock, refreshed before the clock ticked.
+    expect(formatAgo('2025-03-06T12:00:03Z', now)).toBe('just now');
+    expect(formatAgo('not a date', now)).toBe('—');
   });
 
   it('formats durations and rates', () => {

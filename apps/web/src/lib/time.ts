@@ -63,6 +63,17 @@ export function formatRelative(value: Date | string, now: Date): string {
   return '—';
 }
 
+/**
+ * For something that has happened (an attempt, a last run): `3 hours ago`, or `just now`.
+ * The page's clock ticks less often than data refreshes, so an event newer than that
+ * clock must not read as being in the future.
+ */
+export function formatAgo(value: Date | string, now: Date): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return '—';
+  return now.getTime() - date.getTime() < 1000 ? 'just now' : formatRelative(date, now);
+}
+
 /** `850 ms`, `1.2 s`, `2 min 5 s`. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { TaskLog } from '../../app/api-types';
 import { AttemptStatusBadge } from '../../components/StatusBadge';
 import { linkClass, tableClass, tdClass, thClass } from '../../components/ui';
-import { formatDuration, formatInstant, formatRelative } from '../../lib/time';
+import { formatDuration, formatInstant, formatAgo } from '../../lib/time';
 import { TaskName } from '../tasks/TaskName';
 
 function AttemptMessage({ message }: { message: string | null }) {
@@ -70,7 +70,7 @@ export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, captio
             <tr key={log.id}>
               <td className={`${tdClass} whitespace-nowrap`}>
                 <time dateTime={log.created_at} className="block">
-                  {formatRelative(log.created_at, now)}
+                  {formatAgo(log.created_at, now)}
                 </time>
                 <span className="block text-xs text-slate-500 dark:text-slate-400">
                   {formatInstant(log.created_at, timeZone)}

@@ -1,17 +1,20 @@
+import { useState } from 'react';
 import { attemptStatuses, type AttemptStatus } from '../../app/api-types';
-import { useListTasksQuery } from '../../app/api';
+import { useGetTaskQuery, useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
 import { FilterBar, FilterField, SelectFilter, type FilterChoice } from '../../components/FilterBar';
-import { inputClass } from '../../components/ui';
+import { fieldErrorClass, inputClass } from '../../components/ui';
+import { useDebounced } from '../../lib/use-debounced';
 import {
   logFiltersCleared,
   logRangeChanged,
   logStatusFilterChanged,
   logTaskFilterChanged,
   type LogListViewState,
+  rangeProblem,
 } from './logListViewSlice';
 
-/** The task picker lists up to 100 tasks by name (the API's page limit); the logs page shares this query. */
+/** Tasks by name, 100 at a time (the API's page limit); the logs page names its rows from the same query. */
 export const taskPickerQuery = { page: 1, limit: 100, sort: 'task_name', order: 'asc' } as const;
 
 const statusLabel: Record<AttemptStatus, string> = {
@@ -27,12 +30,11 @@ const statusChoices: FilterChoice<LogListViewState['status']>[] = [
 
 export function LogFilters({ view }: { view: LogListViewState }) {
   const dispatch = useAppDispatch();
-  const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const knownTask = !view.taskId || tasks?.data.some((task) => task.id === view.taskId);
   const filtered = view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
+  const badRange = rangeProblem(view);
   return (
     <FilterBar
-      columns="lg:grid-cols-[repeat(4,minmax(0,1fr))_auto]"
+      columns="lg:grid-cols-[repeat(5,minmax(0,1fr))_auto]"
       filtered={filtered}
       onClear={() => dispatch(logFiltersCleared())}
     >
@@ -43,20 +45,7 @@ export function LogFilters({ view }: { view: LogListViewState }) {
         choices={statusChoices}
         onChange={(status) => dispatch(logStatusFilterChanged(status))}
       />
-      <SelectFilter
-        id="log-task-filter"
-        label="Task"
-        value={view.taskId}
-        choices={[{ value: '', label: 'All tasks' }]}
-        onChange={(taskId) => dispatch(logTaskFilterChanged(taskId))}
-      >
-        {!knownTask && <option value={view.taskId}>Task {view.taskId.slice(0, 8)}</option>}
-        {tasks?.data.map((task) => (
-          <option key={task.id} value={task.id}>
-            {task.task_name}
-          </option>
-        ))}
-      </SelectFilter>
+      <TaskPicker taskId={view.taskId} onChange={(taskId) => dispatch(logTaskFilterChanged(taskId))} />
       <FilterField id="log-from" label="From">
         <input
           id="log-from"
@@ -74,9 +63,68 @@ export function LogFilters({ view }: { view: LogListViewState }) {
           className={`${inputClass} mt-1`}
           value={view.to}
           min={view.from || undefined}
+          aria-invalid={badRange ? true : undefined}
+          aria-describedby={badRange ? 'log-range-error' : undefined}
           onChange={(event) => dispatch(logRangeChanged({ to: event.target.value }))}
         />
+        {badRange && (
+          <p id="log-range-error" className={fieldErrorClass}>
+            {badRange}
+          </p>
+        )}
       </FilterField>
     </FilterBar>
+  );
+}
+
+/**
+ * The task filter: a search box narrows the list (the API's search, 100 names at a time),
+ * so any task can be picked however many there are.
+ */
+function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: string) => void }) {
+  const [search, setSearch] = useState('');
+  const query = useDebounced(search.trim());
+  const { data: tasks } = useListTasksQuery(query ? { ...taskPickerQuery, search: query } : taskPickerQuery);
+  const listed = !taskId || tasks?.data.some((task) => task.id === taskId);
+  // The selected task may be outside the names listed: fetch its own name.
+  const { data: selected } = useGetTaskQuery(taskId, { skip: listed !== false });
+  const more = tasks ? tasks.meta.total - tasks.data.length : 0;
+  return (
+    <>
+      <FilterField id="log-task-search" label="Find a task">
+        <input
+          id="log-task-search"
+          type="search"
+          className={`${inputClass} mt-1`}
+          placeholder="Name contains…"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+      </FilterField>
+      <SelectFilter
+        id="log-task-filter"
+        label="Task"
+        value={taskId}
+        choices={[{ value: '', label: 'All tasks' }]}
+        onChange={onChange}
+      >
+        {!listed && <option value={taskId}>{selected?.task_name ?? `Task ${taskId.slice(0, 8)}`}</option>}
+        {tasks?.data.map((task) => (
+          <option key={task.id} value={task.id}>
+            {task.task_name}
+          </option>
+        ))}
+        {more > 0 && (
+          <option disabled value="more">
+            {`…and ${more} more: narrow with Find a task`}
+          </option>
+        )}
+        {query && tasks?.meta.total === 0 && (
+          <option disabled value="none">
+            {`No task name contains "${query}"`}
+          </option>
+        )}
+      </SelectFilter>
+    </>
   );
 }

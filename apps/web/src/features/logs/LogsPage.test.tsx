@@ -60,6 +60,51 @@ describe('logs page', () => {
     expect(api.find('GET', `/api/tasks/${listed.id}`)).toHaveLength(0);
   });
 
+  it('finds a task beyond the first 100 names through the API search, and filters by it', async () => {
+    const first = taskItem({ task_name: 'Alpha' });
+    const later = taskItem({ id: '33333333-3333-4333-8333-333333333333', task_name: 'Zulu nightly' });
+    const api = mockFetch({
+      'GET /api/logs': page([taskLog()]),
+      'GET /api/tasks': (_request: Request, url: URL) =>
+        url.searchParams.get('search') === 'zulu'
+          ? page([later])
+          : page([first], { total: 150, total_pages: 2 }),
+    });
+    const { user } = renderApp('/logs');
+    const picker = await screen.findByLabelText('Task');
+    expect(
+      await within(picker).findByRole('option', { name: /and 149 more: narrow with Find a task/ }),
+    ).toBeDisabled();
+
+    await user.type(screen.getByLabelText('Find a task'), 'zulu');
+    await within(picker).findByRole('option', { name: 'Zulu nightly' });
+    await user.selectOptions(picker, 'Zulu nightly');
+
+    await vi.waitFor(() => {
+      const params = new URL(api.find('GET', '/api/logs').at(-1)?.url ?? '').searchParams;
+      expect(params.get('task_id')).toBe(later.id);
+    });
+  });
+
+  it('refuses a date range that ends before it starts, next to "To", without asking the API', async () => {
+    const api = mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page([]) });
+    const { user } = renderApp('/logs');
+    await screen.findByRole('table', { name: 'Attempts' });
+    const asked = api.find('GET', '/api/logs').length;
+
+    await user.type(screen.getByLabelText('From'), '2025-03-02T08:00');
+    await user.type(screen.getByLabelText('To'), '2025-03-01T08:00');
+
+    expect(screen.getByLabelText('To')).toHaveAccessibleDescription('Pick a "To" at or after "From".');
+    expect(await screen.findByText(/the date range ends before it starts/)).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Attempts' })).not.toBeInTheDocument();
+    const params = api
+      .find('GET', '/api/logs')
+      .slice(asked)
+      .map((r) => new URL(r.url).searchParams);
+    expect(params.filter((p) => p.has('from') && p.has('to'))).toEqual([]);
+  });
+
   it('says when no attempt matches', async () => {
     mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
     renderApp('/logs');

@@ -10,12 +10,25 @@ import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { AttemptsTable } from './AttemptsTable';
 import { LogFilters, taskPickerQuery } from './LogFilters';
-import { logListQuery, logPageChanged, logPageSizeChanged, selectLogListView } from './logListViewSlice';
+import {
+  logListQuery,
+  logPageChanged,
+  logPageSizeChanged,
+  rangeProblem,
+  selectLogListView,
+} from './logListViewSlice';
 
 export function LogsPage() {
   const dispatch = useAppDispatch();
   const view = useAppSelector(selectLogListView);
-  const { data, error, isLoading, refetch } = useListLogsQuery(logListQuery(view), useRefreshOptions());
+  const badRange = rangeProblem(view);
+  // currentData: the rows of these filters only, never those of the previous ones.
+  const {
+    currentData: data,
+    error,
+    isFetching,
+    refetch,
+  } = useListLogsQuery(logListQuery(view), { ...useRefreshOptions(), skip: badRange !== undefined });
   const now = useNow();
   const { data: tasks } = useListTasksQuery(taskPickerQuery);
   const taskNames = useMemo(
@@ -28,7 +41,8 @@ export function LogsPage() {
   }, [dispatch, lastPage, view.page]);
 
   let body;
-  if (isLoading) body = <LoadingState label="Loading attempts…" />;
+  if (badRange) body = <EmptyState title="No attempt to show: the date range ends before it starts." />;
+  else if (!data && isFetching) body = <LoadingState label="Loading attempts…" />;
   else if (!data)
     body = <ErrorState error={error} title="Could not load the logs" onRetry={() => void refetch()} />;
   else if (data.data.length === 0) body = <EmptyState title="No attempt matches these filters." />;

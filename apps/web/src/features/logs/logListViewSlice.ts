@@ -74,6 +74,13 @@ function localToIso(value: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+/** What is wrong with the date range, if anything (checked here, before any request). */
+export function rangeProblem(view: Pick<LogListViewState, 'from' | 'to'>): string | undefined {
+  const from = localToIso(view.from);
+  const to = localToIso(view.to);
+  return from && to && from > to ? 'Pick a "To" at or after "From".' : undefined;
+}
+
 export function logListQuery(view: LogListViewState): LogListQuery {
   const query: LogListQuery = { page: view.page, limit: view.pageSize };
   if (view.status !== 'all') query.status = view.status;

@@ -1,8 +1,9 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockFetch } from '../../test/fetch-mock';
 import { page, stats, taskItem, taskLog } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
+import { initialTaskListView } from '../tasks/taskListViewSlice';
 
 describe('overview page', () => {
   it('shows counts, 24 h figures, the per-hour chart and the latest failures with their messages', async () => {
@@ -40,5 +41,26 @@ describe('overview page', () => {
       `/tasks/${task.id}`,
     );
     expect(new URL(api.find('GET', '/api/logs')[0]?.url ?? '').searchParams.get('status')).toBe('failed');
+  });
+
+  it('"Review failed tasks" lists every failed task, whatever the list was filtered by before', async () => {
+    const api = mockFetch({
+      'GET /api/dashboard/stats': stats(),
+      'GET /api/logs': page([]),
+      'GET /api/tasks': page([]),
+    });
+    const { user } = renderApp('/', {
+      taskListView: { ...initialTaskListView, search: 'Bulk', enabled: 'disabled', page: 3 },
+    });
+
+    await user.click(await screen.findByRole('link', { name: 'Review failed tasks' }));
+
+    await vi.waitFor(() => {
+      const params = new URL(api.find('GET', '/api/tasks').at(-1)?.url ?? '').searchParams;
+      expect(params.get('task_status')).toBe('failed');
+      expect(params.has('search')).toBe(false);
+      expect(params.has('enabled')).toBe(false);
+      expect(params.get('page')).toBe('1');
+    });
   });
 });

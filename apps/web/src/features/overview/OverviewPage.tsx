@@ -7,7 +7,7 @@ import { cardClass, linkClass } from '../../components/ui';
 import { formatDuration, formatRate } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
-import { taskStatusFilterChanged } from '../tasks/taskListViewSlice';
+import { failedTasksShown } from '../tasks/taskListViewSlice';
 import { ExecutionsPerHourChart } from './ExecutionsPerHourChart';
 import { RecentFailures } from './RecentFailures';
 import { StatCard } from './StatCard';
@@ -41,11 +41,7 @@ export function OverviewPage() {
             value={tasks.failed}
             detail={
               tasks.failed > 0 ? (
-                <Link
-                  to="/tasks"
-                  className={linkClass}
-                  onClick={() => dispatch(taskStatusFilterChanged('failed'))}
-                >
+                <Link to="/tasks" className={linkClass} onClick={() => dispatch(failedTasksShown())}>
                   Review failed tasks
                 </Link>
               ) : (

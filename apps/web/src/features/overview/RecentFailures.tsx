@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useListLogsQuery, useListTasksQuery } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { linkClass } from '../../components/ui';
-import { formatRelative } from '../../lib/time';
+import { formatAgo } from '../../lib/time';
 import { taskPickerQuery } from '../logs/LogFilters';
 import { TaskName } from '../tasks/TaskName';
 import { useRefreshOptions } from '../settings/use-refresh';
@@ -34,7 +34,7 @@ export function RecentFailures({ now }: { now: Date }) {
             <span className="text-xs text-slate-500 dark:text-slate-400">
               {log.http_status === null ? 'No response' : `HTTP ${log.http_status}`} ·{' '}
               {log.retry_count === 0 ? 'first attempt' : `retry ${log.retry_count}`} ·{' '}
-              <time dateTime={log.created_at}>{formatRelative(log.created_at, now)}</time>
+              <time dateTime={log.created_at}>{formatAgo(log.created_at, now)}</time>
             </span>
           </div>
           <p className="mt-1 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">

@@ -92,6 +92,16 @@ describe('task form', () => {
     await user.type(payload, '42');
     expect(payload).toHaveAccessibleDescription('Expected a JSON object or array, got number.');
 
+    // Numbers JSON.parse would change: the form says so rather than send null or rounded digits.
+    await user.clear(payload);
+    await user.type(payload, '{{"n": 1e400}');
+    expect(payload).toHaveAccessibleDescription(
+      'The number at $.n is out of range: expected a finite number.',
+    );
+    await user.clear(payload);
+    await user.type(payload, '{{"id": 123456789012345678901}');
+    expect(payload).toHaveAccessibleDescription(/^The number at \$\.id is too large to keep exactly/);
+
     await user.clear(payload);
     await user.type(payload, '[[]');
     expect(payload).not.toHaveAttribute('aria-invalid');

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { TaskDetail } from '../../app/api-types';
 import { cardClass } from '../../components/ui';
-import { formatInstant, formatRelative } from '../../lib/time';
+import { formatAgo, formatInstant, formatRelative } from '../../lib/time';
 import { describeSchedule } from './describe-schedule';
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
@@ -13,12 +13,25 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-function When({ value, timeZone, now }: { value: string | null; timeZone: string; now: Date }) {
+/** An instant in the task's zone, with how far it is: `ago` for what has happened. */
+function When({
+  value,
+  timeZone,
+  now,
+  past = false,
+}: {
+  value: string | null;
+  timeZone: string;
+  now: Date;
+  past?: boolean;
+}) {
   if (!value) return <>—</>;
   return (
     <>
       <time dateTime={value}>{formatInstant(value, timeZone)}</time>{' '}
-      <span className="text-slate-500 dark:text-slate-400">({formatRelative(value, now)})</span>
+      <span className="text-slate-600 dark:text-slate-300">
+        ({past ? formatAgo(value, now) : formatRelative(value, now)})
+      </span>
     </>
   );
 }
@@ -46,13 +59,17 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         </Item>
         <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
         <Item term="Next run">
-          <When value={task.next_run_at} timeZone={task.timezone} now={now} />
+          {task.task_status === 'failed' ? (
+            'Not until re-armed (its last run failed)'
+          ) : (
+            <When value={task.next_run_at} timeZone={task.timezone} now={now} />
+          )}
         </Item>
         <Item term="Last run">
-          <When value={task.last_run_at} timeZone={task.timezone} now={now} />
+          <When value={task.last_run_at} timeZone={task.timezone} now={now} past />
         </Item>
         <Item term="Created">
-          <When value={task.created_at} timeZone={task.timezone} now={now} />
+          <When value={task.created_at} timeZone={task.timezone} now={now} past />
         </Item>
         <Item term="Payload">
           <pre className="max-h-72 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">

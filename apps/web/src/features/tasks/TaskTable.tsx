@@ -3,26 +3,31 @@ import type { LastAttempt, TaskListItem } from '../../app/api-types';
 import { AttemptStatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
 import { Switch } from '../../components/Switch';
 import { buttonGhost, buttonGhostDanger, linkClass, tableClass, tdClass, thClass } from '../../components/ui';
-import { formatDuration, formatInstant, formatRelative } from '../../lib/time';
+import { formatAgo, formatDuration, formatInstant, formatRelative } from '../../lib/time';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { useTaskActions } from './use-task-actions';
 
+/** When the task runs next; a failed task runs only once re-armed, whatever its next_run_at says. */
 export function NextRun({
   task,
   now,
 }: {
-  task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled'>;
+  task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled' | 'task_status'>;
   now: Date;
 }) {
-  if (!task.next_run_at) return <span className="text-slate-400">—</span>;
+  if (task.task_status === 'failed') {
+    return <span className="text-slate-600 dark:text-slate-300">Not until re-armed</span>;
+  }
+  if (!task.next_run_at) return <span className="text-slate-600 dark:text-slate-300">—</span>;
   return (
-    <span className={task.enabled ? '' : 'opacity-60'}>
+    <span>
       <span className="block font-medium text-slate-800 dark:text-slate-100">
         {formatRelative(task.next_run_at, now)}
+        {!task.enabled && <span className="font-normal text-slate-600 dark:text-slate-300"> (paused)</span>}
       </span>
       <time
         dateTime={task.next_run_at}
-        className="block text-xs whitespace-nowrap text-slate-500 dark:text-slate-400"
+        className="block text-xs whitespace-nowrap text-slate-600 dark:text-slate-300"
       >
         {formatInstant(task.next_run_at, task.timezone)}
       </time>
@@ -31,7 +36,7 @@ export function NextRun({
 }
 
 function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }) {
-  if (!attempt) return <span className="text-slate-400">Never run</span>;
+  if (!attempt) return <span className="text-slate-600 dark:text-slate-300">Never run</span>;
   const details = [
     attempt.http_status === null ? null : `HTTP ${attempt.http_status}`,
     formatDuration(attempt.execution_time),
@@ -43,7 +48,7 @@ function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }
       <AttemptStatusBadge status={attempt.status} />
       <span className="text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">
         {details && `${details} · `}
-        <time dateTime={attempt.created_at}>{formatRelative(attempt.created_at, now)}</time>
+        <time dateTime={attempt.created_at}>{formatAgo(attempt.created_at, now)}</time>
       </span>
     </span>
   );

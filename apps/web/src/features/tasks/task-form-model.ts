@@ -1,3 +1,4 @@
+import { payloadContentProblem } from '@scheduler/core';
 import type { Task, TaskInput } from '../../app/api-types';
 
 /** The form edits strings; `toTaskInput` turns them into the API body once they validate. */
@@ -53,6 +54,9 @@ export function payloadProblem(text: string): string | undefined {
   if (value === null || typeof value !== 'object') {
     return `Expected a JSON object or array, got ${value === null ? 'null' : typeof value}.`;
   }
+  // The API's own checks of what is inside (depth, text, numbers), so the form refuses what it refuses.
+  const content = payloadContentProblem(value);
+  if (content) return `${content.charAt(0).toUpperCase()}${content.slice(1)}.`;
   const size = new TextEncoder().encode(JSON.stringify(value)).length;
   if (size > maxPayloadBytes) return `The payload is ${size} bytes: expected at most 64 KiB.`;
   return undefined;

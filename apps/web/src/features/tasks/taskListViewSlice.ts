@@ -64,6 +64,16 @@ export const taskListViewSlice = createSlice({
     taskFiltersCleared(state) {
       return { ...initialTaskListView, sort: state.sort, order: state.order, pageSize: state.pageSize };
     },
+    /** Every failed task, and only those: the other filters are cleared, the sort kept. */
+    failedTasksShown(state) {
+      return {
+        ...initialTaskListView,
+        status: 'failed' as const,
+        sort: state.sort,
+        order: state.order,
+        pageSize: state.pageSize,
+      };
+    },
   },
   selectors: {
     selectTaskListView: (state) => state,
@@ -78,6 +88,7 @@ export const {
   taskPageSizeChanged,
   taskPageChanged,
   taskFiltersCleared,
+  failedTasksShown,
 } = taskListViewSlice.actions;
 export const { selectTaskListView } = taskListViewSlice.selectors;
 
