@@ -21,7 +21,7 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-test('with Redis out of reach, SIGTERM still stops the publisher (15 s) and the worker (webhook timeout + 15 s)', async () => {
+test('with Redis out of reach, both say so, and SIGTERM still stops the publisher (15 s) and the worker (webhook timeout + 15 s)', async () => {
   const env = { REDIS_URL: through(system.env.REDIS_URL ?? '', proxy), WEBHOOK_TIMEOUT_MS: '1000' };
   const [publisher, worker] = await Promise.all([system.startPublisher(env), system.startWorker(env)]);
   // Due every second, so a tick is enqueueing (and a delivery is in flight) when Redis goes.
@@ -33,7 +33,9 @@ test('with Redis out of reach, SIGTERM still stops the publisher (15 s) and the 
   });
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await proxy.cut();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // Both say so at once, the publisher included.
+  await publisher.waitForOutput(/Redis connection error/, 10_000);
+  await worker.waitForOutput(/queue connection error/, 10_000);
 
   const started = Date.now();
   const [publisherExit, workerExit] = await Promise.all([

@@ -172,10 +172,11 @@ async function seedTask() {
 }
 
 const [apiPort, barePort] = [await freePort(), await freePort()];
+// As everywhere: the real environment wins over .env, which wins over .env.example.
 const env = {
-  ...process.env,
   ...readEnvFile(path.join(root, '.env.example')),
   ...readEnvFile(path.join(root, '.env')),
+  ...process.env,
   DATABASE_URL: dbUrl.toString(),
   REDIS_PREFIX: prefix,
   API_PORT: String(apiPort),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, repoRoot } from './load-config';
 
-/** Every variable of SPEC §3, plus the two the code adds (REDIS_PREFIX, LOG_FORMAT). */
+/** Every variable of SPEC §3, plus the two the code adds, which have defaults (REDIS_PREFIX, LOG_FORMAT). */
 const complete: Record<string, string> = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/scheduler?sslmode=disable',
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -25,6 +25,9 @@ const complete: Record<string, string> = {
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'pretty',
 };
+
+/** The variables beyond SPEC §3, with their defaults. */
+const added = { REDIS_PREFIX: 'scheduler', LOG_FORMAT: 'pretty' };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scheduler-config-test-'));
 let files = 0;
@@ -84,6 +87,14 @@ describe('loadConfig', () => {
     expect(config.apiPort).toBe(3000);
     expect(config.apiKey.length).toBeGreaterThanOrEqual(16);
     expect(config.dummyWebhookFailOn).toEqual([7, 11]);
+  });
+
+  it("works from SPEC's variables alone: the two it adds default to scheduler and pretty", () => {
+    const config = loadConfig({
+      envFile: envFile({ REDIS_PREFIX: undefined, LOG_FORMAT: undefined }),
+      env: {},
+    });
+    expect(config).toMatchObject({ redisPrefix: added.REDIS_PREFIX, logFormat: added.LOG_FORMAT });
   });
 
   it('lets a real environment variable win over the file', () => {
@@ -178,6 +189,8 @@ describe('loadConfigOrExit in a process', () => {
 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    for (const name of Object.keys(complete)) expect(result.stderr).toContain(name);
+    for (const name of Object.keys(complete).filter((name) => !(name in added))) {
+      expect(result.stderr).toContain(name);
+    }
   });
 });

@@ -54,9 +54,10 @@ export const storageSchema = z.object({
   REDIS_PREFIX: z
     .string({ error: 'expected a key prefix such as scheduler' })
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dots, dashes or underscores')
+    .default('scheduler')
     .meta(
       doc(
-        'Prefix of every Redis key of this deployment (queue, rate limits): 1-64 letters, digits, dots, dashes or underscores. Every API, publisher and worker of one deployment must use the same prefix; two deployments may share one Redis with different prefixes.',
+        'Prefix of every Redis key of this deployment (queue, rate limits): 1-64 letters, digits, dots, dashes or underscores; `scheduler` when unset. Every API, publisher and worker of one deployment must use the same prefix; two deployments may share one Redis with different prefixes.',
         'scheduler',
       ),
     ),
@@ -184,9 +185,10 @@ export const loggingSchema = z.object({
     .meta(doc(`The least severe level logged: ${logLevels.join(', ')}.`, 'info')),
   LOG_FORMAT: z
     .enum(logFormats, { error: `expected one of ${logFormats.join(', ')}` })
+    .default('pretty')
     .meta(
       doc(
-        '`json`: one JSON object per line, for log collectors (Docker Compose sets it); `pretty`: one readable, coloured line per event.',
+        '`json`: one JSON object per line, for log collectors (Docker Compose sets it); `pretty` (when unset): one readable, coloured line per event.',
         'pretty',
       ),
     ),

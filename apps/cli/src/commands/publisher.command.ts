@@ -34,6 +34,10 @@ export function publisherCommand(): Command {
         await context.close();
         return;
       }
+      // Said at once, not only when a tick first enqueues: a publisher that cannot reach Redis is not healthy.
+      context.redis.on('error', (error: Error) =>
+        context.logger.error({ err: error }, `Redis connection error: ${error.message}`),
+      );
       publisher.start();
       context.logger.info(`publisher started: ticking every ${intervalMs} ms on the wall-clock grid`);
       // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.
