@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatDuration, formatInstant, formatRate, formatRelative } from './time';
+import {
+  currentZoneName,
+  formatAgo,
+  formatDuration,
+  formatInstant,
+  formatRate,
+  formatRelative,
+} from './time';
 
 describe('time formatting', () => {
   it('shows an instant in the given zone with its abbreviation', () => {
@@ -22,6 +29,14 @@ describe('time formatting', () => {
     // An attempt 3 s newer than the page's clock, refreshed before the clock ticked.
     expect(formatAgo('2025-03-06T12:00:03Z', now)).toBe('just now');
     expect(formatAgo('not a date', now)).toBe('—');
+  });
+
+  it('names renamed zones as IANA does now, and leaves the others alone', () => {
+    expect(currentZoneName('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(currentZoneName('Europe/Kiev')).toBe('Europe/Kyiv');
+    expect(currentZoneName('Europe/Paris')).toBe('Europe/Paris');
+    // The current name is a zone the browser (and the API) accept.
+    expect(formatInstant('2025-07-01T12:00:00Z', 'Asia/Kolkata')).toBe('Tue 2025-07-01 17:30:00 GMT+5:30');
   });
 
   it('formats durations and rates', () => {

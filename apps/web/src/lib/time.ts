@@ -36,9 +36,31 @@ export function formatInstant(value: Date | string, timeZone: string): string {
   return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
 }
 
+/**
+ * Zones IANA has renamed whose old names ICU still reports as canonical (so browsers list
+ * Asia/Calcutta, not Asia/Kolkata). Both names work everywhere; users look for the current one.
+ */
+const renamedZones: Record<string, string> = {
+  'America/Godthab': 'America/Nuuk',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** A zone under its current IANA name. */
+export function currentZoneName(zone: string): string {
+  return renamedZones[zone] ?? zone;
+}
+
 /** The browser's own zone, for instants that belong to no task. */
 export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return currentZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone);
 }
 
 // `numeric: 'always'`: "in 1 day" stays true for 30 hours away, where "tomorrow" would not.

@@ -1,10 +1,13 @@
 import { useMemo } from 'react';
 import { inputClass } from '../../components/ui';
+import { currentZoneName } from '../../lib/time';
 
-/** Every zone the browser knows, UTC first (engines leave it out of `supportedValuesOf`). */
+/** Every zone the browser knows, under its current name, UTC first (engines leave it out of `supportedValuesOf`). */
 function timezoneOptions(current: string): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const options = ['UTC', ...zones.filter((zone) => zone !== 'UTC')];
+  const options = ['UTC', ...zones.filter((zone) => zone !== 'UTC').map(currentZoneName)].sort((a, b) =>
+    a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b),
+  );
   // A task saved with an alias (e.g. US/Eastern) keeps its zone selectable.
   if (current && !options.includes(current)) options.unshift(current);
   return options;
