@@ -40,6 +40,13 @@ const settingsBaseQuery: ApiBaseQuery = (args, api, extraOptions) => {
 };
 
 const listTag = { type: 'Task', id: 'LIST' } as const;
+/** The Logs page's list of every task's attempts. */
+const logListTag = { type: 'Log', id: 'LIST' } as const;
+/**
+ * A task's page shows the task (its last attempts feed the chart) and its attempts (the table) from
+ * two queries: whatever refreshes one refreshes the other, so they never disagree.
+ */
+const taskTags = (id: string) => [{ type: 'Task', id } as const, { type: 'Log', id } as const];
 
 export const api = createApi({
   reducerPath: 'api',
@@ -69,11 +76,11 @@ export const api = createApi({
         url: `/api/tasks/${encodeURIComponent(taskId)}/logs`,
         params: { page, limit },
       }),
-      providesTags: ['Log'],
+      providesTags: (_result, _error, { taskId }) => [{ type: 'Log', id: taskId }],
     }),
     listLogs: build.query<Page<TaskLog>, LogListQuery>({
       query: (params) => ({ url: '/api/logs', params }),
-      providesTags: ['Log'],
+      providesTags: [logListTag],
     }),
     createTask: build.mutation<Task, TaskInput>({
       query: (body) => ({ url: '/api/tasks', method: 'POST', body }),
@@ -85,19 +92,21 @@ export const api = createApi({
         method: 'PATCH',
         body: patch,
       }),
-      invalidatesTags: (_result, _error, { id }) => [{ type: 'Task', id }, listTag, 'Stats'],
+      invalidatesTags: (_result, _error, { id }) => [...taskTags(id), listTag, 'Stats'],
     }),
     deleteTask: build.mutation<null, string>({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}`, method: 'DELETE' }),
-      invalidatesTags: [listTag, 'Log', 'Stats'],
+      // Not the task's own tags: its page, still open until the caller navigates away, would ask the
+      // API for the task and its attempts again and get a 404.
+      invalidatesTags: [listTag, logListTag, 'Stats'],
     }),
     toggleTask: build.mutation<Task, string>({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/toggle`, method: 'POST' }),
-      invalidatesTags: (_result, _error, id) => [{ type: 'Task', id }, listTag, 'Stats'],
+      invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag, 'Stats'],
     }),
     executeTask: build.mutation<unknown, string>({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/execute`, method: 'POST' }),
-      invalidatesTags: (_result, _error, id) => [{ type: 'Task', id }, listTag, 'Log', 'Stats'],
+      invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag, logListTag, 'Stats'],
     }),
     /** Settings' "Test connection": the draft URL and key, not the saved ones. */
     checkConnection: build.mutation<DashboardStats, SettingsState>({

@@ -1,5 +1,13 @@
+/// <reference types="node" />
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { render } from '@testing-library/react';
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
-import { niceCeiling } from './BarChart';
+import { BarChart, niceCeiling } from './BarChart';
+
+// Read from disk: Vitest empties CSS imports, even `?raw` ones.
+const theme = readFileSync(createRequire(import.meta.url).resolve('tailwindcss/theme.css'), 'utf8');
 
 describe('chart axis', () => {
   it('rounds the top of the axis up to a readable value', () => {
@@ -10,5 +18,59 @@ describe('chart axis', () => {
     expect(niceCeiling(981)).toBe(1000);
     expect(niceCeiling(1530)).toBe(2000);
     expect(niceCeiling(0.4)).toBeCloseTo(0.5);
+  });
+});
+
+/** Relative luminance (WCAG) of a Tailwind palette colour such as `slate-600`, read from Tailwind's own theme. */
+function luminance(color: string): number {
+  const value = new RegExp(`--color-${color}:\\s*([^;]+);`).exec(theme)?.[1]?.trim();
+  if (value === '#fff') return 1;
+  const match = /^oklch\(([\d.]+)% ([\d.]+) ([\d.]+)\)$/.exec(value ?? '');
+  if (!match) throw new Error(`No oklch() colour --color-${color} in Tailwind's theme (found ${value}).`);
+  const [lightness, chroma, hue] = match.slice(1).map(Number) as [number, number, number];
+  // OKLCH → OKLab → linear sRGB (Björn Ottosson's matrices), clamped to the sRGB gamut.
+  const L = lightness / 100;
+  const a = chroma * Math.cos((hue * Math.PI) / 180);
+  const b = chroma * Math.sin((hue * Math.PI) / 180);
+  const l = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3;
+  const m = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3;
+  const s = (L - 0.0894841775 * a - 1.291485548 * b) ** 3;
+  const clamp = (channel: number) => Math.min(1, Math.max(0, channel));
+  const red = clamp(4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s);
+  const green = clamp(-1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s);
+  const blue = clamp(-0.0041960863 * l - 0.7034186147 * m + 1.707614701 * s);
+  return 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+}
+
+function contrast(foreground: string, background: string): number {
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((x, y) => y - x) as [
+    number,
+    number,
+  ];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+describe('chart labels', () => {
+  it('meet WCAG AA contrast (4.5:1) on the white card and on the dark theme slate-900 card', () => {
+    const { container } = render(
+      createElement(BarChart, {
+        bars: [
+          { key: 'a', axisLabel: '09:00', title: 'a', segments: [{ value: 3, fillClass: 'fill-rose-500' }] },
+        ],
+        label: 'A chart',
+        formatValue: String,
+      }),
+    );
+    const labels = [...container.querySelectorAll('text')];
+    // The three value ticks and the one axis label.
+    expect(labels.map((label) => label.textContent)).toEqual(['0', '2.5', '5', '09:00']);
+    for (const label of labels) {
+      const classes = label.getAttribute('class')?.split(' ') ?? [];
+      const lightFill = classes.find((name) => name.startsWith('fill-'))?.slice('fill-'.length);
+      const darkFill = classes.find((name) => name.startsWith('dark:fill-'))?.slice('dark:fill-'.length);
+      expect(lightFill, `a fill colour on "${label.textContent}"`).toBeDefined();
+      expect(contrast(lightFill ?? '', 'white')).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(darkFill ?? lightFill ?? '', 'slate-900')).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

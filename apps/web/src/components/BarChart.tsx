@@ -61,7 +61,7 @@ export function BarChart({ bars, label, formatValue, height = 180 }: BarChartPro
             x={gutter - 6}
             y={y(max * fraction) + 4}
             textAnchor="end"
-            className="fill-slate-400 text-[10px]"
+            className="fill-slate-600 text-[10px] dark:fill-slate-300"
           >
             {formatValue(max * fraction)}
           </text>
@@ -103,7 +103,7 @@ export function BarChart({ bars, label, formatValue, height = 180 }: BarChartPro
                 x={x + barWidth / 2}
                 y={height - 4}
                 textAnchor="middle"
-                className="fill-slate-400 text-[10px]"
+                className="fill-slate-600 text-[10px] dark:fill-slate-300"
               >
                 {bar.axisLabel}
               </text>

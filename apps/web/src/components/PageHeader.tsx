@@ -12,7 +12,14 @@ export function PageHeader({
   return (
     <header className="mb-5 flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
-        <h1 className="truncate text-xl font-semibold text-slate-900 dark:text-slate-100">{title}</h1>
+        {/* A task's name runs up to 200 characters: it wraps, even inside a long word or URL, rather than
+            being cut off. tabIndex -1: focus can be put here when what had it goes away (a deleted row). */}
+        <h1
+          tabIndex={-1}
+          className="text-xl font-semibold break-words text-slate-900 outline-none dark:text-slate-100"
+        >
+          {title}
+        </h1>
         {description && <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{description}</p>}
       </div>
       {actions && <div className="flex flex-wrap gap-2">{actions}</div>}

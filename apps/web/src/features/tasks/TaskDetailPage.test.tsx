@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { mockFetch } from '../../test/fetch-mock';
 import { page, taskDetail, taskLog } from '../../test/fixtures';
@@ -71,6 +71,57 @@ describe('task detail page', () => {
     renderApp(`/tasks/${ready.id}`);
     await screen.findByRole('heading', { name: 'Backup hook' });
     expect(screen.queryByRole('button', { name: 'Re-arm' })).not.toBeInTheDocument();
+  });
+
+  it('deletes the task and goes back to the list without asking the API for it again', async () => {
+    const ready = { ...failedTask, task_status: 'ready' as const };
+    const api = mockFetch({
+      [`GET /api/tasks/${ready.id}`]: ready,
+      [`GET /api/tasks/${ready.id}/logs`]: page(ready.logs),
+      [`DELETE /api/tasks/${ready.id}`]: { status: 204 },
+      'GET /api/tasks': page([]),
+    });
+    const { user, router } = renderApp(`/tasks/${ready.id}`);
+    await screen.findByRole('table', { name: 'Attempts of Backup hook' });
+    await user.click(screen.getByRole('button', { name: 'Delete Backup hook' }));
+    await user.click(screen.getByRole('button', { name: 'Delete task' }));
+
+    expect(await screen.findByText('"Backup hook" deleted.')).toBeInTheDocument();
+    expect(await screen.findByText('No tasks yet.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/tasks');
+    // Back does not lead to the deleted task's page either.
+    await router.navigate(-1);
+    expect(router.state.location.pathname).toBe('/tasks');
+    // Nothing about the deleted task is fetched again (it would answer 404).
+    expect(api.find('GET', `/api/tasks/${ready.id}`)).toHaveLength(1);
+    expect(api.find('GET', `/api/tasks/${ready.id}/logs`)).toHaveLength(1);
+  });
+
+  it('refreshes the attempts table with the chart when the task is paused', async () => {
+    const older = taskLog({ id: 'b1', execution_time: 120, created_at: '2025-03-06T09:00:00.000Z' });
+    const newer = taskLog({ id: 'b2', execution_time: 340, created_at: '2025-03-06T10:00:00.000Z' });
+    let logs = [older];
+    const ready = () => ({ ...failedTask, task_status: 'ready' as const, logs });
+    mockFetch({
+      [`GET /api/tasks/${failedTask.id}`]: () => ready(),
+      [`GET /api/tasks/${failedTask.id}/logs`]: () => page(logs),
+      [`POST /api/tasks/${failedTask.id}/toggle`]: () => ({ ...ready(), enabled: false }),
+    });
+    const { user } = renderApp(`/tasks/${failedTask.id}`);
+    const attempts = await screen.findByRole('table', { name: 'Attempts of Backup hook' });
+    expect(within(attempts).getAllByRole('row')).toHaveLength(2);
+
+    logs = [newer, older]; // the worker ran it meanwhile
+    await user.click(screen.getByRole('switch', { name: 'Enabled' }));
+    expect(await screen.findByText('"Backup hook" paused.')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('img', { name: 'Execution time of the last 2 attempts, averaging 230 ms.' }),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('table', { name: 'Attempts of Backup hook' })).getAllByRole('row'),
+      ).toHaveLength(3),
+    );
   });
 
   it("shows the API's message for a task that does not exist", async () => {

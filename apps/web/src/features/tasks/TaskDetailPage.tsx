@@ -55,7 +55,8 @@ function TaskActions({ task }: { task: TaskDetail }) {
         task={task}
         className={buttonDanger}
         onDelete={deleteTask}
-        onDeleted={() => void navigate('/tasks')}
+        // Replace: Back must not lead to the page of a task that no longer exists.
+        onDeleted={() => void navigate('/tasks', { replace: true })}
       />
     </>
   );
