@@ -53,7 +53,9 @@ export const api = createApi({
   baseQuery: settingsBaseQuery,
   // A page opened again shows its cached data at once and refetches it, rather than showing what
   // it saw last time until the next refresh: other clients (the CLI, the worker) change things too.
-  refetchOnMountOrArgChange: 1,
+  // Always (true): with a threshold (1 s) a page opened just after that entry's last poll kept its
+  // rows for a whole refresh interval. Components mounting together share one request in flight.
+  refetchOnMountOrArgChange: true,
   tagTypes: ['Task', 'Log', 'Stats'],
   endpoints: (build) => ({
     getStats: build.query<DashboardStats, void>({
