@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { themeChosen, selectTheme, type Theme } from '../features/settings/preferencesSlice';
 import { selectHasApiKey } from '../features/settings/settingsSlice';
 import { useTheme } from '../features/settings/use-theme';
@@ -11,6 +12,24 @@ const sections = [
   { to: '/logs', label: 'Logs', end: false },
   { to: '/settings', label: 'Settings', end: false },
 ];
+
+/**
+ * After a move to another page (a link, or the list a deleted task's page sends you back to),
+ * focus goes to the new page's heading, or to the page itself: never left on what is gone.
+ */
+function useFocusOnNavigation(): void {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const main = document.getElementById('main');
+    const heading = main?.querySelector<HTMLElement>('h1[tabindex]');
+    (heading ?? main)?.focus({ preventScroll: true });
+  }, [pathname]);
+}
 
 const nextTheme: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
 const themeIcon: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
@@ -33,6 +52,7 @@ function ThemeButton() {
 
 export function Layout() {
   useTheme();
+  useFocusOnNavigation();
   const hasKey = useAppSelector(selectHasApiKey);
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -92,7 +112,7 @@ export function Layout() {
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none">
         <Outlet />
       </main>
       <Toasts />

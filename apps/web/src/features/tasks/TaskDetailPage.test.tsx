@@ -89,6 +89,8 @@ describe('task detail page', () => {
     expect(await screen.findByText('"Backup hook" deleted.')).toBeInTheDocument();
     expect(await screen.findByText('No tasks yet.')).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/tasks');
+    // Focus is not left on the button that went away with the page.
+    expect(screen.getByRole('heading', { level: 1, name: 'Tasks' })).toHaveFocus();
     // Back does not lead to the deleted task's page either.
     await router.navigate(-1);
     expect(router.state.location.pathname).toBe('/tasks');
