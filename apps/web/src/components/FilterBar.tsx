@@ -77,3 +77,31 @@ export function SelectFilter<V extends string>({
     </FilterField>
   );
 }
+
+/** A filter typed as text (a name to look for). */
+export function SearchFilter({
+  id,
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <FilterField id={id} label={label}>
+      <input
+        id={id}
+        type="search"
+        className={`${inputClass} mt-1`}
+        placeholder={placeholder}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </FilterField>
+  );
+}

@@ -2,7 +2,13 @@ import { useState } from 'react';
 import { attemptStatuses, type AttemptStatus } from '../../app/api-types';
 import { useGetTaskQuery, useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
-import { FilterBar, FilterField, SelectFilter, type FilterChoice } from '../../components/FilterBar';
+import {
+  FilterBar,
+  FilterField,
+  SearchFilter,
+  SelectFilter,
+  type FilterChoice,
+} from '../../components/FilterBar';
 import { fieldErrorClass, inputClass } from '../../components/ui';
 import { useDebounced } from '../../lib/use-debounced';
 import {
@@ -91,16 +97,13 @@ function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: s
   const more = tasks ? tasks.meta.total - tasks.data.length : 0;
   return (
     <>
-      <FilterField id="log-task-search" label="Find a task">
-        <input
-          id="log-task-search"
-          type="search"
-          className={`${inputClass} mt-1`}
-          placeholder="Name contains…"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
-      </FilterField>
+      <SearchFilter
+        id="log-task-search"
+        label="Find a task"
+        placeholder="Name contains…"
+        value={search}
+        onChange={setSearch}
+      />
       <SelectFilter
         id="log-task-filter"
         label="Task"

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { taskStatuses, type SortOrder, type TaskSortField } from '../../app/api-types';
 import { useAppDispatch } from '../../app/hooks';
-import { FilterBar, FilterField, SelectFilter, type FilterChoice } from '../../components/FilterBar';
-import { inputClass } from '../../components/ui';
+import { FilterBar, SearchFilter, SelectFilter, type FilterChoice } from '../../components/FilterBar';
 import {
   taskEnabledFilterChanged,
   taskFiltersCleared,
@@ -53,16 +52,13 @@ export function TaskFilters({ view }: { view: TaskListViewState }) {
       filtered={filtered}
       onClear={() => dispatch(taskFiltersCleared())}
     >
-      <FilterField id="task-search" label="Search">
-        <input
-          id="task-search"
-          type="search"
-          className={`${inputClass} mt-1`}
-          placeholder="Task name"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
-      </FilterField>
+      <SearchFilter
+        id="task-search"
+        label="Search"
+        placeholder="Task name"
+        value={search}
+        onChange={setSearch}
+      />
       <SelectFilter
         id="task-status-filter"
         label="Status"
