@@ -17,7 +17,7 @@ const RECORD_TRIES = 4;
 /** The first pause between those writes; it doubles each time (0.5 s, 1 s, 2 s). */
 const RECORD_RETRY_MS = 500;
 /** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
-export const STORAGE_RETRY_MS = 5_000;
+const STORAGE_RETRY_MS = 5_000;
 
 /** Writing an attempt failed: the run is put off, without spending one of its retries. */
 class StorageError extends Error {

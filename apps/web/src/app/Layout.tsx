@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
+import { pageFocusTarget } from '../components/PageHeader';
 import { themeChosen, selectTheme, type Theme } from '../features/settings/preferencesSlice';
 import { selectHasApiKey } from '../features/settings/settingsSlice';
 import { useTheme } from '../features/settings/use-theme';
@@ -25,9 +26,7 @@ function useFocusOnNavigation(): void {
       first.current = false;
       return;
     }
-    const main = document.getElementById('main');
-    const heading = main?.querySelector<HTMLElement>('h1[tabindex]');
-    (heading ?? main)?.focus({ preventScroll: true });
+    pageFocusTarget()?.focus({ preventScroll: true });
   }, [pathname]);
 }
 

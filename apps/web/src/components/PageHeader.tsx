@@ -26,3 +26,12 @@ export function PageHeader({
     </header>
   );
 }
+
+/**
+ * Where focus goes when what had it goes away (a deleted row, a page left behind): the page's
+ * heading, or the page itself while it has none yet (still loading).
+ */
+export function pageFocusTarget(): HTMLElement | null {
+  const main = document.getElementById('main');
+  return main?.querySelector<HTMLElement>('h1[tabindex]') ?? main;
+}

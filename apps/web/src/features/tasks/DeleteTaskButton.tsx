@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Task } from '../../app/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { pageFocusTarget } from '../../components/PageHeader';
 
 interface DeleteTaskButtonProps {
   task: Pick<Task, 'id' | 'task_name'>;
@@ -22,7 +23,7 @@ function focusSuccessor(button: HTMLElement | null): HTMLElement | null {
     const target = neighbour?.querySelector<HTMLElement>('[data-delete-task]');
     if (target) return target;
   }
-  return document.querySelector<HTMLElement>('main h1');
+  return pageFocusTarget();
 }
 
 export function DeleteTaskButton({ task, className, onDelete, onDeleted }: DeleteTaskButtonProps) {
