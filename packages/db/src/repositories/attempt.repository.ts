@@ -139,7 +139,9 @@ export class AttemptRepository {
       ), logged AS (
         UPDATE task_logs SET status = r.status, execution_time = r.execution_time,
                              http_status = r.http_status, message = r.message
-        FROM results r WHERE task_logs.id = r.id
+        -- id = ANY(...) keeps the planner on the primary key: with statistics
+        -- older than a burst it may hash-join a sequential scan of every attempt instead.
+        FROM results r WHERE task_logs.id = ANY(${results.map((r) => r.attemptId)}::uuid[]) AND task_logs.id = r.id
         RETURNING task_logs.id
       )
       UPDATE tasks SET task_status = e.task_status, job_id = NULL
