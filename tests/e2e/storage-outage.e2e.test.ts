@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   type RunningProcess,
@@ -83,4 +84,37 @@ test('PostgreSQL down when a run starts: the same attempt is made once it is bac
   ]);
   expect(await system.dummyCount()).toBe(calls + 1);
   expect(worker.child.exitCode).toBeNull();
+});
+
+test('PostgreSQL refuses a result for good: the webhook is not called again, the run ends, the others are recorded', async () => {
+  const faulty = await oneRun('result refused');
+  const healthy = await oneRun('recorded beside it');
+  const { db } = system.database;
+  // A fault that no retry can get past, for this task's results alone (a schema half
+  // upgraded, say): had the worker treated it as an outage, it would have called the
+  // webhook again every few seconds, and the other task in its batch would never finish.
+  await sql`ALTER TABLE task_logs ADD CONSTRAINT refuses_one_result
+              CHECK (status = 'running' OR task_id <> ${sql.lit(faulty.id)}::uuid) NOT VALID`.execute(db);
+  try {
+    const calls = await system.dummyCount();
+    await Promise.all([system.taskService.runNow(faulty.id), system.taskService.runNow(healthy.id)]);
+    const jobId = (await system.database.tasks.findById(faulty.id))?.job_id;
+
+    await waitFor('the worker to end the run', async () =>
+      /could not record the attempt's result .*PostgreSQL refused it, and would again, so this run ends here \(its webhook was called\)/.test(
+        worker.output(),
+      ),
+    );
+    await waitFor('the other run to end', ended(healthy.id), 20_000);
+    expect(await system.database.attempts.listForTask(healthy.id, 10)).toMatchObject([
+      { status: 'finish', retry_count: 0, http_status: 200 },
+    ]);
+    // Failed for good in BullMQ: nothing will make this attempt again.
+    expect(jobId).toBeTruthy();
+    expect(await (await system.queue.getJob(jobId ?? ''))?.getState()).toBe('failed');
+    expect(worker.output()).not.toMatch(/result refused[^\n]*making it again/);
+    expect(await system.dummyCount()).toBe(calls + 2);
+  } finally {
+    await sql`ALTER TABLE task_logs DROP CONSTRAINT refuses_one_result`.execute(db);
+  }
 });

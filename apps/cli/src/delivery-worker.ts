@@ -1,11 +1,12 @@
 import { backoffDelayMs, decideRetry } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
-import type {
-  AttemptRepository,
-  AttemptResult,
-  AttemptStart,
-  AttemptStarted,
-  RunOutcome,
+import {
+  isTransientStorageError,
+  type AttemptRepository,
+  type AttemptResult,
+  type AttemptStart,
+  type AttemptStarted,
+  type RunOutcome,
 } from '@scheduler/db';
 import { DELIVERY_QUEUE, type DeliveryJobData, type Redis } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -19,14 +20,21 @@ const RECORD_RETRY_MS = 500;
 /** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
 const STORAGE_RETRY_MS = 5_000;
 
-/** Writing an attempt failed: the run is put off, without spending one of its retries. */
+/**
+ * Writing an attempt failed. For a passing reason (PostgreSQL down, say) the
+ * run is put off, without spending one of its retries; for a fault that would
+ * recur on every try, the run ends there.
+ */
 class StorageError extends Error {
+  readonly transient: boolean;
+
   constructor(
     readonly step: 'start' | 'result',
     cause: unknown,
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'StorageError';
+    this.transient = isTransientStorageError(cause);
   }
 }
 
@@ -65,11 +73,16 @@ export class DeliveryWorker {
   private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, void>;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
-    this.starts = new MicroBatch((items) => deps.attempts.beginAttempts(items));
-    this.finishes = new MicroBatch(async (items): Promise<void[]> => {
-      await deps.attempts.finishAttempts(items);
-      return items.map(() => undefined);
-    });
+    // A batch refused for a fault (not an outage) is written again one by one: the attempt at fault fails alone.
+    const splitOn = (error: unknown) => !isTransientStorageError(error);
+    this.starts = new MicroBatch((items) => deps.attempts.beginAttempts(items), { splitOn });
+    this.finishes = new MicroBatch(
+      async (items): Promise<void[]> => {
+        await deps.attempts.finishAttempts(items);
+        return items.map(() => undefined);
+      },
+      { splitOn },
+    );
   }
 
   start(): void {
@@ -101,17 +114,26 @@ export class DeliveryWorker {
   }
 
   /**
-   * One attempt of one run. When its attempt cannot be written, the run is put
-   * off for STORAGE_RETRY_MS and made again, the same attempt on the same row:
-   * an outage of PostgreSQL spends none of the task's retries and leaves no row
-   * `running`. (A delivery whose result could not be written is made again:
-   * delivery is at least once.)
+   * One attempt of one run. When its attempt cannot be written because
+   * PostgreSQL is out of reach, the run is put off for STORAGE_RETRY_MS and made
+   * again, the same attempt on the same row: an outage spends none of the task's
+   * retries and leaves no row `running`. (A delivery whose result could not be
+   * written is made again: delivery is at least once.) When PostgreSQL refuses
+   * the write itself, trying again would only call the webhook again and again:
+   * the run ends, and the watchdog returns its task to `ready`.
    */
   async process(job: Job<DeliveryJobData, void, string>, token?: string): Promise<void> {
     try {
       await this.attempt(job);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
+      if (!error.transient) {
+        this.deps.logger.error(
+          { err: error.cause, taskId: job.data.taskId, scheduledFor: job.data.scheduledFor },
+          `could not record the attempt's ${error.step} (${error.message}): PostgreSQL refused it, and would again, so this run ends here${error.step === 'result' ? ' (its webhook was called)' : ''}`,
+        );
+        throw new UnrecoverableError(`could not record the attempt's ${error.step}: ${error.message}`);
+      }
       this.deps.logger.error(
         { err: error.cause, taskId: job.data.taskId, scheduledFor: job.data.scheduledFor },
         `could not record the attempt's ${error.step} (${error.message}): making it again in ${STORAGE_RETRY_MS / 1000} s, without spending a retry`,
@@ -195,7 +217,7 @@ export class DeliveryWorker {
       try {
         return await this.finishes.submit(finished);
       } catch (error) {
-        if (tries >= RECORD_TRIES) throw new StorageError('result', error);
+        if (tries >= RECORD_TRIES || !isTransientStorageError(error)) throw new StorageError('result', error);
         const delayMs = RECORD_RETRY_MS * 2 ** (tries - 1);
         log.warn({ err: error }, `could not record the attempt's result: trying again in ${delayMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, delayMs));

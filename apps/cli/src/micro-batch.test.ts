@@ -22,8 +22,7 @@ test('items arriving while batches are in flight are gathered into the next batc
       await gate;
       return items;
     },
-    2,
-    1,
+    { maxSize: 2, maxInFlight: 1 },
   );
   const first = batch.submit(1);
   await new Promise((resolve) => setImmediate(resolve));
@@ -45,4 +44,39 @@ test('a failed batch rejects every caller in it, and later batches still run', a
   const failed = await Promise.allSettled([batch.submit(1), batch.submit(2)]);
   expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   expect(await batch.submit(3)).toBe(3);
+});
+
+test('a batch failing for a reason that splitting can isolate goes out again item by item: only the bad item fails', async () => {
+  const batches: number[][] = [];
+  const fault = Object.assign(new Error('value too long'), { code: '22001' });
+  const batch = new MicroBatch<number, number>(
+    async (items) => {
+      batches.push(items);
+      if (items.includes(13)) throw fault;
+      return items.map((n) => n * 10);
+    },
+    { splitOn: (error) => error === fault },
+  );
+  const settled = await Promise.allSettled([12, 13, 14].map((n) => batch.submit(n)));
+  expect(settled).toEqual([
+    { status: 'fulfilled', value: 120 },
+    { status: 'rejected', reason: fault },
+    { status: 'fulfilled', value: 140 },
+  ]);
+  expect(batches).toEqual([[12, 13, 14], [12], [13], [14]]);
+});
+
+test('a batch failing for any other reason (an outage) is not split: every caller gets the error at once', async () => {
+  let calls = 0;
+  const outage = new Error('Connection terminated unexpectedly');
+  const batch = new MicroBatch<number, number>(
+    async () => {
+      calls += 1;
+      throw outage;
+    },
+    { splitOn: (error) => error !== outage },
+  );
+  const settled = await Promise.allSettled([1, 2, 3].map((n) => batch.submit(n)));
+  expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  expect(calls).toBe(1);
 });
