@@ -128,12 +128,10 @@ export class TaskService {
   /** Pause or resume. Resuming looks forward from now: instants missed while paused are skipped. */
   async toggle(id: string): Promise<TaskRow> {
     const current = await this.get(id);
-    const toggled = await this.deps.tasks.toggleEnabled(id);
+    // Resumed, it runs from now on: instants missed while paused are skipped.
+    const resumeAt = nextRunAt(current.task_schedule, current.timezone, this.now());
+    const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
     if (!toggled) throw new TaskNotFoundError(id);
-    if (!current.enabled && toggled.enabled) {
-      const next = nextRunAt(toggled.task_schedule, toggled.timezone, this.now());
-      return (await this.deps.tasks.update(id, { next_run_at: next })) ?? toggled;
-    }
     return toggled;
   }
 

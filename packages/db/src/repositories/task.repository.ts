@@ -138,10 +138,17 @@ export class TaskRepository {
     return result.numDeletedRows > 0n;
   }
 
-  async toggleEnabled(id: string): Promise<TaskRow | undefined> {
+  /**
+   * Pauses a task, or resumes it from `resumeAt`: in one statement, so a due
+   * instant left over from the pause is never claimable, not even for a moment.
+   */
+  async toggleEnabled(id: string, resumeAt: Date | null): Promise<TaskRow | undefined> {
     return this.db
       .updateTable('tasks')
-      .set((eb) => ({ enabled: eb.not('enabled') }))
+      .set((eb) => ({
+        enabled: eb.not('enabled'),
+        next_run_at: sql<Date | null>`CASE WHEN enabled THEN next_run_at ELSE ${resumeAt}::timestamptz END`,
+      }))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
