@@ -128,8 +128,9 @@ export class TaskService {
   /** Pause or resume. Resuming looks forward from now: instants missed while paused are skipped. */
   async toggle(id: string): Promise<TaskRow> {
     const current = await this.get(id);
-    // Resumed, it runs from now on: instants missed while paused are skipped.
-    const resumeAt = nextRunAt(current.task_schedule, current.timezone, this.now());
+    // Resumed, it runs from now on: instants missed while paused are skipped. (Pausing plans
+    // nothing, so a task whose schedule cannot be planned can still be paused.)
+    const resumeAt = current.enabled ? null : nextRunAt(current.task_schedule, current.timezone, this.now());
     const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
     if (!toggled) throw new TaskNotFoundError(id);
     return toggled;
