@@ -19,6 +19,8 @@ const RECORD_TRIES = 4;
 const RECORD_RETRY_MS = 500;
 /** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
 const STORAGE_RETRY_MS = 5_000;
+/** How many times a delivery may lose its worker and be made again before BullMQ fails its run. */
+const MAX_STALLED_COUNT = 2;
 
 /**
  * Writing an attempt failed. For a passing reason (PostgreSQL down, say) the
@@ -96,7 +98,7 @@ export class DeliveryWorker {
         concurrency: this.deps.concurrency,
         lockDuration,
         stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-        maxStalledCount: 2,
+        maxStalledCount: MAX_STALLED_COUNT,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
             error instanceof RetryableDeliveryError
@@ -106,7 +108,21 @@ export class DeliveryWorker {
       },
     );
     this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'queue connection error'));
+    this.worker.on('stalled', (jobId) =>
+      this.deps.logger.warn(
+        { jobId },
+        'a delivery stalled (its worker stopped, or its event loop was blocked past the lock): it is made again',
+      ),
+    );
     this.worker.on('failed', (job, error) => {
+      if (job?.deferredFailure) {
+        // BullMQ gave up on a job that stalled too often; no attempt of ours saw it end.
+        this.deps.logger.error(
+          { taskId: job.data.taskId, scheduledFor: job.data.scheduledFor, jobId: job.id },
+          `run ended: ${job.deferredFailure} (its delivery stopped a worker ${MAX_STALLED_COUNT + 1} times); the watchdog closes its attempt and returns the task to ready`,
+        );
+        return;
+      }
       // Our own outcomes were logged where they were decided; anything else is a fault to see.
       if (error instanceof RetryableDeliveryError || error instanceof UnrecoverableError) return;
       this.deps.logger.error({ err: error, taskId: job?.data.taskId }, `attempt failed: ${error.message}`);

@@ -18,7 +18,7 @@ import {
   waitFor,
 } from '@scheduler/test-support';
 import { BROKEN_SCHEDULE_RETRY_MS, Publisher } from './publisher';
-import { Watchdog } from './watchdog';
+import { LOST_ATTEMPT_MESSAGE, Watchdog } from './watchdog';
 
 let t: TestDatabase;
 let redis: Redis;
@@ -170,10 +170,14 @@ describe('the watchdog', () => {
     const stuck = await task({ next_run_at: clock, max_retry: 0 });
     await publisher().tick();
     const jobId = deliveryJobId(stuck.id, clock);
-    // A worker that ends the job without recording anything (it died between the two).
+    // A worker that starts the attempt, then ends the job without recording its result
+    // (BullMQ failing a job that stalled too often looks the same).
     const rogue = new Worker(
       DELIVERY_QUEUE,
-      async () => {
+      async (job) => {
+        await t.attempts.beginAttempts([
+          { taskId: stuck.id, scheduledFor: clock, retryCount: 0, jobId: job.id ?? '' },
+        ]);
         throw new UnrecoverableError('worker vanished');
       },
       { connection: redis, prefix },
@@ -182,6 +186,9 @@ describe('the watchdog', () => {
     await rogue.close();
     expect(await watchdog().check(0)).toEqual({ released: 1, requeued: 0 });
     expect(await t.tasks.findById(stuck.id)).toMatchObject({ task_status: 'ready', job_id: null });
+    expect(await t.attempts.listForTask(stuck.id, 10)).toMatchObject([
+      { status: 'failed', message: LOST_ATTEMPT_MESSAGE },
+    ]);
   });
 
   test('leaves alone a run whose job waits for its retry', async () => {

@@ -9,6 +9,12 @@ export const WATCHDOG_INTERVAL_MS = 5_000;
 /** How many long runs one look checks; the next look carries on after the last of them. */
 export const WATCHDOG_PAGE_SIZE = 500;
 
+/** What an attempt left `running` by a run that ended unnoticed says on the dashboard. */
+export const LOST_ATTEMPT_MESSAGE =
+  'attempt lost: its run ended without recording a result (its worker stopped mid-delivery, ' +
+  'more than once for the same job, or the result could not be written); the webhook may or may not ' +
+  'have received it. The task is ready for its next run.';
+
 /**
  * What became of a run's job: still `alive` (queued, delayed for a retry, or
  * being delivered), `ended` (completed, or failed for good), or `gone` (never
@@ -43,7 +49,9 @@ export interface WatchdogDeps {
  * - the job is gone without a trace (a publisher died between its commit and
  *   the add) → the run is enqueued again under the same id, so nothing is lost;
  * - the job has ended (completed or failed) but the task never heard of it (a
- *   worker died between the two) → the task returns to `ready`.
+ *   worker died between the two, or BullMQ failed a job that stalled too
+ *   often) → the task returns to `ready`, and any attempt the run left
+ *   `running` is closed as `failed`: no worker will ever finish it.
  * So a stuck task is back within WATCHDOG_GRACE_MS + WATCHDOG_INTERVAL_MS (15 s)
  * — plus one interval per further page of long runs ahead of it. Each look
  * checks one page and the next carries on from there, so runs that stay
@@ -93,7 +101,7 @@ export class Watchdog {
         );
         requeued += 1;
         logger.warn({ taskId: run.id, jobId: run.job_id }, 'watchdog: run had no job; enqueued it again');
-      } else if (await tasks.releaseStuckRun(run.id, run.job_id)) {
+      } else if (await tasks.releaseStuckRun(run.id, run.job_id, LOST_ATTEMPT_MESSAGE)) {
         released += 1;
         logger.warn(
           { taskId: run.id, jobId: run.job_id, fate },

@@ -216,9 +216,19 @@ describe('runs', () => {
     const [run, ...others] = await t.tasks.findLongRunning(10_000, 10);
     expect(others).toEqual([]);
     expect(run).toMatchObject({ id: task.id, job_id: 'job-1', max_retry: 3 });
-    expect(await t.tasks.releaseStuckRun(task.id, 'job-other')).toBe(false);
-    expect(await t.tasks.releaseStuckRun(task.id, 'job-1')).toBe(true);
+    const scheduledFor = new Date('2030-01-01T00:00:00Z');
+    const [started] = await t.attempts.beginAttempts([
+      { taskId: task.id, scheduledFor, retryCount: 0, jobId: 'job-1' },
+    ]);
+    expect(started).toMatchObject({ kind: 'deliver' });
+    expect(await t.tasks.releaseStuckRun(task.id, 'job-other', 'lost')).toBe(false);
+    expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([{ status: 'running' }]);
+    expect(await t.tasks.releaseStuckRun(task.id, 'job-1', 'attempt lost')).toBe(true);
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
+    // No worker will write that attempt's result: it no longer shows as running.
+    expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([
+      { status: 'failed', message: 'attempt lost', retry_count: 0 },
+    ]);
   });
 
   test('the watchdog pages through long runs that share one updated_at, without repeating or skipping', async () => {

@@ -278,16 +278,24 @@ export class TaskRepository {
     return query.orderBy('updated_at').orderBy('id').limit(limit).execute();
   }
 
-  /** Returns a run whose job is gone to `ready`, unless it moved on meanwhile. */
-  async releaseStuckRun(id: string, jobId: string | null): Promise<boolean> {
-    let query = this.db
-      .updateTable('tasks')
-      .set({ task_status: 'ready', job_id: null })
-      .where('id', '=', id)
-      .where('task_status', '=', 'running');
-    query = jobId === null ? query.where('job_id', 'is', null) : query.where('job_id', '=', jobId);
-    const result = await query.executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  /**
+   * Returns a run whose job ended unnoticed to `ready`, unless it moved on
+   * meanwhile, and closes the attempts it left `running` as `failed` with
+   * `message`: no worker will ever write their results. One statement: a task
+   * is never released with its attempt still shown as running.
+   */
+  async releaseStuckRun(id: string, jobId: string | null, message: string): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      WITH released AS (
+        UPDATE tasks SET task_status = 'ready', job_id = NULL
+        WHERE id = ${id} AND task_status = 'running' AND job_id IS NOT DISTINCT FROM ${jobId}
+        RETURNING id
+      ), closed AS (
+        UPDATE task_logs SET status = 'failed', message = ${message}
+        WHERE task_id IN (SELECT id FROM released) AND status = 'running'
+      )
+      SELECT id FROM released`.execute(this.db);
+    return rows.length > 0;
   }
 }
 
