@@ -12,6 +12,11 @@ export interface PublisherDeps {
   retryBackoffMs: number;
   /** Tasks claimed per transaction; a tick keeps claiming until fewer come back. */
   batchSize?: number;
+  /**
+   * A clock of its own, for tests and benchmarks. By default PostgreSQL's now()
+   * decides what is due and plans the next instants (SPEC §5): publishers on
+   * hosts whose clocks drift still agree, and none fires a task early.
+   */
   now?: () => Date;
 }
 
@@ -32,7 +37,6 @@ export const BROKEN_SCHEDULE_RETRY_MS = 60_000;
  * another has locked, and job ids are deterministic.
  */
 export class Publisher {
-  private readonly now: () => Date;
   private readonly batchSize: number;
   private readonly watchdog: Watchdog;
   private timer: NodeJS.Timeout | undefined;
@@ -40,7 +44,6 @@ export class Publisher {
   private stopped = true;
 
   constructor(private readonly deps: PublisherDeps) {
-    this.now = deps.now ?? (() => new Date());
     this.batchSize = deps.batchSize ?? 1000;
     this.watchdog = new Watchdog({
       tasks: deps.tasks,
@@ -69,14 +72,16 @@ export class Publisher {
    * their first due instant (after the claim, so it costs the due runs nothing).
    */
   async tick(): Promise<TickResult> {
-    const now = this.now();
+    const asOf = this.deps.now?.();
     const result: TickResult = { enqueued: 0, deferred: 0, scheduled: 0 };
     // Claiming a batch (PostgreSQL) overlaps with enqueuing the previous one (Redis).
     let enqueuing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const decisions = await this.deps.tasks.claimDueTasks(now, this.batchSize, (due) =>
-          due.map((task) => this.decide(task, now)),
+        const decisions = await this.deps.tasks.claimDueTasks(
+          this.batchSize,
+          (due, now) => due.map((task) => this.decide(task, now)),
+          asOf,
         );
         const runs = decisions.flatMap((d): DeliveryRun[] =>
           d.kind === 'enqueued' ? [{ ...d.run, trigger: 'schedule' }] : [],
@@ -91,8 +96,10 @@ export class Publisher {
       // Never leave an enqueue behind unobserved, even when a claim failed.
       await enqueuing;
     }
-    result.scheduled = await this.deps.tasks.scheduleUnscheduled(this.batchSize, (rows) =>
-      rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
+    result.scheduled = await this.deps.tasks.scheduleUnscheduled(
+      this.batchSize,
+      (rows, now) => rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
+      asOf,
     );
     return result;
   }

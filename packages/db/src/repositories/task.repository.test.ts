@@ -134,14 +134,17 @@ describe('claiming due tasks', () => {
     });
     await t.tasks.create({ ...base, task_name: 'unscheduled' });
 
-    const decisions = await t.tasks.claimDueTasks(now, 100, (rows) =>
-      rows.map((row) => ({
-        kind: 'enqueued' as const,
-        id: row.id,
-        jobId: `job-${row.id}`,
-        nextRunAt: new Date('2030-01-01T00:05:00Z'),
-        run: { taskId: row.id, scheduledFor: row.next_run_at!, maxRetry: row.max_retry },
-      })),
+    const decisions = await t.tasks.claimDueTasks(
+      100,
+      (rows) =>
+        rows.map((row) => ({
+          kind: 'enqueued' as const,
+          id: row.id,
+          jobId: `job-${row.id}`,
+          nextRunAt: new Date('2030-01-01T00:05:00Z'),
+          run: { taskId: row.id, scheduledFor: row.next_run_at!, maxRetry: row.max_retry },
+        })),
+      now,
     );
     expect(decisions.map((d) => d.id)).toEqual([due.id]);
     expect(await t.tasks.findById(due.id)).toMatchObject({
@@ -155,14 +158,17 @@ describe('claiming due tasks', () => {
   test('concurrent claims never take the same task (FOR UPDATE SKIP LOCKED)', async () => {
     for (let i = 0; i < 50; i++) await t.tasks.create({ ...base, task_name: `t${i}`, next_run_at: now });
     const claim = () =>
-      t.tasks.claimDueTasks(now, 10, (rows) =>
-        rows.map((row) => ({
-          kind: 'enqueued' as const,
-          id: row.id,
-          jobId: row.id,
-          nextRunAt: null,
-          run: { taskId: row.id, scheduledFor: now, maxRetry: 0 },
-        })),
+      t.tasks.claimDueTasks(
+        10,
+        (rows) =>
+          rows.map((row) => ({
+            kind: 'enqueued' as const,
+            id: row.id,
+            jobId: row.id,
+            nextRunAt: null,
+            run: { taskId: row.id, scheduledFor: now, maxRetry: 0 },
+          })),
+        now,
       );
     const claimed = (await Promise.all(Array.from({ length: 8 }, claim))).flat().map((d) => d.id);
     const more = (await Promise.all(Array.from({ length: 8 }, claim))).flat().map((d) => d.id);
@@ -174,9 +180,13 @@ describe('claiming due tasks', () => {
   test('a failing plan changes nothing', async () => {
     const task = await t.tasks.create({ ...base, next_run_at: now });
     await expect(
-      t.tasks.claimDueTasks(now, 10, () => {
-        throw new Error('boom');
-      }),
+      t.tasks.claimDueTasks(
+        10,
+        () => {
+          throw new Error('boom');
+        },
+        now,
+      ),
     ).rejects.toThrow('boom');
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', next_run_at: now });
   });
@@ -184,10 +194,32 @@ describe('claiming due tasks', () => {
   test('deferred tasks only move their next look', async () => {
     const task = await t.tasks.create({ ...base, next_run_at: now });
     const later = new Date(now.getTime() + 60_000);
-    await t.tasks.claimDueTasks(now, 10, (rows) =>
-      rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: later })),
+    await t.tasks.claimDueTasks(
+      10,
+      (rows) => rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: later })),
+      now,
     );
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', next_run_at: later });
+  });
+
+  test("by default a claim goes by PostgreSQL's clock, and plans from it: a publisher's own clock never decides what is due", async () => {
+    const dbNow = (await sql<{ now: Date }>`SELECT now()`.execute(t.db)).rows[0]!.now;
+    const past = await t.tasks.create({
+      ...base,
+      task_name: 'past',
+      next_run_at: new Date(dbNow.getTime() - 1000),
+    });
+    // Due in a minute by the database's clock: a publisher whose clock ran a minute ahead would fire it now.
+    await t.tasks.create({ ...base, task_name: 'soon', next_run_at: new Date(dbNow.getTime() + 60_000) });
+    let planningInstant: Date | undefined;
+    const decisions = await t.tasks.claimDueTasks(10, (rows, asOf) => {
+      planningInstant = asOf;
+      return rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: row.next_run_at! }));
+    });
+    expect(decisions.map((d) => d.id)).toEqual([past.id]);
+    // The transaction's now(), not the test's clock.
+    expect(planningInstant!.getTime()).toBeGreaterThanOrEqual(dbNow.getTime());
+    expect(planningInstant!.getTime()).toBeLessThan(dbNow.getTime() + 10_000);
   });
 });
 

@@ -192,31 +192,38 @@ export class TaskRepository {
 
   /**
    * The publisher's claim, in one transaction: lock up to `limit` ready, enabled
-   * tasks due at `now` (FOR UPDATE SKIP LOCKED, so concurrent publishers split
+   * tasks due by `asOf` (FOR UPDATE SKIP LOCKED, so concurrent publishers split
    * the work and never take the same row), let `decide` plan each, and commit
    * the plan — `running` with its job id and next due instant for each run. The
    * caller enqueues the runs after the commit; a run lost between the two is
    * found by the watchdog through its job id.
+   *
+   * `asOf` defaults to PostgreSQL's now(), and `decide` is given the instant
+   * used: one clock for every publisher, so a host whose clock runs ahead never
+   * fires a task early (a clock of one's own is for tests and benchmarks).
    */
   async claimDueTasks(
-    now: Date,
     limit: number,
-    decide: (due: ScheduledTask[]) => ClaimDecision[],
+    decide: (due: ScheduledTask[], asOf: Date) => ClaimDecision[],
+    asOf?: Date,
   ): Promise<ClaimDecision[]> {
+    const instant = asOfSql(asOf);
     return this.db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom('tasks')
         .select(SCHEDULED_TASK_COLUMNS)
+        .select(instant.as('as_of'))
         .where('task_status', '=', 'ready')
         .where('enabled', '=', true)
-        .where('next_run_at', '<=', now)
+        .where('next_run_at', '<=', instant)
         .orderBy('next_run_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (due.length === 0) return [];
-      const decisions = decide(due);
+      const [first] = due;
+      if (!first) return [];
+      const decisions = decide(due, first.as_of);
       const enqueued = decisions.filter((d) => d.kind === 'enqueued');
       const deferred = decisions.filter((d) => d.kind === 'deferred');
       if (enqueued.length > 0) {
@@ -234,24 +241,28 @@ export class TaskRepository {
   /**
    * Tasks whose next due instant is not computed yet (rows inserted by hand):
    * `schedule` gives each the instant of its next look (its due instant, or a
-   * later retry when its schedule does not parse).
+   * later retry when its schedule does not parse), from `asOf` — by default
+   * PostgreSQL's now(), as for the claim.
    */
   async scheduleUnscheduled(
     limit: number,
-    schedule: (rows: ScheduledTask[]) => { id: string; nextRunAt: Date }[],
+    schedule: (rows: ScheduledTask[], asOf: Date) => { id: string; nextRunAt: Date }[],
+    asOf?: Date,
   ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('tasks')
         .select(SCHEDULED_TASK_COLUMNS)
+        .select(asOfSql(asOf).as('as_of'))
         .where('next_run_at', 'is', null)
         .orderBy('created_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (rows.length === 0) return 0;
-      const planned = schedule(rows);
+      const [first] = rows;
+      if (!first) return 0;
+      const planned = schedule(rows, first.as_of);
       if (planned.length > 0) await setNextRunAt(trx, planned);
       return planned.length;
     });
@@ -297,6 +308,11 @@ export class TaskRepository {
       SELECT id FROM released`.execute(this.db);
     return rows.length > 0;
   }
+}
+
+/** The instant a claim works as of: the one given, or the database's clock. */
+function asOfSql(asOf: Date | undefined) {
+  return asOf ? sql<Date>`${asOf}::timestamptz` : sql<Date>`now()`;
 }
 
 async function setNextRunAt(db: Database, rows: { id: string; nextRunAt: Date | null }[]): Promise<void> {
