@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { parseDockerfile, replayStage, stagesFor, stopRunCommands } from './images/dockerfile.mjs';
+import { missingPlatformPackages } from './images/lockfile.mjs';
 import {
   buildContext,
   dropScratch,
@@ -77,6 +78,17 @@ async function main() {
   const targets = [...new Set(built.map(([, s]) => s.build.target))];
   const composeVars = { ...readEnv(path.join(root, '.env.example')) }; // `cp .env.example .env`
   const envFile = readEnv(path.join(root, '.env.example'));
+
+  const missing = missingPlatformPackages(
+    JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `package-lock.json lacks native packages the images need on linux/amd64 or linux/arm64: ${missing.join(', ')}. ` +
+        'Regenerate it in a folder without node_modules (npm install --package-lock-only) so that every platform is listed.',
+    );
+  }
+  say('package-lock.json lists the native packages of linux/amd64 and linux/arm64');
 
   const work = mkdtempSync(path.join(tmpdir(), 'check-images-'));
   chmodSync(work, 0o755); // the unprivileged user must reach the replayed images
