@@ -46,9 +46,14 @@ interface CliResult {
 
 /** Runs `scheduler ...args` to its end. */
 function cli(...args: string[]): Promise<CliResult> {
+  return cliWith({}, ...args);
+}
+
+/** Runs `scheduler ...args` to its end with some variables changed. */
+function cliWith(changes: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [schedulerBin, ...args], {
-      env,
+      env: { ...env, ...changes },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -296,6 +301,23 @@ describe('scheduler tasks', () => {
       delayed: 0,
       active: 0,
     });
+  });
+
+  it('ends a run with one clear line when Redis is out of reach, leaving the task ready', async () => {
+    const task = await insertTask();
+    const closedPort = 'redis://127.0.0.1:9';
+
+    const started = Date.now();
+    const result = await cliWith({ REDIS_URL: closedPort }, 'tasks', 'run', task.id);
+
+    // Bounded: the command does not wait for Redis to come back (cli() kills it after 15 s).
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^error: Redis is out of reach at redis:\/\/127\.0\.0\.1:9 .*nothing was queued/),
+    ]);
+    expect(await testDb.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
   });
 
   it('deletes a task; after that it does not exist', async () => {

@@ -17,7 +17,17 @@ export interface Context {
   close(): Promise<void>;
 }
 
-export function createContext(config: Config, role: string, poolSize = 10): Context {
+/**
+ * `connect` opens the Redis connection: by default one that waits for Redis to
+ * come back (the publisher and the worker); a one-shot command passes one that
+ * gives up, so that it ends with an error instead of hanging.
+ */
+export function createContext(
+  config: Config,
+  role: string,
+  poolSize = 10,
+  connect: (redisUrl: string) => Redis = createRedisConnection,
+): Context {
   const logger = createLogger(role, config);
   const db = createDatabase(config.databaseUrl, { max: poolSize });
   const tasks = new TaskRepository(db);
@@ -26,7 +36,7 @@ export function createContext(config: Config, role: string, poolSize = 10): Cont
   // needed is still being set up would otherwise fail on closing it.
   let redis: Redis | undefined;
   let queue: DeliveryQueue | undefined;
-  const getRedis = () => (redis ??= createRedisConnection(config.redisUrl));
+  const getRedis = () => (redis ??= connect(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
     tasks,

@@ -5,3 +5,4 @@ export type { Logger } from './logger';
 export { runUntilSignal } from './run-until-signal';
 export { envSchema, logLevels, logFormats } from './schema';
 export type { Env, LogLevel, LogFormat } from './schema';
+export { describeError, redactUrl } from './describe';

@@ -36,6 +36,34 @@ export function createFailFastRedisConnection(redisUrl: string): Redis {
   return connection;
 }
 
+/**
+ * A Redis connection for a one-shot command (`scheduler tasks run`): commands
+ * wait while it connects, but a Redis that does not answer ends them with an
+ * error after a few tries (about 2 s) instead of leaving the command hanging.
+ */
+export function createOneShotRedisConnection(redisUrl: string): Redis {
+  const connection = new IORedis(redisUrl, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: 5000,
+    // No number: ioredis stops reconnecting and fails what waits ("Connection is closed").
+    retryStrategy: (attempt) => (attempt > 3 ? null : attempt * 200),
+  });
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+// What ioredis and BullMQ say when Redis is out of reach.
+const REDIS_DOWN =
+  /enableOfflineQueue|Connection is closed|Command timed out|Reached the max retries per request/;
+
+/** Whether an error means Redis cannot be reached right now (not a fault of the command). */
+export function isRedisUnavailable(error: unknown): boolean {
+  return (
+    error instanceof Error && (REDIS_DOWN.test(error.message) || error.name === 'MaxRetriesPerRequestError')
+  );
+}
+
 export type DeliveryQueue = Queue<DeliveryJobData, void, string>;
 
 export function createDeliveryQueue(connection: Redis, prefix: string): DeliveryQueue {

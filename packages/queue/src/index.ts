@@ -7,6 +7,12 @@ export {
   deliveryJobOptions,
 } from './delivery-job';
 export type { DeliveryJobData, DeliveryRun, RunTrigger } from './delivery-job';
-export { createRedisConnection, createFailFastRedisConnection, createDeliveryQueue } from './connection';
+export {
+  createRedisConnection,
+  createFailFastRedisConnection,
+  createOneShotRedisConnection,
+  createDeliveryQueue,
+  isRedisUnavailable,
+} from './connection';
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';

@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
+import { describeError } from '@scheduler/config';
 import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
 import { ApiError, errorBody, type ErrorBody, type ErrorCode, errorStatus } from './api-error';
-import { describeError, unavailableDependency } from './unavailable';
+import { unavailableDependency } from './unavailable';
 
 /** The largest request body, in bytes (a task's payload is at most 64 KiB of it). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;

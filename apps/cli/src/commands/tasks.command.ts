@@ -1,5 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { loadConfigOrExit } from '@scheduler/config';
+import { describeError, loadConfigOrExit, redactUrl } from '@scheduler/config';
+import { isPostgresUnavailable } from '@scheduler/db';
+import { createOneShotRedisConnection, isRedisUnavailable } from '@scheduler/queue';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
@@ -19,15 +21,33 @@ import { booleanValue, jsonValue, numberOrText } from './options';
 
 /** Runs one task command with a short-lived context; domain errors become one line on stderr. */
 async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
-  const context = createContext(loadConfigOrExit(), 'tasks', 2);
+  const config = loadConfigOrExit();
+  const context = createContext(config, 'tasks', 2, createOneShotRedisConnection);
   try {
     await action(context);
   } catch (error) {
     if (error instanceof TaskValidationError) fail(error.message, 2);
     else if (error instanceof TaskNotFoundError || error instanceof TaskConflictError) fail(error.message, 1);
+    else if (error instanceof RedisUnreachableError || isRedisUnavailable(error))
+      fail(
+        `Redis is out of reach at ${redactUrl(config.redisUrl)} (${describeError(error instanceof RedisUnreachableError ? error.cause : error)}): nothing was queued, and the task is as it was. Start Redis, or check REDIS_URL.`,
+        1,
+      );
+    else if (isPostgresUnavailable(error))
+      fail(
+        `PostgreSQL is out of reach at ${redactUrl(config.databaseUrl)} (${describeError(error)}): nothing was changed. Start PostgreSQL, or check DATABASE_URL.`,
+        1,
+      );
     else throw error;
   } finally {
     await context.close();
+  }
+}
+
+/** Redis did not answer a command that needs it. */
+class RedisUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super('Redis is out of reach', { cause });
   }
 }
 
@@ -189,7 +209,11 @@ export function tasksCommand(): Command {
     .argument('<id>', 'task id')
     .addOption(jsonOption())
     .action((id, options) =>
-      withContext(async ({ taskService }) => {
+      withContext(async ({ taskService, queue }) => {
+        // Redis first: a run is claimed in PostgreSQL only once it can be queued.
+        await queue.waitUntilReady().catch((error: unknown) => {
+          throw new RedisUnreachableError(error);
+        });
         const run = await taskService.runNow(id);
         const result = { task_id: id, job_id: run.jobId, scheduled_for: run.scheduledFor.toISOString() };
         print(result, options.json, () => `queued a run of task ${id} (job ${run.jobId})`);
