@@ -8,26 +8,50 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Runs one setup step with its output shown. A step that fails ends this
+ * script with the step's exit code and one line naming it (its own output,
+ * above, says why), not with a stack trace of this script.
+ */
 export function run(command, args, options = {}) {
-  execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  try {
+    execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  } catch (error) {
+    const step = [path.basename(command), ...args.map((a) => path.relative(root, a) || a)].join(' ');
+    const why = error.status != null ? `exit ${error.status}` : (error.signal ?? error.code ?? error.message);
+    console.error(`\nThis step failed (${why}): ${step}. Its output above says why.`);
+    process.exit(typeof error.status === 'number' && error.status > 0 ? error.status : 1);
+  }
 }
 
 /**
- * Returns `startedLocal`: which of PostgreSQL and Redis ensure-services.sh started
- * under .data/ in this run (not those that already answered), so `npm start` can
- * stop them again when it stops.
+ * Returns the configuration, and `startedLocal`: which of PostgreSQL and Redis
+ * ensure-services.sh started under .data/ in this run (not those that already
+ * answered), so `npm start` can stop them again when it stops.
  */
-export function bootstrap() {
+export async function bootstrap() {
   if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
     console.log('Installing dependencies (npm ci)...');
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }
   ensureEnvFile();
+  const config = await checkConfig();
   const before = localServicesRunning();
   run('bash', [path.join(root, 'scripts', 'ensure-services.sh')]);
   const after = localServicesRunning();
   const startedLocal = ['postgres', 'redis'].filter((name) => after[name] && !before[name]);
-  return { startedLocal };
+  return { startedLocal, config };
+}
+
+/**
+ * Reads the configuration (environment over .env) before anything slow, so a
+ * wrong value is reported at once, in one line per problem (exit 2). Builds
+ * the small config package first: it is the one place that reads .env.
+ */
+async function checkConfig() {
+  run('npm', ['run', 'build', '--silent', '--workspace', '@scheduler/config']);
+  const { loadConfigOrExit } = await import('../packages/config/dist/index.js');
+  return loadConfigOrExit();
 }
 
 /** Creates .env from .env.example when there is none (a fresh clone). */

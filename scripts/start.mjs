@@ -4,16 +4,25 @@
 // logs. Ctrl-C stops them all (scripts/run-services.mjs), and the project-local
 // PostgreSQL and Redis too when this run started them.
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { bootstrap, root, run } from './bootstrap.mjs';
 import { runServices } from './run-services.mjs';
 
-const { startedLocal } = bootstrap();
+const { startedLocal, config } = await bootstrap(); // config: environment over .env, ports included
+const busy = await busyPorts([
+  ['API_PORT', config.apiPort],
+  ['WEB_PORT', config.webPort],
+  ['DUMMY_WEBHOOK_PORT', config.dummyWebhookPort],
+]);
+if (busy.length > 0) {
+  for (const line of busy) console.error(line);
+  console.error('Stop what holds it (another `npm start`?), or set another port in .env.');
+  stopLocalServices();
+  process.exit(1);
+}
 run('npm', ['run', 'build', '--silent']);
 run(process.execPath, ['packages/db/dist/migrate-cli.js']);
-
-const { loadConfigOrExit } = await import('../packages/config/dist/index.js');
-const config = loadConfigOrExit(); // environment variables over .env, ports included
 
 const node = process.execPath;
 const services = [
@@ -54,10 +63,28 @@ if (names.includes('api')) console.log(`  API docs      http://localhost:${confi
 console.log(`  dummy webhook http://127.0.0.1:${config.dummyWebhookPort}/webhook\n`);
 
 const exitCode = await runServices(services);
-if (startedLocal.length > 0) {
+stopLocalServices();
+process.exit(exitCode);
+
+/** Stops the project-local PostgreSQL and Redis, if this run started them. */
+function stopLocalServices() {
+  if (startedLocal.length === 0) return;
   console.log(
     `Stopping the project-local ${startedLocal.join(' and ')} this run started (data kept in .data/).`,
   );
   run('bash', [path.join(root, 'scripts', 'stop-local-services.sh')]);
 }
-process.exit(exitCode);
+
+/** The ports `npm start` needs that something else holds, each naming the variable that sets it. */
+async function busyPorts(ports) {
+  const busy = [];
+  for (const [name, port] of ports) {
+    const problem = await new Promise((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', (error) => resolve(error.code === 'EADDRINUSE' ? 'is in use' : error.message));
+      probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(undefined)));
+    });
+    if (problem) busy.push(`port ${port} (${name}) ${problem}`);
+  }
+  return busy;
+}

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { bootstrap, root, run } from './bootstrap.mjs';
 
-bootstrap();
+await bootstrap();
 run('npm', ['run', 'build', '--silent']);
 const vitest = spawnSync(
   process.execPath,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { loadConfig } from '@scheduler/config';
 import { startTcpProxy, through, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -118,5 +119,21 @@ test('started while Redis is down: answers 503 quickly instead of hanging, and s
     await api.stop();
     await proxy.redis.close();
     await proxy.postgres.close();
+  }
+});
+
+test('a database never migrated: health 503 saying to run the migrations, not ok', async () => {
+  const api = await startApi();
+  try {
+    // As if `npm run db:migrate` had never run against it.
+    await sql`DROP TABLE task_logs, tasks`.execute(api.database.db);
+
+    const health = await api.request<ApiErrorBody>('GET', '/health', { key: null });
+
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unavailable', postgres: 'unavailable', redis: 'ok' });
+    expect(health.body.error.message).toMatch(/PostgreSQL .*not migrated .*npm run db:migrate/);
+  } finally {
+    await api.stop();
   }
 });

@@ -10,6 +10,7 @@ import {
   readlinkSync,
   rmSync,
 } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { envSchema, loadConfig, readEnvFile, repoRoot } from '@scheduler/config';
@@ -223,4 +224,42 @@ describe('npm start on a fresh clone', () => {
     expect(left, `still running 15 s after SIGINT:\n${output.slice(-3000)}`).toEqual([]);
     expect([0, 130, 'SIGINT']).toContain(await exited);
   }, 330_000);
+
+  it('refuses a busy port and a bad setting before starting anything, in a line each, with no stack trace', async () => {
+    if (!clone) throw new Error('runs after the fresh-clone test, in its clone');
+    const env = (changes: Record<string, string>) =>
+      userEnv({
+        DATABASE_URL: databaseUrlFor(loadConfig().databaseUrl, database),
+        REDIS_URL: loadConfig().redisUrl,
+        REDIS_PREFIX: prefix,
+        ...changes,
+      });
+    const npmStart = (changes: Record<string, string>) => {
+      try {
+        execFileSync('npm', ['start'], { cwd: clone, env: env(changes), stdio: 'pipe', timeout: 60_000 });
+        return { status: 0, output: '' };
+      } catch (error) {
+        const failed = error as { status: number | null; stdout: Buffer; stderr: Buffer };
+        return { status: failed.status, output: `${failed.stdout.toString()}${failed.stderr.toString()}` };
+      }
+    };
+    const holder = net.createServer();
+    const busyPort = await new Promise<number>((resolve) =>
+      holder.listen(0, '0.0.0.0', () => resolve((holder.address() as net.AddressInfo).port)),
+    );
+    try {
+      const busy = npmStart({ API_PORT: String(busyPort) });
+      expect(busy.status).toBe(1);
+      expect(busy.output).toContain(`port ${busyPort} (API_PORT) is in use`);
+      expect(busy.output).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+
+    const bad = npmStart({ WORKER_CONCURRENCY: 'many' });
+    expect(bad.status).toBe(2);
+    expect(bad.output).toMatch(/WORKER_CONCURRENCY="many" is invalid/);
+    expect(bad.output).not.toMatch(/\n\s+at /);
+    expect(processesIn(clone)).toEqual([]);
+  }, 150_000);
 });

@@ -34,8 +34,8 @@ test('with Redis out of reach, both say so, and SIGTERM still stops the publishe
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await proxy.cut();
   // Both say so at once, the publisher included.
-  await publisher.waitForOutput(/Redis connection error/, 10_000);
-  await worker.waitForOutput(/queue connection error/, 10_000);
+  await publisher.waitForOutput(/Redis is out of reach/, 10_000);
+  await worker.waitForOutput(/Redis is out of reach/, 10_000);
 
   const started = Date.now();
   const [publisherExit, workerExit] = await Promise.all([

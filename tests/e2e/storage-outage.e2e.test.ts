@@ -50,7 +50,7 @@ test('PostgreSQL lost while the webhook answers: the result is written when it i
   await waitFor('the delivery to reach the webhook', async () => (await system.dummyCount()) > calls);
   await proxy.cut();
   await waitFor('the worker to notice', async () =>
-    /could not record the attempt's result: trying again/.test(worker.output()),
+    /could not record the attempt's result \(.*\): trying again/.test(worker.output()),
   );
   await proxy.restore();
   await waitFor('the run to end', ended(task.id), 20_000);
@@ -84,6 +84,12 @@ test('PostgreSQL down when a run starts: the same attempt is made once it is bac
   ]);
   expect(await system.dummyCount()).toBe(calls + 1);
   expect(worker.child.exitCode).toBeNull();
+  // The outage reads as an outage: said when it started and when it ended, with no stack trace.
+  await waitFor('the worker to say PostgreSQL is back', async () =>
+    /PostgreSQL answers again, after \d+ s out of reach/.test(worker.output()),
+  );
+  expect(worker.output()).toMatch(/PostgreSQL is out of reach \(.+\): runs are put off 5 s at a time/);
+  expect(worker.output()).not.toMatch(/"stack"|\n\s+at /);
 });
 
 test('PostgreSQL refuses a result for good: the webhook is not called again, the run ends, the others are recorded', async () => {

@@ -8,7 +8,18 @@ async function main(): Promise<void> {
   const logger = createLogger('api', config);
   const context = createApiContext(config, logger);
   const app = await createApiApp(context);
-  await app.listen({ port: config.apiPort, host: '0.0.0.0' });
+  try {
+    await app.listen({ port: config.apiPort, host: '0.0.0.0' });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : 'this user may not use the port';
+    process.stderr.write(
+      `API cannot listen on :${config.apiPort}: ${why}. Set another API_PORT in .env, or stop what holds it.\n`,
+    );
+    await context.close();
+    process.exit(1);
+  }
   logger.info(`API listening on http://0.0.0.0:${config.apiPort} (docs at /api/docs)`);
   // JSON logs are buffered (see createLogger); this line is what supervisors and tests wait for.
   logger.flush();

@@ -1,6 +1,7 @@
 import { backoffDelayMs, decideRetry } from '@scheduler/core';
-import type { Logger } from '@scheduler/config';
+import { describeError, type Logger } from '@scheduler/config';
 import {
+  isPostgresUnavailable,
   isTransientStorageError,
   type AttemptRepository,
   type AttemptResult,
@@ -8,9 +9,10 @@ import {
   type AttemptStarted,
   type RunOutcome,
 } from '@scheduler/db';
-import { DELIVERY_QUEUE, type DeliveryJobData, type Redis } from '@scheduler/queue';
+import { DELIVERY_QUEUE, type DeliveryJobData, isRedisUnavailable, type Redis } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { MicroBatch } from './micro-batch';
+import { OutageLog } from './outage-log';
 import type { WebhookClient } from './webhook-client';
 
 /** How often the result of a delivery is written again before the run is put off. */
@@ -34,7 +36,7 @@ class StorageError extends Error {
     readonly step: 'start' | 'result',
     cause: unknown,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(describeError(cause), { cause });
     this.name = 'StorageError';
     this.transient = isTransientStorageError(cause);
   }
@@ -73,8 +75,16 @@ export class DeliveryWorker {
   /** Attempt rows are written in batches across the deliveries in flight, not one round trip each. */
   private readonly starts: MicroBatch<AttemptStart, AttemptStarted>;
   private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, void>;
+  private readonly postgresOutage: OutageLog;
+  private readonly redisOutage: OutageLog;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.postgresOutage = new OutageLog(
+      deps.logger,
+      'PostgreSQL',
+      `runs are put off ${STORAGE_RETRY_MS / 1000} s at a time until it answers, spending no retry`,
+    );
+    this.redisOutage = new OutageLog(deps.logger, 'Redis', 'no run is taken until it answers');
     // A batch refused for a fault (not an outage) is written again one by one: the attempt at fault fails alone.
     const splitOn = (error: unknown) => !isTransientStorageError(error);
     this.starts = new MicroBatch((items) => deps.attempts.beginAttempts(items), { splitOn });
@@ -107,7 +117,11 @@ export class DeliveryWorker {
         },
       },
     );
-    this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'queue connection error'));
+    this.worker.on('error', (error) => {
+      if (isRedisUnavailable(error) || isPostgresUnavailable(error)) this.redisOutage.failed(error);
+      else this.deps.logger.error({ err: error }, `queue error: ${error.message}`);
+    });
+    this.deps.connection.on('ready', () => this.redisOutage.recovered());
     this.worker.on('stalled', (jobId) =>
       this.deps.logger.warn(
         { jobId },
@@ -150,8 +164,9 @@ export class DeliveryWorker {
         );
         throw new UnrecoverableError(`could not record the attempt's ${error.step}: ${error.message}`);
       }
-      this.deps.logger.error(
-        { err: error.cause, taskId: job.data.taskId, scheduledFor: job.data.scheduledFor },
+      if (isPostgresUnavailable(error.cause)) this.postgresOutage.failed(error.cause);
+      this.deps.logger.warn(
+        { taskId: job.data.taskId, scheduledFor: job.data.scheduledFor },
         `could not record the attempt's ${error.step} (${error.message}): making it again in ${STORAGE_RETRY_MS / 1000} s, without spending a retry`,
       );
       await job.moveToDelayed(Date.now() + STORAGE_RETRY_MS, token);
@@ -173,6 +188,7 @@ export class DeliveryWorker {
       .catch((error: unknown) => {
         throw new StorageError('start', error);
       });
+    this.postgresOutage.recovered();
     switch (started.kind) {
       case 'orphaned':
         log.info('task was deleted, or another run owns it: dropping this run');
@@ -235,7 +251,9 @@ export class DeliveryWorker {
       } catch (error) {
         if (tries >= RECORD_TRIES || !isTransientStorageError(error)) throw new StorageError('result', error);
         const delayMs = RECORD_RETRY_MS * 2 ** (tries - 1);
-        log.warn({ err: error }, `could not record the attempt's result: trying again in ${delayMs} ms`);
+        log.warn(
+          `could not record the attempt's result (${describeError(error)}): trying again in ${delayMs} ms`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }

@@ -1,7 +1,13 @@
 import { InvalidScheduleError, InvalidTimezoneError, nextRunAt } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
-import type { ClaimDecision, ScheduledTask, TaskRepository } from '@scheduler/db';
+import {
+  type ClaimDecision,
+  isPostgresUnavailable,
+  type ScheduledTask,
+  type TaskRepository,
+} from '@scheduler/db';
 import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
+import { OutageLog } from './outage-log';
 import { Watchdog } from './watchdog';
 
 export interface PublisherDeps {
@@ -42,8 +48,14 @@ export class Publisher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  private readonly outage: OutageLog;
 
   constructor(private readonly deps: PublisherDeps) {
+    this.outage = new OutageLog(
+      deps.logger,
+      'PostgreSQL',
+      'no task is claimed until it answers; what comes due meanwhile fires then, once',
+    );
     this.batchSize = deps.batchSize ?? 1000;
     this.watchdog = new Watchdog({
       tasks: deps.tasks,
@@ -186,9 +198,11 @@ export class Publisher {
   private async runTick(): Promise<void> {
     try {
       const result = await this.tick();
+      this.outage.recovered();
       if (result.enqueued + result.deferred + result.scheduled > 0) this.deps.logger.debug(result, 'tick');
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
+      if (isPostgresUnavailable(error)) this.outage.failed(error);
+      else this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@scheduler/config';
-import type { StuckRun, TaskRepository } from '@scheduler/db';
+import { isPostgresUnavailable, type StuckRun, type TaskRepository } from '@scheduler/db';
 import { enqueueDeliveries, parseDeliveryJobId, type DeliveryQueue } from '@scheduler/queue';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
@@ -67,9 +67,11 @@ export class Watchdog {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running = this.check().catch((error: unknown) =>
-        this.deps.logger.error({ err: error }, 'watchdog check failed'),
-      );
+      this.running = this.check().catch((error: unknown) => {
+        // An outage is the publisher's tick to report, once; anything else is a fault to see.
+        if (isPostgresUnavailable(error)) this.deps.logger.debug({ err: error }, 'watchdog check failed');
+        else this.deps.logger.error({ err: error }, 'watchdog check failed');
+      });
     }, WATCHDOG_INTERVAL_MS);
   }
 

@@ -1,11 +1,10 @@
 /** A one-line reason, even for errors without a message (Node's AggregateError on ECONNREFUSED). */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
   if (error.message) return error.message;
-  if (typeof code === 'string') return code;
   if (error instanceof AggregateError && error.errors.length > 0) return describeError(error.errors[0]);
-  return error.name;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.name;
 }
 
 /** A connection URL as it may be shown: its password, if any, replaced by `***`. */

@@ -25,4 +25,4 @@ export type {
 export { StatsRepository } from './repositories/stats.repository';
 export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/stats.repository';
 export { HealthRepository } from './repositories/health.repository';
-export { isPostgresUnavailable, isTransientStorageError } from './storage-errors';
+export { isPostgresUnavailable, isTransientStorageError, isSchemaMissing } from './storage-errors';

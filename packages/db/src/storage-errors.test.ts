@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { isPostgresUnavailable, isTransientStorageError } from './storage-errors';
+import { isPostgresUnavailable, isSchemaMissing, isTransientStorageError } from './storage-errors';
 
 const pgError = (code: string, message = 'refused') => Object.assign(new Error(message), { code });
 
@@ -34,4 +34,13 @@ test.each([
 ])('%s: a fault that would recur', (_, error) => {
   expect(isPostgresUnavailable(error)).toBe(false);
   expect(isTransientStorageError(error)).toBe(false);
+});
+
+test.each([
+  ['a missing table', pgError('42P01', 'relation "tasks" does not exist'), true],
+  ['a missing database', pgError('3D000', 'database "scheduler" does not exist'), true],
+  ['a missing column', pgError('42703'), false],
+  ['a refused connection', pgError('ECONNREFUSED'), false],
+])('%s: the database is not migrated? %s', (_, error, missing) => {
+  expect(isSchemaMissing(error)).toBe(missing);
 });

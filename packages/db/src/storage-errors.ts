@@ -50,3 +50,13 @@ export function isTransientStorageError(error: unknown): boolean {
   const code = error instanceof Error ? codeOf(error) : undefined;
   return code !== undefined && MAY_PASS.test(code);
 }
+
+/**
+ * The database or its tables are not there: it was never migrated
+ * (`npm run db:migrate` creates both).
+ */
+export function isSchemaMissing(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = codeOf(error);
+  return code === '42P01' || code === '3D000';
+}

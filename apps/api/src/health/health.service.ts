@@ -1,4 +1,5 @@
-import type { HealthRepository } from '@scheduler/db';
+import { describeError } from '@scheduler/config';
+import { type HealthRepository, isSchemaMissing } from '@scheduler/db';
 import type { Redis } from '@scheduler/queue';
 
 export type DependencyState = 'ok' | 'unavailable';
@@ -21,13 +22,20 @@ export class HealthService {
 
   async check(): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([
-      probe(() => this.database.ping()),
+      probe(() =>
+        this.database.ping().catch((error: unknown) => {
+          if (!isSchemaMissing(error)) throw error;
+          throw new Error(
+            `it answers, but the database is not migrated (${describeError(error)}): run \`npm run db:migrate\``,
+          );
+        }),
+      ),
       probe(async () => {
         await this.redis.ping();
       }),
     ]);
     const problems: HealthReport['problems'] = {};
-    if (postgres) problems.postgres = `PostgreSQL is not answering: ${postgres}`;
+    if (postgres) problems.postgres = `PostgreSQL cannot serve: ${postgres}`;
     if (redis) problems.redis = `Redis is not answering: ${redis}`;
     return { postgres: postgres ? 'unavailable' : 'ok', redis: redis ? 'unavailable' : 'ok', problems };
   }
@@ -43,7 +51,7 @@ async function probe(check: () => Promise<void>): Promise<string | undefined> {
     return await Promise.race([
       check().then(
         () => undefined,
-        (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error',
+        (error: unknown) => describeError(error) || 'unknown error',
       ),
       timeout,
     ]);

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
+import { OutageLog } from '../outage-log';
 import { Publisher } from '../publisher';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -35,9 +36,13 @@ export function publisherCommand(): Command {
         return;
       }
       // Said at once, not only when a tick first enqueues: a publisher that cannot reach Redis is not healthy.
-      context.redis.on('error', (error: Error) =>
-        context.logger.error({ err: error }, `Redis connection error: ${error.message}`),
+      const redisOutage = new OutageLog(
+        context.logger,
+        'Redis',
+        'claimed runs wait to be enqueued until it answers',
       );
+      context.redis.on('error', (error: Error) => redisOutage.failed(error));
+      context.redis.on('ready', () => redisOutage.recovered());
       publisher.start();
       context.logger.info(`publisher started: ticking every ${intervalMs} ms on the wall-clock grid`);
       // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.

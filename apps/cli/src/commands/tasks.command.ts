@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { describeError, loadConfigOrExit, redactUrl } from '@scheduler/config';
-import { isPostgresUnavailable } from '@scheduler/db';
+import { isPostgresUnavailable, isSchemaMissing } from '@scheduler/db';
 import { createOneShotRedisConnection, isRedisUnavailable } from '@scheduler/queue';
 import {
   DEFAULT_PAGE_SIZE,
@@ -31,6 +31,11 @@ async function withContext(action: (context: Context) => Promise<void>): Promise
     else if (error instanceof RedisUnreachableError || isRedisUnavailable(error))
       fail(
         `Redis is out of reach at ${redactUrl(config.redisUrl)} (${describeError(error instanceof RedisUnreachableError ? error.cause : error)}): nothing was queued, and the task is as it was. Start Redis, or check REDIS_URL.`,
+        1,
+      );
+    else if (isSchemaMissing(error))
+      fail(
+        `The database at ${redactUrl(config.databaseUrl)} is not migrated (${describeError(error)}): run \`npm run db:migrate\` first.`,
         1,
       );
     else if (isPostgresUnavailable(error))
