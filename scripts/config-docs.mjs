@@ -111,9 +111,10 @@ standard ports.
 
 - **Environment variables win** over \`.env\`, one by one (ports included):
   \`API_PORT=3100 WEB_PORT=5200 npm start\`.
-- **Every variable is required** (\`.env.example\` has them all). A missing or
-  malformed one stops the process at start, with exit code 2 and one line per
-  problem naming the variable and what was expected.
+- **Every variable is required but \`REDIS_PREFIX\` and \`LOG_FORMAT\`**, which
+  have defaults (\`.env.example\` has them all). A missing or malformed one stops
+  the process at start, with exit code 2 and one line per problem naming the
+  variable and what was expected.
 - **Docker Compose** (docs/deployment.md) gives every service the same \`.env\`
   (\`env_file\`) and overrides what differs inside its network: \`DATABASE_URL\`
   (host \`postgres\`, password \`POSTGRES_PASSWORD\`), \`REDIS_URL\` (host \`redis\`),
