@@ -71,6 +71,51 @@ async function screenshot(name: string): Promise<void> {
   }
 }
 
+interface ChartLabel {
+  text: string;
+  /** The size the text is drawn at on the screen, in CSS px: its font size times the SVG's scale. */
+  fontSize: number;
+  box: { left: number; right: number; top: number; bottom: number };
+}
+
+/** The labels of a chart (an SVG) as drawn on the screen, and the chart's own box. */
+function readChartLabels(chart: Locator): Promise<{ labels: ChartLabel[]; chart: ChartLabel['box'] }> {
+  return chart.evaluate((svg) => {
+    const boxOf = (element: Element) => {
+      const { left, right, top, bottom } = element.getBoundingClientRect();
+      return { left, right, top, bottom };
+    };
+    return {
+      labels: [...svg.querySelectorAll('text')]
+        .filter((text) => text.textContent?.trim())
+        .map((text) => ({
+          text: text.textContent ?? '',
+          fontSize: parseFloat(getComputedStyle(text).fontSize) * (text.getScreenCTM()?.a ?? 1),
+          box: boxOf(text),
+        })),
+      chart: boxOf(svg),
+    };
+  });
+}
+
+/** What makes a chart's labels hard to read: drawn small, on top of each other, or cut off at its edge. */
+async function chartLabelProblems(chart: Locator): Promise<string[]> {
+  const { labels, chart: frame } = await readChartLabels(chart);
+  const problems: string[] = [];
+  labels.forEach(({ text, fontSize, box }, index) => {
+    if (fontSize < 10) problems.push(`"${text}" is drawn at ${fontSize.toFixed(1)} px`);
+    if (box.left < frame.left - 0.5 || box.right > frame.right + 0.5)
+      problems.push(`"${text}" is cut off at the chart's edge`);
+    for (const other of labels.slice(index + 1)) {
+      const overlap =
+        Math.min(box.right, other.box.right) - Math.max(box.left, other.box.left) > 0.5 &&
+        Math.min(box.bottom, other.box.bottom) - Math.max(box.top, other.box.top) > 0.5;
+      if (overlap) problems.push(`"${text}" overlaps "${other.text}"`);
+    }
+  });
+  return problems;
+}
+
 async function navigate(section: 'Overview' | 'Tasks' | 'Logs' | 'Settings'): Promise<void> {
   await page
     .getByRole('navigation', { name: 'Main' })
@@ -328,9 +373,11 @@ describe.sequential('the dashboard in a real browser', () => {
     expect(await figure('Failed').textContent()).toBe('1');
     expect(await figure('Executions (24 h)').textContent()).toBe('2');
     expect(await figure('Success rate (24 h)').textContent()).toBe('50.0%');
-    await visible(
-      page.getByRole('img', { name: /Executions per hour over the last 24 hours: 1 succeeded, 1 failed/ }),
-    );
+    const chart = page.getByRole('img', {
+      name: /Executions per hour over the last 24 hours: 1 succeeded, 1 failed/,
+    });
+    await visible(chart);
+    expect(await chartLabelProblems(chart)).toEqual([]);
     const failures = page.getByRole('region', { name: 'Latest failures' });
     await visible(failures.getByRole('link', { name: 'Broken hook' }));
     expect(await failures.textContent()).toContain('HTTP 404 · first attempt');
@@ -364,8 +411,14 @@ describe.sequential('the dashboard in a real browser', () => {
     expect((await dashboard.request('GET', `/api/tasks/${brokenId}`)).status).toBe(404);
   });
 
-  test('on a phone-sized screen every page fits its width (wide tables scroll inside their card)', async () => {
+  test('on a phone-sized screen every page fits its width (wide tables scroll inside their card), and chart labels stay readable', async () => {
+    const perHour = page.getByRole('img', { name: /^Executions per hour over the last 24 hours/ });
+    await navigate('Overview');
+    await visible(perHour);
     await page.setViewportSize({ width: 390, height: 844 });
+    // Redrawn for the narrower screen as it changes, without a reload.
+    await expect.poll(() => chartLabelProblems(perHour), slow).toEqual([]);
+
     const pages: [string, Locator][] = [
       ['/', page.getByText('Executions (24 h)')],
       ['/tasks', page.getByRole('table', { name: 'Tasks' })],
@@ -382,6 +435,22 @@ describe.sequential('the dashboard in a real browser', () => {
       if (width > 390) overflowing.push(`${route} is ${width} px wide`);
     }
     expect(overflowing).toEqual([]);
+
+    // The charts draw their labels at a readable size rather than shrinking with the screen.
+    const executionTime = page.getByRole('img', { name: /^Execution time of the last 1 attempts/ });
+    for (const [route, chart] of [
+      ['/', perHour],
+      [`/tasks/${taskId}`, executionTime],
+    ] as const) {
+      await page.goto(`${dashboard.webUrl}${route}`);
+      await visible(chart);
+      expect({ route, problems: await chartLabelProblems(chart) }).toEqual({ route, problems: [] });
+      if (chart === perHour) {
+        // Every few hours is labelled, not only the latest one.
+        const { labels } = await readChartLabels(chart);
+        expect(labels.filter(({ text }) => /^\d\d:\d\d$/.test(text)).length).toBeGreaterThanOrEqual(3);
+      }
+    }
     expect(dashboard.pageErrors).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { render } from '@testing-library/react';
 import { createElement } from 'react';
-import { describe, expect, it } from 'vitest';
-import { BarChart, niceCeiling } from './BarChart';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Bar, BarChart, fitAxisLabels, niceCeiling } from './BarChart';
 
 // Read from disk: Vitest empties CSS imports, even `?raw` ones.
 const theme = readFileSync(createRequire(import.meta.url).resolve('tailwindcss/theme.css'), 'utf8');
@@ -18,6 +18,56 @@ describe('chart axis', () => {
     expect(niceCeiling(981)).toBe(1000);
     expect(niceCeiling(1530)).toBe(2000);
     expect(niceCeiling(0.4)).toBeCloseTo(0.5);
+  });
+});
+
+describe('axis labels that fit', () => {
+  /** Labels like `09:00` (5 characters), `spacing` px apart from x = 20. */
+  const hourly = (count: number, spacing: number) =>
+    Array.from({ length: count }, (_, index) => ({
+      x: 20 + index * spacing,
+      text: `${String(index).padStart(2, '0')}:00`,
+    }));
+  const drawn = (labels: { text: string }[]) => labels.map((label) => label.text.slice(0, 2)).join(' ');
+
+  it.each([
+    { case: 'every label when they are far apart', labels: hourly(4, 60), expected: '00 01 02 03' },
+    { case: 'every second on a desktop-wide chart', labels: hourly(6, 28), expected: '01 03 05' },
+    { case: 'every fourth on a phone', labels: hourly(24, 12.5), expected: '03 07 11 15 19 23' },
+    { case: 'every sixth on a narrower phone', labels: hourly(24, 9), expected: '05 11 17 23' },
+    { case: 'the last alone when even two would touch', labels: hourly(2, 20), expected: '01' },
+    { case: 'none of none', labels: [], expected: '' },
+  ])('$case', ({ labels, expected }) => {
+    expect(drawn(fitAxisLabels(labels))).toBe(expected);
+  });
+});
+
+describe('chart width', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const hours: Bar[] = Array.from({ length: 24 }, (_, hour) => ({
+    key: String(hour),
+    axisLabel: `${String(hour).padStart(2, '0')}:00`,
+    title: `hour ${hour}`,
+    segments: [{ value: hour, fillClass: 'fill-emerald-500' }],
+  }));
+  const renderHours = () =>
+    render(createElement(BarChart, { bars: hours, label: 'Executions per hour', formatValue: String }));
+
+  it('is drawn at the width it is shown at, one unit a pixel, with fewer hours labelled on a phone', () => {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue(new DOMRect(0, 0, 320, 0));
+    const { getByRole } = renderHours();
+    const chart = getByRole('img', { name: 'Executions per hour' });
+    expect(chart).toHaveAttribute('viewBox', '0 0 320 180');
+    const hourLabels = [...chart.querySelectorAll('text')]
+      .map((text) => text.textContent ?? '')
+      .filter((text) => text.endsWith(':00'));
+    expect(hourLabels).toEqual(['05:00', '11:00', '17:00', '23:00']);
+  });
+
+  it('is drawn, named, at a default width while its box measures 0 (before layout, or hidden)', () => {
+    const { getByRole } = renderHours();
+    expect(getByRole('img', { name: 'Executions per hour' })).toHaveAttribute('viewBox', '0 0 640 180');
   });
 });
 

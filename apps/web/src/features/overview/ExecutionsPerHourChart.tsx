@@ -5,10 +5,10 @@ import { formatClock, localTimeZone } from '../../lib/time';
 /** 24 hourly buckets from the API, oldest first; `hour` is the instant the hour starts. */
 export function ExecutionsPerHourChart({ hours }: { hours: DashboardStats['executions_per_hour'] }) {
   const zone = localTimeZone();
-  const bars: Bar[] = hours.map((bucket, index) => ({
+  const bars: Bar[] = hours.map((bucket) => ({
     key: bucket.hour,
-    // Every sixth hour, counted back from the current one, so the latest bar is always labelled.
-    axisLabel: (hours.length - 1 - index) % 6 === 0 ? formatClock(bucket.hour, zone) : '',
+    // Every hour: the chart draws as many as fit (every few hours on a phone), the latest one always.
+    axisLabel: formatClock(bucket.hour, zone),
     title: `${formatClock(bucket.hour, zone)}: ${bucket.finish} succeeded, ${bucket.failed} failed`,
     segments: [
       { value: bucket.finish, fillClass: 'fill-emerald-500' },
