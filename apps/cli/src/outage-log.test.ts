@@ -66,4 +66,24 @@ describe('OutageLog', () => {
       'Redis is out of reach (Connection is closed.): deliveries wait until it answers',
     ]);
   });
+
+  test('says what is wrong in its own words: a database not migrated yet', () => {
+    const { logger, lines } = recorded();
+    let clock = 0;
+    const unmigrated = new OutageLog(
+      logger,
+      'The database',
+      'no task is claimed until `npm run db:migrate` has run',
+      () => clock,
+      { down: 'not migrated', up: 'is migrated now' },
+    );
+    unmigrated.failed(Object.assign(new Error('relation "tasks" does not exist'), { code: '42P01' }));
+    clock = 30_000;
+    unmigrated.recovered();
+
+    expect(lines.map((l) => l.msg)).toEqual([
+      'The database is not migrated (relation "tasks" does not exist): no task is claimed until `npm run db:migrate` has run',
+      'The database is migrated now, after 30 s not migrated',
+    ]);
+  });
 });

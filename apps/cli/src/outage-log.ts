@@ -20,6 +20,8 @@ export class OutageLog {
     /** What the process does meanwhile, e.g. "no task is claimed until it answers". */
     private readonly meanwhile: string,
     private readonly now: () => number = Date.now,
+    /** How the dependency is when it fails, and when it is back. */
+    private readonly wording: { down: string; up: string } = { down: 'out of reach', up: 'answers again' },
   ) {}
 
   /** One failed try because the dependency is out of reach. */
@@ -29,11 +31,13 @@ export class OutageLog {
     if (this.since === undefined) {
       this.since = now;
       this.lastReport = now;
-      this.logger.error(`${this.dependency} is out of reach (${describeError(error)}): ${this.meanwhile}`);
+      this.logger.error(
+        `${this.dependency} is ${this.wording.down} (${describeError(error)}): ${this.meanwhile}`,
+      );
     } else if (now - this.lastReport >= OUTAGE_REPORT_EVERY_MS) {
       this.lastReport = now;
       this.logger.error(
-        `${this.dependency} still out of reach after ${seconds(now - this.since)} (${describeError(error)}, ${this.failures} failed tries): ${this.meanwhile}`,
+        `${this.dependency} still ${this.wording.down} after ${seconds(now - this.since)} (${describeError(error)}, ${this.failures} failed tries): ${this.meanwhile}`,
       );
     }
   }
@@ -42,7 +46,7 @@ export class OutageLog {
   recovered(): void {
     if (this.since === undefined) return;
     this.logger.info(
-      `${this.dependency} answers again, after ${seconds(this.now() - this.since)} out of reach`,
+      `${this.dependency} ${this.wording.up}, after ${seconds(this.now() - this.since)} ${this.wording.down}`,
     );
     this.since = undefined;
     this.failures = 0;

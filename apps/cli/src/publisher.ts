@@ -3,6 +3,7 @@ import type { Logger } from '@scheduler/config';
 import {
   type ClaimDecision,
   isPostgresUnavailable,
+  isSchemaMissing,
   type ScheduledTask,
   type TaskRepository,
 } from '@scheduler/db';
@@ -49,12 +50,20 @@ export class Publisher {
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
   private readonly outage: OutageLog;
+  private readonly unmigrated: OutageLog;
 
   constructor(private readonly deps: PublisherDeps) {
     this.outage = new OutageLog(
       deps.logger,
       'PostgreSQL',
       'no task is claimed until it answers; what comes due meanwhile fires then, once',
+    );
+    this.unmigrated = new OutageLog(
+      deps.logger,
+      'The database',
+      'no task is claimed until `npm run db:migrate` has run',
+      Date.now,
+      { down: 'not migrated', up: 'is migrated now' },
     );
     this.batchSize = deps.batchSize ?? 1000;
     this.watchdog = new Watchdog({
@@ -199,9 +208,11 @@ export class Publisher {
     try {
       const result = await this.tick();
       this.outage.recovered();
+      this.unmigrated.recovered();
       if (result.enqueued + result.deferred + result.scheduled > 0) this.deps.logger.debug(result, 'tick');
     } catch (error) {
-      if (isPostgresUnavailable(error)) this.outage.failed(error);
+      if (isSchemaMissing(error)) this.unmigrated.failed(error);
+      else if (isPostgresUnavailable(error)) this.outage.failed(error);
       else this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
     }
   }

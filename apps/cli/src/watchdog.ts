@@ -1,5 +1,5 @@
 import type { Logger } from '@scheduler/config';
-import { isPostgresUnavailable, type StuckRun, type TaskRepository } from '@scheduler/db';
+import { isPostgresUnavailable, isSchemaMissing, type StuckRun, type TaskRepository } from '@scheduler/db';
 import { enqueueDeliveries, parseDeliveryJobId, type DeliveryQueue } from '@scheduler/queue';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
@@ -69,7 +69,8 @@ export class Watchdog {
     this.timer = setInterval(() => {
       this.running = this.check().catch((error: unknown) => {
         // An outage is the publisher's tick to report, once; anything else is a fault to see.
-        if (isPostgresUnavailable(error)) this.deps.logger.debug({ err: error }, 'watchdog check failed');
+        if (isPostgresUnavailable(error) || isSchemaMissing(error))
+          this.deps.logger.debug({ err: error }, 'watchdog check failed');
         else this.deps.logger.error({ err: error }, 'watchdog check failed');
       });
     }, WATCHDOG_INTERVAL_MS);
