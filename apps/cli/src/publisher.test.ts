@@ -8,7 +8,7 @@ import {
   type Redis,
 } from '@scheduler/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   clearPrefix,
   createTestDatabase,
@@ -149,6 +149,47 @@ describe('a tick', () => {
     await task({ next_run_at: clock, enabled: false });
     expect((await publisher().tick()).enqueued).toBe(0);
   });
+});
+
+test("a publisher whose host clock runs ahead says so, and fires only what is due by PostgreSQL's clock", async () => {
+  const realNow = Date.now();
+  const due = await task({ next_run_at: new Date(realNow - 1000) });
+  // Due in 30 minutes: by this host's clock, below, half an hour overdue.
+  const later = await task({ next_run_at: new Date(realNow + 1_800_000) });
+  const warnings: string[] = [];
+  const recording = createLogger('test', { logLevel: 'warn', logFormat: 'json' });
+  recording.warn = (message: unknown) => warnings.push(String(message));
+  // This host an hour ahead of PostgreSQL (on the same machine, its clock is the real one).
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 3_600_000);
+  const onDatabaseClock = new Publisher({
+    tasks: t.tasks,
+    queue,
+    logger: recording,
+    intervalMs: 1000,
+    retryBackoffMs: 100,
+  });
+  try {
+    onDatabaseClock.start();
+    await waitFor('the clock warning', async () => warnings.length > 0);
+    await waitFor(
+      'the due task to be claimed',
+      async () => (await t.tasks.findById(due.id))?.task_status === 'running',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // another tick or two
+  } finally {
+    await onDatabaseClock.stop();
+    vi.useRealTimers();
+  }
+  expect(warnings).toEqual([
+    expect.stringMatching(
+      /^this host's clock is \d+ ms ahead of PostgreSQL's: ticks follow PostgreSQL's clock/,
+    ),
+  ]);
+  const gapMs = Number(/is (\d+) ms/.exec(warnings[0] ?? '')?.[1]);
+  expect(Math.abs(gapMs - 3_600_000)).toBeLessThan(5_000);
+  expect(await t.tasks.findById(later.id)).toMatchObject({ task_status: 'ready' });
+  expect(await queue.getJob(deliveryJobId(later.id, later.next_run_at!))).toBeUndefined();
 });
 
 describe('the watchdog', () => {

@@ -33,6 +33,11 @@ export interface TickResult {
   scheduled: number;
 }
 
+/** How often a publisher reads PostgreSQL's clock, to tick on its grid. */
+export const CLOCK_SYNC_EVERY_MS = 60_000;
+/** A gap between this host's clock and PostgreSQL's that is worth a warning. */
+const CLOCK_GAP_WARNING_MS = 1_000;
+
 /** How long a task whose schedule no longer parses waits before it is looked at again. */
 export const BROKEN_SCHEDULE_RETRY_MS = 60_000;
 
@@ -51,6 +56,9 @@ export class Publisher {
   private stopped = true;
   private readonly outage: OutageLog;
   private readonly unmigrated: OutageLog;
+  /** PostgreSQL's clock minus this host's, as last read. */
+  private clockOffsetMs = 0;
+  private clockReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: PublisherDeps) {
     this.outage = new OutageLog(
@@ -77,7 +85,7 @@ export class Publisher {
   start(): void {
     this.stopped = false;
     this.watchdog.start();
-    this.scheduleNextTick();
+    this.running = this.readDatabaseClock().finally(() => this.scheduleNextTick());
   }
 
   /** Stops ticking and waits for the tick in progress; nothing is left half-written. */
@@ -196,12 +204,37 @@ export class Publisher {
   private scheduleNextTick(): void {
     if (this.stopped) return;
     const interval = this.deps.intervalMs;
-    // The next multiple of the interval on the wall clock (plus 1 ms, so timer
-    // rounding cannot land just before the boundary).
-    const delay = interval - (Date.now() % interval) + 1;
+    // The next multiple of the interval on PostgreSQL's clock, which decides what
+    // is due (plus 2 ms, so timer rounding and the clock reading's error cannot
+    // land just before the boundary, leaving what is due to the next tick).
+    const delay = interval - ((Date.now() + this.clockOffsetMs) % interval) + 2;
     this.timer = setTimeout(() => {
       this.running = this.runTick().finally(() => this.scheduleNextTick());
     }, delay);
+  }
+
+  /**
+   * Reads PostgreSQL's clock, so ticks fall when tasks come due by it. A
+   * failed read keeps the last offset: the tick itself reports the outage.
+   * With a clock of its own (tests, benchmarks), ticks follow this host's.
+   */
+  private async readDatabaseClock(): Promise<void> {
+    if (this.deps.now) return;
+    try {
+      const sentAt = Date.now();
+      const databaseNow = await this.deps.tasks.databaseClock();
+      const receivedAt = Date.now();
+      const offset = databaseNow.getTime() - (sentAt + receivedAt) / 2;
+      if (Math.abs(offset) >= CLOCK_GAP_WARNING_MS && Math.abs(this.clockOffsetMs) < CLOCK_GAP_WARNING_MS) {
+        this.deps.logger.warn(
+          `this host's clock is ${Math.round(Math.abs(offset))} ms ${offset < 0 ? 'ahead of' : 'behind'} PostgreSQL's: ticks follow PostgreSQL's clock, but keep the hosts in sync (NTP)`,
+        );
+      }
+      this.clockOffsetMs = offset;
+      this.clockReadAt = receivedAt;
+    } catch {
+      // Kept as it was.
+    }
   }
 
   private async runTick(): Promise<void> {
@@ -209,6 +242,7 @@ export class Publisher {
       const result = await this.tick();
       this.outage.recovered();
       this.unmigrated.recovered();
+      if (Date.now() - this.clockReadAt >= CLOCK_SYNC_EVERY_MS) await this.readDatabaseClock();
       if (result.enqueued + result.deferred + result.scheduled > 0) this.deps.logger.debug(result, 'tick');
     } catch (error) {
       if (isSchemaMissing(error)) this.unmigrated.failed(error);

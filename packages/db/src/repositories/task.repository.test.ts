@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@scheduler/test-support';
 
 let t: TestDatabase;
@@ -209,15 +209,22 @@ describe('claiming due tasks', () => {
       task_name: 'past',
       next_run_at: new Date(dbNow.getTime() - 1000),
     });
-    // Due in a minute by the database's clock: a publisher whose clock ran a minute ahead would fire it now.
+    // Due in a minute by the database's clock.
     await t.tasks.create({ ...base, task_name: 'soon', next_run_at: new Date(dbNow.getTime() + 60_000) });
+    // This host's clock an hour ahead: had it decided, both would be due.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(dbNow.getTime() + 3_600_000);
     let planningInstant: Date | undefined;
-    const decisions = await t.tasks.claimDueTasks(10, (rows, asOf) => {
-      planningInstant = asOf;
-      return rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: row.next_run_at! }));
-    });
-    expect(decisions.map((d) => d.id)).toEqual([past.id]);
-    // The transaction's now(), not the test's clock.
+    try {
+      const decisions = await t.tasks.claimDueTasks(10, (rows, asOf) => {
+        planningInstant = asOf;
+        return rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: row.next_run_at! }));
+      });
+      expect(decisions.map((d) => d.id)).toEqual([past.id]);
+    } finally {
+      vi.useRealTimers();
+    }
+    // The transaction's now(), not the host's clock.
     expect(planningInstant!.getTime()).toBeGreaterThanOrEqual(dbNow.getTime());
     expect(planningInstant!.getTime()).toBeLessThan(dbNow.getTime() + 10_000);
   });

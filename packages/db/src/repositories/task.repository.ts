@@ -190,6 +190,12 @@ export class TaskRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  /** PostgreSQL's clock, now (not the start of a transaction). */
+  async databaseClock(): Promise<Date> {
+    const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(this.db);
+    return rows[0]!.now;
+  }
+
   /**
    * The publisher's claim, in one transaction: lock up to `limit` ready, enabled
    * tasks due by `asOf` (FOR UPDATE SKIP LOCKED, so concurrent publishers split
