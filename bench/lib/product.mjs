@@ -152,7 +152,7 @@ export async function waitSettled(
     return quiet;
   };
   for (;;) {
-    // Cheap: tasks_running_idx holds only the runs in flight.
+    // Cheap: tasks_running_order_idx holds only the runs in flight.
     const { rows } = await client.query(
       `SELECT count(*)::int AS n FROM tasks WHERE task_status = 'running' AND task_name LIKE $1`,
       [`${name}-%`],

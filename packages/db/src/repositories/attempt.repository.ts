@@ -84,7 +84,7 @@ export class AttemptRepository {
           AS i(task_id, scheduled_for, retry_count, job_id)
       ), candidates AS MATERIALIZED (
         -- By primary key only: joined straight to the input, the planner may walk
-        -- every running task through tasks_running_idx instead.
+        -- every running task through tasks_running_order_idx instead.
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id
         FROM tasks WHERE id = ANY(${unique.map((s) => s.taskId)}::uuid[])
       ), owned AS (
@@ -151,7 +151,7 @@ export class AttemptRepository {
       -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the
       -- planner on the primary key. With task_status in the condition, or joined
       -- on the input alone, statistics taken before a burst steer it onto
-      -- tasks_running_idx, and every batch then walks every run in flight.
+      -- tasks_running_order_idx, and every batch then walks every run in flight.
       WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
         AND tasks.id = e.task_id AND tasks.job_id = e.job_id`.execute(this.db);
   }

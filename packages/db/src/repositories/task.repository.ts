@@ -287,7 +287,7 @@ export class TaskRepository {
       .where('task_status', '=', 'running')
       .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
     if (after) {
-      // Both conditions are index conditions on tasks_running_idx (updated_at, id): the walk starts at the cursor.
+      // Both conditions are index conditions on tasks_running_order_idx (updated_at, id): the walk starts at the cursor.
       query = query
         .where('updated_at', '>=', sql<Date>`${after.updated_at}::timestamptz`)
         .where(sql<boolean>`(updated_at, id) > (${after.updated_at}::timestamptz, ${after.id}::uuid)`);
