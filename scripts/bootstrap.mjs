@@ -8,10 +8,17 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A setup step that failed: it has said why in its own output. */
+export class StepFailed extends Error {
+  constructor(step, why, exitCode) {
+    super(`This step failed (${why}): ${step}. Its output above says why.`);
+    this.exitCode = exitCode;
+  }
+}
+
 /**
- * Runs one setup step with its output shown. A step that fails ends this
- * script with the step's exit code and one line naming it (its own output,
- * above, says why), not with a stack trace of this script.
+ * Runs one setup step with its output shown; throws StepFailed when it fails
+ * (see exitOnStepFailure).
  */
 export function run(command, args, options = {}) {
   try {
@@ -19,9 +26,18 @@ export function run(command, args, options = {}) {
   } catch (error) {
     const step = [path.basename(command), ...args.map((a) => path.relative(root, a) || a)].join(' ');
     const why = error.status != null ? `exit ${error.status}` : (error.signal ?? error.code ?? error.message);
-    console.error(`\nThis step failed (${why}): ${step}. Its output above says why.`);
-    process.exit(typeof error.status === 'number' && error.status > 0 ? error.status : 1);
+    throw new StepFailed(step, why, typeof error.status === 'number' && error.status > 0 ? error.status : 1);
   }
+}
+
+/**
+ * Ends the script after a failed step with the step's exit code and one line
+ * naming it, not with a stack trace of this script. Anything else is rethrown.
+ */
+export function exitOnStepFailure(error) {
+  if (!(error instanceof StepFailed)) throw error;
+  console.error(`\n${error.message}`);
+  process.exit(error.exitCode);
 }
 
 /**

@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { bootstrap, root, run } from './bootstrap.mjs';
+import { bootstrap, exitOnStepFailure, root, run } from './bootstrap.mjs';
 import { runServices } from './run-services.mjs';
 
-const { startedLocal, config } = await bootstrap(); // config: environment over .env, ports included
+// config: environment over .env, ports included
+const { startedLocal, config } = await bootstrap().catch(exitOnStepFailure);
 const busy = await busyPorts([
   ['API_PORT', config.apiPort],
   ['WEB_PORT', config.webPort],
@@ -21,8 +22,13 @@ if (busy.length > 0) {
   stopLocalServices();
   process.exit(1);
 }
-run('npm', ['run', 'build', '--silent']);
-run(process.execPath, ['packages/db/dist/migrate-cli.js']);
+try {
+  run('npm', ['run', 'build', '--silent']);
+  run(process.execPath, ['packages/db/dist/migrate-cli.js']);
+} catch (error) {
+  stopLocalServices();
+  exitOnStepFailure(error);
+}
 
 const node = process.execPath;
 const services = [

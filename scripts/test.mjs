@@ -2,10 +2,14 @@
 // built processes as a user would), then the whole Vitest suite. Extra
 // arguments go to Vitest: `npm test -- packages/core`.
 import { spawnSync } from 'node:child_process';
-import { bootstrap, root, run } from './bootstrap.mjs';
+import { bootstrap, exitOnStepFailure, root, run } from './bootstrap.mjs';
 
-await bootstrap();
-run('npm', ['run', 'build', '--silent']);
+try {
+  await bootstrap();
+  run('npm', ['run', 'build', '--silent']);
+} catch (error) {
+  exitOnStepFailure(error);
+}
 const vitest = spawnSync(
   process.execPath,
   ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)],
