@@ -25,6 +25,9 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     connectionString: databaseUrl,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+    // TCP keepalive: a connection whose peer vanished (a host down, a network cut
+    // without a reset) fails instead of leaving its query waiting forever.
+    keepAlive: true,
   });
   // A lost connection (server restart, network cut) must not crash the process. The pool
   // listens on idle clients only; a client checked out for a query also emits 'error' when

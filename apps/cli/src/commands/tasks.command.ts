@@ -28,9 +28,14 @@ async function withContext(action: (context: Context) => Promise<void>): Promise
   } catch (error) {
     if (error instanceof TaskValidationError) fail(error.message, 2);
     else if (error instanceof TaskNotFoundError || error instanceof TaskConflictError) fail(error.message, 1);
-    else if (error instanceof RedisUnreachableError || isRedisUnavailable(error))
+    else if (error instanceof RedisError && !error.unreachable)
       fail(
-        `Redis is out of reach at ${redactUrl(config.redisUrl)} (${describeError(error instanceof RedisUnreachableError ? error.cause : error)}): nothing was queued, and the task is as it was. Start Redis, or check REDIS_URL.`,
+        `Redis at ${redactUrl(config.redisUrl)} refused (${error.message}): nothing was queued, and the task is as it was. Check REDIS_URL (host, port, password).`,
+        1,
+      );
+    else if (error instanceof RedisError || isRedisUnavailable(error))
+      fail(
+        `Redis is out of reach at ${redactUrl(config.redisUrl)} (${describeError(error)}): nothing was queued, and the task is as it was. Start Redis, or check REDIS_URL.`,
         1,
       );
     else if (isSchemaMissing(error))
@@ -49,10 +54,15 @@ async function withContext(action: (context: Context) => Promise<void>): Promise
   }
 }
 
-/** Redis did not answer a command that needs it. */
-class RedisUnreachableError extends Error {
+/** Redis failed a command that needs it: out of reach, or answering but refusing (a password, not Redis). */
+class RedisError extends Error {
+  readonly unreachable: boolean;
+
   constructor(cause: unknown) {
-    super('Redis is out of reach', { cause });
+    super(describeError(cause), { cause });
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    // A socket error (ECONNREFUSED, ETIMEDOUT, ENOTFOUND...) or ioredis giving up on the connection.
+    this.unreachable = isRedisUnavailable(cause) || (typeof code === 'string' && /^E[A-Z]+$/.test(code));
   }
 }
 
@@ -217,7 +227,7 @@ export function tasksCommand(): Command {
       withContext(async ({ taskService, queue }) => {
         // Redis first: a run is claimed in PostgreSQL only once it can be queued.
         await queue.waitUntilReady().catch((error: unknown) => {
-          throw new RedisUnreachableError(error);
+          throw new RedisError(error);
         });
         const run = await taskService.runNow(id);
         const result = { task_id: id, job_id: run.jobId, scheduled_for: run.scheduledFor.toISOString() };
