@@ -35,6 +35,10 @@ export interface TickResult {
 
 /** How often a publisher reads PostgreSQL's clock, to tick on its grid. */
 export const CLOCK_SYNC_EVERY_MS = 60_000;
+/** Readings of PostgreSQL's clock per look: the one with the shortest round trip counts. */
+const CLOCK_READINGS = 3;
+/** A look whose best reading took longer than this is too rough to replace the last one. */
+const CLOCK_READING_MAX_ROUND_TRIP_MS = 10;
 /** A gap between this host's clock and PostgreSQL's that is worth a warning. */
 const CLOCK_GAP_WARNING_MS = 1_000;
 
@@ -205,8 +209,8 @@ export class Publisher {
     if (this.stopped) return;
     const interval = this.deps.intervalMs;
     // The next multiple of the interval on PostgreSQL's clock, which decides what
-    // is due (plus 2 ms, so timer rounding and the clock reading's error cannot
-    // land just before the boundary, leaving what is due to the next tick).
+    // is due (plus 2 ms, so timer rounding cannot land just before the boundary,
+    // leaving what is due to the next tick).
     const delay = interval - ((Date.now() + this.clockOffsetMs) % interval) + 2;
     this.timer = setTimeout(() => {
       this.running = this.runTick().finally(() => this.scheduleNextTick());
@@ -214,24 +218,36 @@ export class Publisher {
   }
 
   /**
-   * Reads PostgreSQL's clock, so ticks fall when tasks come due by it. A
-   * failed read keeps the last offset: the tick itself reports the outage.
-   * With a clock of its own (tests, benchmarks), ticks follow this host's.
+   * Reads PostgreSQL's clock, so ticks fall when tasks come due by it. What a
+   * reading gives is a lower bound of the offset (the clock was read before the
+   * answer arrived): a tick may fall a round trip late, never early, which
+   * would leave what is due to the next tick. The best of a few readings is
+   * kept; when all were slow (a busy server), the previous offset stays. A
+   * failed read keeps it too: the tick itself reports the outage. With a
+   * clock of its own (tests, benchmarks), ticks follow this host's.
    */
   private async readDatabaseClock(): Promise<void> {
     if (this.deps.now) return;
     try {
-      const sentAt = Date.now();
-      const databaseNow = await this.deps.tasks.databaseClock();
-      const receivedAt = Date.now();
-      const offset = databaseNow.getTime() - (sentAt + receivedAt) / 2;
+      let best = { roundTripMs: Number.POSITIVE_INFINITY, offsetMs: 0, at: 0 };
+      for (let i = 0; i < CLOCK_READINGS; i += 1) {
+        const sentAt = Date.now();
+        const databaseNow = (await this.deps.tasks.databaseClock()).getTime();
+        const receivedAt = Date.now();
+        if (receivedAt - sentAt < best.roundTripMs) {
+          best = { roundTripMs: receivedAt - sentAt, offsetMs: databaseNow - receivedAt, at: receivedAt };
+        }
+      }
+      const first = this.clockReadAt === Number.NEGATIVE_INFINITY;
+      if (best.roundTripMs > CLOCK_READING_MAX_ROUND_TRIP_MS && !first) return;
+      const offset = best.offsetMs;
       if (Math.abs(offset) >= CLOCK_GAP_WARNING_MS && Math.abs(this.clockOffsetMs) < CLOCK_GAP_WARNING_MS) {
         this.deps.logger.warn(
           `this host's clock is ${Math.round(Math.abs(offset))} ms ${offset < 0 ? 'ahead of' : 'behind'} PostgreSQL's: ticks follow PostgreSQL's clock, but keep the hosts in sync (NTP)`,
         );
       }
       this.clockOffsetMs = offset;
-      this.clockReadAt = receivedAt;
+      this.clockReadAt = best.at;
     } catch {
       // Kept as it was.
     }
