@@ -17,26 +17,33 @@ export interface Context {
   close(): Promise<void>;
 }
 
-/**
- * `connect` opens the Redis connection: by default one that waits for Redis to
- * come back (the publisher and the worker); a one-shot command passes one that
- * gives up, so that it ends with an error instead of hanging.
- */
-export function createContext(
-  config: Config,
-  role: string,
-  poolSize = 10,
-  connect: (redisUrl: string) => Redis = createRedisConnection,
-): Context {
+export interface ContextOptions {
+  /** PostgreSQL connections; defaults to 10. */
+  poolSize?: number;
+  /**
+   * Opens the Redis connection: by default one that waits for Redis to come
+   * back (the publisher and the worker); a one-shot command passes one that
+   * gives up, so that it ends with an error instead of hanging.
+   */
+  connectRedis?: (redisUrl: string) => Redis;
+  /** See DatabaseOptions.statementTimeoutMs. */
+  statementTimeoutMs?: number;
+}
+
+export function createContext(config: Config, role: string, options: ContextOptions = {}): Context {
   const logger = createLogger(role, config);
-  const db = createDatabase(config.databaseUrl, { max: poolSize });
+  const db = createDatabase(config.databaseUrl, {
+    max: options.poolSize ?? 10,
+    statementTimeoutMs: options.statementTimeoutMs,
+  });
   const tasks = new TaskRepository(db);
   const attempts = new AttemptRepository(db);
   // Redis is connected lazily: a command that ends while a connection it never
   // needed is still being set up would otherwise fail on closing it.
   let redis: Redis | undefined;
   let queue: DeliveryQueue | undefined;
-  const getRedis = () => (redis ??= connect(config.redisUrl));
+  const connectRedis = options.connectRedis ?? createRedisConnection;
+  const getRedis = () => (redis ??= connectRedis(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
     tasks,

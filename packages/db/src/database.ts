@@ -18,6 +18,12 @@ export interface DatabaseOptions {
    * instead of holding it.
    */
   connectionTimeoutMillis?: number;
+  /**
+   * The longest a statement may run before PostgreSQL cancels it (error 57014);
+   * defaults to no limit. The worker sets it: its attempt writes are short, and
+   * one that hangs would hold up every attempt waiting behind it.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
@@ -25,9 +31,12 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     connectionString: databaseUrl,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
-    // TCP keepalive: a connection whose peer vanished (a host down, a network cut
-    // without a reset) fails instead of leaving its query waiting forever.
+    // TCP keepalive from 10 s of silence: a connection whose peer vanished (a host
+    // down, a network cut without a reset) fails instead of leaving its query
+    // waiting forever.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // A lost connection (server restart, network cut) must not crash the process. The pool
   // listens on idle clients only; a client checked out for a query also emits 'error' when

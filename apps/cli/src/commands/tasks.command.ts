@@ -22,7 +22,7 @@ import { booleanValue, jsonValue, numberOrText } from './options';
 /** Runs one task command with a short-lived context; domain errors become one line on stderr. */
 async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
   const config = loadConfigOrExit();
-  const context = createContext(config, 'tasks', 2, createOneShotRedisConnection);
+  const context = createContext(config, 'tasks', { poolSize: 2, connectRedis: createOneShotRedisConnection });
   try {
     await action(context);
   } catch (error) {

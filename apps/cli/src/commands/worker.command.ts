@@ -6,6 +6,9 @@ import { WebhookClient } from '../webhook-client';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
+/** An attempt write is one short statement: one still running after this is cancelled and tried again. */
+const WORKER_STATEMENT_TIMEOUT_MS = 30_000;
+
 export function workerCommand(): Command {
   return new Command('worker')
     .description('deliver queued runs: POST each payload, log every attempt, retry failures')
@@ -17,7 +20,10 @@ export function workerCommand(): Command {
     .action((options) => {
       const config = loadConfigOrExit();
       const concurrency = options.concurrency ?? config.workerConcurrency;
-      const context = createContext(config, 'worker', Math.min(50, concurrency + 2));
+      const context = createContext(config, 'worker', {
+        poolSize: Math.min(50, concurrency + 2),
+        statementTimeoutMs: WORKER_STATEMENT_TIMEOUT_MS,
+      });
       const webhooks = new WebhookClient(config.webhookTimeoutMs);
       const worker = new DeliveryWorker({
         attempts: context.attempts,
