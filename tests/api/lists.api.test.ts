@@ -170,6 +170,7 @@ describe('GET /api/tasks/:id/logs and GET /api/logs', () => {
     ]);
     expect(response.body.data[0]).toMatchObject({
       task_id: tasks[0]!.id,
+      task_name: 'task 01',
       status: 'failed',
       message: 'HTTP 500',
     });
@@ -186,8 +187,11 @@ describe('GET /api/tasks/:id/logs and GET /api/logs', () => {
     expect(response.body).toEqual(errorShape('NOT_FOUND'));
   });
 
-  test('all logs, and filtered by task, status and time', async () => {
-    expect((await api.request<LogPage>('GET', '/api/logs')).body.meta.total).toBe(4);
+  test("all logs, each with its task's name, and filtered by task, status and time", async () => {
+    const all = (await api.request<LogPage>('GET', '/api/logs')).body;
+    expect(all.meta.total).toBe(4);
+    // Newest first: task 02's attempt, then task 01's three.
+    expect(all.data.map((log) => log.task_name)).toEqual(['task 02', 'task 01', 'task 01', 'task 01']);
     expect((await api.request<LogPage>('GET', `/api/logs?task_id=${tasks[1]!.id}`)).body.data).toHaveLength(
       1,
     );

@@ -4,7 +4,7 @@ import { nextRunTimes } from '@scheduler/core';
 import { waitFor } from '@scheduler/test-support';
 import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page as ApiPage, Task, TaskDetail, TaskListItem, TaskLog } from '../src/app/api-types';
+import type { Page as ApiPage, Task, TaskDetail, TaskListItem, TaskLogListItem } from '../src/app/api-types';
 import { API_KEY, type Dashboard, startDashboard } from './dashboard-harness';
 
 // One user's day with the dashboard, in a real Chromium against the real system. The steps build
@@ -272,9 +272,12 @@ describe.sequential('the dashboard in a real browser', () => {
       .toEqual([expect.objectContaining({ Status: 'Succeeded', Attempt: 'First', HTTP: '200' })]);
     expect(await dashboard.system.dummyCount()).toBe(1);
 
-    const { body: logs } = await dashboard.request<ApiPage<TaskLog>>('GET', `/api/tasks/${taskId}/logs`);
+    const { body: logs } = await dashboard.request<ApiPage<TaskLogListItem>>(
+      'GET',
+      `/api/tasks/${taskId}/logs`,
+    );
     expect(logs.data).toEqual([
-      expect.objectContaining({ status: 'finish', http_status: 200, retry_count: 0 }),
+      expect.objectContaining({ task_name: taskName, status: 'finish', http_status: 200, retry_count: 0 }),
     ]);
     // The task is ready again, and its next run is still the yearly one.
     await expect

@@ -19,6 +19,8 @@ export const SCHEDULED_TASK_COLUMNS = [
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */
 export type AttemptRow = Selectable<TaskLogs>;
+/** An attempt in a list of attempts, which may span tasks: with its task's name. */
+export type AttemptListItem = AttemptRow & Pick<TaskRow, 'task_name'>;
 
 /** The latest attempt of a task, as a task list summarises it. */
 export type LastAttempt = Pick<AttemptRow, 'status' | 'http_status' | 'execution_time' | 'created_at'>;

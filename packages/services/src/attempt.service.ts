@@ -1,5 +1,5 @@
 import type { LogListParams, TaskLogsParams } from '@scheduler/core';
-import type { AttemptRepository, AttemptRow } from '@scheduler/db';
+import type { AttemptListItem, AttemptRepository } from '@scheduler/db';
 import { toPage, type Page } from './page';
 import type { TaskService } from './task.service';
 
@@ -13,7 +13,7 @@ export interface AttemptServiceDeps {
 export class AttemptService {
   constructor(private readonly deps: AttemptServiceDeps) {}
 
-  async list(params: LogListParams): Promise<Page<AttemptRow>> {
+  async list(params: LogListParams): Promise<Page<AttemptListItem>> {
     const { rows, total } = await this.deps.attempts.list({
       page: params.page,
       limit: params.limit,
@@ -26,7 +26,7 @@ export class AttemptService {
   }
 
   /** One task's attempts; TaskNotFoundError when the task does not exist. */
-  async listForTask(taskId: string, params: TaskLogsParams): Promise<Page<AttemptRow>> {
+  async listForTask(taskId: string, params: TaskLogsParams): Promise<Page<AttemptListItem>> {
     await this.deps.tasks.get(taskId);
     return this.list({ ...params, task_id: taskId });
   }

@@ -9,6 +9,7 @@ import {
   healthUnavailableResponse,
 } from './report-schemas';
 import {
+  attemptListItemResponse,
   attemptPageResponse,
   attemptResponse,
   runAcceptedResponse,
@@ -87,6 +88,7 @@ export const componentSchemas = {
   TaskDetail: toOpenApi(taskDetailResponse, 'output'),
   TaskPage: toOpenApi(taskPageResponse, 'output'),
   TaskLog: toOpenApi(attemptResponse, 'output'),
+  TaskLogListItem: toOpenApi(attemptListItemResponse, 'output'),
   TaskLogPage: toOpenApi(attemptPageResponse, 'output'),
   RunAccepted: toOpenApi(runAcceptedResponse, 'output'),
   DashboardStats: toOpenApi(dashboardStatsResponse, 'output'),

@@ -34,6 +34,8 @@ export const exampleAttempt = {
   http_status: 204,
 };
 
+export const exampleAttemptListItem = { ...exampleAttempt, task_name: exampleTask.task_name };
+
 export const exampleLastAttempt = {
   status: exampleAttempt.status,
   http_status: exampleAttempt.http_status,

@@ -1,6 +1,12 @@
 import { attemptStatuses, taskStatuses } from '@scheduler/core';
 import { z } from 'zod';
-import { exampleAttempt, exampleLastAttempt, exampleMeta, exampleTask } from './examples';
+import {
+  exampleAttempt,
+  exampleAttemptListItem,
+  exampleLastAttempt,
+  exampleMeta,
+  exampleTask,
+} from './examples';
 
 /**
  * The response bodies, written once: the OpenAPI document is generated from these, and
@@ -82,9 +88,13 @@ export const taskPageResponse = z
   .object({ data: z.array(taskListItemResponse), meta: pageMeta })
   .meta({ example: { data: [{ ...exampleTask, last_attempt: exampleLastAttempt }], meta: exampleMeta } });
 
+export const attemptListItemResponse = attemptResponse
+  .extend({ task_name: z.string().meta({ description: 'The name of the task it belongs to.' }) })
+  .meta({ example: exampleAttemptListItem });
+
 export const attemptPageResponse = z
-  .object({ data: z.array(attemptResponse), meta: pageMeta })
-  .meta({ example: { data: [exampleAttempt], meta: exampleMeta } });
+  .object({ data: z.array(attemptListItemResponse), meta: pageMeta })
+  .meta({ example: { data: [exampleAttemptListItem], meta: exampleMeta } });
 
 export const runAcceptedResponse = z
   .object({

@@ -1,4 +1,4 @@
-import type { AttemptRow, TaskRow, TaskWithLastAttempt } from '@scheduler/db';
+import type { AttemptListItem, AttemptRow, TaskRow, TaskWithLastAttempt } from '@scheduler/db';
 import {
   type DashboardStats,
   type Page,
@@ -9,6 +9,7 @@ import {
 import type { z } from 'zod';
 import type { dashboardStatsResponse, healthResponse, healthUnavailableResponse } from './report-schemas';
 import type {
+  attemptListItemResponse,
   attemptPageResponse,
   attemptResponse,
   runAcceptedResponse,
@@ -31,9 +32,11 @@ export type HealthUnavailableResponse = z.output<typeof healthUnavailableRespons
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : false;
 const taskColumnsDocumented: SameKeys<PublicTask, TaskResponse> = true;
 const attemptColumnsDocumented: SameKeys<AttemptRow, z.output<typeof attemptResponse>> = true;
+const attemptListItemDocumented: SameKeys<AttemptListItem, z.output<typeof attemptListItemResponse>> = true;
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
 void taskColumnsDocumented;
 void attemptColumnsDocumented;
+void attemptListItemDocumented;
 void statsDocumented;
 
 export function taskView(task: TaskRow): TaskResponse {
@@ -51,7 +54,7 @@ export function taskPageView(page: Page<TaskWithLastAttempt>): TaskPageResponse 
   };
 }
 
-export function attemptPageView(page: Page<AttemptRow>): AttemptPageResponse {
+export function attemptPageView(page: Page<AttemptListItem>): AttemptPageResponse {
   return page;
 }
 

@@ -47,6 +47,11 @@ export interface TaskLog {
   http_status: number | null;
 }
 
+/** An attempt in a list of attempts (all tasks', or one task's): with its task's name. */
+export interface TaskLogListItem extends TaskLog {
+  task_name: string;
+}
+
 export interface TaskDetail extends Task {
   logs: TaskLog[];
 }

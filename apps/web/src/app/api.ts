@@ -15,7 +15,7 @@ import type {
   TaskInput,
   TaskListItem,
   TaskListQuery,
-  TaskLog,
+  TaskLogListItem,
   TaskLogQuery,
   TaskPatch,
 } from './api-types';
@@ -73,14 +73,14 @@ export const api = createApi({
       query: (id) => `/api/tasks/${encodeURIComponent(id)}`,
       providesTags: (_result, _error, id) => [{ type: 'Task', id }],
     }),
-    listTaskLogs: build.query<Page<TaskLog>, TaskLogQuery>({
+    listTaskLogs: build.query<Page<TaskLogListItem>, TaskLogQuery>({
       query: ({ taskId, page, limit }) => ({
         url: `/api/tasks/${encodeURIComponent(taskId)}/logs`,
         params: { page, limit },
       }),
       providesTags: (_result, _error, { taskId }) => [{ type: 'Log', id: taskId }],
     }),
-    listLogs: build.query<Page<TaskLog>, LogListQuery>({
+    listLogs: build.query<Page<TaskLogListItem>, LogListQuery>({
       query: (params) => ({ url: '/api/logs', params }),
       providesTags: [logListTag],
     }),

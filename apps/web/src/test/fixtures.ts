@@ -1,4 +1,4 @@
-import type { DashboardStats, Page, TaskDetail, TaskListItem, TaskLog } from '../app/api-types';
+import type { DashboardStats, Page, TaskDetail, TaskListItem, TaskLogListItem } from '../app/api-types';
 
 export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
   return {
@@ -20,10 +20,11 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
   };
 }
 
-export function taskLog(overrides: Partial<TaskLog> = {}): TaskLog {
+export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListItem {
   return {
     id: '33333333-3333-4333-8333-333333333333',
     task_id: '11111111-1111-4111-8111-111111111111',
+    task_name: 'Morning digest',
     execution_time: 120,
     status: 'finish',
     retry_count: 0,

@@ -2,7 +2,7 @@ import { toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
-import type { AttemptRow } from '../rows';
+import type { AttemptListItem, AttemptRow } from '../rows';
 
 /** Filters of the attempt lists (`/api/logs`, `/api/tasks/:id/logs`); `from`/`to` bound created_at. */
 export interface AttemptListQuery {
@@ -175,19 +175,25 @@ export class AttemptRepository {
     await this.finishAttempts([{ result, run }]);
   }
 
-  /** A page of attempts, newest first, with the total that match. */
-  async list(query: AttemptListQuery): Promise<{ rows: AttemptRow[]; total: number }> {
+  /**
+   * A page of attempts, newest first, each with its task's name (a list may
+   * span tasks, and a reader wants names, not ids), with the total that match.
+   */
+  async list(query: AttemptListQuery): Promise<{ rows: AttemptListItem[]; total: number }> {
     let filtered = this.db.selectFrom('task_logs');
-    if (query.taskId) filtered = filtered.where('task_id', '=', query.taskId);
-    if (query.status) filtered = filtered.where('status', '=', query.status);
-    if (query.from) filtered = filtered.where('created_at', '>=', query.from);
-    if (query.to) filtered = filtered.where('created_at', '<=', query.to);
+    if (query.taskId) filtered = filtered.where('task_logs.task_id', '=', query.taskId);
+    if (query.status) filtered = filtered.where('task_logs.status', '=', query.status);
+    if (query.from) filtered = filtered.where('task_logs.created_at', '>=', query.from);
+    if (query.to) filtered = filtered.where('task_logs.created_at', '<=', query.to);
     const [rows, count] = await Promise.all([
       filtered
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('retry_count', 'desc')
-        .orderBy('id')
+        // Every attempt has its task (the foreign key cascades deletes), so the join drops none.
+        .innerJoin('tasks', 'tasks.id', 'task_logs.task_id')
+        .selectAll('task_logs')
+        .select('tasks.task_name')
+        .orderBy('task_logs.created_at', 'desc')
+        .orderBy('task_logs.retry_count', 'desc')
+        .orderBy('task_logs.id')
         .limit(query.limit)
         .offset((query.page - 1) * query.limit)
         .execute(),

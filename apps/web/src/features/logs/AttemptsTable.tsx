@@ -1,9 +1,8 @@
 import { Link } from 'react-router';
-import type { TaskLog } from '../../app/api-types';
+import type { TaskLogListItem } from '../../app/api-types';
 import { AttemptStatusBadge } from '../../components/StatusBadge';
 import { linkClass, tableClass, tdClass, thClass } from '../../components/ui';
 import { formatDuration, formatInstant, formatAgo } from '../../lib/time';
-import { TaskName } from '../tasks/TaskName';
 
 function AttemptMessage({ message }: { message: string | null }) {
   if (!message) return <span className="text-slate-400">—</span>;
@@ -19,19 +18,17 @@ function AttemptMessage({ message }: { message: string | null }) {
 }
 
 interface AttemptsTableProps {
-  logs: TaskLog[];
+  logs: TaskLogListItem[];
   now: Date;
   /** The zone to show instants in: the task's own, or the browser's on the all-logs page. */
   timeZone: string;
   /** Adds a column linking each attempt to its task (the all-logs page). */
   showTask?: boolean;
-  /** Task names at hand for that column; undefined while they load. */
-  taskNames?: ReadonlyMap<string, string>;
   caption: string;
 }
 
 /** Attempts, newest first: status, retry number, HTTP status, execution time, message. */
-export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, caption }: AttemptsTableProps) {
+export function AttemptsTable({ logs, now, timeZone, showTask, caption }: AttemptsTableProps) {
   return (
     // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
     // widening the page on a narrow screen.
@@ -79,7 +76,7 @@ export function AttemptsTable({ logs, now, timeZone, showTask, taskNames, captio
               {showTask && (
                 <td className={tdClass}>
                   <Link to={`/tasks/${log.task_id}`} className={linkClass} title={log.task_id}>
-                    <TaskName taskId={log.task_id} knownNames={taskNames} />
+                    {log.task_name}
                   </Link>
                 </td>
               )}

@@ -21,7 +21,7 @@ import {
 } from './logListViewSlice';
 
 /** Tasks by name, 100 at a time (the API's page limit); the logs page names its rows from the same query. */
-export const taskPickerQuery = { page: 1, limit: 100, sort: 'task_name', order: 'asc' } as const;
+const taskPickerQuery = { page: 1, limit: 100, sort: 'task_name', order: 'asc' } as const;
 
 const statusLabel: Record<AttemptStatus, string> = {
   finish: 'Succeeded',

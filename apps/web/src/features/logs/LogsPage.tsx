@@ -1,5 +1,5 @@
-import { useEffect, useMemo } from 'react';
-import { useListLogsQuery, useListTasksQuery } from '../../app/api';
+import { useEffect } from 'react';
+import { useListLogsQuery } from '../../app/api';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
@@ -9,7 +9,7 @@ import { localTimeZone } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { AttemptsTable } from './AttemptsTable';
-import { LogFilters, taskPickerQuery } from './LogFilters';
+import { LogFilters } from './LogFilters';
 import {
   logListQuery,
   logPageChanged,
@@ -30,11 +30,6 @@ export function LogsPage() {
     refetch,
   } = useListLogsQuery(logListQuery(view), { ...useRefreshOptions(), skip: badRange !== undefined });
   const now = useNow();
-  const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const taskNames = useMemo(
-    () => (tasks ? new Map(tasks.data.map((task) => [task.id, task.task_name])) : undefined),
-    [tasks],
-  );
   const lastPage = data?.meta.total_pages ?? 0;
   useEffect(() => {
     if (lastPage > 0 && view.page > lastPage) dispatch(logPageChanged(lastPage));
@@ -50,14 +45,7 @@ export function LogsPage() {
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last page" />}
-        <AttemptsTable
-          logs={data.data}
-          now={now}
-          timeZone={localTimeZone()}
-          showTask
-          taskNames={taskNames}
-          caption="Attempts"
-        />
+        <AttemptsTable logs={data.data} now={now} timeZone={localTimeZone()} showTask caption="Attempts" />
         <Pagination
           meta={data.meta}
           noun="attempts"

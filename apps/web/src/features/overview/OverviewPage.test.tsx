@@ -14,6 +14,7 @@ describe('overview page', () => {
         taskLog({
           id: 'f1',
           task_id: task.id,
+          task_name: task.task_name,
           status: 'failed',
           http_status: 503,
           retry_count: 2,

@@ -1,11 +1,8 @@
-import { useMemo } from 'react';
 import { Link } from 'react-router';
-import { useListLogsQuery, useListTasksQuery } from '../../app/api';
+import { useListLogsQuery } from '../../app/api';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { linkClass } from '../../components/ui';
 import { formatAgo } from '../../lib/time';
-import { taskPickerQuery } from '../logs/LogFilters';
-import { TaskName } from '../tasks/TaskName';
 import { useRefreshOptions } from '../settings/use-refresh';
 
 /** The latest failed attempts with what the webhook (or the network) said. */
@@ -13,11 +10,6 @@ export function RecentFailures({ now }: { now: Date }) {
   const { data, error, isLoading, refetch } = useListLogsQuery(
     { page: 1, limit: 5, status: 'failed' },
     useRefreshOptions(),
-  );
-  const { data: tasks } = useListTasksQuery(taskPickerQuery);
-  const taskNames = useMemo(
-    () => (tasks ? new Map(tasks.data.map((task) => [task.id, task.task_name])) : undefined),
-    [tasks],
   );
   if (isLoading) return <LoadingState label="Loading failures…" />;
   if (!data)
@@ -29,7 +21,7 @@ export function RecentFailures({ now }: { now: Date }) {
         <li key={log.id} className="px-5 py-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <Link to={`/tasks/${log.task_id}`} className={linkClass}>
-              <TaskName taskId={log.task_id} knownNames={taskNames} />
+              {log.task_name}
             </Link>
             <span className="text-xs text-slate-500 dark:text-slate-400">
               {log.http_status === null ? 'No response' : `HTTP ${log.http_status}`} ·{' '}
