@@ -41,12 +41,6 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     /expected a JSON object or array, got string/,
   ],
   ['json_payload null', { json_payload: null }, 'json_payload', /expected a JSON object or array, got null/],
-  [
-    'json_payload over 64 KiB',
-    { json_payload: { big: 'x'.repeat(70_000) } },
-    'json_payload',
-    /expected at most 65536/,
-  ],
   ['max_retry 11', { max_retry: 11 }, 'max_retry', /0 to 10/],
   ['max_retry -1', { max_retry: -1 }, 'max_retry', /0 to 10/],
   ['max_retry 1.5', { max_retry: 1.5 }, 'max_retry', /whole number/],
@@ -92,7 +86,12 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     'task_schedule',
     /at most 256 characters/,
   ],
-  ['an unknown field', { priority: 'high' }, 'priority', /unknown field/],
+  [
+    'an unknown field',
+    { priority: 'high' },
+    'priority',
+    /unknown field: expected only task_name, task_schedule, webhook_url, json_payload, max_retry, timezone, enabled$/,
+  ],
 ];
 
 describe('POST /api/tasks refuses each invalid field with VALIDATION_ERROR naming it', () => {
@@ -171,6 +170,40 @@ describe('INVALID_SCHEDULE names the field, the value and the accepted range', (
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_SCHEDULE');
     expect((await api.database.tasks.findById(task.id))?.task_schedule).toBe(task.task_schedule);
+  });
+});
+
+describe('a payload too large, and fields a route does not take', () => {
+  test('a json_payload over 64 KiB: 413 PAYLOAD_TOO_LARGE naming it and the limit, on create and PATCH', async () => {
+    const big = { big: 'x'.repeat(70_000) };
+    const created = await api.request<ApiErrorBody>('POST', '/api/tasks', {
+      body: taskInput({ json_payload: big, max_retry: 99 }),
+    });
+    expect(created.status).toBe(413);
+    expect(created.body).toEqual(errorShape('PAYLOAD_TOO_LARGE'));
+    expect(created.body.error.details.json_payload).toMatch(
+      /payload is 70010 bytes serialized: expected at most 65536 \(64 KiB\)/,
+    );
+    // Whatever else is wrong is still named.
+    expect(created.body.error.details.max_retry).toMatch(/0 to 10/);
+
+    const patched = await api.request<ApiErrorBody>('PATCH', `/api/tasks/${task.id}`, {
+      body: { json_payload: big },
+    });
+    expect(patched.status).toBe(413);
+    expect(patched.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await api.database.tasks.findById(task.id))?.json_payload).toEqual(task.json_payload);
+  });
+
+  test('PATCH with only an unknown field names it and the fields that can change, and nothing else', async () => {
+    const response = await api.request<ApiErrorBody>('PATCH', `/api/tasks/${task.id}`, {
+      body: { priority: 'high' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual({
+      priority:
+        'unknown field: expected only task_name, task_schedule, webhook_url, json_payload, max_retry, timezone, enabled, task_status',
+    });
   });
 });
 
@@ -264,6 +297,27 @@ describe('bodies that are not a task', () => {
       expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { headers })).status).toBe(200);
     },
   );
+
+  test('toggle accepts {} as no body', async () => {
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body: {} })).status).toBe(200);
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body: {} })).status).toBe(200);
+  });
+
+  test.each([
+    ['toggle', { enabled: false }, 'enabled'],
+    ['execute', { delay: 5 }, 'delay'],
+  ])('%s with a body: 400 naming what it does not take, and nothing changes', async (route, body, field) => {
+    const before = await api.database.tasks.findById(task.id);
+    const response = await api.request<ApiErrorBody>('POST', `/api/tasks/${task.id}/${route}`, { body });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    expect(response.body.error.message).toBe(
+      `${route} takes no body, got field ${field}: expected an empty body or {}.`,
+    );
+    expect(response.body.error.details[field]).toBe(`unknown field: ${route} takes no body`);
+    const after = await api.database.tasks.findById(task.id);
+    expect([after?.enabled, after?.task_status]).toEqual([before?.enabled, before?.task_status]);
+  });
 });
 
 test('a URL that does not decode: 400 in the error shape', async () => {

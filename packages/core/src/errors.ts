@@ -2,7 +2,7 @@
  * Domain errors. Services throw these; the API maps each to its HTTP error once
  * (one exception filter), and the CLI prints its message and exits 2.
  */
-export type ValidationCode = 'VALIDATION_ERROR' | 'INVALID_SCHEDULE';
+export type ValidationCode = 'VALIDATION_ERROR' | 'INVALID_SCHEDULE' | 'PAYLOAD_TOO_LARGE';
 
 /** Bad input: `details` maps each offending field to what was wrong with it. */
 export class TaskValidationError extends Error {

@@ -81,6 +81,7 @@ const jsonPayload = z
         ctx.addIssue({
           code: 'custom',
           message: `payload is ${size} bytes serialized: expected at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
+          params: { payloadTooLarge: true },
         });
       }
     }
@@ -149,6 +150,7 @@ export const updateTaskSchema = z
   )
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
     message: 'expected at least one field to change',
+    params: { nothingToChange: true },
   });
 
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
@@ -159,31 +161,43 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details: Record<string, string> = {};
-  let invalidSchedule = false;
+  const flags = new Set<string>();
+  const unknownSent = result.error.issues.some((issue) => issue.code === 'unrecognized_keys');
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) details[key] = 'unknown field: expected only the task fields';
+      const known = knownFields(schema);
+      for (const key of issue.keys) {
+        details[key] = known
+          ? `unknown field: expected only ${known.join(', ')}`
+          : 'unknown field: expected only the task fields';
+      }
       continue;
     }
+    const params = (issue.code === 'custom' ? issue.params : undefined) as
+      Record<string, unknown> | undefined;
+    // Only unknown fields sent: saying that nothing would change as well adds nothing.
+    if (unknownSent && params?.nothingToChange === true) continue;
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
     details[field] ??= issue.message;
-    if (
-      issue.code === 'custom' &&
-      (issue.params as { invalidSchedule?: boolean } | undefined)?.invalidSchedule
-    ) {
-      invalidSchedule = true;
+    if (params) {
+      for (const [flag, set] of Object.entries(params)) {
+        if (set === true) flags.add(flag);
+      }
     }
   }
   const summary = Object.entries(details)
     .map(([field, message]) => `${field}: ${message}`)
     .join('; ');
-  return failValidation(summary, invalidSchedule ? 'INVALID_SCHEDULE' : 'VALIDATION_ERROR', details);
+  // A payload too large is what a client must fix first, whatever else is wrong (SPEC §6: 413).
+  const code = flags.has('payloadTooLarge')
+    ? 'PAYLOAD_TOO_LARGE'
+    : flags.has('invalidSchedule')
+      ? 'INVALID_SCHEDULE'
+      : 'VALIDATION_ERROR';
+  throw new TaskValidationError(summary, code, details);
 }
 
-function failValidation(
-  message: string,
-  code: 'VALIDATION_ERROR' | 'INVALID_SCHEDULE',
-  details: Record<string, string>,
-): never {
-  throw new TaskValidationError(message, code, details);
+/** The fields an object schema takes, to name them when an unknown one is sent. */
+function knownFields(schema: z.ZodType): string[] | undefined {
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
 }

@@ -16,7 +16,8 @@ const errorMeaning: Record<ErrorCode, string> = {
   UNAUTHORIZED: 'UNAUTHORIZED: X-API-KEY is missing or wrong.',
   NOT_FOUND: 'NOT_FOUND: no task has this id (an id that is not a UUID included).',
   CONFLICT: 'CONFLICT: the task is running; it returns to ready when its run ends.',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE: the request body is over 1 MiB.',
+  PAYLOAD_TOO_LARGE:
+    'PAYLOAD_TOO_LARGE: json_payload is over 64 KiB serialized, or the request body over 1 MiB.',
   RATE_LIMITED:
     'RATE_LIMITED: over API_RATE_LIMIT requests per minute with this key; Retry-After says when to retry.',
   INTERNAL_ERROR: 'INTERNAL_ERROR: an unexpected fault, logged by the API.',

@@ -19,6 +19,7 @@ import {
   taskLogsQuerySchema,
 } from '@scheduler/core';
 import { AttemptService, TaskService } from '@scheduler/services';
+import { NoBodyPipe } from '../http/no-body.pipe';
 import { QueryPipe } from '../http/query.pipe';
 import { QueueAvailableGuard } from '../http/queue-available.guard';
 import { ref } from '../openapi/components';
@@ -113,8 +114,11 @@ export class TasksController {
   })
   @ApiTaskId()
   @ApiResponse({ status: 200, description: 'The task as changed.', schema: ref('Task') })
-  @ApiKeyRoute('NOT_FOUND')
-  async toggle(@Param('id') id: string): Promise<TaskResponse> {
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND')
+  async toggle(
+    @Param('id') id: string,
+    @Body(new NoBodyPipe('toggle')) _body: undefined,
+  ): Promise<TaskResponse> {
     return taskView(await this.tasks.toggle(id));
   }
 
@@ -128,8 +132,11 @@ export class TasksController {
   })
   @ApiTaskId()
   @ApiResponse({ status: 202, description: 'The run is queued.', schema: ref('RunAccepted') })
-  @ApiKeyRoute('NOT_FOUND', 'CONFLICT')
-  async execute(@Param('id') id: string): Promise<RunAcceptedResponse> {
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
+  async execute(
+    @Param('id') id: string,
+    @Body(new NoBodyPipe('execute')) _body: undefined,
+  ): Promise<RunAcceptedResponse> {
     return runAcceptedView(await this.tasks.runNow(id));
   }
 

@@ -55,6 +55,27 @@ describe('API errors', () => {
         }),
       ),
     ).toEqual({ task_schedule: "Too large value '61' in minutes: expected values in the range 0-59." });
+    expect(
+      fieldErrors(
+        apiError(413, {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: 'json_payload: payload is 70010 bytes serialized: expected at most 65536 (64 KiB)',
+          details: { json_payload: 'payload is 70010 bytes serialized: expected at most 65536 (64 KiB)' },
+          timestamp: '2025-05-01T08:00:00.000Z',
+        }),
+      ),
+    ).toEqual({ json_payload: 'payload is 70010 bytes serialized: expected at most 65536 (64 KiB)' });
+    // A body over 1 MiB names no field.
+    expect(
+      fieldErrors(
+        apiError(413, {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: 'The request body is too large: expected at most 1048576 bytes (1 MiB).',
+          details: { limit_bytes: 1048576 },
+          timestamp: '2025-05-01T08:00:00.000Z',
+        }),
+      ),
+    ).toEqual({});
   });
 
   it('finds no field messages in the context other errors carry', () => {

@@ -56,7 +56,7 @@ export function errorMessage(error: RequestError): string {
 export function fieldErrors(error: RequestError): Record<string, string> {
   if (!error || !('status' in error)) return {};
   const body = apiErrorBody(error.data);
-  if (!body || (body.code !== 'VALIDATION_ERROR' && body.code !== 'INVALID_SCHEDULE')) return {};
+  if (!body || !['VALIDATION_ERROR', 'INVALID_SCHEDULE', 'PAYLOAD_TOO_LARGE'].includes(body.code)) return {};
   const result: Record<string, string> = {};
   if (isRecord(body.details)) {
     for (const [field, message] of Object.entries(body.details)) {

@@ -121,7 +121,7 @@ export interface DashboardStats {
 }
 
 /**
- * Every API error has this body (SPEC §6). For VALIDATION_ERROR and INVALID_SCHEDULE, `details` maps
+ * Every API error has this body (SPEC §6). For VALIDATION_ERROR, INVALID_SCHEDULE and PAYLOAD_TOO_LARGE, `details` maps
  * each offending field to what was wrong with it (`{ "task_schedule": "Too large value '61'…" }`);
  * other codes put context there (`{ "task_id": … }`, `{ "redis": "unavailable" }`).
  */
