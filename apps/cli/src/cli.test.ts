@@ -123,9 +123,10 @@ describe('scheduler --help', () => {
     ]);
 
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/^\s+publisher\b/m);
-    expect(top.stdout).toMatch(/^\s+worker\b/m);
-    expect(top.stdout).toMatch(/^\s+tasks\b/m);
+    // The root's help alone says it all (SPEC §7): each command with its options, and every task command.
+    expect(top.stdout).toMatch(/^\s+publisher \[--interval <ms>\] \[--once\]\s/m);
+    expect(top.stdout).toMatch(/^\s+worker \[--concurrency <n>\]\s/m);
+    expect(top.stdout).toMatch(/^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\s/m);
     expect(tasks.code).toBe(0);
     for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run']) {
       expect(tasks.stdout).toMatch(new RegExp(`^\\s+${sub}\\b`, 'm'));

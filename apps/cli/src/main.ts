@@ -1,4 +1,4 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { publisherCommand } from './commands/publisher.command';
 import { tasksCommand } from './commands/tasks.command';
 import { workerCommand } from './commands/worker.command';
@@ -6,6 +6,8 @@ import { workerCommand } from './commands/worker.command';
 const program = new Command('scheduler')
   .description('Task Scheduler: cron-scheduled webhooks over BullMQ and PostgreSQL')
   .showHelpAfterError('(run with --help for usage)')
+  // The root's help spells out each command's options and the task commands (SPEC §7), not "[options]".
+  .configureHelp({ subcommandTerm: commandSummary })
   // Usage errors exit 2, like every other bad input; --help and --version exit 0.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addCommand(publisherCommand())
@@ -14,6 +16,19 @@ const program = new Command('scheduler')
 
 for (const command of program.commands.flatMap((c) => [c, ...c.commands]))
   command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+/** `publisher [--interval <ms>] [--once]`, `tasks list|get|…`, `help [command]`. */
+function commandSummary(command: CommandUnknownOpts): string {
+  const subcommands = command.commands.map((sub) => sub.name()).join('|');
+  const options = command.options
+    .filter((option) => option.long !== '--help')
+    // The flags as declared, less a short form: `--interval <ms>`.
+    .map((option) => `[${option.flags.replace(/^-\w[, |]\s*/, '')}]`);
+  const args = command.registeredArguments.map((arg) =>
+    arg.required ? `<${arg.name()}>` : `[${arg.name()}${arg.variadic ? '...' : ''}]`,
+  );
+  return [command.name(), subcommands, ...options, ...args].filter((part) => part !== '').join(' ');
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
