@@ -211,6 +211,40 @@ describe('scheduler tasks', () => {
     expect(parisTime).toBe('09:30');
   });
 
+  it('takes each field under its column name too, but not under both names at once', async () => {
+    const task = await cliJson<TaskJson>(
+      'tasks',
+      'create',
+      '--task-name',
+      'by column names',
+      '--task-schedule',
+      '0 6 * * *',
+      '--webhook-url',
+      'http://127.0.0.1:9/hook',
+      '--json-payload',
+      '{"content":"hi"}',
+      '--enabled',
+      'false',
+      '--json',
+    );
+    expect(task).toMatchObject({
+      task_name: 'by column names',
+      task_schedule: '0 6 * * *',
+      webhook_url: 'http://127.0.0.1:9/hook',
+      json_payload: { content: 'hi' },
+      enabled: false,
+    });
+
+    await testDb.tasks.update(task.id, { task_status: 'failed' });
+    const rearmed = await cliJson<TaskJson>('tasks', 'update', task.id, '--task-status', 'ready', '--json');
+    expect(rearmed.task_status).toBe('ready');
+
+    const both = await cli('tasks', 'update', task.id, '--name', 'a', '--task-name', 'b');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'--task-name <name>' cannot be used with option '--name <name>'/);
+    expect((await testDb.tasks.findById(task.id))?.task_name).toBe('by column names');
+  });
+
   it('lists tasks with paging meta, and finds one by name', async () => {
     const task = await insertTask({ task_name: 'listed-needle-task' });
     const total = await countTasks();

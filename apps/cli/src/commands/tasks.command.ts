@@ -77,27 +77,66 @@ function print(value: unknown, json: boolean | undefined, human: () => string): 
 
 const jsonOption = () => new Option('--json', 'print JSON for scripts');
 
+/**
+ * An option under its column's name (`--task-name` for `--name`), the name the API and the
+ * database use: either may be given, not both. Hidden from the help, which shows the short form.
+ */
+function columnAlias<Flags extends string>(flags: Flags, of: string) {
+  return new Option(flags).hideHelp().conflicts(of);
+}
+
+/** The options create needs, each of which may also be given under its column's name. */
+const REQUIRED_FIELDS = [
+  ['task_name', '--name <name>', '--task-name'],
+  ['task_schedule', '--schedule <cron>', '--task-schedule'],
+  ['webhook_url', '--url <url>', '--webhook-url'],
+  ['json_payload', '--payload <json>', '--json-payload'],
+] as const;
+
+const COLUMN_NAMES_HELP =
+  '\nEach field may also be given under its column name: --task-name, --task-schedule, --webhook-url, --json-payload';
+
 /** The task fields as options, shared by create and update. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>, required: boolean) {
+function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
   return command
-    .addOption(new Option('--name <name>', 'task name (1-200 characters)').makeOptionMandatory(required))
+    .addOption(new Option('--name <name>', 'task name (1-200 characters)'))
+    .addOption(columnAlias('--task-name <name>', 'name'))
+    .addOption(new Option('--schedule <cron>', 'cron: 5 fields, 6 with seconds first, or @daily etc.'))
+    .addOption(columnAlias('--task-schedule <cron>', 'schedule'))
+    .addOption(new Option('--url <url>', 'webhook URL (http or https)'))
+    .addOption(columnAlias('--webhook-url <url>', 'url'))
     .addOption(
-      new Option(
-        '--schedule <cron>',
-        'cron: 5 fields, 6 with seconds first, or @daily etc.',
-      ).makeOptionMandatory(required),
+      new Option('--payload <json>', 'JSON object or array to POST').argParser(jsonValue('--payload')),
     )
-    .addOption(new Option('--url <url>', 'webhook URL (http or https)').makeOptionMandatory(required))
-    .addOption(
-      new Option('--payload <json>', 'JSON object or array to POST')
-        .argParser(jsonValue('--payload'))
-        .makeOptionMandatory(required),
-    )
+    .addOption(columnAlias('--json-payload <json>', 'payload').argParser(jsonValue('--json-payload')))
     .addOption(
       new Option('--max-retry <n>', 'retries after the first attempt (0-10)').argParser(numberOrText),
     )
     .addOption(new Option('--timezone <zone>', 'IANA timezone the schedule is read in'));
+}
+
+/** The task fields given, whichever name each was given under. */
+function fieldValues(options: {
+  name?: string;
+  taskName?: string;
+  schedule?: string;
+  taskSchedule?: string;
+  url?: string;
+  webhookUrl?: string;
+  payload?: unknown;
+  jsonPayload?: unknown;
+  maxRetry?: number | string;
+  timezone?: string;
+}) {
+  return {
+    task_name: options.name ?? options.taskName,
+    task_schedule: options.schedule ?? options.taskSchedule,
+    webhook_url: options.url ?? options.webhookUrl,
+    json_payload: options.payload ?? options.jsonPayload,
+    max_retry: options.maxRetry,
+    timezone: options.timezone,
+  };
 }
 
 export function tasksCommand(): Command {
@@ -107,6 +146,7 @@ export function tasksCommand(): Command {
     .command('list')
     .description("list tasks, with each one's latest attempt")
     .addOption(new Option('--status <status>', 'only tasks in this status').choices(taskStatuses))
+    .addOption(columnAlias('--task-status <status>', 'status').choices(taskStatuses))
     .addOption(
       new Option('--enabled <bool>', 'only enabled (true) or paused (false) tasks').choices([
         'true',
@@ -123,7 +163,7 @@ export function tasksCommand(): Command {
       withContext(async ({ taskService }) => {
         // The API's query schema, so both refuse the same values with the same words.
         const query = {
-          task_status: options.status,
+          task_status: options.status ?? options.taskStatus,
           enabled: options.enabled,
           search: options.search,
           sort: options.sort,
@@ -150,39 +190,40 @@ export function tasksCommand(): Command {
       }),
     );
 
-  fieldOptions(tasks.command('create').description('create a task'), true)
+  const create = fieldOptions(tasks.command('create').description('create a task'))
     .option('--disabled', 'create it paused')
+    .addOption(columnAlias('--enabled <bool>', 'disabled').argParser(booleanValue('--enabled')))
     .addOption(jsonOption())
-    .action((options) =>
-      withContext(async ({ taskService }) => {
-        const task = await taskService.create({
-          task_name: options.name,
-          task_schedule: options.schedule,
-          webhook_url: options.url,
-          json_payload: options.payload,
-          ...(options.maxRetry !== undefined ? { max_retry: options.maxRetry } : {}),
-          ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
-          ...(options.disabled ? { enabled: false } : {}),
-        });
-        print(publicTask(task), options.json, () => `created task ${task.id}\n${formatTask(task)}`);
-      }),
-    );
+    .addHelpText('after', `${COLUMN_NAMES_HELP}, and --enabled <bool> for --disabled.`);
+  create.action((options) => {
+    const fields = fieldValues(options);
+    // Required, under either name; said as Commander says a missing mandatory option.
+    for (const [field, flags, column] of REQUIRED_FIELDS) {
+      if (fields[field] === undefined) {
+        create.error(`error: required option '${flags}' (or ${column}) not specified`, { exitCode: 2 });
+      }
+    }
+    return withContext(async ({ taskService }) => {
+      const enabled = options.disabled ? false : options.enabled;
+      const task = await taskService.create(
+        Object.fromEntries(Object.entries({ ...fields, enabled }).filter(([, v]) => v !== undefined)),
+      );
+      print(publicTask(task), options.json, () => `created task ${task.id}\n${formatTask(task)}`);
+    });
+  });
 
-  fieldOptions(tasks.command('update').description('change a task').argument('<id>', 'task id'), false)
+  fieldOptions(tasks.command('update').description('change a task').argument('<id>', 'task id'))
     .option('--enabled <bool>', 'enable (true) or pause (false)', booleanValue('--enabled'))
     .addOption(new Option('--status <status>', 're-arm a failed task').choices(['ready'] as const))
+    .addOption(columnAlias('--task-status <status>', 'status').choices(['ready'] as const))
     .addOption(jsonOption())
+    .addHelpText('after', `${COLUMN_NAMES_HELP}, --task-status.`)
     .action((id, options) =>
       withContext(async ({ taskService }) => {
         const patch = {
-          task_name: options.name,
-          task_schedule: options.schedule,
-          webhook_url: options.url,
-          json_payload: options.payload,
-          max_retry: options.maxRetry,
-          timezone: options.timezone,
+          ...fieldValues(options),
           enabled: options.enabled,
-          task_status: options.status,
+          task_status: options.status ?? options.taskStatus,
         };
         const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         const task = await taskService.update(id, defined);
