@@ -202,6 +202,9 @@ describe('GET /api/tasks/:id/logs and GET /api/logs', () => {
     expect((await api.request<LogPage>('GET', `/api/logs?from=${from}&to=${to}`)).body.meta.total).toBe(4);
     expect((await api.request<LogPage>('GET', `/api/logs?to=${from}`)).body.meta.total).toBe(0);
     expect((await api.request<LogPage>('GET', '/api/logs?from=2999-01-01')).body.meta.total).toBe(0);
+    // A date alone as "to" means through the end of that day: the newest attempt's day holds it and all before.
+    const newestDay = all.data[0]!.created_at.slice(0, 10);
+    expect((await api.request<LogPage>('GET', `/api/logs?to=${newestDay}`)).body.meta.total).toBe(4);
   });
 
   test.each([

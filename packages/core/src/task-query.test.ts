@@ -70,12 +70,16 @@ describe('taskListQuerySchema', () => {
 });
 
 describe('log queries', () => {
-  it('reads instants with an offset, and dates as midnight UTC', () => {
+  it('reads instants with an offset, and a date as the whole day (UTC) it names', () => {
     expect(
-      parseTaskInput(logListQuerySchema, { from: '2025-05-01T09:00:00+02:00', to: '2025-05-02' }),
+      parseTaskInput(logListQuerySchema, { from: '2025-05-01T09:00:00+02:00', to: '2025-05-02T10:00:00Z' }),
     ).toMatchObject({
       from: new Date('2025-05-01T07:00:00Z'),
-      to: new Date('2025-05-02T00:00:00Z'),
+      to: new Date('2025-05-02T10:00:00Z'),
+    });
+    expect(parseTaskInput(logListQuerySchema, { from: '2025-05-01', to: '2025-05-01' })).toMatchObject({
+      from: new Date('2025-05-01T00:00:00Z'),
+      to: new Date('2025-05-01T23:59:59.999Z'),
     });
   });
 

@@ -58,18 +58,30 @@ function isIsoInstant(value: string): boolean {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** An ISO 8601 instant with its offset, or a date (midnight UTC). */
-const instantParam = z.preprocess(
-  blankToUndefined,
-  z
-    .string({ error: (issue) => `expected an ISO 8601 instant, got ${describe(issue.input)}` })
-    .refine(isIsoInstant, {
-      error: (issue) =>
-        `expected an ISO 8601 instant such as 2025-05-01T09:00:00Z or a date such as 2025-05-01, got ${describe(issue.input)}`,
-    })
-    .transform((value) => new Date(value))
-    .optional(),
-);
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An ISO 8601 instant with its offset, or a date (UTC). A date stands for the whole
+ * day: as a start it is that midnight, as an end the last instant before the next one,
+ * so `from=2025-05-01&to=2025-05-01` is all of May 1st.
+ */
+const instantParam = (dateMeans: 'start' | 'end') =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: (issue) => `expected an ISO 8601 instant, got ${describe(issue.input)}` })
+      .refine(isIsoInstant, {
+        error: (issue) =>
+          `expected an ISO 8601 instant such as 2025-05-01T09:00:00Z or a date such as 2025-05-01, got ${describe(issue.input)}`,
+      })
+      .transform((value) => {
+        const instant = new Date(value);
+        return dateMeans === 'end' && DATE_ONLY.test(value)
+          ? new Date(instant.getTime() + 24 * 3600_000 - 1)
+          : instant;
+      })
+      .optional(),
+  );
 
 const taskIdParam = z.preprocess(
   blankToUndefined,
@@ -143,13 +155,15 @@ export const taskListQuerySchema = queryObject({
 const attemptFilters = {
   ...paging,
   status: oneOf(attemptStatuses).meta({ description: 'Only attempts in this status.' }),
-  from: instantParam.meta({
-    description: 'Only attempts started at or after this instant (ISO 8601, or a date for midnight UTC).',
+  from: instantParam('start').meta({
+    description:
+      'Only attempts started at or after this instant (ISO 8601, or a date: from its midnight UTC).',
     format: 'date-time',
     example: '2025-05-01T00:00:00Z',
   }),
-  to: instantParam.meta({
-    description: 'Only attempts started at or before this instant (ISO 8601, or a date for midnight UTC).',
+  to: instantParam('end').meta({
+    description:
+      'Only attempts started at or before this instant (ISO 8601, or a date: through the end of that day, UTC).',
     format: 'date-time',
     example: '2025-05-02T00:00:00Z',
   }),
