@@ -233,7 +233,12 @@ export class DeliveryWorker {
         return this.settle(job, log, decision, message);
       case 'fail':
         await this.record(log, {
-          result: { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
+          // The reason already says what happened for a network error or a timeout: not twice.
+          result: {
+            ...base,
+            status: 'failed',
+            message: decision.reason.endsWith(message) ? decision.reason : `${message} — ${decision.reason}`,
+          },
           run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
         });
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${decision.reason}`);
