@@ -281,6 +281,26 @@ describe('bodies that are not a task', () => {
     expect(response.status).toBe(400);
     expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
     expect(response.body.error.message).toMatch(/__proto__/);
+    expect(response.body.error.details).toEqual({ body: 'a __proto__ key is not accepted (at __proto__)' });
+  });
+
+  test.each([
+    [
+      'a field',
+      '{"task_name": {"__proto__": 0}}',
+      'task_name',
+      'a __proto__ key is not accepted (at task_name.__proto__)',
+    ],
+    [
+      'deep in the payload',
+      '{"json_payload": {"a": [{"constructor": {"prototype": {}}}]}}',
+      'json_payload',
+      'a constructor.prototype key is not accepted (at json_payload.a.0.constructor.prototype)',
+    ],
+  ])('a __proto__ key in %s is refused naming that field', async (_where, body, field, reason) => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual({ [field]: reason });
   });
 
   test('PATCH with an empty object: 400 asking for a field to change', async () => {
