@@ -303,6 +303,32 @@ describe('bodies that are not a task', () => {
     expect(response.body.error.details).toEqual({ [field]: reason });
   });
 
+  test.each([
+    [
+      'a top-level constructor.prototype',
+      '{"constructor": {"prototype": {}}}',
+      'a constructor.prototype key is not accepted (at constructor.prototype)',
+    ],
+    ['a top-level array', '[{"__proto__": 1}]', 'a __proto__ key is not accepted (at 0.__proto__)'],
+  ])('%s is refused under body, not a field', async (_what, body, reason) => {
+    const response = await api.request<ApiErrorBody>('POST', '/api/tasks', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual({ body: reason });
+  });
+
+  test('a __proto__ key nested 10,000 deep is refused, with or without a key, and the API stays up', async () => {
+    const deep = `{"json_payload": ${'['.repeat(10_000)}{"__proto__": 0}${']'.repeat(10_000)}}`;
+    const created = await api.request<ApiErrorBody>('POST', '/api/tasks', { body: deep });
+    expect(created.status).toBe(400);
+    expect(created.body.error.details).toEqual({
+      body: 'a __proto__ or constructor.prototype key is not accepted',
+    });
+    // An unknown route is answered without a key, after its body is parsed.
+    const stranger = await api.request('POST', '/no-such-route', { body: deep, key: null });
+    expect(stranger.status).toBeLessThan(500);
+    expect((await api.request('GET', '/health', { key: null })).status).toBe(200);
+  });
+
   test('PATCH with an empty object: 400 asking for a field to change', async () => {
     const response = await api.request<ApiErrorBody>('PATCH', `/api/tasks/${task.id}`, { body: {} });
     expect(response.status).toBe(400);

@@ -30,11 +30,10 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
           return;
         }
         // Valid JSON that Fastify refuses: a key that would reach an object's prototype.
-        const path = prototypeKeyPath(JSON.parse(text) as unknown) ?? [];
-        const reason = `a ${path.at(-1) === 'prototype' ? 'constructor.prototype' : '__proto__'} key is not accepted${path.length > 0 ? ` (at ${path.join('.')})` : ''}`;
+        const { reason, field } = prototypeKeyRefusal(text);
         done(
           new ApiError('VALIDATION_ERROR', `${reason}: expected a JSON document without one.`, {
-            [path.length > 1 ? (path[0] as string) : 'body']: reason,
+            [field]: reason,
           }),
         );
       } else {
@@ -57,24 +56,64 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   });
 }
 
+/** How deep the search for a prototype key goes; a key deeper than this is refused under `body`. */
+const PROTOTYPE_KEY_SEARCH_DEPTH = 100;
+
 /**
- * Where the first `__proto__` key, or `constructor` object with a `prototype` key, sits
- * (JSON.parse keeps either as a plain own property, so walking the parsed value is safe).
+ * What to say of a body refused for a `__proto__` key, or a `constructor` object with a
+ * `prototype` key, and under which field: the top-level field it sits in, else `body`.
  */
-function prototypeKeyPath(value: unknown, path: string[] = []): string[] | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (key === '__proto__') return [...path, key];
-    if (
-      key === 'constructor' &&
-      child !== null &&
-      typeof child === 'object' &&
-      Object.hasOwn(child, 'prototype')
-    ) {
-      return [...path, key, 'prototype'];
+function prototypeKeyRefusal(text: string): { reason: string; field: string } {
+  const generic = { reason: 'a __proto__ or constructor.prototype key is not accepted', field: 'body' };
+  try {
+    const root = JSON.parse(text) as unknown;
+    const found = prototypeKeyPath(root);
+    if (!found) return generic;
+    const { path, offending } = found;
+    const reason = `a ${offending.join('.')} key is not accepted (at ${path.join('.')})`;
+    // A field of the task only when the key sits inside one; at the top, or in a top-level array, the body.
+    const inField = path.length > offending.length && !Array.isArray(root);
+    return { reason, field: inField ? (path[0] as string) : 'body' };
+  } catch {
+    return generic;
+  }
+}
+
+interface Visit {
+  value: unknown;
+  key: string | undefined;
+  parent: Visit | undefined;
+  depth: number;
+}
+
+/**
+ * Where the first prototype key sits (JSON.parse keeps one as a plain own property, so the
+ * parsed value is safe to walk). Iterative and bounded: a body nested thousands deep must not
+ * exhaust the stack of the process that serves every request.
+ */
+function prototypeKeyPath(root: unknown): { path: string[]; offending: string[] } | undefined {
+  const pending: Visit[] = [{ value: root, key: undefined, parent: undefined, depth: 0 }];
+  const pathTo = (visit: Visit, offending: string[]) => {
+    const keys: string[] = [];
+    for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key);
+    return { path: [...keys.reverse(), ...offending], offending };
+  };
+  while (pending.length > 0) {
+    const visit = pending.pop() as Visit;
+    if (visit.value === null || typeof visit.value !== 'object') continue;
+    if (visit.depth >= PROTOTYPE_KEY_SEARCH_DEPTH) continue;
+    for (const [key, child] of Object.entries(visit.value as Record<string, unknown>)) {
+      if (key === '__proto__') return pathTo(visit, ['__proto__']);
+      if (
+        key === 'constructor' &&
+        child !== null &&
+        typeof child === 'object' &&
+        Object.hasOwn(child, 'prototype')
+      ) {
+        return pathTo(visit, ['constructor', 'prototype']);
+      }
+      pending.push({ value: child, key, parent: visit, depth: visit.depth + 1 });
     }
-    const found = prototypeKeyPath(child, [...path, key]);
-    if (found) return found;
   }
   return undefined;
 }
