@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@scheduler/test-support';
 
 let t: TestDatabase;
@@ -143,4 +144,32 @@ test('a webhook answer with a NUL in it is recorded, the NUL shown as U+FFFD', a
   expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([
     { status: 'finish', message: 'ok\uFFFD!' },
   ]);
+});
+
+test('list: "to" holds its whole millisecond, though created_at has microseconds', async () => {
+  const task = await newTask();
+  const last = await t.attempts.insertAttempt({
+    taskId: task.id,
+    scheduledFor: new Date('2030-02-01T00:00:00Z'),
+    retryCount: 0,
+  });
+  const next = await t.attempts.insertAttempt({
+    taskId: task.id,
+    scheduledFor: new Date('2030-02-02T00:00:00Z'),
+    retryCount: 0,
+  });
+  // The last microsecond of a day, and the first of the next.
+  await sql`UPDATE task_logs SET created_at = '2030-01-31T23:59:59.999999Z' WHERE id = ${last!.id}`.execute(
+    t.db,
+  );
+  await sql`UPDATE task_logs SET created_at = '2030-02-01T00:00:00Z' WHERE id = ${next!.id}`.execute(t.db);
+
+  const { rows, total } = await t.attempts.list({
+    page: 1,
+    limit: 10,
+    taskId: task.id,
+    to: new Date('2030-01-31T23:59:59.999Z'),
+  });
+  expect(rows.map((row) => row.id)).toEqual([last!.id]);
+  expect(total).toBe(1);
 });

@@ -184,7 +184,14 @@ export class AttemptRepository {
     if (query.taskId) filtered = filtered.where('task_logs.task_id', '=', query.taskId);
     if (query.status) filtered = filtered.where('task_logs.status', '=', query.status);
     if (query.from) filtered = filtered.where('task_logs.created_at', '>=', query.from);
-    if (query.to) filtered = filtered.where('task_logs.created_at', '<=', query.to);
+    // `to` is inclusive to its millisecond (what a Date carries); created_at has microseconds.
+    if (query.to) {
+      filtered = filtered.where(
+        'task_logs.created_at',
+        '<',
+        sql<Date>`${query.to}::timestamptz + interval '1 millisecond'`,
+      );
+    }
     const [rows, count] = await Promise.all([
       filtered
         // Every attempt has its task (the foreign key cascades deletes), so the join drops none.
