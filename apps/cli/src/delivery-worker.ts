@@ -233,15 +233,14 @@ export class DeliveryWorker {
         return this.settle(job, log, decision, message);
       case 'fail':
         await this.record(log, {
-          // The reason already says what happened for a network error or a timeout: not twice.
-          result: {
-            ...base,
-            status: 'failed',
-            message: decision.reason.endsWith(message) ? decision.reason : `${message} — ${decision.reason}`,
-          },
+          // What the webhook answered, then why the run ends: "HTTP 404: … — not retryable: …".
+          result: { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
           run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
         });
-        log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${decision.reason}`);
+        log.error(
+          { httpStatus, executionTime },
+          `task "${target.taskName}" failed: ${message} — ${decision.reason}`,
+        );
         return this.settle(job, log, decision, message);
       default:
         return assertNever(decision);
@@ -275,7 +274,7 @@ export class DeliveryWorker {
       throw new RetryableDeliveryError(message, decision.delayMs);
     }
     log.debug('no attempt left');
-    throw new UnrecoverableError(decision.kind === 'fail' ? decision.reason : message);
+    throw new UnrecoverableError(decision.kind === 'fail' ? `${message} — ${decision.reason}` : message);
   }
 
   /**

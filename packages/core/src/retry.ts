@@ -9,7 +9,9 @@ export type AttemptOutcome =
 export type RetryDecision =
   | { kind: 'done' } // delivered
   | { kind: 'retry'; delayMs: number }
-  | { kind: 'fail'; reason: string }; // no retry left, or cannot succeed by retrying
+  // No retry left, or cannot succeed by retrying. `reason` says why the run ends, not what
+  // the webhook answered, which the caller has (and puts first: "HTTP 404 — not retryable: …").
+  | { kind: 'fail'; reason: string };
 
 /**
  * The longest a Retry-After header may hold a retry back. A webhook answering
@@ -39,11 +41,11 @@ export function decideRetry(
       if (!isRetryableStatus(outcome.httpStatus)) {
         return { kind: 'fail', reason: notRetryableReason(outcome.httpStatus) };
       }
-      return retryOrGiveUp(outcome, retryCount, maxRetry, backoffBaseMs, outcome.retryAfterMs);
+      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, outcome.retryAfterMs);
     }
     case 'network-error':
     case 'timeout':
-      return retryOrGiveUp(outcome, retryCount, maxRetry, backoffBaseMs, undefined);
+      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, undefined);
     default:
       return assertNever(outcome);
   }
@@ -77,16 +79,15 @@ function isRetryableStatus(status: number): boolean {
 
 function notRetryableReason(status: number): string {
   if (status >= 300 && status < 400) {
-    return `HTTP ${status} is not retryable: the webhook answered with a redirect, and redirects are not followed`;
+    return 'not retryable: the webhook answered with a redirect, and redirects are not followed';
   }
   if (status >= 400 && status < 500) {
-    return `HTTP ${status} is not retryable: the webhook refused the request`;
+    return 'not retryable: the webhook refused the request';
   }
-  return `HTTP ${status} is not retryable: expected a 2xx response`;
+  return 'not retryable: expected a 2xx response';
 }
 
 function retryOrGiveUp(
-  outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>,
   retryCount: number,
   maxRetry: number,
   backoffBaseMs: number,
@@ -100,21 +101,8 @@ function retryOrGiveUp(
   const attempts = Math.max(0, retryCount) + 1;
   return {
     kind: 'fail',
-    reason: `gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${describeFailure(outcome)}`,
+    reason: `gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`,
   };
-}
-
-function describeFailure(outcome: Exclude<AttemptOutcome, { kind: 'delivered' }>): string {
-  switch (outcome.kind) {
-    case 'http-error':
-      return `HTTP ${outcome.httpStatus}`;
-    case 'network-error':
-      return `network error: ${outcome.message}`;
-    case 'timeout':
-      return `timed out after ${outcome.timeoutMs} ms`;
-    default:
-      return assertNever(outcome);
-  }
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
