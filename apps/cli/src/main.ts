@@ -21,9 +21,12 @@ for (const command of program.commands.flatMap((c) => [c, ...c.commands]))
 function commandSummary(command: CommandUnknownOpts): string {
   const subcommands = command.commands.map((sub) => sub.name()).join('|');
   const options = command.options
-    .filter((option) => option.long !== '--help')
-    // The flags as declared, less a short form: `--interval <ms>`.
-    .map((option) => `[${option.flags.replace(/^-\w[, |]\s*/, '')}]`);
+    .filter((option) => !option.hidden && option.long !== '--help')
+    // The flags as declared, less a short form (`--interval <ms>`); in brackets unless mandatory.
+    .map((option) => {
+      const flags = option.flags.replace(/^-\w[, |]\s*/, '');
+      return option.mandatory ? flags : `[${flags}]`;
+    });
   const args = command.registeredArguments.map((arg) =>
     arg.required ? `<${arg.name()}>` : `[${arg.name()}${arg.variadic ? '...' : ''}]`,
   );

@@ -3,6 +3,14 @@ import { InvalidScheduleError, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadContentProblem, storableText } from './stored-text';
 
+/**
+ * Marks on an issue that decide how a refusal is classed: its code (INVALID_SCHEDULE,
+ * PAYLOAD_TOO_LARGE), or that it goes unsaid (nothing to change, when only unknown fields came).
+ */
+type IssueFlag = 'invalidSchedule' | 'payloadTooLarge' | 'nothingToChange';
+const flag = (name: IssueFlag): Record<string, unknown> => ({ [name]: true });
+const hasFlag = (params: Record<string, unknown> | undefined, name: IssueFlag) => params?.[name] === true;
+
 /** The largest `json_payload`, serialized: 64 KiB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_RETRY_LIMIT = 10;
@@ -25,12 +33,12 @@ const taskSchedule = z
         ctx.addIssue({
           code: 'custom',
           message: `"${value}" never comes due: expected a schedule that fires.`,
-          params: { invalidSchedule: true },
+          params: flag('invalidSchedule'),
         });
       }
     } catch (error) {
       if (!(error instanceof InvalidScheduleError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message, params: { invalidSchedule: true } });
+      ctx.addIssue({ code: 'custom', message: error.message, params: flag('invalidSchedule') });
     }
   });
 
@@ -81,7 +89,7 @@ const jsonPayload = z
         ctx.addIssue({
           code: 'custom',
           message: `payload is ${size} bytes serialized: expected at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
-          params: { payloadTooLarge: true },
+          params: flag('payloadTooLarge'),
         });
       }
     }
@@ -150,7 +158,7 @@ export const updateTaskSchema = z
   )
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
     message: 'expected at least one field to change',
-    params: { nothingToChange: true },
+    params: flag('nothingToChange'),
   });
 
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
@@ -161,7 +169,7 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details: Record<string, string> = {};
-  const flags = new Set<string>();
+  const flags = new Set<IssueFlag>();
   const unknownSent = result.error.issues.some((issue) => issue.code === 'unrecognized_keys');
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -176,13 +184,11 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): 
     const params = (issue.code === 'custom' ? issue.params : undefined) as
       Record<string, unknown> | undefined;
     // Only unknown fields sent: saying that nothing would change as well adds nothing.
-    if (unknownSent && params?.nothingToChange === true) continue;
+    if (unknownSent && hasFlag(params, 'nothingToChange')) continue;
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
     details[field] ??= issue.message;
-    if (params) {
-      for (const [flag, set] of Object.entries(params)) {
-        if (set === true) flags.add(flag);
-      }
+    for (const name of ['invalidSchedule', 'payloadTooLarge'] as const) {
+      if (hasFlag(params, name)) flags.add(name);
     }
   }
   const summary = Object.entries(details)

@@ -2,8 +2,8 @@ import type { PipeTransform } from '@nestjs/common';
 import { ApiError } from './api-error';
 
 /**
- * For POST routes that take no body (toggle, run now): nothing, or an empty JSON
- * object, is accepted. Anything else is refused, so that a client who believes
+ * For POST routes that take no body (toggle, run now): nothing, an empty JSON
+ * object, or JSON `null` (what some clients send for "no body") is accepted. Anything else is refused, so that a client who believes
  * the route takes options (`{"enabled": false}` to toggle) learns it does not,
  * instead of seeing the request applied without them.
  */

@@ -147,6 +147,7 @@ export function tasksCommand(): Command {
     .description("list tasks, with each one's latest attempt")
     .addOption(new Option('--status <status>', 'only tasks in this status').choices(taskStatuses))
     .addOption(columnAlias('--task-status <status>', 'status').choices(taskStatuses))
+    .addHelpText('after', '\n--status may also be given under its column name: --task-status.')
     .addOption(
       new Option('--enabled <bool>', 'only enabled (true) or paused (false) tasks').choices([
         'true',

@@ -20,7 +20,7 @@ import {
   rangeProblem,
 } from './logListViewSlice';
 
-/** Tasks by name, 100 at a time (the API's page limit); the logs page names its rows from the same query. */
+/** Tasks by name, 100 at a time (the API's page limit). */
 const taskPickerQuery = { page: 1, limit: 100, sort: 'task_name', order: 'asc' } as const;
 
 const statusLabel: Record<AttemptStatus, string> = {
