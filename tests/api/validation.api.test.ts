@@ -344,9 +344,9 @@ describe('bodies that are not a task', () => {
     },
   );
 
-  test('toggle accepts {} as no body', async () => {
-    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body: {} })).status).toBe(200);
-    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body: {} })).status).toBe(200);
+  test.each([['{}'], ['null']])('toggle takes %s as no body', async (body) => {
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body })).status).toBe(200);
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`, { body })).status).toBe(200);
   });
 
   test.each([
