@@ -231,17 +231,16 @@ export class DeliveryWorker {
         });
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(job, log, decision, message);
-      case 'fail':
+      case 'fail': {
+        // What the webhook answered, then why the run ends: "HTTP 404: … — not retryable: …".
+        const failure = `${message} — ${decision.reason}`;
         await this.record(log, {
-          // What the webhook answered, then why the run ends: "HTTP 404: … — not retryable: …".
-          result: { ...base, status: 'failed', message: `${message} — ${decision.reason}` },
+          result: { ...base, status: 'failed', message: failure },
           run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
         });
-        log.error(
-          { httpStatus, executionTime },
-          `task "${target.taskName}" failed: ${message} — ${decision.reason}`,
-        );
-        return this.settle(job, log, decision, message);
+        log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
+        return this.settle(job, log, decision, failure);
+      }
       default:
         return assertNever(decision);
     }
@@ -263,7 +262,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** Tells BullMQ what comes next: a retry after the delay, or no more attempts. */
+  /** Tells BullMQ what comes next, with `message` as the job's reason: a retry after the delay, or no more attempts. */
   private settle(
     job: Job<DeliveryJobData, void, string>,
     log: Logger,
@@ -274,7 +273,7 @@ export class DeliveryWorker {
       throw new RetryableDeliveryError(message, decision.delayMs);
     }
     log.debug('no attempt left');
-    throw new UnrecoverableError(decision.kind === 'fail' ? `${message} — ${decision.reason}` : message);
+    throw new UnrecoverableError(message);
   }
 
   /**

@@ -20,22 +20,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     // Fastify's parser also refuses __proto__ and constructor.prototype keys.
     void parseJson(request, text, (error, value) => {
       if (error) {
-        const syntax = syntaxErrorOf(text);
-        if (syntax !== undefined) {
-          done(
-            new ApiError('VALIDATION_ERROR', `malformed JSON: ${syntax}; expected a JSON document.`, {
-              body: syntax,
-            }),
-          );
-          return;
-        }
-        // Valid JSON that Fastify refuses: a key that would reach an object's prototype.
-        const { reason, field } = prototypeKeyRefusal(text);
-        done(
-          new ApiError('VALIDATION_ERROR', `${reason}: expected a JSON document without one.`, {
-            [field]: reason,
-          }),
-        );
+        done(refusalOf(text));
       } else {
         done(null, value);
       }
@@ -60,23 +45,32 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
 const PROTOTYPE_KEY_SEARCH_DEPTH = 100;
 
 /**
- * What to say of a body refused for a `__proto__` key, or a `constructor` object with a
- * `prototype` key, and under which field: the top-level field it sits in, else `body`.
+ * Why Fastify refused a body, said where it can be: malformed JSON (as JSON.parse puts
+ * it: Fastify's message does not say where), or a `__proto__` key or `constructor` object
+ * with a `prototype` key, under the top-level field it sits in, else `body`.
  */
-function prototypeKeyRefusal(text: string): { reason: string; field: string } {
-  const generic = { reason: 'a __proto__ or constructor.prototype key is not accepted', field: 'body' };
+function refusalOf(text: string): ApiError {
+  let root: unknown;
   try {
-    const root = JSON.parse(text) as unknown;
-    const found = prototypeKeyPath(root);
-    if (!found) return generic;
-    const { path, offending } = found;
-    const reason = `a ${offending.join('.')} key is not accepted (at ${path.join('.')})`;
-    // A field of the task only when the key sits inside one; at the top, or in a top-level array, the body.
-    const inField = path.length > offending.length && !Array.isArray(root);
-    return { reason, field: inField ? (path[0] as string) : 'body' };
-  } catch {
-    return generic;
+    root = JSON.parse(text);
+  } catch (error) {
+    const syntax = error instanceof Error ? error.message : String(error);
+    return new ApiError('VALIDATION_ERROR', `malformed JSON: ${syntax}; expected a JSON document.`, {
+      body: syntax,
+    });
   }
+  const found = prototypeKeyPath(root);
+  let reason = 'a __proto__ or constructor.prototype key is not accepted';
+  let field = 'body';
+  if (found) {
+    const { path, offending } = found;
+    reason = `a ${offending.join('.')} key is not accepted (at ${path.join('.')})`;
+    // A field of the task only when the key sits inside one; at the top, or in a top-level array, the body.
+    if (path.length > offending.length && !Array.isArray(root)) field = path[0] as string;
+  }
+  return new ApiError('VALIDATION_ERROR', `${reason}: expected a JSON document without one.`, {
+    [field]: reason,
+  });
 }
 
 interface Visit {
@@ -116,14 +110,4 @@ function prototypeKeyPath(root: unknown): { path: string[]; offending: string[] 
     }
   }
   return undefined;
-}
-
-/** What JSON.parse says is wrong with the text (Fastify's own message does not say where). */
-function syntaxErrorOf(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : undefined;
-  }
 }
