@@ -34,6 +34,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/queue/package.json packages/queue/
 COPY packages/services/package.json packages/services/
+COPY packages/engine/package.json packages/engine/
 COPY apps/api/package.json apps/api/
 COPY apps/cli/package.json apps/cli/
 COPY apps/cli/bin/ apps/cli/bin/
@@ -89,6 +90,7 @@ COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/db/dist packages/db/dist
 COPY --from=build /app/packages/queue/dist packages/queue/dist
 COPY --from=build /app/packages/services/dist packages/services/dist
+COPY --from=build /app/packages/engine/dist packages/engine/dist
 COPY --from=build /app/apps/cli/dist apps/cli/dist
 USER node
 ENTRYPOINT ["node", "apps/cli/bin/scheduler.js"]

@@ -14,5 +14,6 @@ export const sourceAliases: Record<string, string> = {
   '@scheduler/db': src('packages/db'),
   '@scheduler/queue': src('packages/queue'),
   '@scheduler/services': src('packages/services'),
+  '@scheduler/engine': src('packages/engine'),
   '@scheduler/test-support': repo('test-support/index.ts'),
 };

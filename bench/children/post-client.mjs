@@ -1,6 +1,6 @@
 // The pooled HTTP client every non-product design POSTs with: undici over
 // keep-alive connections, the body read to the end, like the product's
-// WebhookClient (apps/cli/src/webhook-client.ts) minus its bookkeeping.
+// WebhookClient (packages/engine/src/webhook-client.ts) minus its bookkeeping.
 import { Agent, request } from 'undici';
 
 export function createPoster(connections) {

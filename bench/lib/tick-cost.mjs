@@ -12,7 +12,7 @@ import { CONTENT } from './payload.mjs';
 import { YEARLY } from './product.mjs';
 import { median, round } from './stats.mjs';
 
-const { Publisher } = await import('../../apps/cli/dist/publisher.js');
+const { Publisher } = await import('../../packages/engine/dist/publisher.js');
 const { TaskRepository, createDatabase } = await import('../../packages/db/dist/index.js');
 const { createDeliveryQueue, createRedisConnection } = await import('../../packages/queue/dist/index.js');
 

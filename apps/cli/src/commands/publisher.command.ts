@@ -1,8 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { OutageLog } from '../outage-log';
-import { Publisher } from '../publisher';
+import { OutageLog, Publisher } from '@scheduler/engine';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 

@@ -1,8 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { DeliveryWorker } from '../delivery-worker';
-import { WebhookClient } from '../webhook-client';
+import { DeliveryWorker, WebhookClient } from '@scheduler/engine';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 

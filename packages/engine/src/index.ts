@@ -1,0 +1,10 @@
+export { Publisher, BROKEN_SCHEDULE_RETRY_MS, CLOCK_SYNC_EVERY_MS } from './publisher';
+export type { PublisherDeps, TickResult } from './publisher';
+export { DeliveryWorker, RetryableDeliveryError } from './delivery-worker';
+export type { DeliveryWorkerDeps } from './delivery-worker';
+export { Watchdog, LOST_ATTEMPT_MESSAGE, WATCHDOG_GRACE_MS, WATCHDOG_INTERVAL_MS } from './watchdog';
+export type { WatchdogDeps } from './watchdog';
+export { WebhookClient, MESSAGE_CAP_BYTES } from './webhook-client';
+export type { Delivery } from './webhook-client';
+export { MicroBatch } from './micro-batch';
+export { OutageLog, OUTAGE_REPORT_EVERY_MS } from './outage-log';
