@@ -4,6 +4,7 @@ import {
   AttemptRepository,
   createDatabase,
   type Database,
+  RunRepository,
   TaskRepository,
   withDefaultSslMode,
 } from '@scheduler/db';
@@ -22,6 +23,7 @@ export interface TestDatabase {
   db: Database;
   tasks: TaskRepository;
   attempts: AttemptRepository;
+  runs: RunRepository;
   drop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     tasks: new TaskRepository(db),
     attempts: new AttemptRepository(db),
+    runs: new RunRepository(db),
     async drop() {
       await db.destroy();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));

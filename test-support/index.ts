@@ -7,3 +7,4 @@ export { startSystem } from './system';
 export type { SystemUnderTest } from './system';
 export { startTcpProxy, through } from './tcp-proxy';
 export type { TcpProxy } from './tcp-proxy';
+export { runFor } from './factories';

@@ -52,7 +52,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
   const taskService = new TaskService({
     tasks: database.tasks,
     attempts: database.attempts,
+    runs: database.runs,
     queue,
+    redis,
+    prefix,
     retryBackoffMs,
   });
   const port = await freePort();

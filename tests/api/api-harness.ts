@@ -4,7 +4,9 @@ import { expect } from 'vitest';
 import type {
   AttemptPageResponse,
   DashboardStatsResponse,
-  RunAcceptedResponse,
+  RunDetailResponse,
+  RunPageResponse,
+  RunResponse,
   TaskDetailResponse,
   TaskPageResponse,
   TaskResponse,
@@ -38,7 +40,9 @@ export type Task = Wire<TaskResponse>;
 export type TaskDetail = Wire<TaskDetailResponse>;
 export type TaskPage = Wire<TaskPageResponse>;
 export type LogPage = Wire<AttemptPageResponse>;
-export type RunAccepted = Wire<RunAcceptedResponse>;
+export type Run = Wire<RunResponse>;
+export type RunDetail = Wire<RunDetailResponse>;
+export type RunPage = Wire<RunPageResponse>;
 export type Stats = Wire<DashboardStatsResponse>;
 export type ApiErrorBody = ErrorBody;
 

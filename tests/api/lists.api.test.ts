@@ -1,3 +1,4 @@
+import { runFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   anyString,
@@ -44,6 +45,7 @@ async function recordAttempt(
     taskId,
     scheduledFor: new Date(due),
     retryCount,
+    runId: await runFor(api.database, taskId, new Date(due)),
   });
   await api.database.attempts.finishAttempt(
     {

@@ -135,7 +135,8 @@ describe('the OpenAPI document', () => {
       properties: Record<string, { maximum?: number; description?: string }>;
       additionalProperties: boolean;
     };
-    expect(create.required.sort()).toEqual(['json_payload', 'task_name', 'task_schedule', 'webhook_url']);
+    expect(create.required.sort()).toEqual(['json_payload', 'task_name', 'webhook_url']);
+    expect(create.properties.run_at?.description).toMatch(/RFC 3339/);
     expect(create.properties.max_retry?.maximum).toBe(10);
     expect(create.additionalProperties).toBe(false);
     expect(create.properties.task_schedule?.description).toMatch(/INVALID_SCHEDULE/);

@@ -1,3 +1,4 @@
+import { runFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type RunningApi, startApi, type Stats, type Task } from './api-harness';
 
@@ -18,7 +19,12 @@ async function attemptHoursAgo(
   ms = 100,
 ) {
   const scheduledFor = new Date(Date.now() - hoursAgo * HOUR - Math.random() * 1000);
-  const attempt = await api.database.attempts.insertAttempt({ taskId, scheduledFor, retryCount: 0 });
+  const attempt = await api.database.attempts.insertAttempt({
+    taskId,
+    scheduledFor,
+    retryCount: 0,
+    runId: await runFor(api.database, taskId, scheduledFor),
+  });
   if (status !== 'running') {
     await api.database.attempts.finishAttempt(
       {

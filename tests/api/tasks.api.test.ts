@@ -1,8 +1,9 @@
+import { runFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   anyString,
   errorShape,
-  type RunAccepted,
+  type Run,
   stringContaining,
   stringMatching,
   type RunningApi,
@@ -28,7 +29,12 @@ async function recordAttempt(
   status: 'finish' | 'failed',
   httpStatus: number,
 ) {
-  const attempt = await api.database.attempts.insertAttempt({ taskId, scheduledFor, retryCount: 0 });
+  const attempt = await api.database.attempts.insertAttempt({
+    taskId,
+    scheduledFor,
+    retryCount: 0,
+    runId: await runFor(api.database, taskId, scheduledFor),
+  });
   await api.database.attempts.finishAttempt(
     { attemptId: attempt!.id, status, executionTime: 120, httpStatus, message: `HTTP ${httpStatus}` },
     { kind: 'continues' },
@@ -51,6 +57,7 @@ describe('POST /api/tasks', () => {
       timezone: 'UTC',
       next_run_at: stringMatching(/T09:00:00\.000Z$/),
       last_run_at: null,
+      run_at: null,
       created_at: anyString(),
       updated_at: anyString(),
     });
@@ -184,6 +191,8 @@ describe('PATCH /api/tasks/:id', () => {
     const task = await createTask();
     const answers = new Set<number>();
     for (let round = 0; round < 20; round += 1) {
+      // The previous round's run ends (as its worker would end it), leaving the task failed.
+      await api.database.runs.cancel({ taskId: task.id }, 'ended by the test', 'ended by the test');
       await api.database.tasks.update(task.id, { task_status: 'failed', job_id: null });
       const [rearm, run] = await Promise.all([
         api.request('PATCH', `/api/tasks/${task.id}`, { body: { task_status: 'ready' } }),
@@ -245,17 +254,26 @@ describe('POST /api/tasks/:id/toggle', () => {
 });
 
 describe('POST /api/tasks/:id/execute', () => {
-  test('queues a run of a ready task now: 202, the job in the queue, the task running; again is 409', async () => {
+  test('queues a run of a ready task now: 202 with the run itself, the task running with it; again is 409', async () => {
     const task = await createTask();
     const before = Date.now();
-    const response = await api.request<RunAccepted>('POST', `/api/tasks/${task.id}/execute`, {
+    const response = await api.request<Run>('POST', `/api/tasks/${task.id}/execute`, {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(202);
-    expect(response.body.task_id).toBe(task.id);
-    expect(response.body.task.task_status).toBe('running');
+    expect(response.body).toMatchObject({
+      task_id: task.id,
+      task_name: task.task_name,
+      trigger: 'manual',
+      status: 'queued',
+      attempt_count: 0,
+      retry_of: null,
+      prior_task_status: 'ready',
+    });
     expect(Date.parse(response.body.scheduled_for)).toBeGreaterThanOrEqual(before - 5);
-    expect(response.body.job_id).toBe(`${task.id}_${Date.parse(response.body.scheduled_for)}`);
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(detail.body.task_status).toBe('running');
+    expect(detail.body.current_run?.id).toBe(response.body.id);
 
     const again = await api.request('POST', `/api/tasks/${task.id}/execute`);
     expect(again.status).toBe(409);

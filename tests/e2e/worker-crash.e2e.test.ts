@@ -35,6 +35,8 @@ test('a worker killed mid-delivery: the attempt is redelivered on its own row an
   const logs = await system.database.attempts.listForTask(task.id, 10);
   expect(logs).toHaveLength(1);
   expect(logs[0]).toMatchObject({ id: inFlight[0]?.id, status: 'finish', retry_count: 0, http_status: 200 });
-  expect(logs[0]?.scheduled_for.getTime()).toBe(run.scheduledFor.getTime());
+  expect(logs[0]?.scheduled_for.getTime()).toBe(run.scheduled_for.getTime());
+  expect(logs[0]?.run_id).toBe(run.id);
+  expect(await system.database.runs.findById(run.id)).toMatchObject({ status: 'finish', attempt_count: 1 });
   expect(await system.dummyCount()).toBe(2);
 });

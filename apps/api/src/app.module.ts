@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AttemptService, DashboardService, TaskService } from '@scheduler/services';
+import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
 import type { ApiContext } from './context';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { REDIS } from './http/queue-available.guard';
 import { LogsController } from './logs/logs.controller';
+import { RunsController } from './runs/runs.controller';
 import { TasksController } from './tasks/tasks.controller';
 
 /** Nest's view of the API: the controllers, and the services built outside it, as values. */
@@ -14,10 +15,11 @@ export class ApiModule {
   static forContext(context: ApiContext): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [TasksController, LogsController, DashboardController, HealthController],
+      controllers: [TasksController, RunsController, LogsController, DashboardController, HealthController],
       providers: [
         { provide: TaskService, useValue: context.taskService },
         { provide: AttemptService, useValue: context.attemptService },
+        { provide: RunService, useValue: context.runService },
         { provide: DashboardService, useValue: context.dashboardService },
         { provide: HealthService, useValue: context.healthService },
         { provide: REDIS, useValue: context.redis },

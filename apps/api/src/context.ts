@@ -4,6 +4,7 @@ import {
   createDatabase,
   type Database,
   HealthRepository,
+  RunRepository,
   StatsRepository,
   TaskRepository,
 } from '@scheduler/db';
@@ -13,7 +14,7 @@ import {
   type DeliveryQueue,
   type Redis,
 } from '@scheduler/queue';
-import { AttemptService, DashboardService, TaskService } from '@scheduler/services';
+import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
 import { HealthService } from './health/health.service';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
@@ -25,6 +26,7 @@ export interface ApiContext {
   queue: DeliveryQueue;
   taskService: TaskService;
   attemptService: AttemptService;
+  runService: RunService;
   dashboardService: DashboardService;
   healthService: HealthService;
   close(): Promise<void>;
@@ -37,7 +39,17 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const queue = createDeliveryQueue(redis, config.redisPrefix);
   const tasks = new TaskRepository(db);
   const attempts = new AttemptRepository(db);
-  const taskService = new TaskService({ tasks, attempts, queue, retryBackoffMs: config.retryBackoffMs });
+  const runs = new RunRepository(db);
+  const prefix = config.redisPrefix;
+  const taskService = new TaskService({
+    tasks,
+    attempts,
+    runs,
+    queue,
+    redis,
+    prefix,
+    retryBackoffMs: config.retryBackoffMs,
+  });
   return {
     config,
     logger,
@@ -46,6 +58,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     queue,
     taskService,
     attemptService: new AttemptService({ attempts, tasks: taskService }),
+    runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     healthService: new HealthService(new HealthRepository(db), redis),
     async close() {

@@ -126,9 +126,10 @@ describe('scheduler --help', () => {
     // The root's help alone says it all (SPEC §7): each command with its options, and every task command.
     expect(top.stdout).toMatch(/^\s+publisher \[--interval <ms>\] \[--once\]\s/m);
     expect(top.stdout).toMatch(/^\s+worker \[--concurrency <n>\]\s/m);
-    expect(top.stdout).toMatch(/^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\s/m);
+    expect(top.stdout).toMatch(/^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\|cancel\s/m);
+    expect(top.stdout).toMatch(/^\s+runs list\|get\|retry\|cancel\s/m);
     expect(tasks.code).toBe(0);
-    for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run']) {
+    for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run', 'cancel']) {
       expect(tasks.stdout).toMatch(new RegExp(`^\\s+${sub}\\b`, 'm'));
     }
     expect(publisher.code).toBe(0);
@@ -313,17 +314,23 @@ describe('scheduler tasks', () => {
   it('queues a run now, and refuses a second one while the first is running', async () => {
     const task = await insertTask({ max_retry: 2 });
 
-    const run = await cliJson<{ task_id: string; job_id: string; scheduled_for: string }>(
+    const run = await cliJson<{ id: string; task_id: string; scheduled_for: string; trigger: string }>(
       'tasks',
       'run',
       task.id,
       '--json',
     );
 
-    expect(run.task_id).toBe(task.id);
-    expect((await testDb.tasks.findById(task.id))?.task_status).toBe('running');
-    const job = await queue.getJob(run.job_id);
-    expect(job?.data).toEqual({ taskId: task.id, scheduledFor: run.scheduled_for, trigger: 'manual' });
+    expect(run).toMatchObject({ task_id: task.id, trigger: 'manual', status: 'queued' });
+    const current = await testDb.tasks.findById(task.id);
+    expect(current?.task_status).toBe('running');
+    const job = await queue.getJob(current?.job_id ?? '');
+    expect(job?.data).toEqual({
+      taskId: task.id,
+      runId: run.id,
+      scheduledFor: run.scheduled_for,
+      trigger: 'manual',
+    });
     expect(job?.opts.attempts).toBe(3);
 
     const again = await cli('tasks', 'run', task.id, '--json');
@@ -336,6 +343,119 @@ describe('scheduler tasks', () => {
       delayed: 0,
       active: 0,
     });
+  });
+
+  it("cancels a task's run (exit 0), then has nothing to cancel (exit 1, saying why)", async () => {
+    const task = await insertTask();
+    const run = await cliJson<{ id: string }>('tasks', 'run', task.id, '--json');
+    const cancelled = await cli('tasks', 'cancel', task.id);
+    expect(cancelled).toMatchObject({ code: 0, stderr: '' });
+    expect(cancelled.stdout).toContain(`cancelled run ${run.id}`);
+    expect(await testDb.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
+    expect(
+      await queue.getJob(
+        `${task.id}_${Date.parse((await testDb.runs.findById(run.id))!.scheduled_for.toISOString())}`,
+      ),
+    ).toBeUndefined();
+
+    const again = await cli('tasks', 'cancel', task.id);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/^error: Task .* has no run queued or running: nothing to cancel\.\n$/);
+    const unknown = await cli('tasks', 'cancel', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/does not exist/);
+  });
+
+  it('runs list, get, retry (with an edited payload) and cancel', async () => {
+    const task = await insertTask({ task_name: 'history' });
+    const failed = await testDb.runs.create({
+      task_id: task.id,
+      scheduled_for: new Date('2030-01-01T00:00:00Z'),
+      trigger: 'schedule',
+      status: 'failed',
+      message: 'HTTP 500 — gave up after 3 attempts',
+      finished_at: new Date(),
+    });
+    const list = await cliJson<{ data: { id: string; task_name: string }[]; meta: { total: number } }>(
+      'runs',
+      'list',
+      '--task',
+      task.id,
+      '--status',
+      'failed,expired',
+      '--json',
+    );
+    expect(list).toMatchObject({ data: [{ id: failed.id, task_name: 'history' }], meta: { total: 1 } });
+    const human = await cli('runs', 'list', '--task', task.id);
+    expect(human.stdout).toMatch(
+      new RegExp(`^${failed.id}  2030-01-01T00:00:00.000Z  schedule +failed`, 'm'),
+    );
+    const bad = await cli('runs', 'list', '--status', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/status: expected one or more of queued, running/);
+
+    const shown = await cli('runs', 'get', failed.id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^status: +failed$/m);
+    expect(shown.stdout).toMatch(/^attempts: +none yet$/m);
+
+    const retry = await cliJson<{ id: string; trigger: string; retry_of: string; payload_override: unknown }>(
+      'runs',
+      'retry',
+      failed.id,
+      '--payload',
+      '{"content":"again"}',
+      '--json',
+    );
+    expect(retry).toMatchObject({
+      trigger: 'retry',
+      retry_of: failed.id,
+      payload_override: { content: 'again' },
+    });
+    const busy = await cli('runs', 'retry', failed.id);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/running/);
+
+    const cancelled = await cliJson<{ id: string; status: string }>('runs', 'cancel', retry.id, '--json');
+    expect(cancelled).toMatchObject({ id: retry.id, status: 'cancelled' });
+    const ended = await cli('runs', 'cancel', retry.id);
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toMatch(/has ended \(cancelled\): nothing to cancel/);
+  });
+
+  it('creates a one-time task with --run-at; --run-at with --schedule is refused naming both', async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const task = await cliJson<{ task_schedule: string | null; run_at: string; next_run_at: string }>(
+      'tasks',
+      'create',
+      '--name',
+      'once',
+      '--run-at',
+      at,
+      '--url',
+      'https://example.com/hook',
+      '--payload',
+      '{}',
+      '--json',
+    );
+    expect(task).toMatchObject({ task_schedule: null, run_at: at, next_run_at: at });
+    const both = await cli(
+      'tasks',
+      'create',
+      '--name',
+      'both',
+      '--run-at',
+      at,
+      '--schedule',
+      '* * * * *',
+      '--url',
+      'https://example.com/hook',
+      '--payload',
+      '{}',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/task_schedule: .*not both; run_at: .*not both/);
   });
 
   it('ends a run with one clear line when Redis is out of reach, leaving the task ready', async () => {

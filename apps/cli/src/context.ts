@@ -1,7 +1,13 @@
 import { type Config, createLogger, type Logger } from '@scheduler/config';
-import { AttemptRepository, createDatabase, type Database, TaskRepository } from '@scheduler/db';
+import {
+  AttemptRepository,
+  createDatabase,
+  type Database,
+  RunRepository,
+  TaskRepository,
+} from '@scheduler/db';
 import { createDeliveryQueue, createRedisConnection, type DeliveryQueue, type Redis } from '@scheduler/queue';
-import { TaskService } from '@scheduler/services';
+import { RunService, TaskService } from '@scheduler/services';
 
 /** Everything a command needs, built with plain constructors; `close()` releases it all. */
 export interface Context {
@@ -13,7 +19,9 @@ export interface Context {
   readonly queue: DeliveryQueue;
   tasks: TaskRepository;
   attempts: AttemptRepository;
+  runs: RunRepository;
   taskService: TaskService;
+  runService: RunService;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   });
   const tasks = new TaskRepository(db);
   const attempts = new AttemptRepository(db);
+  const runs = new RunRepository(db);
   // Redis is connected lazily: a command that ends while a connection it never
   // needed is still being set up would otherwise fail on closing it.
   let redis: Redis | undefined;
@@ -48,10 +57,26 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const taskService = new TaskService({
     tasks,
     attempts,
+    runs,
     get queue() {
       return getQueue();
     },
+    get redis() {
+      return getRedis();
+    },
+    prefix: config.redisPrefix,
     retryBackoffMs: config.retryBackoffMs,
+  });
+  const runService = new RunService({
+    runs,
+    tasks: taskService,
+    get queue() {
+      return getQueue();
+    },
+    get redis() {
+      return getRedis();
+    },
+    prefix: config.redisPrefix,
   });
   return {
     config,
@@ -65,7 +90,9 @@ export function createContext(config: Config, role: string, options: ContextOpti
     },
     tasks,
     attempts,
+    runs,
     taskService,
+    runService,
     async close() {
       if (queue) await queue.close();
       if (redis) {

@@ -1,5 +1,6 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { publisherCommand } from './commands/publisher.command';
+import { runsCommand } from './commands/runs.command';
 import { tasksCommand } from './commands/tasks.command';
 import { workerCommand } from './commands/worker.command';
 
@@ -12,7 +13,8 @@ const program = new Command('scheduler')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addCommand(publisherCommand())
   .addCommand(workerCommand())
-  .addCommand(tasksCommand());
+  .addCommand(tasksCommand())
+  .addCommand(runsCommand());
 
 for (const command of program.commands.flatMap((c) => [c, ...c.commands]))
   command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));

@@ -74,6 +74,7 @@ describe('loadConfig', () => {
       workerConcurrency: 10,
       webhookTimeoutMs: 10000,
       retryBackoffMs: 1000,
+      historyRetentionDays: 30,
       dummyWebhookFailOn: [7, 11],
       dummyWebhookLatencyMs: { min: 100, max: 500 },
       logLevel: 'info',

@@ -17,6 +17,8 @@ export interface Config {
   workerConcurrency: number;
   webhookTimeoutMs: number;
   retryBackoffMs: number;
+  /** HISTORY_RETENTION_DAYS; 0 keeps everything. */
+  historyRetentionDays: number;
   dummyWebhookFailOn: number[];
   dummyWebhookLatencyMs: { min: number; max: number };
   logLevel: LogLevel;
@@ -83,6 +85,7 @@ function toConfig(env: Env): Config {
     workerConcurrency: env.WORKER_CONCURRENCY,
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     retryBackoffMs: env.RETRY_BACKOFF_MS,
+    historyRetentionDays: env.HISTORY_RETENTION_DAYS,
     dummyWebhookFailOn: env.DUMMY_WEBHOOK_FAIL_ON,
     dummyWebhookLatencyMs: env.DUMMY_WEBHOOK_LATENCY_MS,
     logLevel: env.LOG_LEVEL,

@@ -129,6 +129,18 @@ export const deliverySchema = z.object({
       '1000',
     ),
   ),
+  HISTORY_RETENTION_DAYS: z.coerce
+    .number({ error: 'expected a number of days (0 keeps everything)' })
+    .int('expected a whole number of days (0 keeps everything)')
+    .min(0, 'expected a number of days from 0 (0 keeps everything)')
+    .max(36500, 'expected at most 36500 days (0 keeps everything)')
+    .default(30)
+    .meta(
+      doc(
+        "Runs that ended more than this many days ago are deleted with their attempts, in small batches, by the publishers (a pass each minute); a task's latest run is always kept. `0` keeps everything; `30` when unset.",
+        '30',
+      ),
+    ),
 });
 
 const failOn = z

@@ -33,3 +33,10 @@ export class TaskConflictError extends Error {
     this.name = 'TaskConflictError';
   }
 }
+
+export class RunNotFoundError extends Error {
+  constructor(readonly runId: string) {
+    super(`Run ${runId} does not exist.`);
+    this.name = 'RunNotFoundError';
+  }
+}

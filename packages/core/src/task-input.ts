@@ -118,27 +118,79 @@ const timezone = z
 
 const enabled = z.boolean({ error: 'expected true or false' });
 
-export const createTaskSchema = z.strictObject(
-  {
-    task_name: taskName,
-    task_schedule: taskSchedule,
-    webhook_url: webhookUrl,
-    json_payload: jsonPayload,
-    max_retry: maxRetry.default(3),
-    timezone: timezone.default('UTC'),
-    enabled: enabled.default(true),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
-  },
-);
+/** How far in the past a `run_at` may be: within this it fires at once (SPEC §11). */
+export const RUN_AT_GRACE_MS = 60_000;
+
+const RFC_3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const RUN_AT_EXPECTED =
+  'expected an RFC 3339 instant with its offset, such as 2025-05-01T09:00:00Z or 2025-05-01T11:00:00+02:00';
+
+/** A one-time task's instant: RFC 3339 with an offset (a local time alone is ambiguous). */
+const runAt = z.string({ error: RUN_AT_EXPECTED }).transform((value, ctx) => {
+  const match = RFC_3339.exec(value);
+  const instant = match ? new Date(value.replace(' ', 'T')) : undefined;
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (
+    !instant ||
+    Number.isNaN(instant.getTime()) ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day
+  ) {
+    const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
+    ctx.addIssue({ code: 'custom', message: `${RUN_AT_EXPECTED}, got "${shown}"` });
+    return z.NEVER;
+  }
+  return instant;
+});
+
+const EITHER_TIMING = 'expected either task_schedule (a cron expression) or run_at (one instant), not both';
+const NEITHER_TIMING =
+  'expected task_schedule (a cron expression) or run_at (one instant): neither was given';
+
+/** SPEC §11: a task has either a schedule or one instant, never both, never neither. */
+function oneTiming(
+  task: { task_schedule?: unknown; run_at?: unknown },
+  ctx: z.RefinementCtx,
+  required: boolean,
+): void {
+  const hasSchedule = task.task_schedule !== undefined && task.task_schedule !== null;
+  const hasRunAt = task.run_at !== undefined && task.run_at !== null;
+  if (hasSchedule && hasRunAt) {
+    for (const field of ['task_schedule', 'run_at'])
+      ctx.addIssue({ code: 'custom', path: [field], message: EITHER_TIMING });
+  } else if (required && !hasSchedule && !hasRunAt) {
+    for (const field of ['task_schedule', 'run_at'])
+      ctx.addIssue({ code: 'custom', path: [field], message: NEITHER_TIMING });
+  }
+}
+
+export const createTaskSchema = z
+  .strictObject(
+    {
+      task_name: taskName,
+      task_schedule: taskSchedule.optional(),
+      run_at: runAt.optional(),
+      webhook_url: webhookUrl,
+      json_payload: jsonPayload,
+      max_retry: maxRetry.default(3),
+      timezone: timezone.default('UTC'),
+      enabled: enabled.default(true),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
+    },
+  )
+  .superRefine((task, ctx) => oneTiming(task, ctx, true), { when: isObject });
 
 export const updateTaskSchema = z
   .strictObject(
     {
       task_name: taskName.optional(),
       task_schedule: taskSchedule.optional(),
+      run_at: runAt.optional(),
       webhook_url: webhookUrl.optional(),
       json_payload: jsonPayload.optional(),
       max_retry: maxRetry.optional(),
@@ -159,10 +211,30 @@ export const updateTaskSchema = z
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
     message: 'expected at least one field to change',
     params: flag('nothingToChange'),
-  });
+  })
+  .superRefine((patch, ctx) => oneTiming(patch, ctx, false), { when: isObject });
 
+/** POST /api/runs/:id/retry: an optional payload sent instead of the task's, for that run only. */
+export const retryRunSchema = z
+  .strictObject(
+    { json_payload: jsonPayload.optional() },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? undefined
+          : 'expected no body, or a JSON object with json_payload',
+    },
+  )
+  .optional();
+
+export type RetryRunInput = z.output<typeof retryRunSchema>;
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
+
+/** Cross-field checks run beside field errors, so every problem is named at once; not on a body that is no object. */
+function isObject(payload: { value: unknown }): boolean {
+  return typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value);
+}
 
 /** Validates with `schema` or throws a TaskValidationError naming every bad field. */
 export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -205,5 +277,6 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): 
 
 /** The fields an object schema takes, to name them when an unknown one is sent. */
 function knownFields(schema: z.ZodType): string[] | undefined {
+  if (schema instanceof z.ZodOptional) return knownFields(schema.unwrap() as z.ZodType);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runStatuses, runTriggers, type RunStatus } from './runs';
 import { storableText } from './stored-text';
 
 /**
@@ -12,7 +13,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE = 1_000_000;
 
 export const taskStatuses = ['ready', 'running', 'failed'] as const;
-export const attemptStatuses = ['running', 'finish', 'failed'] as const;
+export const attemptStatuses = ['running', 'finish', 'failed', 'cancelled'] as const;
 export const taskSortFields = ['created_at', 'task_name', 'next_run_at'] as const;
 export const sortOrders = ['asc', 'desc'] as const;
 
@@ -180,7 +181,60 @@ export const logListQuerySchema = queryObject({
   task_id: taskIdParam.meta({ description: 'Only attempts of this task (its UUID).' }),
 }).superRefine(fromBeforeTo, { when: () => true });
 
+/** One status, or several separated by commas (`failed,expired`). */
+const runStatusList = z.preprocess(
+  blankToUndefined,
+  z
+    .string({
+      error: (issue) => `expected one or more of ${runStatuses.join(', ')}, got ${describe(issue.input)}`,
+    })
+    .transform((value, ctx) => {
+      const given = value.split(',').map((part) => part.trim());
+      const unknown = given.filter((part) => !(runStatuses as readonly string[]).includes(part));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected one or more of ${runStatuses.join(', ')} separated by commas, got ${describe(unknown.join(','))}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(given)] as RunStatus[];
+    })
+    .optional(),
+);
+
+const runFilters = {
+  ...paging,
+  status: runStatusList.meta({
+    description: `Only runs in this status, or in any of several separated by commas (${runStatuses.join(', ')}).`,
+    example: 'failed,expired',
+  }),
+  trigger: oneOf(runTriggers).meta({ description: 'Only runs with this trigger.' }),
+  from: instantParam('start').meta({
+    description: 'Only runs due at or after this instant (ISO 8601, or a date: from its midnight UTC).',
+    format: 'date-time',
+    example: '2025-05-01T00:00:00Z',
+  }),
+  to: instantParam('end').meta({
+    description:
+      'Only runs due at or before this instant (ISO 8601, or a date: through the end of that day, UTC).',
+    format: 'date-time',
+    example: '2025-05-02T00:00:00Z',
+  }),
+};
+
+/** GET /api/tasks/:id/runs */
+export const taskRunsQuerySchema = queryObject(runFilters).superRefine(fromBeforeTo, { when: () => true });
+
+/** GET /api/runs */
+export const runListQuerySchema = queryObject({
+  ...runFilters,
+  task_id: taskIdParam.meta({ description: 'Only runs of this task (its UUID).' }),
+}).superRefine(fromBeforeTo, { when: () => true });
+
 export type TaskListParams = z.output<typeof taskListQuerySchema>;
+export type RunListParams = z.output<typeof runListQuerySchema>;
+export type TaskRunsParams = z.output<typeof taskRunsQuerySchema>;
 export type TaskLogsParams = z.output<typeof taskLogsQuerySchema>;
 export type LogListParams = z.output<typeof logListQuerySchema>;
 

@@ -8,10 +8,14 @@ export type {
   TaskListQuery,
   TaskSort,
   SortOrder,
-  ClaimDecision,
-  DeliveryRunPlan,
-  StuckRun,
+  ClaimWrite,
+  ClaimedRun,
+  ClaimResult,
+  RunStart,
+  StartedRun,
 } from './repositories/task.repository';
+export { RunRepository } from './repositories/run.repository';
+export type { RunListQuery, CancelTarget, CancelResult, ActiveRun } from './repositories/run.repository';
 export { AttemptRepository } from './repositories/attempt.repository';
 export type {
   AttemptKey,
@@ -21,6 +25,7 @@ export type {
   DeliveryTarget,
   AttemptResult,
   RunOutcome,
+  AttemptRecorded,
 } from './repositories/attempt.repository';
 export { StatsRepository } from './repositories/stats.repository';
 export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/stats.repository';

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { TaskLogs, Tasks } from './generated/db';
+import type { TaskLogs, TaskRuns, Tasks } from './generated/db';
 
 /** A `tasks` row as read. */
 export type TaskRow = Selectable<Tasks>;
@@ -12,6 +12,7 @@ export type TaskRowPatch = Updateable<Tasks>;
 export const SCHEDULED_TASK_COLUMNS = [
   'id',
   'task_schedule',
+  'run_at',
   'timezone',
   'next_run_at',
   'max_retry',
@@ -25,3 +26,11 @@ export type AttemptListItem = AttemptRow & Pick<TaskRow, 'task_name'>;
 /** The latest attempt of a task, as a task list summarises it. */
 export type LastAttempt = Pick<AttemptRow, 'status' | 'http_status' | 'execution_time' | 'created_at'>;
 export type TaskWithLastAttempt = TaskRow & { last_attempt: LastAttempt | null };
+
+/** A `task_runs` row as read: one firing of a task. */
+export type RunRow = Selectable<TaskRuns>;
+export type NewRunRow = Insertable<TaskRuns>;
+/** A run in a list of runs, which may span tasks: with its task's name. */
+export type RunListItem = RunRow & Pick<TaskRow, 'task_name'>;
+/** A run with its attempts, oldest first. */
+export type RunWithAttempts = RunListItem & { attempts: AttemptRow[] };

@@ -1,15 +1,22 @@
-import { backoffDelayMs, decideRetry } from '@scheduler/core';
+import { backoffDelayMs, decideRetry, type RetryDecision } from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
   isTransientStorageError,
+  type AttemptRecorded,
   type AttemptRepository,
   type AttemptResult,
   type AttemptStart,
   type AttemptStarted,
   type RunOutcome,
 } from '@scheduler/db';
-import { DELIVERY_QUEUE, type DeliveryJobData, isRedisUnavailable, type Redis } from '@scheduler/queue';
+import {
+  DELIVERY_QUEUE,
+  type DeliveryJobData,
+  isRedisUnavailable,
+  type Redis,
+  runCancelledChannel,
+} from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { MicroBatch } from './micro-batch';
 import { OutageLog } from './outage-log';
@@ -74,9 +81,13 @@ export class DeliveryWorker {
   private worker: Worker<DeliveryJobData, void, string> | undefined;
   /** Attempt rows are written in batches across the deliveries in flight, not one round trip each. */
   private readonly starts: MicroBatch<AttemptStart, AttemptStarted>;
-  private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, void>;
+  private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, AttemptRecorded>;
   private readonly postgresOutage: OutageLog;
   private readonly redisOutage: OutageLog;
+  /** The deliveries in flight on this worker, by run id: a cancel announced for one aborts its request. */
+  private readonly inFlight = new Map<string, AbortController>();
+  /** Hears cancels (a connection in subscriber mode can do nothing else). */
+  private subscriber: Redis | undefined;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.postgresOutage = new OutageLog(
@@ -91,13 +102,11 @@ export class DeliveryWorker {
     // a plan and a commit).
     const options = { splitOn: (error: unknown) => !isTransientStorageError(error), maxInFlight: 1 };
     this.starts = new MicroBatch((items) => deps.attempts.beginAttempts(items), options);
-    this.finishes = new MicroBatch(async (items): Promise<void[]> => {
-      await deps.attempts.finishAttempts(items);
-      return items.map(() => undefined);
-    }, options);
+    this.finishes = new MicroBatch((items) => deps.attempts.finishAttempts(items), options);
   }
 
   start(): void {
+    this.listenForCancels();
     const lockDuration = this.deps.lockDurationMs ?? 10_000;
     this.worker = new Worker<DeliveryJobData, void, string>(
       DELIVERY_QUEUE,
@@ -175,33 +184,30 @@ export class DeliveryWorker {
   }
 
   private async attempt(job: Job<DeliveryJobData, void, string>): Promise<void> {
-    const { taskId } = job.data;
+    const { taskId, runId } = job.data;
     const jobId = job.id ?? '';
     const scheduledFor = new Date(job.data.scheduledFor);
     const retryCount = job.attemptsMade;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
-    const log = this.deps.logger.child({ taskId, scheduledFor: job.data.scheduledFor, retryCount });
+    const log = this.deps.logger.child({ taskId, runId, scheduledFor: job.data.scheduledFor, retryCount });
 
     const startedAt = performance.now();
     const started = await this.starts
-      .submit({ taskId, scheduledFor, retryCount, jobId })
+      .submit({ taskId, scheduledFor, retryCount, jobId, runId })
       .catch((error: unknown) => {
         throw new StorageError('start', error);
       });
     this.postgresOutage.recovered();
     switch (started.kind) {
       case 'orphaned':
-        log.info('task was deleted, or another run owns it: dropping this run');
+        log.info('task was deleted, its run was cancelled, or another run owns it: dropping this run');
         return;
-      case 'settled':
-        // This attempt already failed and was recorded, but its retry was not: carry on with the next one.
+      case 'settled': {
+        // This attempt failed and was recorded with its run going on, but its retry was not scheduled.
         log.warn('attempt already recorded: moving on to its retry');
-        return this.settle(
-          job,
-          log,
-          { kind: 'retry', delayMs: this.deps.retryBackoffMs },
-          'already recorded',
-        );
+        const delayMs = backoffDelayMs(retryCount, this.deps.retryBackoffMs);
+        return this.settle(log, { kind: 'retry', delayMs }, 'already recorded');
+      }
       case 'deliver':
         break;
       default:
@@ -209,45 +215,85 @@ export class DeliveryWorker {
     }
 
     const { target, attemptId } = started;
-    const { outcome, message } = await this.deps.webhooks.post(target.webhookUrl, target.payload);
+    const cancel = new AbortController();
+    this.inFlight.set(started.runId, cancel);
+    const delivery = await this.deps.webhooks
+      .post(target.webhookUrl, target.payload, cancel.signal)
+      .finally(() => this.inFlight.delete(started.runId));
+    const { outcome, message } = delivery;
     const executionTime = Math.round(performance.now() - startedAt);
     const decision = decideRetry(outcome, retryCount, maxRetry, this.deps.retryBackoffMs);
     const httpStatus =
       outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
     const base = { attemptId, executionTime, httpStatus };
+    const ends = (runStatus: 'finish' | 'failed', text: string): RunOutcome => ({
+      kind: 'ends',
+      taskId,
+      jobId,
+      runStatus,
+      taskStatus: runStatus === 'finish' ? 'ready' : 'failed',
+      message: text,
+    });
 
     switch (decision.kind) {
-      case 'done':
-        await this.record(log, {
+      case 'done': {
+        const recorded = await this.record(log, {
           result: { ...base, status: 'finish', message },
-          run: { kind: 'ends', taskId, jobId, taskStatus: 'ready' },
+          run: ends('finish', `delivered: HTTP ${httpStatus ?? ''}`.trim()),
         });
+        if (recorded === 'cancelled') return this.cancelled(log);
         log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
-      case 'retry':
-        await this.record(log, {
+      }
+      case 'retry': {
+        const recorded = await this.record(log, {
           result: { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
           run: { kind: 'continues' },
         });
+        if (recorded === 'cancelled') return this.cancelled(log);
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
-        return this.settle(job, log, decision, message);
+        return this.settle(log, decision, message);
+      }
       case 'fail': {
         // What the webhook answered, then why the run ends: "HTTP 404: … — not retryable: …".
         const failure = `${message} — ${decision.reason}`;
-        await this.record(log, {
+        const recorded = await this.record(log, {
           result: { ...base, status: 'failed', message: failure },
-          run: { kind: 'ends', taskId, jobId, taskStatus: 'failed' },
+          run: ends('failed', failure),
         });
+        if (recorded === 'cancelled') return this.cancelled(log);
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
-        return this.settle(job, log, decision, failure);
+        return this.settle(log, decision, failure);
       }
       default:
         return assertNever(decision);
     }
   }
 
+  /** The run was cancelled while its attempt was in flight: the cancel recorded it; the job ends here. */
+  private cancelled(log: Logger): void {
+    log.info('run cancelled while its attempt was in flight: nothing more is sent');
+  }
+
+  /** Subscribes to cancels: an attempt in flight for a cancelled run is aborted at once. */
+  private listenForCancels(): void {
+    const subscriber = this.deps.connection.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (_channel: string, runId: string) => this.inFlight.get(runId)?.abort());
+    subscriber.subscribe(runCancelledChannel(this.deps.prefix)).catch((error: unknown) => {
+      this.deps.logger.warn(
+        { err: error },
+        'could not listen for cancels: a cancelled run in flight ends when its request does',
+      );
+    });
+  }
+
   /** Writes an attempt's result, trying again over a few seconds: the webhook has been called already. */
-  private async record(log: Logger, finished: { result: AttemptResult; run: RunOutcome }): Promise<void> {
+  private async record(
+    log: Logger,
+    finished: { result: AttemptResult; run: RunOutcome },
+  ): Promise<AttemptRecorded> {
     for (let tries = 1; ; tries += 1) {
       try {
         return await this.finishes.submit(finished);
@@ -262,16 +308,13 @@ export class DeliveryWorker {
     }
   }
 
-  /** Tells BullMQ what comes next, with `message` as the job's reason: a retry after the delay, or no more attempts. */
-  private settle(
-    job: Job<DeliveryJobData, void, string>,
-    log: Logger,
-    decision: { kind: 'retry'; delayMs: number } | { kind: 'fail'; reason: string },
-    message: string,
-  ): never {
-    if (decision.kind === 'retry' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
-      throw new RetryableDeliveryError(message, decision.delayMs);
-    }
+  /**
+   * Tells BullMQ what comes next, with `message` as the job's reason: a retry
+   * after the delay, or no more attempts. Core's decision already weighed the
+   * retry budget (the job's attempts are the task's max_retry + 1).
+   */
+  private settle(log: Logger, decision: Exclude<RetryDecision, { kind: 'done' }>, message: string): never {
+    if (decision.kind === 'retry') throw new RetryableDeliveryError(message, decision.delayMs);
     log.debug('no attempt left');
     throw new UnrecoverableError(message);
   }
@@ -291,6 +334,8 @@ export class DeliveryWorker {
     const result = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
     clearTimeout(timer);
     if (result === 'forced') await worker.close(true);
+    const subscriber = this.subscriber;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
 }
 

@@ -3,11 +3,12 @@ import { createLogger } from '@scheduler/config';
 import {
   createDeliveryQueue,
   DELIVERY_QUEUE,
+  type DeliveryJobData,
   deliveryJobId,
   type DeliveryQueue,
   type Redis,
 } from '@scheduler/queue';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   clearPrefix,
@@ -30,6 +31,7 @@ let clock = new Date('2030-01-01T00:00:00.000Z');
 const publisher = (batchSize = 1000) =>
   new Publisher({
     tasks: t.tasks,
+    runs: t.runs,
     queue,
     logger,
     intervalMs: 1000,
@@ -82,7 +84,16 @@ describe('a tick', () => {
     const result = await publisher().tick();
     expect(result.enqueued).toBe(1);
     const job = await queue.getJob(deliveryJobId(due.id, clock));
-    expect(job?.data).toEqual({ taskId: due.id, scheduledFor: clock.toISOString(), trigger: 'schedule' });
+    const { rows: runs } = await t.runs.list({ page: 1, limit: 10, taskId: due.id });
+    expect(runs).toMatchObject([
+      { scheduled_for: clock, trigger: 'schedule', status: 'queued', attempt_count: 0 },
+    ]);
+    expect(job?.data).toEqual({
+      taskId: due.id,
+      runId: runs[0]?.id,
+      scheduledFor: clock.toISOString(),
+      trigger: 'schedule',
+    });
     expect(job?.opts.attempts).toBe(3);
     expect(await t.tasks.findById(due.id)).toMatchObject({
       task_status: 'running',
@@ -139,6 +150,28 @@ describe('a tick', () => {
     expect((await t.tasks.findById(fine.id))?.task_status).toBe('running');
   });
 
+  test('a one-time task fires once, at its run_at, and is never due again (not a broken schedule)', async () => {
+    const once = await task({ task_schedule: null, run_at: clock, next_run_at: clock });
+    expect(await publisher().tick()).toMatchObject({ enqueued: 1, deferred: 0 });
+    expect(await t.tasks.findById(once.id)).toMatchObject({ task_status: 'running', next_run_at: null });
+    // Its run ends: the task stays ready, with nothing due, and later ticks leave it alone.
+    await sql`UPDATE tasks SET task_status = 'ready', job_id = NULL WHERE id = ${once.id}`.execute(t.db);
+    clock = new Date('2030-01-02T00:00:00Z');
+    expect(await publisher().tick()).toEqual({ enqueued: 0, deferred: 0, scheduled: 0 });
+    expect((await t.runs.list({ page: 1, limit: 10, taskId: once.id })).total).toBe(1);
+  });
+
+  test('a due instant that already has its run is not run again', async () => {
+    const due = await task({ next_run_at: clock });
+    await t.runs.create({ task_id: due.id, scheduled_for: clock, trigger: 'schedule', status: 'finish' });
+    expect(await publisher().tick()).toMatchObject({ enqueued: 0, deferred: 1 });
+    expect(await t.tasks.findById(due.id)).toMatchObject({
+      task_status: 'ready',
+      next_run_at: new Date('2030-01-01T00:01:00Z'),
+    });
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+  });
+
   test('drains a burst larger than one batch within the same tick', async () => {
     for (let i = 0; i < 25; i++) await task({ task_name: `t${i}`, next_run_at: clock });
     expect((await publisher(10).tick()).enqueued).toBe(25);
@@ -164,6 +197,7 @@ test("a publisher whose host clock runs ahead says so, and fires only what is du
   vi.setSystemTime(Date.now() + 3_600_000);
   const onDatabaseClock = new Publisher({
     tasks: t.tasks,
+    runs: t.runs,
     queue,
     logger: recording,
     intervalMs: 1000,
@@ -193,7 +227,7 @@ test("a publisher whose host clock runs ahead says so, and fires only what is du
 });
 
 describe('the watchdog', () => {
-  const watchdog = () => new Watchdog({ tasks: t.tasks, queue, logger, retryBackoffMs: 100 });
+  const watchdog = () => new Watchdog({ runs: t.runs, queue, logger, retryBackoffMs: 100 });
 
   test('re-enqueues a run whose job was never added, and leaves live runs alone', async () => {
     const lost = await task({ next_run_at: clock });
@@ -215,9 +249,15 @@ describe('the watchdog', () => {
     // (BullMQ failing a job that stalled too often looks the same).
     const rogue = new Worker(
       DELIVERY_QUEUE,
-      async (job) => {
+      async (job: Job<DeliveryJobData>) => {
         await t.attempts.beginAttempts([
-          { taskId: stuck.id, scheduledFor: clock, retryCount: 0, jobId: job.id ?? '' },
+          {
+            taskId: stuck.id,
+            scheduledFor: clock,
+            retryCount: 0,
+            jobId: job.id ?? '',
+            runId: job.data.runId,
+          },
         ]);
         throw new UnrecoverableError('worker vanished');
       },
@@ -229,6 +269,9 @@ describe('the watchdog', () => {
     expect(await t.tasks.findById(stuck.id)).toMatchObject({ task_status: 'ready', job_id: null });
     expect(await t.attempts.listForTask(stuck.id, 10)).toMatchObject([
       { status: 'failed', message: LOST_ATTEMPT_MESSAGE },
+    ]);
+    expect((await t.runs.list({ page: 1, limit: 10, taskId: stuck.id })).rows).toMatchObject([
+      { status: 'failed', message: LOST_ATTEMPT_MESSAGE, attempt_count: 1 },
     ]);
   });
 
@@ -257,10 +300,12 @@ describe('the watchdog', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await task({ next_run_at: clock })).id);
     await publisher().tick();
-    // The run that sorts last lost its job; the two before it fill the first page and stay alive.
-    const lost = [...ids].sort().at(-1) ?? '';
+    // The run that sorts last (one claim: the same created_at, then by run id) lost its job;
+    // the two before it fill the first page and stay alive.
+    const { rows: runs } = await t.runs.list({ page: 1, limit: 10 });
+    const lost = [...runs].sort((a, b) => (a.id < b.id ? -1 : 1)).at(-1)?.task_id ?? '';
     await (await queue.getJob(deliveryJobId(lost, clock)))?.remove();
-    const paged = new Watchdog({ tasks: t.tasks, queue, logger, retryBackoffMs: 100, pageSize: 2 });
+    const paged = new Watchdog({ runs: t.runs, queue, logger, retryBackoffMs: 100, pageSize: 2 });
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 1 });
     expect(await queue.getJobState(deliveryJobId(lost, clock))).toBe('waiting');

@@ -1,18 +1,21 @@
-import { InvalidScheduleError, InvalidTimezoneError, nextRunAt } from '@scheduler/core';
+import { InvalidScheduleError, InvalidTimezoneError, nextRunAt, planClaim } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
 import {
-  type ClaimDecision,
+  type ClaimWrite,
   isPostgresUnavailable,
   isSchemaMissing,
+  type RunRepository,
   type ScheduledTask,
   type TaskRepository,
 } from '@scheduler/db';
 import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
 import { OutageLog } from './outage-log';
+import { Retention } from './retention';
 import { Watchdog } from './watchdog';
 
 export interface PublisherDeps {
   tasks: TaskRepository;
+  runs: RunRepository;
   queue: DeliveryQueue;
   logger: Logger;
   intervalMs: number;
@@ -25,6 +28,8 @@ export interface PublisherDeps {
    * hosts whose clocks drift still agree, and none fires a task early.
    */
   now?: () => Date;
+  /** HISTORY_RETENTION_DAYS: runs that ended longer ago are deleted; 0 keeps everything. */
+  historyRetentionDays?: number;
 }
 
 export interface TickResult {
@@ -55,6 +60,7 @@ export const BROKEN_SCHEDULE_RETRY_MS = 60_000;
 export class Publisher {
   private readonly batchSize: number;
   private readonly watchdog: Watchdog;
+  private readonly retention: Retention;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
@@ -79,16 +85,22 @@ export class Publisher {
     );
     this.batchSize = deps.batchSize ?? 1000;
     this.watchdog = new Watchdog({
-      tasks: deps.tasks,
+      runs: deps.runs,
       queue: deps.queue,
       logger: deps.logger,
       retryBackoffMs: deps.retryBackoffMs,
+    });
+    this.retention = new Retention({
+      runs: deps.runs,
+      logger: deps.logger,
+      days: deps.historyRetentionDays ?? 0,
     });
   }
 
   start(): void {
     this.stopped = false;
     this.watchdog.start();
+    this.retention.start();
     this.running = this.readDatabaseClock().finally(() => this.scheduleNextTick());
   }
 
@@ -97,6 +109,7 @@ export class Publisher {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.watchdog.stop();
+    await this.retention.stop();
     await this.running;
   }
 
@@ -111,19 +124,23 @@ export class Publisher {
     let enqueuing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const decisions = await this.deps.tasks.claimDueTasks(
+        const claim = await this.deps.tasks.claimDueTasks(
           this.batchSize,
           (due, now) => due.map((task) => this.decide(task, now)),
           asOf,
         );
-        const runs = decisions.flatMap((d): DeliveryRun[] =>
-          d.kind === 'enqueued' ? [{ ...d.run, trigger: 'schedule' }] : [],
-        );
+        const runs = claim.runs.map((run): DeliveryRun => ({ ...run, trigger: 'schedule' }));
+        for (const taskId of claim.repeated) {
+          this.deps.logger.warn(
+            { taskId },
+            `task ${taskId}: its due instant already has a run; moved on to the next`,
+          );
+        }
         await enqueuing;
         enqueuing = this.enqueue(runs);
         result.enqueued += runs.length;
-        result.deferred += decisions.length - runs.length;
-        if (decisions.length < this.batchSize) break;
+        result.deferred += claim.claimed - runs.length;
+        if (claim.claimed < this.batchSize) break;
       }
     } finally {
       // Never leave an enqueue behind unobserved, even when a claim failed.
@@ -141,42 +158,44 @@ export class Publisher {
     await enqueueDeliveries(this.deps.queue, runs, this.deps.retryBackoffMs);
     for (const run of runs) {
       this.deps.logger.info(
-        { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString() },
+        { taskId: run.taskId, runId: run.runId, scheduledFor: run.scheduledFor.toISOString() },
         `enqueued task ${run.taskId} due ${run.scheduledFor.toISOString()}`,
       );
     }
   }
 
-  /**
-   * A due task becomes one run for its due instant; instants missed while no
-   * publisher ran coalesce into that one run, since the next due instant is
-   * computed from now.
-   */
-  private decide(task: ScheduledTask, now: Date): ClaimDecision {
-    // A due instant set by hand to -infinity is simply overdue.
-    const due = isInstant(task.next_run_at) ? task.next_run_at : now;
-    try {
-      const next = nextRunAt(task.task_schedule, task.timezone, due > now ? due : now);
-      // A schedule that never comes due (February 30th, written by hand) has nothing to fire.
-      if (next === null)
-        return { kind: 'deferred', id: task.id, nextRunAt: this.skipBroken(task, now, 'never comes due') };
-      return {
-        kind: 'enqueued',
-        id: task.id,
-        jobId: deliveryJobId(task.id, due),
-        nextRunAt: next,
-        run: { taskId: task.id, scheduledFor: due, maxRetry: task.max_retry },
-      };
-    } catch (error) {
-      return { kind: 'deferred', id: task.id, nextRunAt: this.skipBroken(task, now, error) };
+  /** What the claim writes for a due task, as core's planClaim decides it. */
+  private decide(task: ScheduledTask, now: Date): ClaimWrite {
+    const plan = planClaim(task, now);
+    switch (plan.kind) {
+      case 'fire':
+      case 'fire-last':
+        return {
+          kind: 'run',
+          id: task.id,
+          jobId: deliveryJobId(task.id, plan.scheduledFor),
+          scheduledFor: plan.scheduledFor,
+          maxRetry: task.max_retry,
+          nextRunAt: plan.kind === 'fire' ? plan.next : null,
+        };
+      case 'broken':
+        return {
+          kind: 'look-later',
+          id: task.id,
+          nextRunAt: this.skipBroken(task, now, plan.known ? plan.reason : plan.cause),
+        };
+      default:
+        return assertNever(plan);
     }
   }
 
   /** The first due instant of a task that has none yet (or a retry later if its schedule is broken). */
   private nextLook(task: ScheduledTask, now: Date): Date {
     try {
+      // Only tasks with a schedule are looked for (scheduleUnscheduled).
       return (
-        nextRunAt(task.task_schedule, task.timezone, now) ?? this.skipBroken(task, now, 'never comes due')
+        nextRunAt(task.task_schedule ?? '', task.timezone, now) ??
+        this.skipBroken(task, now, 'never comes due')
       );
     } catch (error) {
       return this.skipBroken(task, now, error);
@@ -268,6 +287,6 @@ export class Publisher {
   }
 }
 
-function isInstant(value: Date | null): value is Date {
-  return value instanceof Date && !Number.isNaN(value.getTime());
+function assertNever(value: never): never {
+  throw new Error(`Unexpected claim plan: ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@scheduler/config';
-import { isPostgresUnavailable, isSchemaMissing, type StuckRun, type TaskRepository } from '@scheduler/db';
-import { enqueueDeliveries, parseDeliveryJobId, type DeliveryQueue } from '@scheduler/queue';
+import { type ActiveRun, isPostgresUnavailable, isSchemaMissing, type RunRepository } from '@scheduler/db';
+import { enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
 export const WATCHDOG_GRACE_MS = 10_000;
@@ -35,7 +35,7 @@ async function jobFates(queue: DeliveryQueue, jobIds: (string | null)[]): Promis
 }
 
 export interface WatchdogDeps {
-  tasks: TaskRepository;
+  runs: RunRepository;
   queue: DeliveryQueue;
   logger: Logger;
   retryBackoffMs: number;
@@ -61,7 +61,7 @@ export class Watchdog {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   /** The last run of the previous page; undefined: start from the oldest. */
-  private cursor: StuckRun | undefined;
+  private cursor: ActiveRun | undefined;
 
   constructor(private readonly deps: WatchdogDeps) {}
 
@@ -82,11 +82,11 @@ export class Watchdog {
   }
 
   async check(graceMs = WATCHDOG_GRACE_MS): Promise<{ released: number; requeued: number }> {
-    const { tasks, queue, logger } = this.deps;
+    const { runs: repository, queue, logger } = this.deps;
     let released = 0;
     let requeued = 0;
     const pageSize = this.deps.pageSize ?? WATCHDOG_PAGE_SIZE;
-    const runs = await tasks.findLongRunning(graceMs, pageSize, this.cursor);
+    const runs = await repository.findLongActive(graceMs, pageSize, this.cursor);
     this.cursor = runs.length < pageSize ? undefined : runs.at(-1);
     const fates = await jobFates(
       queue,
@@ -95,20 +95,30 @@ export class Watchdog {
     for (const [i, run] of runs.entries()) {
       const fate = fates[i];
       if (fate === 'alive') continue;
-      const scheduledFor = run.job_id ? parseDeliveryJobId(run.job_id)?.scheduledFor : undefined;
-      if (fate === 'gone' && run.job_id && scheduledFor) {
+      if (fate === 'gone' && run.job_id) {
         await enqueueDeliveries(
           queue,
-          [{ taskId: run.id, scheduledFor, maxRetry: run.max_retry, trigger: 'schedule' }],
+          [
+            {
+              runId: run.id,
+              taskId: run.task_id,
+              scheduledFor: run.scheduled_for,
+              maxRetry: run.max_retry,
+              trigger: run.trigger,
+            },
+          ],
           this.deps.retryBackoffMs,
         );
         requeued += 1;
-        logger.warn({ taskId: run.id, jobId: run.job_id }, 'watchdog: run had no job; enqueued it again');
-      } else if (await tasks.releaseStuckRun(run.id, run.job_id, LOST_ATTEMPT_MESSAGE)) {
+        logger.warn(
+          { taskId: run.task_id, runId: run.id, jobId: run.job_id },
+          'watchdog: run had no job; enqueued it again',
+        );
+      } else if (await repository.releaseLost(run.id, run.job_id, LOST_ATTEMPT_MESSAGE)) {
         released += 1;
         logger.warn(
-          { taskId: run.id, jobId: run.job_id, fate },
-          'watchdog: run had ended unnoticed; task is ready',
+          { taskId: run.task_id, runId: run.id, jobId: run.job_id, fate },
+          'watchdog: run had ended unnoticed; it is failed and its task is ready',
         );
       }
     }

@@ -26,14 +26,16 @@ export class WebhookClient {
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: timeoutMs } });
   }
 
-  async post(url: string, payload: unknown): Promise<Delivery> {
+  /** POSTs `payload`; `cancel` aborts the request (a cancelled run), which then ends as a network error. */
+  async post(url: string, payload: unknown, cancel?: AbortSignal): Promise<Delivery> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', 'user-agent': 'task-scheduler' },
         body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       });
       const body = await readCapped(response.body);
       const httpStatus = response.statusCode;
@@ -50,6 +52,10 @@ export class WebhookClient {
         message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
       };
     } catch (error) {
+      if (cancel?.aborted) {
+        const message = 'aborted: the run was cancelled';
+        return { outcome: { kind: 'network-error', message }, message };
+      }
       if (isTimeout(error)) {
         return {
           outcome: { kind: 'timeout', timeoutMs: this.timeoutMs },

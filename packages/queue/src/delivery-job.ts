@@ -3,18 +3,24 @@ import type { JobsOptions } from 'bullmq';
 /** The one queue every delivery goes through: publisher and run-now add, workers take. */
 export const DELIVERY_QUEUE = 'deliveries';
 
-/** Why a run exists: its schedule came due, or a user asked for it now. */
-export type RunTrigger = 'schedule' | 'manual';
+/** Why a run exists (SPEC §11): its schedule came due, a user asked for it now or retried a run, its dependencies finished. */
+export type RunTrigger = 'schedule' | 'manual' | 'retry' | 'dependency';
 
-/** A job's payload: which task, and which due instant (ISO-8601) it delivers. */
+/**
+ * A job's payload: which run of which task, and which due instant (ISO-8601) it
+ * delivers. Compatibility: jobs queued before runs had rows carry no `runId`;
+ * the worker then takes the task's run in flight.
+ */
 export interface DeliveryJobData {
   taskId: string;
+  runId?: string;
   scheduledFor: string;
   trigger: RunTrigger;
 }
 
-/** A run to enqueue: one due instant of one task. */
+/** A run to enqueue: one due instant of one task, and its row. */
 export interface DeliveryRun {
+  runId: string;
   taskId: string;
   scheduledFor: Date;
   maxRetry: number;
@@ -41,7 +47,12 @@ export function parseDeliveryJobId(jobId: string): { taskId: string; scheduledFo
 }
 
 export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
-  return { taskId: run.taskId, scheduledFor: run.scheduledFor.toISOString(), trigger: run.trigger };
+  return {
+    taskId: run.taskId,
+    runId: run.runId,
+    scheduledFor: run.scheduledFor.toISOString(),
+    trigger: run.trigger,
+  };
 }
 
 export function deliveryJobOptions(run: DeliveryRun, backoffMs: number): JobsOptions & { jobId: string } {

@@ -16,3 +16,4 @@ export {
 } from './connection';
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';
+export { runCancelledChannel, withdrawRun } from './cancel';

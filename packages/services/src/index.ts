@@ -1,5 +1,7 @@
 export { TaskService } from './task.service';
-export type { TaskServiceDeps, RunRequest } from './task.service';
+export type { TaskServiceDeps, TaskDetail, RunOrder } from './task.service';
+export { RunService } from './run.service';
+export type { RunServiceDeps } from './run.service';
 export { AttemptService } from './attempt.service';
 export type { AttemptServiceDeps } from './attempt.service';
 export { DashboardService } from './dashboard.service';

@@ -1,36 +1,60 @@
 import {
   createTaskSchema,
-  nextRunAt,
+  nextDueInstant,
   parseTaskInput,
+  RUN_AT_GRACE_MS,
   TaskConflictError,
   type TaskListParams,
   TaskNotFoundError,
+  TaskValidationError,
   updateTaskSchema,
 } from '@scheduler/core';
 import type {
   AttemptRepository,
   AttemptRow,
+  RunListItem,
+  RunRepository,
+  RunRow,
   TaskRepository,
   TaskRow,
   TaskRowPatch,
   TaskWithLastAttempt,
 } from '@scheduler/db';
-import { deliveryJobId, enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
+import {
+  deliveryJobId,
+  enqueueDeliveries,
+  type DeliveryQueue,
+  type Redis,
+  withdrawRun,
+} from '@scheduler/queue';
 import { toPage, type Page } from './page';
+import { isUuid } from './uuid';
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
   attempts: AttemptRepository;
+  runs: RunRepository;
   queue: DeliveryQueue;
+  /** Announces cancels to the workers (pub/sub). */
+  redis: Redis;
+  prefix: string;
   retryBackoffMs: number;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
 }
 
-export interface RunRequest {
-  task: TaskRow;
-  jobId: string;
-  scheduledFor: Date;
+/** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
+export type TaskDetail = TaskRow & {
+  logs: AttemptRow[];
+  current_run: RunRow | null;
+  last_run: RunRow | null;
+};
+
+/** What a run outside the schedule is (run now, retry). */
+export interface RunOrder {
+  trigger: 'manual' | 'retry';
+  retryOf?: string;
+  payloadOverride?: unknown;
 }
 
 const runningConflict = () =>
@@ -38,7 +62,9 @@ const runningConflict = () =>
     task_status: 'running',
   });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What a run cancelled because its task changed before its request says. */
+const CHANGED_BEFORE_REQUEST =
+  'cancelled: the task was changed or paused after this run was claimed and before its request';
 
 /**
  * The task use-cases shared by the API and the CLI: validate with the domain's
@@ -53,22 +79,39 @@ export class TaskService {
 
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
+    const now = this.now();
+    const runAt = task.run_at ?? null;
+    if (runAt) assertRunAtAhead(runAt, now);
+    const { run_at: _runAt, ...fields } = task;
     return this.deps.tasks.create({
-      ...task,
+      ...fields,
+      task_schedule: task.task_schedule ?? null,
+      run_at: runAt,
       json_payload: JSON.stringify(task.json_payload),
-      next_run_at: nextRunAt(task.task_schedule, task.timezone, this.now()),
+      // A run_at within the grace period fires at once.
+      next_run_at:
+        runAt ??
+        nextDueInstant(
+          { task_schedule: task.task_schedule ?? null, run_at: null, timezone: task.timezone },
+          now,
+        ),
     });
   }
 
   async get(id: string): Promise<TaskRow> {
-    const task = UUID.test(id) ? await this.deps.tasks.findById(id) : undefined;
+    const task = isUuid(id) ? await this.deps.tasks.findById(id) : undefined;
     if (!task) throw new TaskNotFoundError(id);
     return task;
   }
 
-  async getWithAttempts(id: string, limit = 20): Promise<TaskRow & { logs: AttemptRow[] }> {
+  /** The task with its latest attempts, its run in flight and its latest ended run. */
+  async getDetail(id: string, limit = 20): Promise<TaskDetail> {
     const task = await this.get(id);
-    return { ...task, logs: await this.deps.attempts.listForTask(id, limit) };
+    const [logs, runs] = await Promise.all([
+      this.deps.attempts.listForTask(id, limit),
+      this.deps.runs.currentAndLast(id),
+    ]);
+    return { ...task, logs, current_run: runs.current, last_run: runs.last };
   }
 
   /** A page of tasks as the list parameters ask, each with its latest attempt. */
@@ -86,90 +129,171 @@ export class TaskService {
   }
 
   /**
-   * A partial update. A new schedule or timezone moves `next_run_at`;
+   * A partial update. A new schedule, run_at or timezone moves `next_run_at`;
    * `task_status: "ready"` re-arms a failed task, and `enabled: true` resumes a
-   * paused one, both from now on (instants missed meanwhile are skipped).
+   * paused one, both from now on (instants missed meanwhile are skipped). A
+   * future `run_at` arms a one-time task again. A run claimed under the old
+   * timing and not started yet is cancelled: no request goes out on the old settings.
    */
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     const current = await this.get(id);
-    const { task_status, json_payload, ...fields } = patch;
+    const now = this.now();
+    const { task_status, json_payload, run_at, task_schedule, ...fields } = patch;
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
+    // A task has a schedule or one instant: giving one clears the other.
+    if (task_schedule !== undefined) Object.assign(changes, { task_schedule, run_at: null });
+    if (run_at !== undefined) {
+      assertRunAtAhead(run_at, now);
+      Object.assign(changes, { run_at, task_schedule: null });
+    }
+    const timing = {
+      task_schedule: task_schedule ?? (run_at !== undefined ? null : current.task_schedule),
+      run_at: run_at ?? (task_schedule !== undefined ? null : current.run_at),
+      timezone: fields.timezone ?? current.timezone,
+    };
     if (task_status === 'ready' && current.task_status === 'running') throw runningConflict();
-    const rearm = task_status === 'ready' && current.task_status === 'failed';
+    // A future run_at re-arms a failed one-time task by itself (SPEC §11).
+    const rearm = current.task_status === 'failed' && (task_status === 'ready' || run_at !== undefined);
     if (rearm) changes.task_status = 'ready';
     const resumed = fields.enabled === true && !current.enabled;
-    if (rearm || resumed || fields.task_schedule !== undefined || fields.timezone !== undefined) {
-      changes.next_run_at = nextRunAt(
-        fields.task_schedule ?? current.task_schedule,
-        fields.timezone ?? current.timezone,
-        this.now(),
-      );
+    const retimed = task_schedule !== undefined || run_at !== undefined || fields.timezone !== undefined;
+    if (rearm || resumed || retimed) {
+      // Within the grace period a run_at fires at once; otherwise the next instant from now.
+      changes.next_run_at = run_at ?? nextDueInstant(timing, now);
+      if (task_status === 'ready' && timing.task_schedule === null && changes.next_run_at === null) {
+        throw new TaskValidationError(
+          'task_status: this one-time task has passed its run_at: give a future run_at, or run it now',
+          'VALIDATION_ERROR',
+          {
+            task_status:
+              'this one-time task has passed its run_at: expected a future run_at with it, or run it now (POST /api/tasks/:id/execute)',
+          },
+        );
+      }
     }
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;
     // A re-arm applies only while the task is still failed: a run may have started since it was read.
     const updated = await this.deps.tasks.update(id, changes, rearm ? 'failed' : undefined);
-    if (updated) return updated;
-    const latest = await this.get(id);
-    throw latest.task_status === 'running'
-      ? runningConflict()
-      : new TaskConflictError(`The task became ${latest.task_status} meanwhile: read it again and retry.`, {
-          task_status: latest.task_status,
-        });
+    if (!updated) {
+      const latest = await this.get(id);
+      throw latest.task_status === 'running'
+        ? runningConflict()
+        : new TaskConflictError(`The task became ${latest.task_status} meanwhile: read it again and retry.`, {
+            task_status: latest.task_status,
+          });
+    }
+    const paused = fields.enabled === false && current.enabled;
+    if ((retimed || paused) && current.task_status === 'running') {
+      return (await this.withdrawQueuedScheduleRun(id)) ?? updated;
+    }
+    return updated;
   }
 
   async delete(id: string): Promise<void> {
-    const deleted = UUID.test(id) && (await this.deps.tasks.delete(id));
+    const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
     if (!deleted) throw new TaskNotFoundError(id);
   }
 
-  /** Pause or resume. Resuming looks forward from now: instants missed while paused are skipped. */
+  /**
+   * Pause or resume. Resuming looks forward from now: instants missed while
+   * paused are skipped. Pausing withdraws a scheduled run claimed and not started yet.
+   */
   async toggle(id: string): Promise<TaskRow> {
     const current = await this.get(id);
-    // Resumed, it runs from now on: instants missed while paused are skipped. (Pausing plans
-    // nothing, so a task whose schedule cannot be planned can still be paused.)
-    const resumeAt = current.enabled ? null : nextRunAt(current.task_schedule, current.timezone, this.now());
+    // Pausing plans nothing, so a task whose schedule cannot be planned can still be paused.
+    const resumeAt = current.enabled ? null : nextDueInstant(current, this.now());
     const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
     if (!toggled) throw new TaskNotFoundError(id);
+    if (!toggled.enabled && toggled.task_status === 'running') {
+      return (await this.withdrawQueuedScheduleRun(id)) ?? toggled;
+    }
     return toggled;
   }
 
+  /** Run now, outside the schedule, for a ready or failed task, enabled or not: the run it made. */
+  async runNow(id: string): Promise<RunListItem> {
+    const current = await this.get(id);
+    const run = await this.startRun(id, { trigger: 'manual' });
+    return { ...run, task_name: current.task_name };
+  }
+
   /**
-   * Run now, outside the schedule, for a ready or failed task, enabled or not.
-   * The run's due instant is the request's instant. A failed task is re-armed
-   * from now, so its stale due instant does not fire again after this run.
+   * Starts a run of a ready or failed task now (run now, retry). Its due instant
+   * is the request's instant. A failed task is re-armed from now, so its stale
+   * due instant does not fire again after this run.
    */
-  async runNow(id: string): Promise<RunRequest> {
+  async startRun(id: string, order: RunOrder): Promise<RunRow> {
     const current = await this.get(id);
     const scheduledFor = this.now();
     const jobId = deliveryJobId(id, scheduledFor);
-    const nextRun =
-      current.task_status === 'failed'
-        ? nextRunAt(current.task_schedule, current.timezone, scheduledFor)
-        : undefined;
-    const task = await this.deps.tasks.claimForRun(id, jobId, ['ready', 'failed'], nextRun);
-    if (!task) {
+    const nextRunAt = current.task_status === 'failed' ? nextDueInstant(current, scheduledFor) : undefined;
+    const started = await this.deps.tasks.startRun(id, ['ready', 'failed'], {
+      jobId,
+      trigger: order.trigger,
+      scheduledFor,
+      retryOf: order.retryOf ?? null,
+      payloadOverride: order.payloadOverride === undefined ? null : JSON.stringify(order.payloadOverride),
+      nextRunAt,
+    });
+    if (!started) {
       const latest = await this.get(id);
       throw new TaskConflictError(
-        `The task is ${latest.task_status}: wait for its run to end before running it again.`,
-        {
-          task_status: latest.task_status,
-        },
+        `The task is ${latest.task_status}: wait for its run to end, or cancel it, before starting another.`,
+        { task_status: latest.task_status },
       );
     }
     try {
       await enqueueDeliveries(
         this.deps.queue,
-        [{ taskId: id, scheduledFor, maxRetry: task.max_retry, trigger: 'manual' }],
+        [
+          {
+            runId: started.run.id,
+            taskId: id,
+            scheduledFor,
+            maxRetry: started.task.max_retry,
+            trigger: order.trigger,
+          },
+        ],
         this.deps.retryBackoffMs,
       );
     } catch (error) {
       // Nothing was queued: hand the task back as it was.
-      await this.deps.tasks.finishRun(id, jobId, current.task_status === 'failed' ? 'failed' : 'ready');
+      await this.deps.tasks.unstartRun(
+        started.run.id,
+        id,
+        jobId,
+        current.task_status === 'failed' ? 'failed' : 'ready',
+      );
       throw error;
     }
-    return { task, jobId, scheduledFor };
+    return started.run;
+  }
+
+  /**
+   * Cancels the task's scheduled run if it is claimed and not started yet (its
+   * task was retimed or paused meanwhile), and answers the task as it then is.
+   */
+  private async withdrawQueuedScheduleRun(id: string): Promise<TaskRow | undefined> {
+    const result = await this.deps.runs.cancel(
+      { taskId: id, onlyQueuedSchedule: true },
+      CHANGED_BEFORE_REQUEST,
+      CHANGED_BEFORE_REQUEST,
+    );
+    if (result.kind !== 'cancelled') return undefined;
+    await withdrawRun(this.deps.queue, this.deps.redis, this.deps.prefix, result.run.id, result.jobId).catch(
+      () => undefined,
+    );
+    return this.deps.tasks.findById(id);
+  }
+}
+
+/** SPEC §11: a run_at more than RUN_AT_GRACE_MS in the past is refused; within it, it fires at once. */
+function assertRunAtAhead(runAt: Date, now: Date): void {
+  if (runAt.getTime() < now.getTime() - RUN_AT_GRACE_MS) {
+    const message = `${runAt.toISOString()} is more than ${RUN_AT_GRACE_MS / 1000} s in the past: expected a future instant (or one at most ${RUN_AT_GRACE_MS / 1000} s ago, which fires at once)`;
+    throw new TaskValidationError(`run_at: ${message}`, 'VALIDATION_ERROR', { run_at: message });
   }
 }

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { describeError } from '@scheduler/config';
-import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
+import { RunNotFoundError, TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
 import { ApiError, errorBody, type ErrorBody, type ErrorCode, errorStatus } from './api-error';
 import { unavailableDependency } from './unavailable';
 
@@ -36,6 +36,9 @@ function classify(exception: unknown, request: RequestLine): Classified {
   if (exception instanceof TaskValidationError) return [exception.code, exception.message, exception.details];
   if (exception instanceof TaskNotFoundError) {
     return ['NOT_FOUND', exception.message, { task_id: exception.taskId }];
+  }
+  if (exception instanceof RunNotFoundError) {
+    return ['NOT_FOUND', exception.message, { run_id: exception.runId }];
   }
   if (exception instanceof TaskConflictError) return ['CONFLICT', exception.message, exception.details];
   if (exception instanceof HttpException) return fromHttpStatus(exception, request);

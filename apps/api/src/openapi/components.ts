@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { createTaskSchema, updateTaskSchema } from '@scheduler/core';
+import { createTaskSchema, retryRunSchema, updateTaskSchema } from '@scheduler/core';
 import { z } from 'zod';
 import { exampleTaskInput } from './examples';
 import {
@@ -12,7 +12,12 @@ import {
   attemptListItemResponse,
   attemptPageResponse,
   attemptResponse,
-  runAcceptedResponse,
+  cancelledRunResponse,
+  queuedRunResponse,
+  retryRunResponse,
+  runDetailResponse,
+  runPageResponse,
+  runResponse,
   taskDetailResponse,
   taskListItemResponse,
   taskPageResponse,
@@ -45,8 +50,16 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     description:
       'Cron: 5 fields, or 6 with seconds first; L, # and W; names of months and days; @yearly @annually ' +
       '@monthly @weekly @daily @hourly. Checked by the parser the publisher runs: an invalid one is ' +
-      'refused with INVALID_SCHEDULE naming the field, the value and the accepted range.',
+      'refused with INVALID_SCHEDULE naming the field, the value and the accepted range. ' +
+      'A task has task_schedule or run_at, never both; on PATCH, giving one clears the other.',
     example: exampleTaskInput.task_schedule,
+  },
+  run_at: {
+    description:
+      'A one-time task: the instant it fires, RFC 3339 with an offset (2025-05-01T09:00:00Z, ' +
+      '2025-05-01T11:00:00+02:00). At most 60 s in the past (it then fires at once). After its run, ' +
+      'next_run_at is null; a PATCH with a future run_at arms it again.',
+    example: '2025-05-01T09:00:00Z',
   },
   webhook_url: {
     description: 'Where the payload is POSTed: an http or https URL.',
@@ -90,7 +103,18 @@ export const componentSchemas = {
   TaskLog: toOpenApi(attemptResponse, 'output'),
   TaskLogListItem: toOpenApi(attemptListItemResponse, 'output'),
   TaskLogPage: toOpenApi(attemptPageResponse, 'output'),
-  RunAccepted: toOpenApi(runAcceptedResponse, 'output'),
+  Run: toOpenApi(runResponse, 'output'),
+  RunDetail: toOpenApi(runDetailResponse, 'output'),
+  RunPage: toOpenApi(runPageResponse, 'output'),
+  QueuedRun: toOpenApi(queuedRunResponse, 'output'),
+  CancelledRun: toOpenApi(cancelledRunResponse, 'output'),
+  RetriedRun: toOpenApi(retryRunResponse, 'output'),
+  RetryRun: {
+    ...toOpenApi(retryRunSchema, 'input'),
+    description:
+      'Optional. json_payload is sent instead of the task’s payload, for this run only; validated as a task’s payload.',
+    example: { json_payload: { content: 'The daily report is ready (sent again).' } },
+  },
   DashboardStats: toOpenApi(dashboardStatsResponse, 'output'),
   Health: toOpenApi(healthResponse, 'output'),
   HealthUnavailable: toOpenApi(healthUnavailableResponse, 'output'),

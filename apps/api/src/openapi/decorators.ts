@@ -4,7 +4,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { type ErrorCode, errorStatus } from '../http/api-error';
 import { ref, toOpenApi } from './components';
-import { exampleTaskId } from './examples';
+import { exampleRunId, exampleTaskId } from './examples';
 
 export const API_KEY_SECURITY = 'api-key';
 
@@ -14,8 +14,9 @@ const errorMeaning: Record<ErrorCode, string> = {
   INVALID_SCHEDULE:
     'INVALID_SCHEDULE: task_schedule does not parse; the message names the cron field, the value and the accepted range.',
   UNAUTHORIZED: 'UNAUTHORIZED: X-API-KEY is missing or wrong.',
-  NOT_FOUND: 'NOT_FOUND: no task has this id (an id that is not a UUID included).',
-  CONFLICT: 'CONFLICT: the task is running; it returns to ready when its run ends.',
+  NOT_FOUND: 'NOT_FOUND: no task (or run) has this id (an id that is not a UUID included).',
+  CONFLICT:
+    'CONFLICT: the state forbids it — the task has a run in flight (it returns to ready when the run ends, or cancel it), there is no run to cancel, or the run has ended or cannot be retried; `details` says the status.',
   PAYLOAD_TOO_LARGE:
     'PAYLOAD_TOO_LARGE: json_payload is over 64 KiB serialized, or the request body over 1 MiB.',
   RATE_LIMITED:
@@ -75,4 +76,12 @@ export const ApiTaskId = () =>
     description: 'The task id (a UUID; anything else answers 404).',
     schema: { type: 'string', format: 'uuid' },
     example: exampleTaskId,
+  });
+
+export const ApiRunId = () =>
+  ApiParam({
+    name: 'id',
+    description: 'The run id (a UUID; anything else answers 404).',
+    schema: { type: 'string', format: 'uuid' },
+    example: exampleRunId,
   });

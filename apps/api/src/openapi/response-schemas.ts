@@ -1,10 +1,13 @@
-import { attemptStatuses, taskStatuses } from '@scheduler/core';
+import { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 import { z } from 'zod';
 import {
   exampleAttempt,
   exampleAttemptListItem,
   exampleLastAttempt,
   exampleMeta,
+  exampleRetryRun,
+  exampleRun,
+  exampleRunListItem,
   exampleTask,
 } from './examples';
 
@@ -20,7 +23,11 @@ export const taskResponse = z
   .object({
     id: uuid('The task id.'),
     task_name: z.string().meta({ description: 'What the task is called, 1 to 200 characters.' }),
-    task_schedule: z.string().meta({ description: 'Cron expression, read in `timezone`.' }),
+    task_schedule: z
+      .string()
+      .nullable()
+      .meta({ description: 'Cron expression, read in `timezone`; null for a one-time task (see run_at).' }),
+    run_at: instant('A one-time task’s instant; null for a task with a schedule.').nullable(),
     webhook_url: z.string().meta({ description: 'Where the payload is POSTed (http or https).' }),
     json_payload: z.unknown().meta({
       description: 'The JSON object or array POSTed to the webhook.',
@@ -58,8 +65,51 @@ export const attemptResponse = z
       .int()
       .nullable()
       .meta({ description: 'The webhook’s status; null on a network error or timeout.' }),
+    run_id: uuid('The run this attempt belongs to.'),
   })
   .meta({ example: exampleAttempt });
+
+export const runResponse = z
+  .object({
+    id: uuid('The run id; sent to the webhook as webhook-id, the same for every attempt of the run.'),
+    task_id: uuid('The task it is a run of.'),
+    task_name: z.string().meta({ description: 'The name of the task it is a run of.' }),
+    scheduled_for: instant('The due instant; for a run now or a retry, when it was asked for.'),
+    trigger: z.enum(runTriggers).meta({
+      description:
+        'schedule: its schedule (or run_at) came due; manual: run now; retry: a retry of an ended run; dependency: its dependencies finished.',
+    }),
+    status: z.enum(runStatuses).meta({
+      description:
+        'queued: claimed, no attempt started; running: an attempt in flight or a retry pending; finish: delivered; failed: out of retries or refused; cancelled, expired, skipped: ended without a verdict.',
+    }),
+    attempt_count: z.number().int().meta({ description: 'Attempts made.' }),
+    retry_of: uuid('The run this retry sends again; null otherwise.').nullable(),
+    payload_override: z
+      .unknown()
+      .nullable()
+      .meta({
+        description:
+          'The body sent instead of the task’s payload (a retry with an edited payload); null otherwise.',
+        oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
+        nullable: true,
+      }),
+    message: z.string().nullable().meta({ description: 'Why it ended as it did; null while in flight.' }),
+    http_status: z.number().int().nullable().meta({ description: 'The status its last attempt got.' }),
+    created_at: instant('When the run was made (claimed, or asked for).'),
+    started_at: instant('When its first attempt started.').nullable(),
+    finished_at: instant('When it ended; null while in flight.').nullable(),
+    prior_task_status: z.enum(taskStatuses).meta({
+      description: 'The task’s status before this run: what a cancelled run gives back (ready, or failed).',
+    }),
+  })
+  .meta({ example: exampleRunListItem });
+
+export const runDetailResponse = runResponse
+  .extend({ attempts: z.array(attemptResponse).meta({ description: 'Its attempts, oldest first.' }) })
+  .meta({ example: { ...exampleRunListItem, attempts: [exampleAttempt] } });
+
+export const retryRunResponse = runResponse.meta({ example: exampleRetryRun });
 
 export const lastAttemptResponse = attemptResponse
   .pick({ status: true, http_status: true, execution_time: true, created_at: true })
@@ -80,9 +130,19 @@ export const taskListItemResponse = taskResponse
   })
   .meta({ example: { ...exampleTask, last_attempt: exampleLastAttempt } });
 
+const taskRunResponse = runResponse.omit({ task_name: true });
+
 export const taskDetailResponse = taskResponse
-  .extend({ logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }) })
-  .meta({ example: { ...exampleTask, logs: [exampleAttempt] } });
+  .extend({
+    logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
+    current_run: taskRunResponse
+      .nullable()
+      .meta({ description: 'Its run queued or running; null when none.' }),
+    last_run: taskRunResponse
+      .nullable()
+      .meta({ description: 'Its latest ended run; null before the first.' }),
+  })
+  .meta({ example: { ...exampleTask, logs: [exampleAttempt], current_run: null, last_run: exampleRun } });
 
 export const taskPageResponse = z
   .object({ data: z.array(taskListItemResponse), meta: pageMeta })
@@ -96,18 +156,28 @@ export const attemptPageResponse = z
   .object({ data: z.array(attemptListItemResponse), meta: pageMeta })
   .meta({ example: { data: [exampleAttemptListItem], meta: exampleMeta } });
 
-export const runAcceptedResponse = z
-  .object({
-    task_id: uuid('The task that will run.'),
-    job_id: z.string().meta({ description: 'The queued job (task id and due instant).' }),
-    scheduled_for: instant('The due instant of this run: when it was asked for.'),
-    task: taskResponse.meta({ description: 'The task, now running.' }),
-  })
-  .meta({
-    example: {
-      task_id: exampleTask.id,
-      job_id: `${exampleTask.id}_1746086400000`,
-      scheduled_for: '2025-05-01T08:00:00.000Z',
-      task: { ...exampleTask, task_status: 'running' },
-    },
-  });
+export const runPageResponse = z
+  .object({ data: z.array(runResponse), meta: pageMeta })
+  .meta({ example: { data: [exampleRunListItem], meta: exampleMeta } });
+
+export const queuedRunResponse = runResponse.meta({
+  example: {
+    ...exampleRunListItem,
+    trigger: 'manual',
+    status: 'queued',
+    attempt_count: 0,
+    message: null,
+    http_status: null,
+    started_at: null,
+    finished_at: null,
+  },
+});
+
+export const cancelledRunResponse = runResponse.meta({
+  example: {
+    ...exampleRunListItem,
+    status: 'cancelled',
+    message: 'cancelled by a user',
+    http_status: null,
+  },
+});

@@ -1,10 +1,17 @@
-import type { AttemptListItem, AttemptRow, TaskRow, TaskWithLastAttempt } from '@scheduler/db';
+import type {
+  AttemptListItem,
+  AttemptRow,
+  RunListItem,
+  RunWithAttempts,
+  TaskRow,
+  TaskWithLastAttempt,
+} from '@scheduler/db';
 import {
   type DashboardStats,
   type Page,
   publicTask,
   type PublicTask,
-  type RunRequest,
+  type TaskDetail,
 } from '@scheduler/services';
 import type { z } from 'zod';
 import type { dashboardStatsResponse, healthResponse, healthUnavailableResponse } from './report-schemas';
@@ -12,7 +19,9 @@ import type {
   attemptListItemResponse,
   attemptPageResponse,
   attemptResponse,
-  runAcceptedResponse,
+  runDetailResponse,
+  runPageResponse,
+  runResponse,
   taskDetailResponse,
   taskPageResponse,
   taskResponse,
@@ -23,7 +32,9 @@ export type TaskResponse = z.output<typeof taskResponse>;
 export type TaskDetailResponse = z.output<typeof taskDetailResponse>;
 export type TaskPageResponse = z.output<typeof taskPageResponse>;
 export type AttemptPageResponse = z.output<typeof attemptPageResponse>;
-export type RunAcceptedResponse = z.output<typeof runAcceptedResponse>;
+export type RunResponse = z.output<typeof runResponse>;
+export type RunDetailResponse = z.output<typeof runDetailResponse>;
+export type RunPageResponse = z.output<typeof runPageResponse>;
 export type DashboardStatsResponse = z.output<typeof dashboardStatsResponse>;
 export type HealthResponse = z.output<typeof healthResponse>;
 export type HealthUnavailableResponse = z.output<typeof healthUnavailableResponse>;
@@ -34,6 +45,8 @@ const taskColumnsDocumented: SameKeys<PublicTask, TaskResponse> = true;
 const attemptColumnsDocumented: SameKeys<AttemptRow, z.output<typeof attemptResponse>> = true;
 const attemptListItemDocumented: SameKeys<AttemptListItem, z.output<typeof attemptListItemResponse>> = true;
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
+const runColumnsDocumented: SameKeys<RunListItem, RunResponse> = true;
+void runColumnsDocumented;
 void taskColumnsDocumented;
 void attemptColumnsDocumented;
 void attemptListItemDocumented;
@@ -43,8 +56,8 @@ export function taskView(task: TaskRow): TaskResponse {
   return publicTask(task);
 }
 
-export function taskDetailView(task: TaskRow & { logs: AttemptRow[] }): TaskDetailResponse {
-  return { ...taskView(task), logs: task.logs };
+export function taskDetailView(task: TaskDetail): TaskDetailResponse {
+  return { ...taskView(task), logs: task.logs, current_run: task.current_run, last_run: task.last_run };
 }
 
 export function taskPageView(page: Page<TaskWithLastAttempt>): TaskPageResponse {
@@ -58,13 +71,16 @@ export function attemptPageView(page: Page<AttemptListItem>): AttemptPageRespons
   return page;
 }
 
-export function runAcceptedView(run: RunRequest): RunAcceptedResponse {
-  return {
-    task_id: run.task.id,
-    job_id: run.jobId,
-    scheduled_for: run.scheduledFor,
-    task: taskView(run.task),
-  };
+export function runView(run: RunListItem): RunResponse {
+  return run;
+}
+
+export function runDetailView(run: RunWithAttempts): RunDetailResponse {
+  return run;
+}
+
+export function runPageView(page: Page<RunListItem>): RunPageResponse {
+  return page;
 }
 
 export function dashboardStatsView(stats: DashboardStats): DashboardStatsResponse {

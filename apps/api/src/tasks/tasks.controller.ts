@@ -17,8 +17,10 @@ import {
   taskListQuerySchema,
   type TaskLogsParams,
   taskLogsQuerySchema,
+  type TaskRunsParams,
+  taskRunsQuerySchema,
 } from '@scheduler/core';
-import { AttemptService, TaskService } from '@scheduler/services';
+import { AttemptService, RunService, TaskService } from '@scheduler/services';
 import { NoBodyPipe } from '../http/no-body.pipe';
 import { QueryPipe } from '../http/query.pipe';
 import { QueueAvailableGuard } from '../http/queue-available.guard';
@@ -27,8 +29,10 @@ import { ApiKeyRoute, ApiQueryParams, ApiTaskId } from '../openapi/decorators';
 import {
   type AttemptPageResponse,
   attemptPageView,
-  type RunAcceptedResponse,
-  runAcceptedView,
+  type RunPageResponse,
+  runPageView,
+  type RunResponse,
+  runView,
   type TaskDetailResponse,
   taskDetailView,
   type TaskPageResponse,
@@ -43,6 +47,7 @@ export class TasksController {
   constructor(
     @Inject(TaskService) private readonly tasks: TaskService,
     @Inject(AttemptService) private readonly attempts: AttemptService,
+    @Inject(RunService) private readonly runs: RunService,
   ) {}
 
   @Post()
@@ -71,12 +76,15 @@ export class TasksController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a task', description: 'With its latest 20 attempts, newest first.' })
+  @ApiOperation({
+    summary: 'Get a task',
+    description: 'With its latest 20 attempts (newest first), its run in flight and its latest ended run.',
+  })
   @ApiTaskId()
   @ApiResponse({ status: 200, description: 'The task and its latest attempts.', schema: ref('TaskDetail') })
   @ApiKeyRoute('NOT_FOUND')
   async get(@Param('id') id: string): Promise<TaskDetailResponse> {
-    return taskDetailView(await this.tasks.getWithAttempts(id));
+    return taskDetailView(await this.tasks.getDetail(id));
   }
 
   @Patch(':id')
@@ -128,16 +136,46 @@ export class TasksController {
   @ApiOperation({
     summary: 'Run a task now',
     description:
-      'Outside its schedule, for a ready or failed task, enabled or not; the run is queued like a scheduled one, due now.',
+      'Outside its schedule, for a ready or failed task, enabled or not; the run (trigger manual) is queued like a scheduled one, due now.',
   })
   @ApiTaskId()
-  @ApiResponse({ status: 202, description: 'The run is queued.', schema: ref('RunAccepted') })
+  @ApiResponse({ status: 202, description: 'The run it made, queued.', schema: ref('QueuedRun') })
   @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
   async execute(
     @Param('id') id: string,
     @Body(new NoBodyPipe('execute')) _body: undefined,
-  ): Promise<RunAcceptedResponse> {
-    return runAcceptedView(await this.tasks.runNow(id));
+  ): Promise<RunResponse> {
+    return runView(await this.tasks.runNow(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a task’s run',
+    description:
+      'Cancels its queued or running run, a retry waiting out its backoff included; see POST /api/runs/{id}/cancel. 409 when it has none.',
+  })
+  @ApiTaskId()
+  @ApiResponse({ status: 200, description: 'The run, cancelled.', schema: ref('CancelledRun') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
+  async cancel(
+    @Param('id') id: string,
+    @Body(new NoBodyPipe('cancel')) _body: undefined,
+  ): Promise<RunResponse> {
+    return runView(await this.runs.cancelForTask(id));
+  }
+
+  @Get(':id/runs')
+  @ApiOperation({ summary: "A task's runs", description: 'Newest first, filtered and paged.' })
+  @ApiTaskId()
+  @ApiQueryParams(taskRunsQuerySchema)
+  @ApiResponse({ status: 200, description: 'A page of runs.', schema: ref('RunPage') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND')
+  async runsOf(
+    @Param('id') id: string,
+    @Query(new QueryPipe(taskRunsQuerySchema)) query: TaskRunsParams,
+  ): Promise<RunPageResponse> {
+    return runPageView(await this.runs.listForTask(id, query));
   }
 
   @Get(':id/logs')

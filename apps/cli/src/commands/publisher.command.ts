@@ -23,10 +23,12 @@ export function publisherCommand(): Command {
       const intervalMs = options.interval ?? config.publisherIntervalMs;
       const publisher = new Publisher({
         tasks: context.tasks,
+        runs: context.runs,
         queue: context.queue,
         logger: context.logger,
         intervalMs,
         retryBackoffMs: config.retryBackoffMs,
+        historyRetentionDays: config.historyRetentionDays,
       });
       if (options.once) {
         const result = await publisher.tick();

@@ -1,12 +1,30 @@
-import type { AttemptRow, TaskRow } from '@scheduler/db';
+import type { AttemptRow, RunRow, TaskRow } from '@scheduler/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 
-export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
+/** How a task comes due: its schedule, or its one instant. */
+export function timingOf(task: Pick<TaskRow, 'task_schedule' | 'run_at'>): string {
+  if (task.task_schedule !== null) return task.task_schedule;
+  return task.run_at ? `once at ${task.run_at.toISOString()}` : 'once';
+}
+
+/** One run on one line: when it was due, why it exists, how it stands. */
+export function formatRunLine(run: RunRow): string {
+  return (
+    `${run.id}  ${run.scheduled_for.toISOString()}  ${run.trigger.padEnd(8)} ${run.status.padEnd(9)} ` +
+    `${run.attempt_count} attempt${run.attempt_count === 1 ? ' ' : 's'}  ${run.http_status ?? '---'}  ${(run.message ?? '').slice(0, 80)}`
+  );
+}
+
+export function formatTask(
+  task: TaskRow,
+  attempts?: AttemptRow[],
+  runs?: { current_run: RunRow | null; last_run: RunRow | null },
+): string {
   const lines = [
     `id:          ${task.id}`,
     `name:        ${task.task_name}`,
-    `schedule:    ${task.task_schedule} (${task.timezone})`,
+    `schedule:    ${timingOf(task)} (${task.timezone})`,
     `webhook:     ${task.webhook_url}`,
     `payload:     ${JSON.stringify(task.json_payload)}`,
     `max retry:   ${task.max_retry}`,
@@ -14,6 +32,10 @@ export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
     `next run:    ${iso(task.next_run_at)}`,
     `last run:    ${iso(task.last_run_at)}`,
   ];
+  if (runs) {
+    lines.push(`current run: ${runs.current_run ? formatRunLine(runs.current_run) : 'none'}`);
+    lines.push(`last run:    ${runs.last_run ? formatRunLine(runs.last_run) : 'none yet'}`);
+  }
   if (attempts) {
     lines.push(`attempts:    ${attempts.length === 0 ? 'none yet' : ''}`);
     for (const a of attempts) {
@@ -34,7 +56,7 @@ export function formatTaskTable(
   const table = rows.map((t) => [
     t.id,
     t.task_name,
-    t.task_schedule,
+    timingOf(t),
     t.timezone,
     t.task_status,
     t.enabled ? 'yes' : 'no',

@@ -6,6 +6,7 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   parseTaskInput,
+  RunNotFoundError,
   sortOrders,
   TaskConflictError,
   taskListQuerySchema,
@@ -16,18 +17,23 @@ import {
 } from '@scheduler/core';
 import { publicTask } from '@scheduler/services';
 import { createContext, type Context } from '../context';
-import { formatTask, formatTaskTable } from './task-format';
+import { formatRunLine, formatTask, formatTaskTable } from './task-format';
 import { booleanValue, jsonValue, numberOrText } from './options';
 
-/** Runs one task command with a short-lived context; domain errors become one line on stderr. */
-async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
+/** Runs one task or run command with a short-lived context; domain errors become one line on stderr. */
+export async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
   const config = loadConfigOrExit();
   const context = createContext(config, 'tasks', { poolSize: 2, connectRedis: createOneShotRedisConnection });
   try {
     await action(context);
   } catch (error) {
     if (error instanceof TaskValidationError) fail(error.message, 2);
-    else if (error instanceof TaskNotFoundError || error instanceof TaskConflictError) fail(error.message, 1);
+    else if (
+      error instanceof TaskNotFoundError ||
+      error instanceof RunNotFoundError ||
+      error instanceof TaskConflictError
+    )
+      fail(error.message, 1);
     else if (error instanceof RedisError && !error.unreachable)
       fail(
         `Redis at ${redactUrl(config.redisUrl)} refused (${error.message}): nothing was queued, and the task is as it was. Check REDIS_URL (host, port, password).`,
@@ -55,7 +61,7 @@ async function withContext(action: (context: Context) => Promise<void>): Promise
 }
 
 /** Redis failed a command that needs it: out of reach, or answering but refusing (a password, not Redis). */
-class RedisError extends Error {
+export class RedisError extends Error {
   readonly unreachable: boolean;
 
   constructor(cause: unknown) {
@@ -71,11 +77,11 @@ function fail(message: string, code: number): void {
   process.exitCode = code;
 }
 
-function print(value: unknown, json: boolean | undefined, human: () => string): void {
+export function print(value: unknown, json: boolean | undefined, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
-const jsonOption = () => new Option('--json', 'print JSON for scripts');
+export const jsonOption = () => new Option('--json', 'print JSON for scripts');
 
 /**
  * An option under its column's name (`--task-name` for `--name`), the name the API and the
@@ -88,7 +94,7 @@ function columnAlias<Flags extends string>(flags: Flags, of: string) {
 /** The options create needs, each of which may also be given under its column's name. */
 const REQUIRED_FIELDS = [
   ['task_name', '--name <name>', '--task-name'],
-  ['task_schedule', '--schedule <cron>', '--task-schedule'],
+  ['task_schedule', '--schedule <cron>', '--task-schedule, or --run-at <instant> for a one-time task'],
   ['webhook_url', '--url <url>', '--webhook-url'],
   ['json_payload', '--payload <json>', '--json-payload'],
 ] as const;
@@ -113,7 +119,13 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
     .addOption(
       new Option('--max-retry <n>', 'retries after the first attempt (0-10)').argParser(numberOrText),
     )
-    .addOption(new Option('--timezone <zone>', 'IANA timezone the schedule is read in'));
+    .addOption(new Option('--timezone <zone>', 'IANA timezone the schedule is read in'))
+    .addOption(
+      new Option(
+        '--run-at <instant>',
+        'a one-time task instead of a schedule: RFC 3339 with an offset, e.g. 2025-05-01T09:00:00Z',
+      ),
+    );
 }
 
 /** The task fields given, whichever name each was given under. */
@@ -128,6 +140,7 @@ function fieldValues(options: {
   jsonPayload?: unknown;
   maxRetry?: number | string;
   timezone?: string;
+  runAt?: string;
 }) {
   return {
     task_name: options.name ?? options.taskName,
@@ -136,6 +149,7 @@ function fieldValues(options: {
     json_payload: options.payload ?? options.jsonPayload,
     max_retry: options.maxRetry,
     timezone: options.timezone,
+    run_at: options.runAt,
   };
 }
 
@@ -186,8 +200,8 @@ export function tasksCommand(): Command {
     .addOption(jsonOption())
     .action((id, options) =>
       withContext(async ({ taskService }) => {
-        const task = await taskService.getWithAttempts(id);
-        print(publicTask(task), options.json, () => formatTask(task, task.logs));
+        const task = await taskService.getDetail(id);
+        print(publicTask(task), options.json, () => formatTask(task, task.logs, task));
       }),
     );
 
@@ -200,6 +214,8 @@ export function tasksCommand(): Command {
     const fields = fieldValues(options);
     // Required, under either name; said as Commander says a missing mandatory option.
     for (const [field, flags, column] of REQUIRED_FIELDS) {
+      // A one-time task has --run-at instead of a schedule; giving both is refused by the task's own validation.
+      if (field === 'task_schedule' && fields.run_at !== undefined) continue;
       if (fields[field] === undefined) {
         create.error(`error: required option '${flags}' (or ${column}) not specified`, { exitCode: 2 });
       }
@@ -272,8 +288,19 @@ export function tasksCommand(): Command {
           throw new RedisError(error);
         });
         const run = await taskService.runNow(id);
-        const result = { task_id: id, job_id: run.jobId, scheduled_for: run.scheduledFor.toISOString() };
-        print(result, options.json, () => `queued a run of task ${id} (job ${run.jobId})`);
+        print(run, options.json, () => `queued run ${run.id} of task ${id}\n${formatRunLine(run)}`);
+      }),
+    );
+
+  tasks
+    .command('cancel')
+    .description("cancel a task's queued or running run (exits 1 when it has none)")
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ runService }) => {
+        const run = await runService.cancelForTask(id);
+        print(run, options.json, () => `cancelled run ${run.id} of task ${id}\n${formatRunLine(run)}`);
       }),
     );
 

@@ -22,7 +22,11 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
-export type TaskLogStatus = "failed" | "finish" | "running";
+export type TaskLogStatus = "cancelled" | "failed" | "finish" | "running";
+
+export type TaskRunStatus = "cancelled" | "expired" | "failed" | "finish" | "queued" | "running" | "skipped";
+
+export type TaskRunTrigger = "dependency" | "manual" | "retry" | "schedule";
 
 export type TaskStatus = "failed" | "ready" | "running";
 
@@ -39,9 +43,27 @@ export interface TaskLogs {
   id: Generated<string>;
   message: string | null;
   retry_count: Generated<number>;
+  run_id: string;
   scheduled_for: Timestamp;
   status: Generated<TaskLogStatus>;
   task_id: string;
+}
+
+export interface TaskRuns {
+  attempt_count: Generated<number>;
+  created_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  http_status: number | null;
+  id: Generated<string>;
+  message: string | null;
+  payload_override: Json | null;
+  prior_task_status: Generated<TaskStatus>;
+  retry_of: string | null;
+  scheduled_for: Timestamp;
+  started_at: Timestamp | null;
+  status: Generated<TaskRunStatus>;
+  task_id: string;
+  trigger: TaskRunTrigger;
 }
 
 export interface Tasks {
@@ -53,8 +75,9 @@ export interface Tasks {
   last_run_at: Timestamp | null;
   max_retry: Generated<number>;
   next_run_at: Timestamp | null;
+  run_at: Timestamp | null;
   task_name: string;
-  task_schedule: string;
+  task_schedule: string | null;
   task_status: Generated<TaskStatus>;
   timezone: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -64,5 +87,6 @@ export interface Tasks {
 export interface DB {
   schema_migrations: SchemaMigrations;
   task_logs: TaskLogs;
+  task_runs: TaskRuns;
   tasks: Tasks;
 }

@@ -20,25 +20,31 @@ export interface AttemptKey {
   retryCount: number;
 }
 
-/** An attempt about to be made by the run `jobId`. */
+/** An attempt about to be made by the job `jobId`, for the run `runId` (unknown in jobs queued before runs had rows). */
 export interface AttemptStart extends AttemptKey {
   jobId: string;
+  runId?: string | undefined;
 }
 
 /** What a started attempt needs to deliver. */
 export interface DeliveryTarget {
   taskName: string;
   webhookUrl: string;
+  /** The task's payload, or the run's own (a retry with an edited payload). */
   payload: unknown;
 }
 
 export type AttemptStarted =
   /** The attempt's row is in place (new, or reused after a crash): deliver. */
-  | { kind: 'deliver'; attemptId: string; target: DeliveryTarget }
+  | { kind: 'deliver'; attemptId: string; runId: string; target: DeliveryTarget }
   /** The task is gone, or another run owns it: drop this one quietly. */
   | { kind: 'orphaned' }
-  /** This attempt already has its final row: it must not be made again. */
-  | { kind: 'settled' };
+  /**
+   * This attempt already has its final row while its run is still in flight: it
+   * failed and its run goes on with a retry (a run that ended would not be in
+   * flight). It must not be made again.
+   */
+  | { kind: 'settled'; runId: string };
 
 export interface AttemptResult {
   attemptId: string;
@@ -48,17 +54,31 @@ export interface AttemptResult {
   message: string;
 }
 
-/** How the run ends with this attempt, if it does. */
+/** How the run ends with this attempt, if it does: the run's and the task's new status. */
 export type RunOutcome =
-  { kind: 'continues' } | { kind: 'ends'; taskId: string; jobId: string; taskStatus: 'ready' | 'failed' };
+  | { kind: 'continues' }
+  | {
+      kind: 'ends';
+      taskId: string;
+      jobId: string;
+      runStatus: 'finish' | 'failed';
+      taskStatus: 'ready' | 'failed';
+      /** Why the run ended as it did. */
+      message: string;
+    };
+
+/** Whether an attempt's result was written, or found its attempt cancelled meanwhile (nothing written). */
+export type AttemptRecorded = 'recorded' | 'cancelled';
 
 interface StartedRow {
+  run_id: string;
   task_id: string;
   scheduled_for: Date;
   retry_count: number;
   task_name: string;
   webhook_url: string;
   json_payload: unknown;
+  payload_override: unknown;
   attempt_id: string | null;
 }
 
@@ -77,29 +97,41 @@ export class AttemptRepository {
   async beginAttempts(starts: AttemptStart[]): Promise<AttemptStarted[]> {
     if (starts.length === 0) return [];
     const unique = [...new Map(starts.map((s) => [keyOf(s), s])).values()];
+    const taskIds = unique.map((s) => s.taskId);
     const { rows } = await sql<StartedRow>`
       WITH input AS (
-        SELECT * FROM unnest(${unique.map((s) => s.taskId)}::uuid[], ${unique.map((s) => s.scheduledFor)}::timestamptz[],
-                             ${unique.map((s) => s.retryCount)}::int[], ${unique.map((s) => s.jobId)}::text[])
-          AS i(task_id, scheduled_for, retry_count, job_id)
+        SELECT * FROM unnest(${taskIds}::uuid[], ${unique.map((s) => s.scheduledFor)}::timestamptz[],
+                             ${unique.map((s) => s.retryCount)}::int[], ${unique.map((s) => s.jobId)}::text[],
+                             ${unique.map((s) => s.runId ?? null)}::uuid[])
+          AS i(task_id, scheduled_for, retry_count, job_id, run_id)
       ), candidates AS MATERIALIZED (
         -- By primary key only: joined straight to the input, the planner may walk
         -- every running task through tasks_running_order_idx instead.
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id
-        FROM tasks WHERE id = ANY(${unique.map((s) => s.taskId)}::uuid[])
+        FROM tasks WHERE id = ANY(${taskIds}::uuid[])
+      ), active AS MATERIALIZED (
+        -- Each task's run in flight (task_runs_active_key: at most one).
+        SELECT id, task_id, payload_override FROM task_runs
+        WHERE task_id = ANY(${taskIds}::uuid[]) AND status IN ('queued', 'running')
       ), owned AS (
-        SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, i.scheduled_for, i.retry_count
-        FROM input i JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
+        SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
+               r.id AS run_id, i.scheduled_for, i.retry_count
+        FROM input i
+        JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
+        JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
       ), started AS (
-        INSERT INTO task_logs (task_id, scheduled_for, retry_count)
-        SELECT task_id, scheduled_for, retry_count FROM owned
+        INSERT INTO task_logs (task_id, scheduled_for, retry_count, run_id)
+        SELECT task_id, scheduled_for, retry_count, run_id FROM owned
         ON CONFLICT ON CONSTRAINT task_logs_attempt_key
           DO UPDATE SET created_at = now() WHERE task_logs.status = 'running'
-        RETURNING id, task_id, scheduled_for, retry_count
+        RETURNING id, run_id, retry_count
+      ), run_started AS (
+        UPDATE task_runs SET status = 'running', started_at = coalesce(task_runs.started_at, now()),
+                             attempt_count = greatest(task_runs.attempt_count, s.retry_count + 1)
+        FROM started s WHERE task_runs.id = s.run_id
       )
       SELECT o.*, s.id AS attempt_id
-      FROM owned o LEFT JOIN started s
-        ON s.task_id = o.task_id AND s.scheduled_for = o.scheduled_for AND s.retry_count = o.retry_count`.execute(
+      FROM owned o LEFT JOIN started s ON s.run_id = o.run_id AND s.retry_count = o.retry_count`.execute(
       this.db,
     );
     const byKey = new Map(
@@ -111,28 +143,36 @@ export class AttemptRepository {
     return starts.map((start): AttemptStarted => {
       const row = byKey.get(keyOf(start));
       if (!row) return { kind: 'orphaned' };
-      if (!row.attempt_id) return { kind: 'settled' };
+      if (!row.attempt_id) return { kind: 'settled', runId: row.run_id };
       return {
         kind: 'deliver',
         attemptId: row.attempt_id,
-        target: { taskName: row.task_name, webhookUrl: row.webhook_url, payload: row.json_payload },
+        runId: row.run_id,
+        target: {
+          taskName: row.task_name,
+          webhookUrl: row.webhook_url,
+          payload: row.payload_override ?? row.json_payload,
+        },
       };
     });
   }
 
   /**
-   * Records many attempts' results and, for the runs that end with them, their
-   * tasks' new status — one statement, so a crash leaves either all or none.
-   * A message keeps what a webhook answered, less what PostgreSQL cannot store (a NUL).
-   * A task changes only while the ending run still owns it.
+   * Records many attempts' results and, for the runs that end with them, the
+   * runs' and their tasks' new status — one statement, so a crash leaves either
+   * all or none. A message keeps what a webhook answered, less what PostgreSQL
+   * cannot store (a NUL). An attempt that was cancelled meanwhile keeps its
+   * `cancelled` row and changes nothing else ('cancelled'); a task changes only
+   * while the ending run's job still owns it.
    */
-  async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<void> {
-    if (finished.length === 0) return;
+  async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<AttemptRecorded[]> {
+    if (finished.length === 0) return [];
     const results = finished.map((f) => f.result);
-    const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [f.run] : []));
-    await sql`
+    const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [{ ...f.run, result: f.result }] : []));
+    const attemptIds = results.map((r) => r.attemptId);
+    const { rows } = await sql<{ id: string }>`
       WITH results AS (
-        SELECT * FROM unnest(${results.map((r) => r.attemptId)}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
+        SELECT * FROM unnest(${attemptIds}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
                              ${results.map((r) => toStorableText(r.message))}::text[])
           AS r(id, status, execution_time, http_status, message)
@@ -141,26 +181,48 @@ export class AttemptRepository {
                              http_status = r.http_status, message = r.message
         -- id = ANY(...) keeps the planner on the primary key: with statistics
         -- older than a burst it may hash-join a sequential scan of every attempt instead.
-        FROM results r WHERE task_logs.id = ANY(${results.map((r) => r.attemptId)}::uuid[]) AND task_logs.id = r.id
-        RETURNING task_logs.id
+        FROM results r WHERE task_logs.id = ANY(${attemptIds}::uuid[]) AND task_logs.id = r.id
+          AND task_logs.status = 'running'
+        RETURNING task_logs.id, task_logs.run_id
+      ), ends AS (
+        SELECT e.*, l.run_id
+        FROM unnest(${ends.map((e) => e.result.attemptId)}::uuid[], ${ends.map((e) => e.taskId)}::uuid[],
+                    ${ends.map((e) => e.jobId)}::text[], ${ends.map((e) => e.taskStatus)}::task_status[],
+                    ${ends.map((e) => e.runStatus)}::task_run_status[],
+                    ${ends.map((e) => toStorableText(e.message))}::text[], ${ends.map((e) => e.result.httpStatus)}::int[])
+          AS e(attempt_id, task_id, job_id, task_status, run_status, message, http_status)
+        -- Only the runs whose attempt was written: a cancel that came first has ended them already.
+        JOIN logged l ON l.id = e.attempt_id
+      ), runs_ended AS (
+        UPDATE task_runs SET status = e.run_status, finished_at = now(), message = e.message,
+                             http_status = e.http_status
+        FROM ends e WHERE task_runs.id = e.run_id AND task_runs.status IN ('queued', 'running')
+      ), tasks_ended AS (
+        UPDATE tasks SET task_status = e.task_status, job_id = NULL
+        FROM ends e
+        -- Ownership by job id alone (a job id is only ever set while running:
+        -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the
+        -- planner on the primary key. With task_status in the condition, or joined
+        -- on the input alone, statistics taken before a burst steer it onto
+        -- tasks_running_order_idx, and every batch then walks every run in flight.
+        WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
+          AND tasks.id = e.task_id AND tasks.job_id = e.job_id
       )
-      UPDATE tasks SET task_status = e.task_status, job_id = NULL
-      FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
-                  ${ends.map((e) => e.taskStatus)}::task_status[]) AS e(task_id, job_id, task_status)
-      -- Ownership by job id alone (a job id is only ever set while running:
-      -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the
-      -- planner on the primary key. With task_status in the condition, or joined
-      -- on the input alone, statistics taken before a burst steer it onto
-      -- tasks_running_order_idx, and every batch then walks every run in flight.
-      WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
-        AND tasks.id = e.task_id AND tasks.job_id = e.job_id`.execute(this.db);
+      SELECT id FROM logged`.execute(this.db);
+    const written = new Set(rows.map((row) => row.id));
+    return attemptIds.map((id) => (written.has(id) ? 'recorded' : 'cancelled'));
   }
 
-  /** One attempt's `running` row, inserted or reused; undefined when it already has a final row. */
-  async insertAttempt(key: AttemptKey): Promise<{ id: string } | undefined> {
+  /** One attempt's `running` row of the run `runId`, inserted or reused; undefined when it already has a final row. */
+  async insertAttempt(key: AttemptKey & { runId: string }): Promise<{ id: string } | undefined> {
     return this.db
       .insertInto('task_logs')
-      .values({ task_id: key.taskId, scheduled_for: key.scheduledFor, retry_count: key.retryCount })
+      .values({
+        task_id: key.taskId,
+        scheduled_for: key.scheduledFor,
+        retry_count: key.retryCount,
+        run_id: key.runId,
+      })
       .onConflict((oc) =>
         oc
           .constraint('task_logs_attempt_key')
@@ -171,8 +233,9 @@ export class AttemptRepository {
       .executeTakeFirst();
   }
 
-  async finishAttempt(result: AttemptResult, run: RunOutcome): Promise<void> {
-    await this.finishAttempts([{ result, run }]);
+  async finishAttempt(result: AttemptResult, run: RunOutcome): Promise<AttemptRecorded> {
+    const [recorded] = await this.finishAttempts([{ result, run }]);
+    return recorded ?? 'cancelled';
   }
 
   /**

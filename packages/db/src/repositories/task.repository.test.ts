@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@scheduler/test-support';
+import { createTestDatabase, runFor, type TestDatabase } from '@scheduler/test-support';
+import type { ScheduledTask } from '../rows';
+import type { ClaimWrite } from './task.repository';
 
 let t: TestDatabase;
 
@@ -53,7 +55,11 @@ describe('the tasks table', () => {
 
   test('an update bound to a status changes nothing once the task has left it', async () => {
     const task = await t.tasks.create({ ...base, task_status: 'failed' });
-    await t.tasks.claimForRun(task.id, `${task.id}_1`, ['failed']);
+    await t.tasks.startRun(task.id, ['failed'], {
+      jobId: `${task.id}_1`,
+      trigger: 'manual',
+      scheduledFor: new Date(),
+    });
     expect(await t.tasks.update(task.id, { task_status: 'ready' }, 'failed')).toBeUndefined();
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'running', job_id: `${task.id}_1` });
     const renamed = await t.tasks.update(task.id, { task_name: 'renamed' }, 'running');
@@ -78,12 +84,20 @@ describe('the tasks table', () => {
     ).resolves.toBeDefined();
   });
 
-  test('deleting a task deletes its logs', async () => {
+  test('deleting a task deletes its runs and their attempts', async () => {
     const task = await t.tasks.create(base);
-    await t.attempts.insertAttempt({ taskId: task.id, scheduledFor: new Date(), retryCount: 0 });
+    const scheduledFor = new Date();
+    const runId = await runFor(t, task.id, scheduledFor);
+    await t.attempts.insertAttempt({ taskId: task.id, scheduledFor, retryCount: 0, runId });
     expect(await t.tasks.delete(task.id)).toBe(true);
-    const logs = await t.db.selectFrom('task_logs').selectAll().execute();
-    expect(logs).toEqual([]);
+    expect(await t.db.selectFrom('task_logs').selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom('task_runs').selectAll().execute()).toEqual([]);
+  });
+
+  test('a one-time task has run_at and no schedule; the database takes it', async () => {
+    const runAt = new Date('2030-01-01T00:00:00Z');
+    const task = await t.tasks.create({ ...base, task_schedule: null, run_at: runAt });
+    expect(task).toMatchObject({ task_schedule: null, run_at: runAt, next_run_at: null });
   });
 });
 
@@ -116,9 +130,24 @@ describe('listing', () => {
 
 describe('claiming due tasks', () => {
   const now = new Date('2030-01-01T00:00:10Z');
+  const fiveLater = new Date('2030-01-01T00:05:00Z');
 
-  test('claims only ready, enabled, due tasks and commits them as running with their next due instant', async () => {
-    const due = await t.tasks.create({ ...base, next_run_at: new Date('2030-01-01T00:00:00Z') });
+  /** Every due task runs for its due instant, under the job id `job-<id>`. */
+  const runEach =
+    (nextRunAt: Date | null) =>
+    (rows: ScheduledTask[]): ClaimWrite[] =>
+      rows.map((row) => ({
+        kind: 'run',
+        id: row.id,
+        jobId: `job-${row.id}`,
+        scheduledFor: row.next_run_at!,
+        maxRetry: row.max_retry,
+        nextRunAt,
+      }));
+
+  test('claims only ready, enabled, due tasks and commits each as running with its run and next due instant', async () => {
+    const dueAt = new Date('2030-01-01T00:00:00Z');
+    const due = await t.tasks.create({ ...base, max_retry: 2, next_run_at: dueAt });
     await t.tasks.create({ ...base, task_name: 'later', next_run_at: new Date('2030-01-01T00:01:00Z') });
     await t.tasks.create({
       ...base,
@@ -134,47 +163,56 @@ describe('claiming due tasks', () => {
     });
     await t.tasks.create({ ...base, task_name: 'unscheduled' });
 
-    const decisions = await t.tasks.claimDueTasks(
-      100,
-      (rows) =>
-        rows.map((row) => ({
-          kind: 'enqueued' as const,
-          id: row.id,
-          jobId: `job-${row.id}`,
-          nextRunAt: new Date('2030-01-01T00:05:00Z'),
-          run: { taskId: row.id, scheduledFor: row.next_run_at!, maxRetry: row.max_retry },
-        })),
-      now,
-    );
-    expect(decisions.map((d) => d.id)).toEqual([due.id]);
-    expect(await t.tasks.findById(due.id)).toMatchObject({
-      task_status: 'running',
-      job_id: `job-${due.id}`,
-      next_run_at: new Date('2030-01-01T00:05:00Z'),
+    const claim = await t.tasks.claimDueTasks(100, runEach(fiveLater), now);
+    expect(claim.claimed).toBe(1);
+    expect(claim.repeated).toEqual([]);
+    expect(claim.runs).toEqual([
+      { runId: expect.any(String) as string, taskId: due.id, scheduledFor: dueAt, maxRetry: 2 },
+    ]);
+    const task = await t.tasks.findById(due.id);
+    expect(task).toMatchObject({ task_status: 'running', job_id: `job-${due.id}`, next_run_at: fiveLater });
+    expect(task?.last_run_at).toBeInstanceOf(Date);
+    // The run's row is made in the same commit: a schedule run, queued, of that due instant.
+    expect(await t.runs.findById(claim.runs[0]!.runId)).toMatchObject({
+      task_id: due.id,
+      scheduled_for: dueAt,
+      trigger: 'schedule',
+      status: 'queued',
+      attempt_count: 0,
+      prior_task_status: 'ready',
+      started_at: null,
+      finished_at: null,
     });
-    expect((await t.tasks.findById(due.id))?.last_run_at).toBeInstanceOf(Date);
+    expect((await t.runs.list({ page: 1, limit: 10 })).total).toBe(1);
+  });
+
+  test('a one-time task runs once: its next due instant becomes null and it is never claimed again', async () => {
+    const runAt = new Date('2030-01-01T00:00:00Z');
+    const task = await t.tasks.create({ ...base, task_schedule: null, run_at: runAt, next_run_at: runAt });
+    const claim = await t.tasks.claimDueTasks(10, runEach(null), now);
+    expect(claim.runs.map((run) => run.taskId)).toEqual([task.id]);
+    expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'running', next_run_at: null });
+    await t.tasks.update(task.id, { task_status: 'ready', job_id: null });
+    expect(await t.tasks.claimDueTasks(10, runEach(null), new Date('2031-01-01Z'))).toEqual({
+      claimed: 0,
+      runs: [],
+      repeated: [],
+    });
   });
 
   test('concurrent claims never take the same task (FOR UPDATE SKIP LOCKED)', async () => {
     for (let i = 0; i < 50; i++) await t.tasks.create({ ...base, task_name: `t${i}`, next_run_at: now });
-    const claim = () =>
-      t.tasks.claimDueTasks(
-        10,
-        (rows) =>
-          rows.map((row) => ({
-            kind: 'enqueued' as const,
-            id: row.id,
-            jobId: row.id,
-            nextRunAt: null,
-            run: { taskId: row.id, scheduledFor: now, maxRetry: 0 },
-          })),
-        now,
-      );
-    const claimed = (await Promise.all(Array.from({ length: 8 }, claim))).flat().map((d) => d.id);
-    const more = (await Promise.all(Array.from({ length: 8 }, claim))).flat().map((d) => d.id);
-    const all = [...claimed, ...more];
+    const claim = () => t.tasks.claimDueTasks(10, runEach(null), now);
+    const first = await Promise.all(Array.from({ length: 8 }, claim));
+    const more = await Promise.all(Array.from({ length: 8 }, claim));
+    const all = [...first, ...more].flatMap((c) => c.runs.map((run) => run.taskId));
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(50);
+    expect([...first, ...more].reduce((sum, c) => sum + c.claimed, 0)).toBe(50);
+    // One run each, and every run id distinct.
+    const runIds = [...first, ...more].flatMap((c) => c.runs.map((run) => run.runId));
+    expect(new Set(runIds).size).toBe(50);
+    expect((await t.runs.list({ page: 1, limit: 1, statuses: ['queued'] })).total).toBe(50);
   });
 
   test('a failing plan changes nothing', async () => {
@@ -189,17 +227,24 @@ describe('claiming due tasks', () => {
       ),
     ).rejects.toThrow('boom');
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', next_run_at: now });
+    expect(await t.db.selectFrom('task_runs').selectAll().execute()).toEqual([]);
   });
 
-  test('deferred tasks only move their next look', async () => {
+  test('a task looked at later only moves its next look: no run, still ready', async () => {
     const task = await t.tasks.create({ ...base, next_run_at: now });
     const later = new Date(now.getTime() + 60_000);
-    await t.tasks.claimDueTasks(
+    const claim = await t.tasks.claimDueTasks(
       10,
-      (rows) => rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: later })),
+      (rows) => rows.map((row) => ({ kind: 'look-later' as const, id: row.id, nextRunAt: later })),
       now,
     );
-    expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', next_run_at: later });
+    expect(claim).toEqual({ claimed: 1, runs: [], repeated: [] });
+    expect(await t.tasks.findById(task.id)).toMatchObject({
+      task_status: 'ready',
+      job_id: null,
+      next_run_at: later,
+    });
+    expect(await t.db.selectFrom('task_runs').selectAll().execute()).toEqual([]);
   });
 
   test("by default a claim goes by PostgreSQL's clock, and plans from it: a publisher's own clock never decides what is due", async () => {
@@ -215,12 +260,15 @@ describe('claiming due tasks', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(dbNow.getTime() + 3_600_000);
     let planningInstant: Date | undefined;
+    let planned: string[] = [];
     try {
-      const decisions = await t.tasks.claimDueTasks(10, (rows, asOf) => {
+      const claim = await t.tasks.claimDueTasks(10, (rows, asOf) => {
         planningInstant = asOf;
-        return rows.map((row) => ({ kind: 'deferred' as const, id: row.id, nextRunAt: row.next_run_at! }));
+        planned = rows.map((row) => row.id);
+        return rows.map((row) => ({ kind: 'look-later' as const, id: row.id, nextRunAt: row.next_run_at! }));
       });
-      expect(decisions.map((d) => d.id)).toEqual([past.id]);
+      expect(claim.claimed).toBe(1);
+      expect(planned).toEqual([past.id]);
     } finally {
       vi.useRealTimers();
     }
@@ -228,63 +276,112 @@ describe('claiming due tasks', () => {
     expect(planningInstant!.getTime()).toBeGreaterThanOrEqual(dbNow.getTime());
     expect(planningInstant!.getTime()).toBeLessThan(dbNow.getTime() + 10_000);
   });
+
+  test('first due instants are planned only for tasks with a schedule: a one-time task that fired has none', async () => {
+    const scheduled = await t.tasks.create(base);
+    await t.tasks.create({ ...base, task_name: 'fired once', task_schedule: null, run_at: now });
+    const seen: string[] = [];
+    const planned = await t.tasks.scheduleUnscheduled(
+      10,
+      (rows) => {
+        seen.push(...rows.map((row) => row.id));
+        return rows.map((row) => ({ id: row.id, nextRunAt: fiveLater }));
+      },
+      now,
+    );
+    expect(planned).toBe(1);
+    expect(seen).toEqual([scheduled.id]);
+    expect(await t.tasks.findById(scheduled.id)).toMatchObject({ next_run_at: fiveLater });
+  });
 });
 
-describe('runs', () => {
-  test('claimForRun starts a run only from the allowed statuses, and finishRun only ends the run that owns the task', async () => {
+describe('runs outside the schedule', () => {
+  const asked = new Date('2030-01-01T12:00:00Z');
+
+  test('startRun starts a run only from the allowed statuses, one at a time, remembering the status it came from', async () => {
     const task = await t.tasks.create(base);
-    expect(await t.tasks.claimForRun(task.id, 'job-1', ['ready', 'failed'])).toMatchObject({
-      task_status: 'running',
-      job_id: 'job-1',
+    const started = await t.tasks.startRun(task.id, ['ready', 'failed'], {
+      jobId: 'job-1',
+      trigger: 'manual',
+      scheduledFor: asked,
     });
-    expect(await t.tasks.claimForRun(task.id, 'job-2', ['ready', 'failed'])).toBeUndefined();
-    expect(await t.tasks.finishRun(task.id, 'job-2', 'ready')).toBe(false);
-    expect(await t.tasks.finishRun(task.id, 'job-1', 'failed')).toBe(true);
+    expect(started?.task).toMatchObject({ id: task.id, task_status: 'running', job_id: 'job-1' });
+    expect(started?.task.last_run_at).toBeInstanceOf(Date);
+    // The next due instant is left alone unless the start says otherwise.
+    expect(started?.task.next_run_at).toBeNull();
+    expect(started?.run).toMatchObject({
+      task_id: task.id,
+      trigger: 'manual',
+      scheduled_for: asked,
+      status: 'queued',
+      retry_of: null,
+      payload_override: null,
+      prior_task_status: 'ready',
+    });
+    // The task is running now: a second start is refused and makes no run.
+    expect(
+      await t.tasks.startRun(task.id, ['ready', 'failed'], {
+        jobId: 'job-2',
+        trigger: 'manual',
+        scheduledFor: asked,
+      }),
+    ).toBeUndefined();
+    expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'running', job_id: 'job-1' });
+    expect((await t.runs.list({ page: 1, limit: 10, taskId: task.id })).total).toBe(1);
+    // A missing task starts nothing.
+    expect(
+      await t.tasks.startRun('00000000-0000-4000-8000-000000000000', ['ready'], {
+        jobId: 'job-3',
+        trigger: 'manual',
+        scheduledFor: asked,
+      }),
+    ).toBeUndefined();
+  });
+
+  test('startRun of a failed task: a retry run with its own payload, the task re-armed, failed remembered', async () => {
+    const task = await t.tasks.create({ ...base, task_status: 'failed' });
+    const scheduledFor = new Date('2029-12-31T00:00:00Z');
+    const original = await runFor(t, task.id, scheduledFor, 'failed');
+    expect(
+      await t.tasks.startRun(task.id, ['ready'], { jobId: 'job-1', trigger: 'retry', scheduledFor: asked }),
+    ).toBeUndefined();
+    const rearmed = new Date('2030-01-01T12:05:00Z');
+    const started = await t.tasks.startRun(task.id, ['ready', 'failed'], {
+      jobId: 'job-1',
+      trigger: 'retry',
+      scheduledFor: asked,
+      retryOf: original,
+      payloadOverride: JSON.stringify({ content: 'edited' }),
+      nextRunAt: rearmed,
+    });
+    expect(started?.task).toMatchObject({ task_status: 'running', job_id: 'job-1', next_run_at: rearmed });
+    expect(started?.run).toMatchObject({
+      trigger: 'retry',
+      retry_of: original,
+      payload_override: { content: 'edited' },
+      prior_task_status: 'failed',
+    });
+  });
+
+  test('unstartRun removes the run and hands the task back, only while that job still owns it', async () => {
+    const task = await t.tasks.create({ ...base, task_status: 'failed' });
+    const first = await t.tasks.startRun(task.id, ['ready', 'failed'], {
+      jobId: 'job-1',
+      trigger: 'manual',
+      scheduledFor: asked,
+    });
+    await t.tasks.unstartRun(first!.run.id, task.id, 'job-1', 'failed');
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'failed', job_id: null });
-  });
+    expect(await t.runs.findById(first!.run.id)).toBeUndefined();
 
-  test('the watchdog sees only runs older than its grace period, and releases only an unchanged run', async () => {
-    const task = await t.tasks.create(base);
-    await t.tasks.claimForRun(task.id, 'job-1', ['ready']);
-    expect(await t.tasks.findLongRunning(60_000, 10)).toEqual([]);
-    await sql`UPDATE tasks SET updated_at = now() - interval '1 minute'`.execute(t.db);
-    // The trigger keeps updated_at current on updates; set it back directly.
-    await sql`ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at`.execute(t.db);
-    await sql`UPDATE tasks SET updated_at = now() - interval '1 minute'`.execute(t.db);
-    await sql`ALTER TABLE tasks ENABLE TRIGGER tasks_set_updated_at`.execute(t.db);
-    const [run, ...others] = await t.tasks.findLongRunning(10_000, 10);
-    expect(others).toEqual([]);
-    expect(run).toMatchObject({ id: task.id, job_id: 'job-1', max_retry: 3 });
-    const scheduledFor = new Date('2030-01-01T00:00:00Z');
-    const [started] = await t.attempts.beginAttempts([
-      { taskId: task.id, scheduledFor, retryCount: 0, jobId: 'job-1' },
-    ]);
-    expect(started).toMatchObject({ kind: 'deliver' });
-    expect(await t.tasks.releaseStuckRun(task.id, 'job-other', 'lost')).toBe(false);
-    expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([{ status: 'running' }]);
-    expect(await t.tasks.releaseStuckRun(task.id, 'job-1', 'attempt lost')).toBe(true);
-    expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
-    // No worker will write that attempt's result: it no longer shows as running.
-    expect(await t.attempts.listForTask(task.id, 10)).toMatchObject([
-      { status: 'failed', message: 'attempt lost', retry_count: 0 },
-    ]);
-  });
-
-  test('the watchdog pages through long runs that share one updated_at, without repeating or skipping', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push((await t.tasks.create(base)).id);
-    // One claim stamps its whole batch with the same updated_at (to the microsecond).
-    await sql`ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at`.execute(t.db);
-    await sql`UPDATE tasks SET task_status = 'running', job_id = 'job-' || id,
-                               updated_at = '2020-01-01 00:00:00.123456+00'`.execute(t.db);
-    await sql`ALTER TABLE tasks ENABLE TRIGGER tasks_set_updated_at`.execute(t.db);
-    const seen: string[] = [];
-    let page = await t.tasks.findLongRunning(10_000, 2);
-    // Bounded: a cursor that lost precision would serve the same page forever.
-    for (let pages = 0; page.length > 0 && pages < 10; pages += 1) {
-      seen.push(...page.map((run) => run.id));
-      page = await t.tasks.findLongRunning(10_000, 2, page.at(-1));
-    }
-    expect(seen).toEqual([...ids].sort());
+    // Started again under another job: undoing the first start again leaves it be.
+    const second = await t.tasks.startRun(task.id, ['ready', 'failed'], {
+      jobId: 'job-2',
+      trigger: 'manual',
+      scheduledFor: asked,
+    });
+    await t.tasks.unstartRun(first!.run.id, task.id, 'job-1', 'failed');
+    expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'running', job_id: 'job-2' });
+    expect(await t.runs.findById(second!.run.id)).toMatchObject({ status: 'queued' });
   });
 });

@@ -4,6 +4,7 @@ import type { DB, TaskStatus } from '../generated/db';
 import {
   type LastAttempt,
   type NewTaskRow,
+  type RunRow,
   SCHEDULED_TASK_COLUMNS,
   type ScheduledTask,
   type TaskRow,
@@ -25,25 +26,45 @@ export interface TaskListQuery {
   order: SortOrder;
 }
 
-/** What the publisher decided for one claimed task. */
-export type ClaimDecision =
-  | { kind: 'enqueued'; id: string; jobId: string; nextRunAt: Date | null; run: DeliveryRunPlan }
-  /** Not enqueued (e.g. its schedule no longer parses): only its next look is moved. */
-  | { kind: 'deferred'; id: string; nextRunAt: Date };
+/**
+ * What the claim writes for one claimed task: a run (its row, the task
+ * `running` under `jobId`, its next due instant — null when never due again),
+ * or only a later look (its schedule cannot be planned).
+ */
+export type ClaimWrite =
+  | { kind: 'run'; id: string; jobId: string; scheduledFor: Date; maxRetry: number; nextRunAt: Date | null }
+  | { kind: 'look-later'; id: string; nextRunAt: Date };
 
-/** What the caller needs to enqueue a claimed run. */
-export interface DeliveryRunPlan {
+/** A run the claim made, for the caller to enqueue after the commit. */
+export interface ClaimedRun {
+  runId: string;
   taskId: string;
   scheduledFor: Date;
   maxRetry: number;
 }
 
-export interface StuckRun {
-  id: string;
-  job_id: string | null;
-  max_retry: number;
-  /** Where the run stands in the watchdog's sweep (timestamptz as text, to the microsecond). */
-  updated_at: string;
+/** What one claim did: the runs it made, and how many tasks it only put off. */
+export interface ClaimResult {
+  claimed: number;
+  runs: ClaimedRun[];
+  /** Tasks whose due instant already had a run (a repeated claim): moved on, not run again. */
+  repeated: string[];
+}
+
+/** A run started outside the schedule (run now, retry), with its task as it now stands. */
+export interface StartedRun {
+  task: TaskRow;
+  run: RunRow;
+}
+
+export interface RunStart {
+  jobId: string;
+  trigger: 'manual' | 'retry';
+  scheduledFor: Date;
+  retryOf?: string | null;
+  payloadOverride?: string | null;
+  /** The task's next due instant, when the run changes it (a failed task re-armed). */
+  nextRunAt?: Date | null;
 }
 
 export class TaskRepository {
@@ -155,39 +176,58 @@ export class TaskRepository {
   }
 
   /**
-   * Marks a task `running` for a run outside its schedule, only from one of the
-   * given statuses (never twice at once). Undefined when it is missing or in another status.
+   * Starts a run outside the schedule (run now, retry): in one transaction the
+   * task becomes `running` under `start.jobId` — only from one of the `from`
+   * statuses, never twice at once — and the run's row is made, remembering the
+   * status the task had. Undefined when the task is missing or in another status.
    */
-  async claimForRun(
-    id: string,
-    jobId: string,
-    from: readonly TaskStatus[],
-    nextRunAt?: Date | null,
-  ): Promise<TaskRow | undefined> {
-    return this.db
-      .updateTable('tasks')
-      .set({
-        task_status: 'running',
-        job_id: jobId,
-        last_run_at: sql<Date>`now()`,
-        ...(nextRunAt !== undefined ? { next_run_at: nextRunAt } : {}),
-      })
-      .where('id', '=', id)
-      .where('task_status', 'in', from)
-      .returningAll()
-      .executeTakeFirst();
+  async startRun(id: string, from: readonly TaskStatus[], start: RunStart): Promise<StartedRun | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('tasks')
+        .select('task_status')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!before || !from.includes(before.task_status)) return undefined;
+      const task = await trx
+        .updateTable('tasks')
+        .set({
+          task_status: 'running',
+          job_id: start.jobId,
+          last_run_at: sql<Date>`now()`,
+          ...(start.nextRunAt !== undefined ? { next_run_at: start.nextRunAt } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const run = await trx
+        .insertInto('task_runs')
+        .values({
+          task_id: id,
+          scheduled_for: start.scheduledFor,
+          trigger: start.trigger,
+          retry_of: start.retryOf ?? null,
+          payload_override: start.payloadOverride ?? null,
+          prior_task_status: before.task_status,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { task, run };
+    });
   }
 
-  /** Ends a run: back to `ready` or to `failed`, only if this job still owns the task. */
-  async finishRun(id: string, jobId: string, status: 'ready' | 'failed'): Promise<boolean> {
-    const result = await this.db
-      .updateTable('tasks')
-      .set({ task_status: status, job_id: null })
-      .where('id', '=', id)
-      .where('task_status', '=', 'running')
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  /** Undoes a started run that could not be queued: the run row goes, the task is back as it was. */
+  async unstartRun(runId: string, taskId: string, jobId: string, status: TaskStatus): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('task_runs').where('id', '=', runId).execute();
+      await trx
+        .updateTable('tasks')
+        .set({ task_status: status, job_id: null })
+        .where('id', '=', taskId)
+        .where('job_id', '=', jobId)
+        .execute();
+    });
   }
 
   /** PostgreSQL's clock, now (not the start of a transaction). */
@@ -210,9 +250,9 @@ export class TaskRepository {
    */
   async claimDueTasks(
     limit: number,
-    decide: (due: ScheduledTask[], asOf: Date) => ClaimDecision[],
+    decide: (due: ScheduledTask[], asOf: Date) => ClaimWrite[],
     asOf?: Date,
-  ): Promise<ClaimDecision[]> {
+  ): Promise<ClaimResult> {
     const instant = asOfSql(asOf);
     return this.db.transaction().execute(async (trx) => {
       const due = await trx
@@ -228,19 +268,44 @@ export class TaskRepository {
         .skipLocked()
         .execute();
       const [first] = due;
-      if (!first) return [];
-      const decisions = decide(due, first.as_of);
-      const enqueued = decisions.filter((d) => d.kind === 'enqueued');
-      const deferred = decisions.filter((d) => d.kind === 'deferred');
-      if (enqueued.length > 0) {
+      if (!first) return { claimed: 0, runs: [], repeated: [] };
+      const writes = decide(due, first.as_of);
+      const wanted = writes.filter((w) => w.kind === 'run');
+      const later: { id: string; nextRunAt: Date | null }[] = writes.filter((w) => w.kind === 'look-later');
+      // One run per due instant, enforced by task_runs_schedule_key: an instant that
+      // already has its run (claimed again after a crash, say) gets no second one.
+      const { rows: made } =
+        wanted.length === 0
+          ? { rows: [] }
+          : await sql<{ id: string; task_id: string }>`
+              INSERT INTO task_runs (task_id, scheduled_for, trigger)
+              SELECT task_id, scheduled_for, 'schedule'
+              FROM unnest(${wanted.map((w) => w.id)}::uuid[], ${wanted.map((w) => w.scheduledFor)}::timestamptz[])
+                AS d(task_id, scheduled_for)
+              ON CONFLICT DO NOTHING
+              RETURNING id, task_id`.execute(trx);
+      const runIds = new Map(made.map((row) => [row.task_id, row.id]));
+      const started = wanted.filter((w) => runIds.has(w.id));
+      const repeated = wanted.filter((w) => !runIds.has(w.id));
+      if (started.length > 0) {
         await sql`
           UPDATE tasks SET task_status = 'running', last_run_at = now(), next_run_at = d.next_run_at, job_id = d.job_id
-          FROM unnest(${enqueued.map((d) => d.id)}::uuid[], ${enqueued.map((d) => d.nextRunAt)}::timestamptz[],
-                      ${enqueued.map((d) => d.jobId)}::text[]) AS d(id, next_run_at, job_id)
+          FROM unnest(${started.map((d) => d.id)}::uuid[], ${started.map((d) => d.nextRunAt)}::timestamptz[],
+                      ${started.map((d) => d.jobId)}::text[]) AS d(id, next_run_at, job_id)
           WHERE tasks.id = d.id`.execute(trx);
       }
-      if (deferred.length > 0) await setNextRunAt(trx, deferred);
-      return decisions;
+      later.push(...repeated);
+      if (later.length > 0) await setNextRunAt(trx, later);
+      return {
+        claimed: due.length,
+        runs: started.map((w) => ({
+          runId: runIds.get(w.id) ?? '',
+          taskId: w.id,
+          scheduledFor: w.scheduledFor,
+          maxRetry: w.maxRetry,
+        })),
+        repeated: repeated.map((w) => w.id),
+      };
     });
   }
 
@@ -261,6 +326,8 @@ export class TaskRepository {
         .select(SCHEDULED_TASK_COLUMNS)
         .select(asOfSql(asOf).as('as_of'))
         .where('next_run_at', 'is', null)
+        // A one-time task that has fired has no next instant, and never will.
+        .where('task_schedule', 'is not', null)
         .orderBy('created_at')
         .limit(limit)
         .forUpdate()
@@ -272,49 +339,6 @@ export class TaskRepository {
       if (planned.length > 0) await setNextRunAt(trx, planned);
       return planned.length;
     });
-  }
-
-  /**
-   * Runs `running` for longer than `olderThanMs`, oldest first, a page at a time:
-   * `after` is the last run of the previous page. (Ordered by updated_at and id:
-   * a claim gives every task of its batch the same updated_at.)
-   */
-  async findLongRunning(olderThanMs: number, limit: number, after?: StuckRun): Promise<StuckRun[]> {
-    let query = this.db
-      .selectFrom('tasks')
-      // As text, to the microsecond: a Date would round it down and a page could repeat forever.
-      .select(['id', 'job_id', 'max_retry', sql<string>`updated_at::text`.as('updated_at')])
-      .where('task_status', '=', 'running')
-      .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
-    if (after) {
-      // Both conditions are index conditions on tasks_running_order_idx (updated_at, id): the walk starts at the cursor.
-      query = query
-        .where('updated_at', '>=', sql<Date>`${after.updated_at}::timestamptz`)
-        .where(sql<boolean>`(updated_at, id) > (${after.updated_at}::timestamptz, ${after.id}::uuid)`);
-    }
-    // The table's columns, not the text `updated_at` selected above: in the index's order, a look
-    // reads one page and stops instead of sorting every long run.
-    return query.orderBy('tasks.updated_at').orderBy('tasks.id').limit(limit).execute();
-  }
-
-  /**
-   * Returns a run whose job ended unnoticed to `ready`, unless it moved on
-   * meanwhile, and closes the attempts it left `running` as `failed` with
-   * `message`: no worker will ever write their results. One statement: a task
-   * is never released with its attempt still shown as running.
-   */
-  async releaseStuckRun(id: string, jobId: string | null, message: string): Promise<boolean> {
-    const { rows } = await sql<{ id: string }>`
-      WITH released AS (
-        UPDATE tasks SET task_status = 'ready', job_id = NULL
-        WHERE id = ${id} AND task_status = 'running' AND job_id IS NOT DISTINCT FROM ${jobId}
-        RETURNING id
-      ), closed AS (
-        UPDATE task_logs SET status = 'failed', message = ${message}
-        WHERE task_id IN (SELECT id FROM released) AND status = 'running'
-      )
-      SELECT id FROM released`.execute(this.db);
-    return rows.length > 0;
   }
 }
 

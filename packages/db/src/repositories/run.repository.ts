@@ -1,0 +1,248 @@
+import { sql } from 'kysely';
+import type { Database } from '../database';
+import type { TaskRunStatus, TaskRunTrigger } from '../generated/db';
+import type { AttemptRow, NewRunRow, RunListItem, RunRow } from '../rows';
+
+/** Filters of the run lists (`/api/runs`, `/api/tasks/:id/runs`); `from`/`to` bound scheduled_for. */
+export interface RunListQuery {
+  page: number;
+  limit: number;
+  taskId?: string | undefined;
+  statuses?: TaskRunStatus[] | undefined;
+  trigger?: TaskRunTrigger | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/**
+ * Which run a cancel is for: one by id, or a task's run in flight — or only its
+ * scheduled run claimed and not started yet (`onlyQueuedSchedule`).
+ */
+export type CancelTarget = { runId: string } | { taskId: string; onlyQueuedSchedule?: boolean };
+
+export type CancelResult =
+  /** Cancelled now; `jobId` is the queue job that carried it (to remove), if one is known. */
+  | { kind: 'cancelled'; run: RunRow; jobId: string | null }
+  /** The run exists but has ended: nothing to cancel. */
+  | { kind: 'ended'; run: RunRow }
+  /** No such run, or the task has no run in flight. */
+  | { kind: 'none' };
+
+/** A run in flight that the watchdog checks against its queue job. */
+export interface ActiveRun {
+  id: string;
+  task_id: string;
+  scheduled_for: Date;
+  trigger: TaskRunTrigger;
+  /** The job of the task's run in flight (null if the task lost it). */
+  job_id: string | null;
+  max_retry: number;
+  /** Where the run stands in the watchdog's sweep (timestamptz as text, to the microsecond). */
+  created_at: string;
+}
+
+const ACTIVE: TaskRunStatus[] = ['queued', 'running'];
+
+export class RunRepository {
+  constructor(private readonly db: Database) {}
+
+  /** A run's row as given (factories, imports); the engine makes runs through the claim and TaskRepository.startRun. */
+  async create(values: NewRunRow): Promise<RunRow> {
+    return this.db.insertInto('task_runs').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async findById(id: string): Promise<RunListItem | undefined> {
+    return this.db
+      .selectFrom('task_runs')
+      .innerJoin('tasks', 'tasks.id', 'task_runs.task_id')
+      .selectAll('task_runs')
+      .select('tasks.task_name')
+      .where('task_runs.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** A run's attempts, oldest first. */
+  async attemptsOf(runId: string): Promise<AttemptRow[]> {
+    return this.db
+      .selectFrom('task_logs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('retry_count')
+      .orderBy('created_at')
+      .execute();
+  }
+
+  /** A page of runs, newest first, each with its task's name, and the total that match. */
+  async list(query: RunListQuery): Promise<{ rows: RunListItem[]; total: number }> {
+    let filtered = this.db.selectFrom('task_runs');
+    if (query.taskId) filtered = filtered.where('task_runs.task_id', '=', query.taskId);
+    if (query.statuses && query.statuses.length > 0)
+      filtered = filtered.where('task_runs.status', 'in', query.statuses);
+    if (query.trigger) filtered = filtered.where('task_runs.trigger', '=', query.trigger);
+    if (query.from) filtered = filtered.where('task_runs.scheduled_for', '>=', query.from);
+    // `to` is inclusive to its millisecond (what a Date carries); scheduled_for may have microseconds.
+    if (query.to) {
+      filtered = filtered.where(
+        'task_runs.scheduled_for',
+        '<',
+        sql<Date>`${query.to}::timestamptz + interval '1 millisecond'`,
+      );
+    }
+    const [rows, count] = await Promise.all([
+      filtered
+        .innerJoin('tasks', 'tasks.id', 'task_runs.task_id')
+        .selectAll('task_runs')
+        .select('tasks.task_name')
+        .orderBy('task_runs.created_at', 'desc')
+        .orderBy('task_runs.id')
+        .limit(query.limit)
+        .offset((query.page - 1) * query.limit)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: count.total };
+  }
+
+  /** A task's run in flight (queued or running) and its latest ended run; null where there is none. */
+  async currentAndLast(taskId: string): Promise<{ current: RunRow | null; last: RunRow | null }> {
+    const [current, last] = await Promise.all([
+      this.db
+        .selectFrom('task_runs')
+        .selectAll()
+        .where('task_id', '=', taskId)
+        .where('status', 'in', ACTIVE)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('task_runs')
+        .selectAll()
+        .where('task_id', '=', taskId)
+        .where('status', 'not in', ACTIVE)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    return { current: current ?? null, last: last ?? null };
+  }
+
+  /**
+   * Cancels a run in flight, in one statement: the run ends `cancelled`, an attempt
+   * in flight is recorded `cancelled` (a worker that finishes it later finds it
+   * so and records nothing), and the task goes back to the status it had before
+   * the run, its next due instant unchanged. Whichever of a cancel and the
+   * attempt's own end writes first wins; the other changes nothing.
+   */
+  async cancel(target: CancelTarget, message: string, attemptMessage: string): Promise<CancelResult> {
+    const where =
+      'runId' in target
+        ? sql`id = ${target.runId}::uuid`
+        : target.onlyQueuedSchedule
+          ? sql`task_id = ${target.taskId}::uuid AND status = 'queued' AND trigger = 'schedule'`
+          : sql`task_id = ${target.taskId}::uuid AND status IN ('queued', 'running')`;
+    // The target is locked first, and read as locked: a run that ended while this
+    // waited for its lock is answered as it ended, not as the statement's snapshot saw it.
+    const { rows } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
+      WITH target AS (
+        SELECT * FROM task_runs WHERE ${where} FOR UPDATE
+      ), run AS (
+        UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = ${message}
+        WHERE id IN (SELECT id FROM target WHERE status IN ('queued', 'running'))
+        RETURNING *
+      ), attempts AS (
+        UPDATE task_logs SET status = 'cancelled', message = ${attemptMessage},
+          execution_time = greatest(0, round(extract(epoch FROM clock_timestamp() - created_at) * 1000))::int
+        WHERE run_id IN (SELECT id FROM run) AND status = 'running'
+      ), task_before AS (
+        SELECT id, job_id FROM tasks WHERE id IN (SELECT task_id FROM run)
+      ), task AS (
+        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+      )
+      SELECT run.*, true AS cancelled, (SELECT job_id FROM task_before) AS job_id FROM run
+      UNION ALL
+      SELECT target.*, false AS cancelled, NULL AS job_id FROM target WHERE NOT EXISTS (SELECT 1 FROM run)`.execute(
+      this.db,
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'none' };
+    const { cancelled, job_id, ...run } = row;
+    return cancelled ? { kind: 'cancelled', run, jobId: job_id } : { kind: 'ended', run };
+  }
+
+  /**
+   * Runs in flight for longer than `olderThanMs`, oldest first, a page at a time:
+   * `after` is the last run of the previous page. Each with its task's job.
+   */
+  async findLongActive(olderThanMs: number, limit: number, after?: ActiveRun): Promise<ActiveRun[]> {
+    let query = this.db
+      .selectFrom('task_runs')
+      .innerJoin('tasks', 'tasks.id', 'task_runs.task_id')
+      .select([
+        'task_runs.id',
+        'task_runs.task_id',
+        'task_runs.scheduled_for',
+        'task_runs.trigger',
+        'tasks.job_id',
+        'tasks.max_retry',
+        // As text, to the microsecond: a Date would round it down and a page could repeat forever.
+        sql<string>`task_runs.created_at::text`.as('created_at'),
+      ])
+      .where('task_runs.status', 'in', ACTIVE)
+      .where('task_runs.created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
+    if (after) {
+      // Index conditions on task_runs_active_order_idx (created_at, id): the walk starts at the cursor.
+      query = query
+        .where('task_runs.created_at', '>=', sql<Date>`${after.created_at}::timestamptz`)
+        .where(
+          sql<boolean>`(task_runs.created_at, task_runs.id) > (${after.created_at}::timestamptz, ${after.id}::uuid)`,
+        );
+    }
+    return query.orderBy('task_runs.created_at').orderBy('task_runs.id').limit(limit).execute();
+  }
+
+  /**
+   * Ends a run whose job ended unnoticed: the run `failed` with `message`, the
+   * attempts it left `running` closed as `failed` (no worker will ever write
+   * their results), and its task back to `ready` if this run's job still owns
+   * it. One statement: a task is never released with its run still in flight.
+   */
+  async releaseLost(runId: string, jobId: string | null, message: string): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      WITH run AS (
+        UPDATE task_runs SET status = 'failed', finished_at = now(), message = ${message}
+        WHERE id = ${runId} AND status IN ('queued', 'running')
+        RETURNING id, task_id
+      ), closed AS (
+        UPDATE task_logs SET status = 'failed', message = ${message}
+        WHERE run_id IN (SELECT id FROM run) AND status = 'running'
+      ), released AS (
+        UPDATE tasks SET task_status = 'ready', job_id = NULL
+        WHERE id IN (SELECT task_id FROM run) AND task_status = 'running'
+          AND job_id IS NOT DISTINCT FROM ${jobId}
+      )
+      SELECT id FROM run`.execute(this.db);
+    return rows.length > 0;
+  }
+
+  /**
+   * Retention: deletes up to `limit` runs that ended more than `days` days ago,
+   * oldest first, with their attempts (the foreign key cascades) — never a
+   * task's latest run. Returns how many went.
+   */
+  async pruneEnded(days: number, limit: number): Promise<number> {
+    const result = await sql`
+      DELETE FROM task_runs WHERE id IN (
+        SELECT r.id FROM task_runs r
+        WHERE r.finished_at < now() - make_interval(days => ${days})
+          AND r.status NOT IN ('queued', 'running')
+          AND EXISTS (
+            SELECT 1 FROM task_runs newer
+            WHERE newer.task_id = r.task_id AND (newer.created_at, newer.id) > (r.created_at, r.id)
+          )
+        ORDER BY r.finished_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+}

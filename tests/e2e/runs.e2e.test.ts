@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { RunService } from '@scheduler/services';
+import { startSystem, type SystemUnderTest, waitFor } from '@scheduler/test-support';
+
+let system: SystemUnderTest;
+
+/**
+ * A receiver that records each request (its body, when it arrived, when its
+ * connection closed) and answers as `answer` says: a status, or never (held open).
+ */
+interface Received {
+  body: unknown;
+  at: number;
+  closedAt?: number;
+}
+let received: Received[] = [];
+let answer: (request: IncomingMessage) => number | 'hold' = () => 200;
+let receiver: Server;
+let receiverUrl: string;
+
+beforeAll(async () => {
+  system = await startSystem({ retryBackoffMs: 1500 });
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const entry: Received = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')), at: Date.now() };
+      received.push(entry);
+      response.on('close', () => {
+        entry.closedAt = Date.now();
+      });
+      const status = answer(request);
+      if (status !== 'hold')
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status}`);
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+afterAll(async () => {
+  receiver?.closeAllConnections();
+  await new Promise((resolve) => receiver?.close(resolve));
+  await system?.stop();
+});
+
+/** Run use-cases as the API and the CLI have them, over the system's database and queue. */
+const runService = () =>
+  new RunService({
+    runs: system.database.runs,
+    tasks: system.taskService,
+    queue: system.queue,
+    redis: system.redis,
+    prefix: system.prefix,
+  });
+
+const runsOf = async (taskId: string) =>
+  (await system.database.runs.list({ page: 1, limit: 50, taskId })).rows;
+
+async function oneTimeTask(name: string, maxRetry = 0) {
+  return system.taskService.create({
+    task_name: name,
+    run_at: new Date().toISOString(),
+    webhook_url: receiverUrl,
+    json_payload: { content: name },
+    max_retry: maxRetry,
+  });
+}
+
+test('a one-time task fires once: one run, one request, then nothing is due', async () => {
+  received = [];
+  answer = () => 200;
+  const task = await oneTimeTask('once');
+  await waitFor('its run to finish', async () => (await runsOf(task.id))[0]?.status === 'finish');
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // ticks that would fire it again
+  expect(received.map((r) => r.body)).toEqual([{ content: 'once' }]);
+  expect(await runsOf(task.id)).toMatchObject([
+    { trigger: 'schedule', status: 'finish', attempt_count: 1, http_status: 200 },
+  ]);
+  expect(await system.database.tasks.findById(task.id)).toMatchObject({
+    task_status: 'ready',
+    next_run_at: null,
+  });
+});
+
+test('cancel aborts the attempt in flight within 1 s; it is recorded cancelled and nothing more is sent', async () => {
+  received = [];
+  answer = () => 'hold';
+  const task = await oneTimeTask('held', 3);
+  await waitFor('the request to arrive', async () => received.length === 1);
+  const [run] = await runsOf(task.id);
+  expect(run).toMatchObject({ status: 'running', attempt_count: 1 });
+
+  const cancelledAt = Date.now();
+  const cancelled = await runService().cancel(run!.id);
+  expect(cancelled.status).toBe('cancelled');
+  await waitFor('the request to be closed', async () => received[0]?.closedAt !== undefined, 5000);
+  expect(received[0]!.closedAt! - cancelledAt).toBeLessThan(1000);
+
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // longer than the retry backoff
+  expect(received).toHaveLength(1);
+  const attempts = await system.database.runs.attemptsOf(run!.id);
+  expect(attempts).toMatchObject([{ status: 'cancelled', retry_count: 0 }]);
+  expect(await system.database.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
+  expect(await runsOf(task.id)).toMatchObject([{ status: 'cancelled' }]);
+});
+
+test('a retry waiting out its backoff, cancelled, never fires; retried with an edited payload, that payload is sent', async () => {
+  received = [];
+  answer = () => 500;
+  const task = await oneTimeTask('flaky', 3);
+  await waitFor('the first attempt to fail', async () => {
+    const [attempt] = await system.database.attempts.listForTask(task.id, 5);
+    return attempt?.status === 'failed';
+  });
+  const [run] = await runsOf(task.id);
+  expect(run).toMatchObject({ status: 'running', attempt_count: 1 });
+  const runs = runService();
+  await runs.cancelForTask(task.id);
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // past the 1.5 s backoff
+  expect(received).toHaveLength(1);
+  expect(await system.queue.getJobCounts('delayed', 'waiting', 'active')).toMatchObject({
+    delayed: 0,
+    waiting: 0,
+    active: 0,
+  });
+
+  answer = () => 200;
+  const retry = await runs.retry(run!.id, { json_payload: { content: 'edited', n: 2 } });
+  expect(retry).toMatchObject({ trigger: 'retry', retry_of: run!.id });
+  await waitFor('the retry to finish', async () => (await runs.get(retry.id)).status === 'finish');
+  expect(received.at(-1)?.body).toEqual({ content: 'edited', n: 2 });
+  // The task's own payload is unchanged.
+  expect((await system.database.tasks.findById(task.id))?.json_payload).toEqual({ content: 'flaky' });
+});
+
+test('a one-time task paused between its claim and its request sends nothing', async () => {
+  received = [];
+  answer = () => 200;
+  // No worker takes jobs while the task is claimed: the run stays queued.
+  await Promise.all(system.workers.map((worker) => worker.stop('SIGTERM')));
+  system.workers.length = 0;
+  const task = await oneTimeTask('paused in time');
+  await waitFor('its run to be claimed', async () => (await runsOf(task.id))[0]?.status === 'queued');
+  const paused = await system.taskService.toggle(task.id);
+  expect(paused).toMatchObject({ enabled: false, task_status: 'ready' });
+  expect(await runsOf(task.id)).toMatchObject([{ status: 'cancelled' }]);
+  await system.startWorker();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(received).toEqual([]);
+});
