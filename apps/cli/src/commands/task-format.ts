@@ -1,14 +1,20 @@
+import { terminalSafe as safe } from '@scheduler/config';
 import type { AttemptRow, TaskRow } from '@scheduler/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 
+/**
+ * A task as a person reads it on a terminal. Every value a user or a webhook
+ * wrote (name, schedule, URL, payload, a webhook's answer) goes through `safe`:
+ * a control character is shown as its escape, never acted on.
+ */
 export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
   const lines = [
     `id:          ${task.id}`,
-    `name:        ${task.task_name}`,
-    `schedule:    ${task.task_schedule} (${task.timezone})`,
-    `webhook:     ${task.webhook_url}`,
-    `payload:     ${JSON.stringify(task.json_payload)}`,
+    `name:        ${safe(task.task_name)}`,
+    `schedule:    ${safe(task.task_schedule)} (${safe(task.timezone)})`,
+    `webhook:     ${safe(task.webhook_url)}`,
+    `payload:     ${safe(JSON.stringify(task.json_payload))}`,
     `max retry:   ${task.max_retry}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
     `next run:    ${iso(task.next_run_at)}`,
@@ -19,7 +25,7 @@ export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
     for (const a of attempts) {
       lines.push(
         `  ${a.created_at.toISOString()}  ${a.status.padEnd(7)} try ${a.retry_count}  ` +
-          `${a.http_status ?? '---'}  ${a.execution_time ?? '-'} ms  ${(a.message ?? '').slice(0, 80)}`,
+          `${a.http_status ?? '---'}  ${a.execution_time ?? '-'} ms  ${safe((a.message ?? '').slice(0, 80))}`,
       );
     }
   }
@@ -33,9 +39,9 @@ export function formatTaskTable(
   if (rows.length === 0) return meta.total === 0 ? 'no tasks' : `no tasks on page ${meta.page}`;
   const table = rows.map((t) => [
     t.id,
-    t.task_name,
-    t.task_schedule,
-    t.timezone,
+    safe(t.task_name),
+    safe(t.task_schedule),
+    safe(t.timezone),
     t.task_status,
     t.enabled ? 'yes' : 'no',
     iso(t.next_run_at),
