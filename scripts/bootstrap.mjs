@@ -1,8 +1,9 @@
 // What `npm start` and `npm test` do first on any machine, fresh clone included:
-// install dependencies when missing, create .env from .env.example when missing,
-// and make sure PostgreSQL and Redis answer at the .env URLs.
+// install dependencies when missing, create .env from .env.example when missing
+// (with secrets of its own), and make sure PostgreSQL and Redis answer at the .env URLs.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,11 +71,33 @@ async function checkConfig() {
   return loadConfigOrExit();
 }
 
-/** Creates .env from .env.example when there is none (a fresh clone). */
+/**
+ * The secrets a new .env gets in place of the example's, which are public (they
+ * are in the repository): a key that anyone who read .env.example could use
+ * must never open a fresh install.
+ */
+const FRESH_SECRETS = ['API_KEY', 'POSTGRES_PASSWORD'];
+
+/**
+ * Creates .env from .env.example when there is none (a fresh clone): the same
+ * lines, with a random API_KEY and POSTGRES_PASSWORD (48 hex digits, safe in a
+ * URL). Readable by its owner only. Says where the key is, never the key itself,
+ * so it does not end up in a log of the terminal.
+ */
 export function ensureEnvFile() {
-  if (existsSync(path.join(root, '.env'))) return;
-  copyFileSync(path.join(root, '.env.example'), path.join(root, '.env'));
-  console.log('Created .env from .env.example.');
+  const envFile = path.join(root, '.env');
+  if (existsSync(envFile)) return;
+  let text = readFileSync(path.join(root, '.env.example'), 'utf8');
+  for (const name of FRESH_SECRETS) {
+    const line = new RegExp(`^${name}=.*$`, 'm');
+    const value = `${name}=${randomBytes(24).toString('hex')}`;
+    text = line.test(text) ? text.replace(line, value) : `${text.trimEnd()}\n${value}\n`;
+  }
+  writeFileSync(envFile, text, { mode: 0o600, flag: 'wx' });
+  console.log(
+    `Created .env from .env.example, with a new random API_KEY (the API_KEY line of ${envFile};\n` +
+      "  `grep ^API_KEY= .env` shows it): the dashboard's Settings page and the API's X-API-KEY header ask for it.",
+  );
 }
 
 /** Whether the project-local PostgreSQL and Redis of ensure-services.sh (under .data/) are running. */

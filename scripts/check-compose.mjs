@@ -104,6 +104,16 @@ function checkRequirements() {
   );
   for (const name of ['api', 'web', 'dummy-webhook'])
     need(services[name].healthcheck?.test, `${name}: needs a health check`);
+  // The test receiver runs only when asked for (SPEC §9); nothing in the default stack may need it.
+  need(
+    [services['dummy-webhook'].profiles ?? []].flat().includes('dev'),
+    "dummy-webhook: only in the dev profile (profiles: ['dev'])",
+  );
+  for (const [name, service] of Object.entries(services)) {
+    if (service.profiles?.length) continue;
+    for (const dep of Object.keys(service.depends_on ?? {}))
+      need(!services[dep]?.profiles?.length, `${name}: depends on ${dep}, which runs only in a profile`);
+  }
 
   const stages = new Set(parseDockerfile(path.join(root, 'Dockerfile')).map((s) => s.name));
   for (const [name, service] of Object.entries(services)) {
@@ -152,7 +162,59 @@ function checkRequirements() {
   }
 }
 
+/**
+ * The docs say what the file does: docs/deployment.md's table of services lists
+ * each service, with a health check exactly where the file has one ("—" where it
+ * has none), and neither it nor the README claims a health check for every service.
+ */
+function checkDocs() {
+  const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+  const services = compose.services ?? {};
+  const deployment = readFileSync(path.join(root, 'docs', 'deployment.md'), 'utf8');
+  const rows = new Map();
+  let inTable = false;
+  for (const line of deployment.split('\n')) {
+    if (/^\| service \| image \| waits for \| health check \|/.test(line)) inTable = true;
+    else if (inTable && !line.startsWith('|')) break;
+    else if (inTable) {
+      const cells = line.split('|').map((cell) => cell.trim());
+      const name = /^`([^`]+)`$/.exec(cells[1] ?? '')?.[1];
+      if (name) rows.set(name, cells[4] ?? '');
+    }
+  }
+  const need = (ok, message) => ok || problems.push(message);
+  need(
+    rows.size > 0,
+    'docs/deployment.md: no table of services (| service | image | waits for | health check |)',
+  );
+  for (const [name, service] of Object.entries(services)) {
+    const health = rows.get(name);
+    if (health === undefined) {
+      need(rows.size === 0, `docs/deployment.md: service ${name} is not in the table of services`);
+      continue;
+    }
+    const documented = !health.startsWith('—');
+    need(
+      documented === Boolean(service.healthcheck),
+      `docs/deployment.md: ${name} ${service.healthcheck ? 'has a health check; the table says none' : `has no health check; the table says "${health}"`}`,
+    );
+  }
+  for (const name of rows.keys())
+    need(
+      services[name],
+      `docs/deployment.md: ${name} is in the table of services but not in docker-compose.yml`,
+    );
+  for (const file of ['README.md', 'docs/deployment.md']) {
+    const text = readFileSync(path.join(root, file), 'utf8').replaceAll('\n', ' ');
+    need(
+      !/every service (with|has) (a )?health check/i.test(text),
+      `${file}: says every service has a health check; publisher, worker and migrate have none`,
+    );
+  }
+}
+
 checkRequirements();
+checkDocs();
 parseWithCompose();
 if (problems.length > 0) {
   console.error(`compose:check FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -18,6 +18,7 @@
 // become free local ports; a non-root USER runs as `nobody`.
 // `--keep` leaves the scratch folder for a look.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,8 +77,14 @@ async function main() {
   const services = compose.services;
   const built = Object.entries(services).filter(([, s]) => s.build);
   const targets = [...new Set(built.map(([, s]) => s.build.target))];
-  const composeVars = { ...readEnv(path.join(root, '.env.example')) }; // `cp .env.example .env`
-  const envFile = readEnv(path.join(root, '.env.example'));
+  // `cp .env.example .env` and the two secrets replaced, as docs/deployment.md says:
+  // the API refuses the example key when it listens on every interface.
+  const secrets = {
+    API_KEY: randomBytes(24).toString('hex'),
+    POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
+  };
+  const envFile = { ...readEnv(path.join(root, '.env.example')), ...secrets };
+  const composeVars = { ...envFile };
 
   const missing = missingPlatformPackages(
     JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')),
@@ -153,6 +160,8 @@ async function main() {
       REDIS_URL: local('REDIS_URL'),
       REDIS_PREFIX: prefix,
       API_PORT: String(ports.api),
+      // A container's every interface would be every interface of this machine.
+      API_HOST: '127.0.0.1',
       DUMMY_WEBHOOK_PORT: String(ports['dummy-webhook']),
     };
     say(

@@ -66,6 +66,7 @@ const names = services.map((s) => s.name);
 console.log(`\nStarting ${names.join(', ')}. Press Ctrl-C to stop everything.`);
 if (names.includes('web')) console.log(`  dashboard     http://localhost:${config.webPort}`);
 if (names.includes('api')) console.log(`  API docs      http://localhost:${config.apiPort}/api/docs`);
+if (names.includes('api')) console.log('  API key       the API_KEY line of .env (`grep ^API_KEY= .env`)');
 console.log(`  dummy webhook http://127.0.0.1:${config.dummyWebhookPort}/webhook\n`);
 
 const exitCode = await runServices(services);

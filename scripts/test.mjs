@@ -2,7 +2,17 @@
 // built processes as a user would), then the whole Vitest suite. Extra
 // arguments go to Vitest: `npm test -- packages/core`.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { bootstrap, exitOnStepFailure, root, run } from './bootstrap.mjs';
+
+// The dashboard's browser tests drive Debian's Chromium: say so now, not after the other tests.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (process.argv.length === 2 && !existsSync(chromium)) {
+  console.warn(
+    `${chromium} is missing: the dashboard's browser tests will fail. ` +
+      "Install Debian's chromium (sudo apt-get install chromium), or set CHROMIUM_PATH.",
+  );
+}
 
 try {
   await bootstrap();

@@ -79,6 +79,31 @@ describe('POST /api/tasks', () => {
   });
 });
 
+describe('json_payload as written', () => {
+  test('comes back with its keys in the order sent, nested too, from create, get, list and update', async () => {
+    // A JavaScript object keeps the order its string keys were written in, and so does its JSON.
+    const written = '{"b":2,"aa":1,"nested":{"zz":1,"a":{"ccc":1,"d":2}},"list":[{"yy":1,"x":2}]}';
+    const created = await api.request<Task>('POST', '/api/tasks', {
+      body: taskInput({ json_payload: JSON.parse(written) }),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id;
+
+    const got = await api.request<TaskDetail>('GET', `/api/tasks/${id}`);
+    const listed = await api.request<{ data: Task[] }>('GET', '/api/tasks?limit=100');
+    const changed = '{"zzz":[{"bb":1,"a":2}],"y":true}';
+    const updated = await api.request<Task>('PATCH', `/api/tasks/${id}`, {
+      body: `{"json_payload":${changed}}`,
+    });
+
+    expect(JSON.stringify(created.body.json_payload)).toBe(written);
+    expect(JSON.stringify(got.body.json_payload)).toBe(written);
+    expect(JSON.stringify(listed.body.data.find((t) => t.id === id)?.json_payload)).toBe(written);
+    expect(updated.status).toBe(200);
+    expect(JSON.stringify(updated.body.json_payload)).toBe(changed);
+  });
+});
+
 describe('GET /api/tasks/:id', () => {
   test('answers the task with its latest attempts, newest first', async () => {
     const task = await createTask();

@@ -171,9 +171,20 @@ describe('npm start on a fresh clone', () => {
     const health = await waitForIt('the API /health', answers(`http://127.0.0.1:${apiPort}/health`), 240_000);
     expect(await health.json()).toMatchObject({ status: 'ok' });
     expect(output).toContain('Installing dependencies (npm ci)');
-    expect(output).toContain('Created .env from .env.example.');
+    expect(output).toContain(
+      `Created .env from .env.example, with a new random API_KEY (the API_KEY line of ${path.join(clone, '.env')};`,
+    );
+    // The API answers to the key written into .env, never to the public example's.
+    const apiKey = readEnvFile(path.join(clone, '.env')).API_KEY ?? '';
+    expect(apiKey).toMatch(/^[0-9a-f]{48}$/);
+    expect(output).not.toContain(apiKey);
+    const withExampleKey = await fetch(`http://127.0.0.1:${apiPort}/api/tasks`, {
+      headers: { 'X-API-KEY': example.API_KEY ?? '' },
+    });
+    expect(withExampleKey.status).toBe(401);
     expect(output).toContain(`dashboard     http://localhost:${webPort}`);
     expect(output).toContain(`API docs      http://localhost:${apiPort}/api/docs`);
+    expect(output).toContain('API key       the API_KEY line of .env');
 
     // The dashboard is served on WEB_PORT and passes /health to the API on API_PORT.
     const index = await waitForIt('the dashboard', answers(`http://127.0.0.1:${webPort}/`));
@@ -187,7 +198,7 @@ describe('npm start on a fresh clone', () => {
     // A task created through the API reaches the dummy webhook through the publisher and the worker.
     const created = await fetch(`http://127.0.0.1:${apiPort}/api/tasks`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-KEY': example.API_KEY ?? '' },
+      headers: { 'Content-Type': 'application/json', 'X-API-KEY': apiKey },
       body: JSON.stringify({
         task_name: 'npm start e2e',
         task_schedule: '* * * * * *',

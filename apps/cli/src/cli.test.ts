@@ -6,6 +6,7 @@ import {
   baseEnv,
   clearPrefix,
   createTestDatabase,
+  runFor,
   schedulerBin,
   type TestDatabase,
   testRedis,
@@ -506,6 +507,83 @@ describe('scheduler tasks', () => {
 
     const failures = results.filter((r) => r.code !== 0 || r.stderr !== '');
     expect(failures.map((r) => `${r.code}: ${r.stderr.split('\n')[0]}`)).toEqual([]);
+  });
+});
+
+describe('text from users and webhooks on a terminal', () => {
+  // A name that would clear the screen, print in red and fake a line of output of its own.
+  const hostile = '\u001b[2J\u001b[31mPWNED\u001b[0m\nfake line\u202e\u009b';
+  const shown = '\\x1b[2J\\x1b[31mPWNED\\x1b[0m\\nfake line\\u202e\\x9b';
+  /** Whatever a terminal would act on: C0 controls but the newline, DEL, C1, bidi overrides. */
+  // eslint-disable-next-line no-control-regex -- the test looks for control characters
+  const actedOn = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+
+  it('shows control characters as escapes in tasks get and tasks list, never raw', async () => {
+    const task = await insertTask({
+      task_name: hostile,
+      webhook_url: 'http://127.0.0.1:9/hook?\u001b]0;title\u0007',
+    });
+    const scheduledFor = new Date();
+    const attempt = await testDb.attempts.insertAttempt({
+      taskId: task.id,
+      scheduledFor,
+      retryCount: 0,
+      runId: await runFor(testDb, task.id, scheduledFor),
+    });
+    await testDb.attempts.finishAttempt(
+      {
+        attemptId: attempt?.id ?? '',
+        status: 'failed',
+        executionTime: 5,
+        httpStatus: 500,
+        message: 'HTTP 500: \u001b[1mdown\r\nnext line',
+      },
+      { kind: 'continues' },
+    );
+
+    const get = await cli('tasks', 'get', task.id);
+    const list = await cli('tasks', 'list', '--search', 'PWNED');
+
+    for (const result of [get, list]) {
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).not.toMatch(actedOn);
+      expect(result.stdout).toContain(shown);
+      expect(result.stdout.split('\n').filter((line) => line.startsWith('fake line'))).toEqual([]);
+    }
+    expect(get.stdout).toContain('hook?\\x1b]0;title\\x07');
+    expect(get.stdout).toContain('HTTP 500: \\x1b[1mdown\\r\\nnext line');
+  });
+
+  it('keeps --json exact: the name comes back as it was stored', async () => {
+    const task = await insertTask({ task_name: hostile });
+
+    const got = await cliJson<TaskJson>('tasks', 'get', task.id, '--json');
+
+    expect(got.task_name).toBe(hostile);
+  });
+
+  it('escapes what an error message quotes back', async () => {
+    const result = await cli(
+      'tasks',
+      'create',
+      '--name',
+      'x',
+      '--schedule',
+      '* * * * *',
+      '--url',
+      'http://127.0.0.1:9/h',
+      '--payload',
+      '{}',
+      '--timezone',
+      'Mars/\u001b[2JBase',
+    );
+    const unknown = await cli('tasks', 'list', '--\u001b[31mred');
+
+    for (const refused of [result, unknown]) {
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).not.toMatch(actedOn);
+      expect(refused.stderr).toContain('\\x1b[');
+    }
   });
 });
 

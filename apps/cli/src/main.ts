@@ -1,4 +1,5 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { terminalSafeLines } from '@scheduler/config';
 import { publisherCommand } from './commands/publisher.command';
 import { runsCommand } from './commands/runs.command';
 import { tasksCommand } from './commands/tasks.command';
@@ -16,8 +17,11 @@ const program = new Command('scheduler')
   .addCommand(tasksCommand())
   .addCommand(runsCommand());
 
-for (const command of program.commands.flatMap((c) => [c, ...c.commands]))
-  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+// Commander's usage errors quote what was typed (`unknown option '…'`): shown terminal-safe.
+for (const command of [program, ...program.commands.flatMap((c) => [c, ...c.commands])])
+  command
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+    .configureOutput({ outputError: (text, write) => write(terminalSafeLines(text)) });
 
 /** `publisher [--interval <ms>] [--once]`, `tasks list|get|…`, `help [command]`. */
 function commandSummary(command: CommandUnknownOpts): string {
@@ -36,6 +40,8 @@ function commandSummary(command: CommandUnknownOpts): string {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `error: ${terminalSafeLines(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exit(1);
 });

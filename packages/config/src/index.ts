@@ -6,3 +6,4 @@ export { runUntilSignal } from './run-until-signal';
 export { envSchema, logLevels, logFormats } from './schema';
 export type { Env, LogLevel, LogFormat } from './schema';
 export { describeError, redactUrl } from './describe';
+export { terminalSafe, terminalSafeLines } from './terminal-text';

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from './load-config';
+import { terminalSafe } from './terminal-text';
 
 export type { Logger };
 
@@ -16,6 +17,18 @@ export function createLogger(name: string, config: Pick<Config, 'logLevel' | 'lo
   // A synchronous stream: lines appear in order and nothing is lost on exit.
   return pino(
     { name, level },
-    pinoPretty({ sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true }),
+    pinoPretty({
+      sync: true,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname,name',
+      singleLine: true,
+      // Messages quote task names and webhook answers: one event stays one line, and
+      // no escape sequence of theirs reaches the terminal (pino-pretty keeps \n and \t).
+      messageFormat: (log, messageKey) => {
+        const message = log[messageKey];
+        if (message === undefined) return '';
+        return terminalSafe(typeof message === 'string' ? message : JSON.stringify(message));
+      },
+    }),
   );
 }

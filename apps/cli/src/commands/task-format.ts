@@ -1,10 +1,16 @@
+import { terminalSafe as safe } from '@scheduler/config';
 import type { AttemptRow, RunRow, TaskRow } from '@scheduler/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 
+/**
+ * A task as a person reads it on a terminal. Every value a user or a webhook
+ * wrote (name, schedule, URL, payload, a webhook's answer) goes through `safe`:
+ * a control character is shown as its escape, never acted on.
+ */
 /** How a task comes due: its schedule, or its one instant. */
 export function timingOf(task: Pick<TaskRow, 'task_schedule' | 'run_at'>): string {
-  if (task.task_schedule !== null) return task.task_schedule;
+  if (task.task_schedule !== null) return safe(task.task_schedule);
   return task.run_at ? `once at ${task.run_at.toISOString()}` : 'once';
 }
 
@@ -12,7 +18,7 @@ export function timingOf(task: Pick<TaskRow, 'task_schedule' | 'run_at'>): strin
 export function formatRunLine(run: RunRow): string {
   return (
     `${run.id}  ${run.scheduled_for.toISOString()}  ${run.trigger.padEnd(8)} ${run.status.padEnd(9)} ` +
-    `${run.attempt_count} attempt${run.attempt_count === 1 ? ' ' : 's'}  ${run.http_status ?? '---'}  ${(run.message ?? '').slice(0, 80)}`
+    `${run.attempt_count} attempt${run.attempt_count === 1 ? ' ' : 's'}  ${run.http_status ?? '---'}  ${safe((run.message ?? '').slice(0, 80))}`
   );
 }
 
@@ -23,10 +29,10 @@ export function formatTask(
 ): string {
   const lines = [
     `id:          ${task.id}`,
-    `name:        ${task.task_name}`,
-    `schedule:    ${timingOf(task)} (${task.timezone})`,
-    `webhook:     ${task.webhook_url}`,
-    `payload:     ${JSON.stringify(task.json_payload)}`,
+    `name:        ${safe(task.task_name)}`,
+    `schedule:    ${timingOf(task)} (${safe(task.timezone)})`,
+    `webhook:     ${safe(task.webhook_url)}`,
+    `payload:     ${safe(JSON.stringify(task.json_payload))}`,
     `max retry:   ${task.max_retry}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
     `next run:    ${iso(task.next_run_at)}`,
@@ -41,7 +47,7 @@ export function formatTask(
     for (const a of attempts) {
       lines.push(
         `  ${a.created_at.toISOString()}  ${a.status.padEnd(7)} try ${a.retry_count}  ` +
-          `${a.http_status ?? '---'}  ${a.execution_time ?? '-'} ms  ${(a.message ?? '').slice(0, 80)}`,
+          `${a.http_status ?? '---'}  ${a.execution_time ?? '-'} ms  ${safe((a.message ?? '').slice(0, 80))}`,
       );
     }
   }
@@ -55,9 +61,9 @@ export function formatTaskTable(
   if (rows.length === 0) return meta.total === 0 ? 'no tasks' : `no tasks on page ${meta.page}`;
   const table = rows.map((t) => [
     t.id,
-    t.task_name,
+    safe(t.task_name),
     timingOf(t),
-    t.timezone,
+    safe(t.timezone),
     t.task_status,
     t.enabled ? 'yes' : 'no',
     iso(t.next_run_at),

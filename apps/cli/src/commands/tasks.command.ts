@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { describeError, loadConfigOrExit, redactUrl } from '@scheduler/config';
+import { describeError, loadConfigOrExit, redactUrl, terminalSafeLines } from '@scheduler/config';
 import { isPostgresUnavailable, isSchemaMissing } from '@scheduler/db';
 import { createOneShotRedisConnection, isRedisUnavailable } from '@scheduler/queue';
 import {
@@ -72,13 +72,18 @@ export class RedisError extends Error {
   }
 }
 
+/** An error, one line on stderr; it may quote what was given (an id, a zone), so it is made terminal-safe. */
 function fail(message: string, code: number): void {
-  process.stderr.write(`error: ${message}\n`);
+  process.stderr.write(`error: ${terminalSafeLines(message)}\n`);
   process.exitCode = code;
 }
 
+/**
+ * `--json`: the value as exact JSON, for scripts. Otherwise the human form, whose
+ * formatters escape each value they quote; the whole is guarded again, line breaks kept.
+ */
 export function print(value: unknown, json: boolean | undefined, human: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${terminalSafeLines(human())}\n`);
 }
 
 export const jsonOption = () => new Option('--json', 'print JSON for scripts');

@@ -38,6 +38,19 @@ describe('the tasks table', () => {
     expect(rows[0]?.created_at).toBeInstanceOf(Date);
   });
 
+  test('a payload comes back with its keys in the order written, nested objects too', async () => {
+    // jsonb would sort them shorter-first: {"b":…,"aa":…} and {"zz":…,"a":…} reversed.
+    const written = '{"b":2,"aa":1,"nested":{"zz":1,"a":{"ccc":1,"d":2}},"list":[{"yy":1,"x":2}]}';
+    const task = await t.tasks.create({ ...base, json_payload: written });
+    const updated = await t.tasks.update(task.id, { json_payload: '{"zzz":1,"y":{"bb":1,"a":2}}' });
+
+    expect(JSON.stringify(task.json_payload)).toBe(written);
+    expect(JSON.stringify((await t.tasks.findById(task.id))?.json_payload)).toBe(
+      '{"zzz":1,"y":{"bb":1,"a":2}}',
+    );
+    expect(JSON.stringify(updated?.json_payload)).toBe('{"zzz":1,"y":{"bb":1,"a":2}}');
+  });
+
   test('updated_at moves on every change', async () => {
     const task = await t.tasks.create(base);
     await new Promise((resolve) => setTimeout(resolve, 20));
