@@ -154,7 +154,7 @@ export function markdown(results, svgName) {
     line('## Publisher cost per tick');
     line();
     line(
-      `\`Publisher.tick()\` from apps/cli/dist, in-process, with a pinned clock, against its own database and a real queue; ` +
+      `\`Publisher.tick()\` from packages/engine/dist, in-process, with a pinned clock, against its own database and a real queue; ` +
         `median of ${tick.reps} ticks (3 at 10,000 due) after one warm-up (min–max in brackets). Tasks not due are spread over the next year; ` +
         'the table is `VACUUM ANALYZE`d after loading, as autovacuum would have done.',
     );

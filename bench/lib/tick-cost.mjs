@@ -13,7 +13,7 @@ import { YEARLY } from './product.mjs';
 import { median, round } from './stats.mjs';
 
 const { Publisher } = await import('../../packages/engine/dist/publisher.js');
-const { TaskRepository, createDatabase } = await import('../../packages/db/dist/index.js');
+const { RunRepository, TaskRepository, createDatabase } = await import('../../packages/db/dist/index.js');
 const { createDeliveryQueue, createRedisConnection } = await import('../../packages/queue/dist/index.js');
 
 const HOUR = 3_600_000;
@@ -48,6 +48,8 @@ async function grow(client, from, to) {
 /** Makes `ids` due at `due` again (outside any timing) and empties the queue. */
 async function makeDue(client, queue, ids, due) {
   if (ids.length > 0) {
+    // Their runs go too: a task with a run in flight, or a due instant that had its run, is not run again.
+    await client.query(`DELETE FROM task_runs WHERE task_id = ANY($1::uuid[])`, [ids]);
     await client.query(
       `UPDATE tasks SET task_status = 'ready', job_id = NULL, next_run_at = $2 WHERE id = ANY($1::uuid[])`,
       [ids, due],
@@ -58,6 +60,7 @@ async function makeDue(client, queue, ids, due) {
 
 /** Every task back to ready and not due (runs claimed by earlier ticks included). */
 async function settle(client) {
+  await client.query('DELETE FROM task_runs');
   await client.query(
     `UPDATE tasks SET task_status = 'ready', job_id = NULL, next_run_at = $1::timestamptz + random() * interval '364 days'
      WHERE task_status <> 'ready' OR next_run_at < $1::timestamptz`,
@@ -105,7 +108,14 @@ export async function runTickCost({ resources, sizes, dues, reps, log }) {
     pino.destination({ dest: '/dev/null', sync: false }),
   );
   let now = new Date(T0);
-  const deps = { queue, logger, intervalMs: 1000, retryBackoffMs: 1000, now: () => now };
+  const deps = {
+    queue,
+    logger,
+    intervalMs: 1000,
+    retryBackoffMs: 1000,
+    now: () => now,
+    runs: new RunRepository(db),
+  };
   const timed = { claim: 0, enqueue: 0 };
   const publisher = new Publisher({
     ...deps,
