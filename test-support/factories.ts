@@ -10,8 +10,9 @@ export async function runFor(
   database: Pick<TestDatabase, 'runs'>,
   taskId: string,
   scheduledFor: Date,
-  status: TaskRunStatus = 'failed',
+  made: TaskRunStatus | { status?: TaskRunStatus; finishedAt?: Date } = 'failed',
 ): Promise<string> {
+  const { status = 'failed', finishedAt = new Date() } = typeof made === 'string' ? { status: made } : made;
   const { rows } = await database.runs.list({
     page: 1,
     limit: 100,
@@ -29,7 +30,7 @@ export async function runFor(
     scheduled_for: scheduledFor,
     trigger: 'schedule',
     status,
-    finished_at: ended ? new Date() : null,
+    finished_at: ended ? finishedAt : null,
   });
   return run.id;
 }

@@ -23,7 +23,7 @@ async function attemptHoursAgo(
     taskId,
     scheduledFor,
     retryCount: 0,
-    runId: await runFor(api.database, taskId, scheduledFor),
+    runId: await runFor(api.database, taskId, scheduledFor, { status, finishedAt: scheduledFor }),
   });
   if (status !== 'running') {
     await api.database.attempts.finishAttempt(
@@ -100,6 +100,47 @@ test('GET /api/dashboard/stats counts tasks, the last 24 h of attempts by hour, 
   expect(totals.failed).toBe(1);
   expect([2, 3]).toContain(totals.finish);
   expect(hours[23]!.finish).toBeGreaterThanOrEqual(1);
+});
+
+test('the success rate counts runs, not attempts: a 500 healed by its retry is one successful run', async () => {
+  const fresh = await startApi();
+  try {
+    const task = await fresh.createTask();
+    const scheduledFor = new Date(Date.now() - HOUR);
+    const runId = await runFor(fresh.database, task.id, scheduledFor, {
+      status: 'finish',
+      finishedAt: scheduledFor,
+    });
+    for (const [retryCount, status] of [
+      [0, 'failed'],
+      [1, 'finish'],
+    ] as const) {
+      const attempt = await fresh.database.attempts.insertAttempt({
+        taskId: task.id,
+        scheduledFor,
+        retryCount,
+        runId,
+      });
+      await fresh.database.attempts.finishAttempt(
+        {
+          attemptId: attempt!.id,
+          status,
+          executionTime: 10,
+          httpStatus: status === 'finish' ? 200 : 500,
+          message: '',
+        },
+        { kind: 'continues' },
+      );
+    }
+    const cancelled = new Date(Date.now() - 2 * HOUR);
+    await runFor(fresh.database, task.id, cancelled, { status: 'cancelled', finishedAt: cancelled });
+    const stats = (await fresh.request<Stats>('GET', '/api/dashboard/stats')).body;
+    expect(stats.executions_24h).toMatchObject({ total: 2, finish: 1, failed: 1 });
+    // One run delivered, none failed; a cancelled run is no verdict on delivery.
+    expect(stats.success_rate_24h).toBe(1);
+  } finally {
+    await fresh.stop();
+  }
 });
 
 test('with nothing yet: zeros, and null rates rather than NaN', async () => {

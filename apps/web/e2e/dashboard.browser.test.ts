@@ -375,7 +375,7 @@ describe.sequential('the dashboard in a real browser', () => {
     await expect.poll(() => figure('Tasks').first().textContent(), slow).toBe('2');
     expect(await figure('Failed').textContent()).toBe('1');
     expect(await figure('Executions (24 h)').textContent()).toBe('2');
-    expect(await figure('Success rate (24 h)').textContent()).toBe('50.0%');
+    expect(await figure('Runs delivered (24 h)').textContent()).toBe('50.0%');
     const chart = page.getByRole('img', {
       name: /Executions per hour over the last 24 hours: 1 succeeded, 1 failed/,
     });

@@ -34,18 +34,20 @@ export class DashboardService {
     const now = this.now();
     // The current hour is the last bucket, so the chart ends at "now".
     const firstHour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (HOURS - 1) * HOUR_MS);
-    const [tasks, summary, hourly, queue] = await Promise.all([
+    const since = new Date(now.getTime() - HOURS * HOUR_MS);
+    const [tasks, summary, runs, hourly, queue] = await Promise.all([
       this.deps.stats.taskCounts(),
-      this.deps.stats.attemptSummary(new Date(now.getTime() - HOURS * HOUR_MS)),
+      this.deps.stats.attemptSummary(since),
+      this.deps.stats.runOutcomes(since),
       this.deps.stats.attemptsPerHour(firstHour, HOURS),
       this.deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     ]);
     const { avg_execution_time, ...executions } = summary;
-    const ended = executions.finish + executions.failed;
+    const ended = runs.finish + runs.unsuccessful;
     return {
       tasks,
       executions_24h: executions,
-      success_rate_24h: ended === 0 ? null : round(executions.finish / ended, 4),
+      success_rate_24h: ended === 0 ? null : round(runs.finish / ended, 4),
       avg_execution_time_ms_24h: avg_execution_time === null ? null : round(avg_execution_time, 1),
       executions_per_hour: hourly.map((bucket) => ({
         hour: bucket.hour.toISOString(),

@@ -22,7 +22,7 @@ export const dashboardStatsResponse = z
       .meta({ description: 'Attempts started in the last 24 hours, by status.' }),
     success_rate_24h: z.number().nullable().meta({
       description:
-        'Of the attempts of the last 24 hours that ended, the share that succeeded (0 to 1); null when none ended.',
+        'Of the runs that ended in the last 24 hours with a verdict (finish, failed, expired), the share that ended finish (0 to 1): a 500 healed by its retry is one successful run. Cancelled and skipped runs are not counted; null when none ended.',
     }),
     avg_execution_time_ms_24h: z.number().nullable().meta({
       description: 'Mean execution_time of the attempts of the last 24 hours that ended; null when none did.',

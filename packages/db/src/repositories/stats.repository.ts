@@ -62,6 +62,22 @@ export class StatsRepository {
   }
 
   /**
+   * Runs that ended at or after `since` with a verdict on their delivery:
+   * delivered (`finish`), or not (`failed`, `expired`). A cancelled or skipped
+   * run says nothing about the webhook.
+   */
+  async runOutcomes(since: Date): Promise<{ finish: number; unsuccessful: number }> {
+    return this.db
+      .selectFrom('task_runs')
+      .where('finished_at', '>=', since)
+      .select([
+        sql<number>`count(*) filter (where status = 'finish')::int`.as('finish'),
+        sql<number>`count(*) filter (where status in ('failed', 'expired'))::int`.as('unsuccessful'),
+      ])
+      .executeTakeFirstOrThrow();
+  }
+
+  /**
    * Finished and failed attempts per hour, for `hours` hours starting at `from` (the
    * start of an hour), oldest first; hours without attempts are there with zeros.
    */

@@ -28,7 +28,7 @@ describe('overview page', () => {
     const tasks = await screen.findByRole('region', { name: 'Tasks' });
     expect(within(tasks).getByText('Failed').nextElementSibling).toHaveTextContent('1');
     expect(within(tasks).getByText('3 enabled · 1 paused')).toBeInTheDocument();
-    expect(screen.getByText('Success rate (24 h)').nextElementSibling).toHaveTextContent('90.0%');
+    expect(screen.getByText('Runs delivered (24 h)').nextElementSibling).toHaveTextContent('90.0%');
     expect(screen.getByText('Average time (24 h)').nextElementSibling).toHaveTextContent('231 ms');
     expect(
       screen.getByRole('img', { name: /Executions per hour over the last 24 hours: 24 succeeded, 5 failed/ }),

@@ -61,7 +61,7 @@ export function OverviewPage() {
             value={executions.total}
             detail={`${executions.finish} succeeded · ${executions.failed} failed · ${executions.running} running`}
           />
-          <StatCard label="Success rate (24 h)" value={formatRate(stats.success_rate_24h)} />
+          <StatCard label="Runs delivered (24 h)" value={formatRate(stats.success_rate_24h)} />
           <StatCard label="Average time (24 h)" value={formatDuration(stats.avg_execution_time_ms_24h)} />
           <StatCard
             label="Queue"
