@@ -53,6 +53,14 @@ test('two publishers at once, then one alone: every due instant is delivered onc
     .executeTakeFirstOrThrow();
   expect(await system.dummyCount()).toBe(attempts.n);
 
+  // One run per due instant, every one ended finish with its one attempt.
+  const runs = await system.database.db
+    .selectFrom('task_runs')
+    .select(['status', 'attempt_count', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['status', 'attempt_count'])
+    .execute();
+  expect(runs).toEqual([{ status: 'finish', attempt_count: 1, n: attempts.n }]);
+
   // Both publishers did claim work.
   for (const publisher of system.publishers) expect(publisher.output()).toMatch(/enqueued task/);
   expect(tasks).toHaveLength(20);

@@ -37,4 +37,11 @@ test('a webhook on a closed port: three failed attempts (0, 1, 2), then the task
   expect(logs[2]?.message).toMatch(/^[^—]*ECONNREFUSED[^—]* — gave up after 3 attempts$/);
   const current = await system.database.tasks.findById(task.id);
   expect(current).toMatchObject({ task_status: 'failed', job_id: null });
+  // Its one run: failed after three attempts, saying why, and every attempt belongs to it.
+  const { rows: runs } = await system.database.runs.list({ page: 1, limit: 10, taskId: task.id });
+  expect(runs).toMatchObject([
+    { trigger: 'schedule', status: 'failed', attempt_count: 3, http_status: null },
+  ]);
+  expect(runs[0]?.message).toMatch(/ — gave up after 3 attempts$/);
+  expect(new Set(logs.map((log) => log.run_id))).toEqual(new Set([runs[0]?.id]));
 });
