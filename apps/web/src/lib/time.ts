@@ -87,8 +87,8 @@ export function formatRelative(value: Date | string, now: Date): string {
 
 /**
  * For something that has happened (an attempt, a last run): `3 hours ago`, or `just now`.
- * The page's clock ticks less often than data refreshes, so an event newer than that
- * clock must not read as being in the future.
+ * The page's clock ticks once a second, so data fetched since its last tick can hold an
+ * event newer than that clock, which must not read as being in the future.
  */
 export function formatAgo(value: Date | string, now: Date): string {
   const date = typeof value === 'string' ? new Date(value) : value;

@@ -51,7 +51,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
   const [saving, setSaving] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [serverMessage, setServerMessage] = useState<string>();
-  const now = useNow(30_000);
+  const now = useNow();
 
   const preview = useMemo(
     () => previewSchedule(values.task_schedule, values.timezone, now),
