@@ -3,4 +3,5 @@ export * from './retry';
 export * from './errors';
 export * from './task-input';
 export * from './task-query';
+export * from './upcoming-run';
 export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';

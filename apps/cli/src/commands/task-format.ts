@@ -1,6 +1,20 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import type { AttemptRow, TaskRow } from '@scheduler/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
+
+/** When the task really runs next: a paused or failed task only once a user acts (its next_run_at does not say). */
+function nextRun(task: TaskRow): string {
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'due':
+      return iso(upcoming.at);
+    case 'never':
+      return '-';
+    case 'waiting':
+      return `not until ${waitingFor(upcoming.until)}`;
+  }
+}
 
 export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
   const lines = [
@@ -11,7 +25,7 @@ export function formatTask(task: TaskRow, attempts?: AttemptRow[]): string {
     `payload:     ${JSON.stringify(task.json_payload)}`,
     `max retry:   ${task.max_retry}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
-    `next run:    ${iso(task.next_run_at)}`,
+    `next run:    ${nextRun(task)}`,
     `last run:    ${iso(task.last_run_at)}`,
   ];
   if (attempts) {
@@ -38,7 +52,7 @@ export function formatTaskTable(
     t.timezone,
     t.task_status,
     t.enabled ? 'yes' : 'no',
-    iso(t.next_run_at),
+    nextRun(t),
   ]);
   const header = ['ID', 'NAME', 'SCHEDULE', 'TIMEZONE', 'STATUS', 'ENABLED', 'NEXT RUN'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));

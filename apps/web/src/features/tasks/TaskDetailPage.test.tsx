@@ -65,6 +65,28 @@ describe('task detail page', () => {
     });
   });
 
+  it('shows no next run for a paused task', async () => {
+    const paused = taskDetail({
+      task_name: 'Paused hook',
+      enabled: false,
+      next_run_at: '2000-01-01T09:00:00.000Z',
+    });
+    mockFetch({ [`GET /api/tasks/${paused.id}`]: paused, [`GET /api/tasks/${paused.id}/logs`]: page([]) });
+    renderApp(`/tasks/${paused.id}`);
+    await screen.findByRole('heading', { name: 'Paused hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until enabled$/);
+  });
+
+  it('shows no next run for a failed task until it is re-armed', async () => {
+    mockFetch({
+      [`GET /api/tasks/${failedTask.id}`]: failedTask,
+      [`GET /api/tasks/${failedTask.id}/logs`]: page(failedTask.logs),
+    });
+    renderApp(`/tasks/${failedTask.id}`);
+    await screen.findByRole('heading', { name: 'Backup hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until re-armed$/);
+  });
+
   it('offers no re-arm for a task that has not failed', async () => {
     const ready = { ...failedTask, task_status: 'ready' as const };
     mockFetch({ [`GET /api/tasks/${ready.id}`]: ready, [`GET /api/tasks/${ready.id}/logs`]: page([]) });

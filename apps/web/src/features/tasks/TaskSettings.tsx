@@ -1,3 +1,4 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import type { ReactNode } from 'react';
 import type { TaskDetail } from '../../app/api-types';
 import { cardClass } from '../../components/ui';
@@ -36,6 +37,19 @@ function When({
   );
 }
 
+/** When the task really runs next (a paused or failed task: only once a user acts). */
+function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'waiting':
+      return <>Not until {waitingFor(upcoming.until)}</>;
+    case 'never':
+      return <>Never: the schedule does not come due again</>;
+    case 'due':
+      return <When value={upcoming.at} timeZone={task.timezone} now={now} />;
+  }
+}
+
 export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
   const description = describeSchedule(task.task_schedule);
   return (
@@ -59,11 +73,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         </Item>
         <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
         <Item term="Next run">
-          {task.task_status === 'failed' ? (
-            'Not until re-armed (its last run failed)'
-          ) : (
-            <When value={task.next_run_at} timeZone={task.timezone} now={now} />
-          )}
+          <NextRunSetting task={task} now={now} />
         </Item>
         <Item term="Last run">
           <When value={task.last_run_at} timeZone={task.timezone} now={now} past />

@@ -1,3 +1,4 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import { Link } from 'react-router';
 import type { LastAttempt, TaskListItem } from '../../app/api-types';
 import { AttemptStatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
@@ -7,7 +8,10 @@ import { formatAgo, formatDuration, formatInstant, formatRelative } from '../../
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { useTaskActions } from './use-task-actions';
 
-/** When the task runs next; a failed task runs only once re-armed, whatever its next_run_at says. */
+/**
+ * When the task really runs next: a paused or failed task runs only once a user enables or
+ * re-arms it, whatever its next_run_at says (a paused task's slips into the past).
+ */
 export function NextRun({
   task,
   now,
@@ -15,24 +19,29 @@ export function NextRun({
   task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled' | 'task_status'>;
   now: Date;
 }) {
-  if (task.task_status === 'failed') {
-    return <span className="text-slate-600 dark:text-slate-300">Not until re-armed</span>;
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'waiting':
+      return (
+        <span className="text-slate-600 dark:text-slate-300">Not until {waitingFor(upcoming.until)}</span>
+      );
+    case 'never':
+      return <span className="text-slate-600 dark:text-slate-300">—</span>;
+    case 'due':
+      return (
+        <span>
+          <span className="block font-medium text-slate-800 dark:text-slate-100">
+            {formatRelative(upcoming.at, now)}
+          </span>
+          <time
+            dateTime={upcoming.at}
+            className="block text-xs whitespace-nowrap text-slate-600 dark:text-slate-300"
+          >
+            {formatInstant(upcoming.at, task.timezone)}
+          </time>
+        </span>
+      );
   }
-  if (!task.next_run_at) return <span className="text-slate-600 dark:text-slate-300">—</span>;
-  return (
-    <span>
-      <span className="block font-medium text-slate-800 dark:text-slate-100">
-        {formatRelative(task.next_run_at, now)}
-        {!task.enabled && <span className="font-normal text-slate-600 dark:text-slate-300"> (paused)</span>}
-      </span>
-      <time
-        dateTime={task.next_run_at}
-        className="block text-xs whitespace-nowrap text-slate-600 dark:text-slate-300"
-      >
-        {formatInstant(task.next_run_at, task.timezone)}
-      </time>
-    </span>
-  );
 }
 
 function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }) {

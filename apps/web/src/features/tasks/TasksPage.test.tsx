@@ -83,6 +83,19 @@ describe('tasks page', () => {
     });
   });
 
+  it('shows no next run for a paused task, whose next_run_at has slipped into the past', async () => {
+    const paused = taskItem({
+      task_name: 'Paused hook',
+      enabled: false,
+      next_run_at: '2025-03-06T11:59:28.000Z',
+    });
+    mockFetch({ 'GET /api/tasks': page([paused]) });
+    renderApp('/tasks');
+    await screen.findByRole('link', { name: 'Paused hook' });
+    const [, , , nextRun] = cellsOf('Paused hook');
+    expect(nextRun).toHaveTextContent(/^Not until enabled$/);
+  });
+
   it('sends the chosen filters to the API', async () => {
     const api = mockFetch({ 'GET /api/tasks': page([backup]) });
     const { user } = renderApp('/tasks');
