@@ -395,7 +395,11 @@ describe.sequential('the dashboard in a real browser', () => {
       .getByRole('link', { name: 'Broken hook', exact: true })
       .click();
     await visible(page.getByRole('heading', { level: 1, name: 'Broken hook' }));
-    await visible(page.getByText('Out of retries: re-arm it to schedule it again.'));
+    await visible(
+      page.getByText(
+        'Failed: HTTP 404 — not retryable: the webhook refused the request. Re-arm it to schedule it again.',
+      ),
+    );
     await page.getByRole('button', { name: 'Re-arm' }).click();
     await visible(page.getByText('"Broken hook" re-armed: it runs again at its next due instant.'));
     await expect.poll(() => page.getByRole('button', { name: 'Re-arm' }).count(), slow).toBe(0);

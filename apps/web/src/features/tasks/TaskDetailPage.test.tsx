@@ -87,6 +87,26 @@ describe('task detail page', () => {
     expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until re-armed$/);
   });
 
+  it('says why a task failed: a refused request fails at once, with retries left', async () => {
+    const refused = taskDetail({
+      task_name: 'Refused hook',
+      task_status: 'failed',
+      max_retry: 3,
+      logs: [taskLog({ status: 'failed', http_status: 404, retry_count: 0, message: 'HTTP 404: Not Found' })],
+    });
+    mockFetch({
+      [`GET /api/tasks/${refused.id}`]: refused,
+      [`GET /api/tasks/${refused.id}/logs`]: page(refused.logs),
+    });
+    renderApp(`/tasks/${refused.id}`);
+    expect(
+      await screen.findByText(
+        'Failed: HTTP 404 — not retryable: the webhook refused the request. Re-arm it to schedule it again.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Out of retries/)).not.toBeInTheDocument();
+  });
+
   it('offers no re-arm for a task that has not failed', async () => {
     const ready = { ...failedTask, task_status: 'ready' as const };
     mockFetch({ [`GET /api/tasks/${ready.id}`]: ready, [`GET /api/tasks/${ready.id}/logs`]: page([]) });

@@ -13,6 +13,7 @@ import { AttemptsTable } from '../logs/AttemptsTable';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { ExecutionTimeChart } from './ExecutionTimeChart';
+import { failureReason } from './failure-reason';
 import { TaskSettings } from './TaskSettings';
 import { useTaskActions } from './use-task-actions';
 
@@ -125,7 +126,9 @@ export function TaskDetailPage() {
           <span className="flex flex-wrap items-center gap-2">
             <TaskStatusBadge status={task.task_status} />
             {!task.enabled && <DisabledBadge />}
-            {task.task_status === 'failed' && <span>Out of retries: re-arm it to schedule it again.</span>}
+            {task.task_status === 'failed' && (
+              <span>Failed: {failureReason(task)} Re-arm it to schedule it again.</span>
+            )}
           </span>
         }
         actions={<TaskActions task={task} />}
