@@ -13,6 +13,7 @@ import { fieldErrorClass, inputClass } from '../../components/ui';
 import { useDebounced } from '../../lib/use-debounced';
 import {
   logFiltersCleared,
+  logFiltersSet,
   logRangeChanged,
   logStatusFilterChanged,
   logTaskFilterChanged,
@@ -36,7 +37,7 @@ const statusChoices: FilterChoice<LogListViewState['status']>[] = [
 
 export function LogFilters({ view }: { view: LogListViewState }) {
   const dispatch = useAppDispatch();
-  const filtered = view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
+  const filtered = logFiltersSet(view);
   const badRange = rangeProblem(view);
   return (
     <FilterBar

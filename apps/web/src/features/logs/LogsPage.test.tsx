@@ -116,9 +116,19 @@ describe('logs page', () => {
     expect(params.filter((p) => p.has('from') && p.has('to'))).toEqual([]);
   });
 
-  it('says when no attempt matches', async () => {
+  it('says when no attempt matches the filters set', async () => {
+    mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
+    const { user } = renderApp('/logs');
+    await screen.findByText('No attempts yet.');
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    expect(await screen.findByText('No attempt matches these filters.')).toBeInTheDocument();
+  });
+
+  it('on a new install, with no filter set, says there is no attempt yet and where they come from', async () => {
     mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
     renderApp('/logs');
-    expect(await screen.findByText('No attempt matches these filters.')).toBeInTheDocument();
+    expect(await screen.findByText('No attempts yet.')).toBeInTheDocument();
+    expect(screen.queryByText(/matches these filters/)).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'run a task now' })).toHaveAttribute('href', '/tasks');
   });
 });

@@ -68,6 +68,11 @@ export const {
 } = logListViewSlice.actions;
 export const { selectLogListView } = logListViewSlice.selectors;
 
+/** Whether any filter narrows the attempts shown. */
+export function logFiltersSet(view: LogListViewState): boolean {
+  return view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
+}
+
 function localToIso(value: string): string | undefined {
   if (!value) return undefined;
   const date = new Date(value);
