@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { buttonGhost, inputClass, labelClass } from './ui';
+import { buttonGhost, hintClass, inputClass, labelClass } from './ui';
 
 /** A list page's filters: one row of labelled fields, then "Clear filters" (enabled while any applies). */
 export function FilterBar({
@@ -84,12 +84,15 @@ export function SearchFilter({
   label,
   placeholder,
   value,
+  hint,
   onChange,
 }: {
   id: string;
   label: string;
   placeholder: string;
   value: string;
+  /** What the text found, said under the box (and read with it). */
+  hint?: string;
   onChange: (value: string) => void;
 }) {
   return (
@@ -100,8 +103,14 @@ export function SearchFilter({
         className={`${inputClass} mt-1`}
         placeholder={placeholder}
         value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
         onChange={(event) => onChange(event.target.value)}
       />
+      {hint && (
+        <p id={`${id}-hint`} className={hintClass} aria-live="polite">
+          {hint}
+        </p>
+      )}
     </FilterField>
   );
 }
