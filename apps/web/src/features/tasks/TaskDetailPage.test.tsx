@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { mockFetch } from '../../test/fetch-mock';
+import { apiError, mockFetch } from '../../test/fetch-mock';
 import { page, taskDetail, taskLog } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
 
@@ -168,16 +168,21 @@ describe('task detail page', () => {
     );
   });
 
-  it("shows the API's message for a task that does not exist", async () => {
+  it('says a deleted task does not exist and leads back to the list, with no "Try again"', async () => {
     mockFetch({
-      'GET /api/tasks/missing': {
-        status: 404,
-        body: {
-          error: { code: 'NOT_FOUND', message: 'Task missing does not exist.', details: {}, timestamp: '' },
-        },
-      },
+      [`GET /api/tasks/${failedTask.id}`]: apiError(
+        404,
+        'NOT_FOUND',
+        `Task ${failedTask.id} does not exist.`,
+      ),
     });
-    renderApp('/tasks/missing');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Task missing does not exist.');
+    const { user, router } = renderApp(`/tasks/${failedTask.id}`);
+    expect(
+      await screen.findByText('This task does not exist: it may have been deleted.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    mockFetch({ 'GET /api/tasks': page([]) });
+    await user.click(screen.getByRole('link', { name: 'Back to the task list' }));
+    expect(router.state.location.pathname).toBe('/tasks');
   });
 });

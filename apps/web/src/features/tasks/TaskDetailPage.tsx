@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { errorCode } from '../../app/api-error';
 import { useGetTaskQuery, useListTaskLogsQuery } from '../../app/api';
 import type { TaskDetail } from '../../app/api-types';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
@@ -14,6 +15,7 @@ import { useRefreshOptions } from '../settings/use-refresh';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { ExecutionTimeChart } from './ExecutionTimeChart';
 import { failureReason } from './failure-reason';
+import { TaskGone } from './TaskGone';
 import { TaskSettings } from './TaskSettings';
 import { useTaskActions } from './use-task-actions';
 
@@ -111,6 +113,7 @@ export function TaskDetailPage() {
   const { data: task, error, isLoading, refetch } = useGetTaskQuery(taskId, useRefreshOptions());
   const now = useNow();
   if (isLoading) return <LoadingState label="Loading the task…" />;
+  if (!task && errorCode(error) === 'NOT_FOUND') return <TaskGone />;
   if (!task)
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
   return (

@@ -1,4 +1,5 @@
 import { useNavigate, useParams } from 'react-router';
+import { errorCode } from '../../app/api-error';
 import { useGetTaskQuery, useUpdateTaskMutation } from '../../app/api';
 import type { TaskInput, TaskPatch } from '../../app/api-types';
 import { ErrorState, LoadingState } from '../../components/Feedback';
@@ -6,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useToast } from '../toasts/use-toast';
 import { taskFormFromTask } from './task-form-model';
 import { TaskForm } from './TaskForm';
+import { TaskGone } from './TaskGone';
 
 export function TaskEditPage() {
   const { taskId = '' } = useParams();
@@ -16,6 +18,7 @@ export function TaskEditPage() {
   const toast = useToast();
 
   if (isLoading) return <LoadingState label="Loading the task…" />;
+  if (!task && errorCode(error) === 'NOT_FOUND') return <TaskGone />;
   if (!task)
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
 
