@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { attemptStatuses, type AttemptStatus } from '../../app/api-types';
+import { attemptStatuses, type AttemptStatus, type TaskListItem } from '../../app/api-types';
 import { useGetTaskQuery, useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
 import {
@@ -90,6 +90,12 @@ export function LogFilters({ view }: { view: LogListViewState }) {
   );
 }
 
+/** A task's name, with its schedule and the start of its id when another task listed has the same name. */
+function taskChoiceLabel(task: TaskListItem, listed: readonly TaskListItem[]): string {
+  const namesakes = listed.filter((other) => other.task_name === task.task_name).length;
+  return namesakes > 1 ? `${task.task_name} (${task.task_schedule}, ${task.id.slice(0, 8)})` : task.task_name;
+}
+
 /**
  * The task filter: a search box narrows the list (the API's search, 100 names at a time),
  * so any task can be picked however many there are. The attempts are filtered by one task (the
@@ -151,7 +157,7 @@ function TaskPicker({
         {!listed && <option value={taskId}>{selected?.task_name ?? `Task ${taskId.slice(0, 8)}`}</option>}
         {tasks?.data.map((task) => (
           <option key={task.id} value={task.id}>
-            {task.task_name}
+            {taskChoiceLabel(task, tasks.data)}
           </option>
         ))}
         {more > 0 && (

@@ -162,6 +162,29 @@ describe('logs page', () => {
     ).toBe(false);
   });
 
+  it('tells apart two tasks with the same name in the task picker', async () => {
+    const daily = taskItem({
+      id: 'aaaaaaaa-1111-4111-8111-111111111111',
+      task_name: 'Report',
+      task_schedule: '0 9 * * *',
+    });
+    const hourly = taskItem({
+      id: 'bbbbbbbb-2222-4222-8222-222222222222',
+      task_name: 'Report',
+      task_schedule: '0 * * * *',
+    });
+    const other = taskItem({ id: 'cccccccc-3333-4333-8333-333333333333', task_name: 'Backup' });
+    mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page([other, daily, hourly]) });
+    renderApp('/logs');
+    const picker = await screen.findByLabelText('Task');
+    await within(picker).findByRole('option', { name: 'Backup' });
+    expect(
+      within(picker)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['All tasks', 'Backup', 'Report (0 9 * * *, aaaaaaaa)', 'Report (0 * * * *, bbbbbbbb)']);
+  });
+
   it('refuses a date range that ends before it starts, next to "To", without asking the API', async () => {
     const api = mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page([]) });
     const { user } = renderApp('/logs');

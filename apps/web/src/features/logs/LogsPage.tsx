@@ -61,7 +61,7 @@ export function LogsPage() {
         <AttemptsTable logs={data.data} now={now} timeZone={localTimeZone()} showTask caption="Attempts" />
         <Pagination
           meta={data.meta}
-          noun="attempts"
+          noun={['attempt', 'attempts']}
           onPageChange={(page) => dispatch(logPageChanged(page))}
           onPageSizeChange={(size) => dispatch(logPageSizeChanged(size))}
         />

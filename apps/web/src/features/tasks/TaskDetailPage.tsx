@@ -89,7 +89,7 @@ function TaskAttempts({ task, now }: { task: TaskDetail; now: Date }) {
         />
         <Pagination
           meta={data.meta}
-          noun="attempts"
+          noun={['attempt', 'attempts']}
           onPageChange={setPage}
           onPageSizeChange={(size) => {
             setLimit(size);
