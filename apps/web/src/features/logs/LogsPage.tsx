@@ -6,7 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback'
 import { PageHeader } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
 import { cardClass, linkClass } from '../../components/ui';
-import { localTimeZone } from '../../lib/time';
+import { displayTimeZone } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { AttemptsTable } from './AttemptsTable';
@@ -58,7 +58,7 @@ export function LogsPage() {
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last page" />}
-        <AttemptsTable logs={data.data} now={now} timeZone={localTimeZone()} showTask caption="Attempts" />
+        <AttemptsTable logs={data.data} now={now} showTask caption="Attempts" />
         <Pagination
           meta={data.meta}
           noun={['attempt', 'attempts']}
@@ -70,7 +70,7 @@ export function LogsPage() {
 
   return (
     <>
-      <PageHeader title="Logs" description={`Every delivery attempt. Times in ${localTimeZone()}.`} />
+      <PageHeader title="Logs" description={`Every delivery attempt. Times in ${displayTimeZone()}.`} />
       <section className={cardClass} aria-label="Attempts">
         <LogFilters view={view} />
         <div className="border-t border-slate-200 dark:border-slate-800">{body}</div>

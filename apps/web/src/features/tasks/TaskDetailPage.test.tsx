@@ -51,6 +51,18 @@ describe('task detail page', () => {
     expect(retry).toHaveTextContent('Internal error');
   });
 
+  it("shows the attempts' instants in the display zone, as the Logs page does, not in the task's zone", async () => {
+    const newYork = { ...failedTask, timezone: 'America/New_York' };
+    mockFetch({
+      [`GET /api/tasks/${newYork.id}`]: newYork,
+      [`GET /api/tasks/${newYork.id}/logs`]: page(newYork.logs),
+    });
+    renderApp(`/tasks/${newYork.id}`);
+    const attempts = await screen.findByRole('table', { name: 'Attempts of Backup hook' });
+    expect(within(attempts).getAllByText('Thu 2025-03-06 11:00:00 UTC')).toHaveLength(3);
+    expect(screen.getByText('Timezone').nextElementSibling).toHaveTextContent('America/New_York');
+  });
+
   it('re-arms a failed task with PATCH task_status ready', async () => {
     const api = mockFetch({
       [`GET /api/tasks/${failedTask.id}`]: failedTask,

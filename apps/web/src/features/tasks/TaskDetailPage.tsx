@@ -81,12 +81,7 @@ function TaskAttempts({ task, now }: { task: TaskDetail; now: Date }) {
   else
     body = (
       <>
-        <AttemptsTable
-          logs={data.data}
-          now={now}
-          timeZone={task.timezone}
-          caption={`Attempts of ${task.task_name}`}
-        />
+        <AttemptsTable logs={data.data} now={now} caption={`Attempts of ${task.task_name}`} />
         <Pagination
           meta={data.meta}
           noun={['attempt', 'attempts']}
@@ -143,7 +138,7 @@ export function TaskDetailPage() {
             <h2 id="task-chart-title" className="px-5 pt-4 text-base font-semibold">
               Execution time
             </h2>
-            <ExecutionTimeChart logs={task.logs} timeZone={task.timezone} />
+            <ExecutionTimeChart logs={task.logs} />
           </section>
           <TaskAttempts task={task} now={now} />
         </div>

@@ -142,12 +142,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
               />
             )}
           </FormField>
-          <SchedulePreviewPanel
-            id="task-schedule-preview"
-            preview={preview}
-            timezone={values.timezone}
-            now={now}
-          />
+          <SchedulePreviewPanel id="task-schedule-preview" preview={preview} now={now} />
           {submitted && preview.kind === 'empty' && (
             <p className="mt-1 text-sm text-rose-600 dark:text-rose-400">{errors.task_schedule}</p>
           )}

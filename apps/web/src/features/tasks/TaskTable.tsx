@@ -37,7 +37,7 @@ export function NextRun({
             dateTime={upcoming.at}
             className="block text-xs whitespace-nowrap text-slate-600 dark:text-slate-300"
           >
-            {formatInstant(upcoming.at, task.timezone)}
+            {formatInstant(upcoming.at)}
           </time>
         </span>
       );
@@ -71,11 +71,9 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
         <Link to={`/tasks/${task.id}`} className={`${linkClass} block truncate`}>
           {task.task_name}
         </Link>
-        <span
-          className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400"
-          title={task.timezone}
-        >
-          {task.task_schedule}
+        {/* The zone the schedule is read in, by name; instants are all in the display zone. */}
+        <span className="block truncate text-xs text-slate-500 dark:text-slate-400">
+          <span className="font-mono">{task.task_schedule}</span> · {task.timezone}
         </span>
       </td>
       <td className={tdClass}>
