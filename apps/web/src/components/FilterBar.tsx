@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { buttonGhost, hintClass, inputClass, labelClass } from './ui';
+import { useId, useState, type ReactNode } from 'react';
+import { buttonGhost, buttonSecondary, hintClass, inputClass, labelClass } from './ui';
 
 /** A list page's filters: one row of labelled fields, then "Clear filters" (enabled while any applies). */
 export function FilterBar({
@@ -14,12 +14,34 @@ export function FilterBar({
   onClear: () => void;
   children: ReactNode;
 }) {
+  const fieldsId = useId();
+  // Folded on a phone (the button shows below sm only); open from sm up whatever this says.
+  const [open, setOpen] = useState(false);
   return (
-    <div role="search" className={`grid gap-3 p-3 sm:grid-cols-2 lg:items-end ${columns}`}>
-      {children}
-      <button type="button" className={buttonGhost} disabled={!filtered} onClick={onClear}>
-        Clear filters
-      </button>
+    <div>
+      <div className="p-3 pb-0 sm:hidden">
+        <button
+          type="button"
+          className={buttonSecondary}
+          aria-expanded={open}
+          aria-controls={fieldsId}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Hide filters' : filtered ? 'Filters (some set)' : 'Filters'}
+        </button>
+      </div>
+      {/* items-start: a message under one field (a range error, a search hint) grows that field
+      downwards without moving the other labels; the button skips the labels' height (lg:mt-6). */}
+      <div
+        id={fieldsId}
+        role="search"
+        className={`grid gap-3 p-3 sm:grid-cols-2 lg:items-start ${columns} ${open ? '' : 'max-sm:hidden'}`}
+      >
+        {children}
+        <button type="button" className={`${buttonGhost} lg:mt-6`} disabled={!filtered} onClick={onClear}>
+          Clear filters
+        </button>
+      </div>
     </div>
   );
 }

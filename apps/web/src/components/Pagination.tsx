@@ -29,7 +29,7 @@ export function Pagination({ meta, noun, onPageChange, onPageSizeChange }: Pagin
       <p>{shown}</p>
       <div className="flex flex-wrap items-center gap-2">
         {onPageSizeChange && (
-          <span className="flex items-center gap-2 whitespace-nowrap">
+          <span className="flex items-center gap-2 whitespace-nowrap max-sm:hidden">
             <label htmlFor={sizeId}>Per page</label>
             <select
               id={sizeId}
@@ -53,7 +53,8 @@ export function Pagination({ meta, noun, onPageChange, onPageSizeChange }: Pagin
         >
           Previous
         </button>
-        <span aria-live="polite">
+        {/* On a phone the count says where the page is: this stays for screen readers only. */}
+        <span aria-live="polite" className="whitespace-nowrap max-sm:sr-only">
           Page {Math.min(meta.page, totalPages)} of {totalPages}
         </span>
         <button

@@ -72,7 +72,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
           <When value={task.created_at} now={now} past />
         </Item>
         <Item term="Payload">
-          <pre className="max-h-72 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
+          <pre className="max-h-72 overflow-auto rounded-md break-all whitespace-pre-wrap bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
             {JSON.stringify(task.json_payload, null, 2)}
           </pre>
         </Item>
