@@ -15,6 +15,8 @@ export default defineConfig({
     // RTK Query builds absolute Request URLs from the page's origin, as in a browser.
     environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
     include: ['src/**/*.test.{ts,tsx}'],
+    // The browser's zone is the dashboard's display zone: pinned, so no test depends on the machine's.
+    env: { TZ: 'UTC' },
     setupFiles: ['./src/test/setup.ts'],
     // Whole-app renders with user-event typing take a few seconds when every project runs at once.
     testTimeout: 15_000,

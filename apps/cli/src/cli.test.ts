@@ -276,6 +276,28 @@ describe('scheduler tasks', () => {
     expect(result.stdout).toContain('0 0 1 1 *');
   });
 
+  it('shows no next run for a paused task or a failed one, only what a user must do first', async () => {
+    const paused = await insertTask({
+      task_name: 'paused-next-run',
+      enabled: false,
+      next_run_at: new Date(Date.now() - 32_000),
+    });
+    const failed = await insertTask({ task_name: 'failed-next-run', task_status: 'failed' });
+
+    const [pausedShown, failedShown, listed] = await Promise.all([
+      cli('tasks', 'get', paused.id),
+      cli('tasks', 'get', failed.id),
+      cli('tasks', 'list', '--search', '-next-run'),
+    ]);
+
+    expect(pausedShown.stdout).toMatch(/^next run: +not until enabled$/m);
+    expect(failedShown.stdout).toMatch(/^next run: +not until re-armed$/m);
+    const rows = listed.stdout.split('\n');
+    expect(rows.find((row) => row.includes('paused-next-run'))).toMatch(/ not until enabled$/);
+    expect(rows.find((row) => row.includes('failed-next-run'))).toMatch(/ not until re-armed$/);
+    expect(listed.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+
   it('toggles a task off and back on', async () => {
     const task = await insertTask();
 

@@ -1,13 +1,22 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import { terminalSafe as safe } from '@scheduler/config';
 import type { AttemptRow, RunRow, TaskRow } from '@scheduler/db';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '-');
 
-/**
- * A task as a person reads it on a terminal. Every value a user or a webhook
- * wrote (name, schedule, URL, payload, a webhook's answer) goes through `safe`:
- * a control character is shown as its escape, never acted on.
- */
+/** When the task really runs next: a paused or failed task only once a user acts (its next_run_at does not say). */
+function nextRun(task: TaskRow): string {
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'due':
+      return iso(upcoming.at);
+    case 'never':
+      return '-';
+    case 'waiting':
+      return `not until ${waitingFor(upcoming.until)}`;
+  }
+}
+
 /** How a task comes due: its schedule, or its one instant. */
 export function timingOf(task: Pick<TaskRow, 'task_schedule' | 'run_at'>): string {
   if (task.task_schedule !== null) return safe(task.task_schedule);
@@ -22,6 +31,11 @@ export function formatRunLine(run: RunRow): string {
   );
 }
 
+/**
+ * A task as a person reads it on a terminal. Every value a user or a webhook
+ * wrote (name, schedule, URL, payload, a webhook's answer) goes through `safe`:
+ * a control character is shown as its escape, never acted on.
+ */
 export function formatTask(
   task: TaskRow,
   attempts?: AttemptRow[],
@@ -35,7 +49,7 @@ export function formatTask(
     `payload:     ${safe(JSON.stringify(task.json_payload))}`,
     `max retry:   ${task.max_retry}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
-    `next run:    ${iso(task.next_run_at)}`,
+    `next run:    ${nextRun(task)}`,
     `last run:    ${iso(task.last_run_at)}`,
   ];
   if (runs) {
@@ -66,7 +80,7 @@ export function formatTaskTable(
     safe(t.timezone),
     t.task_status,
     t.enabled ? 'yes' : 'no',
-    iso(t.next_run_at),
+    nextRun(t),
   ]);
   const header = ['ID', 'NAME', 'SCHEDULE', 'TIMEZONE', 'STATUS', 'ENABLED', 'NEXT RUN'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? '').length)));

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { buttonGhost, inputClass, labelClass } from './ui';
+import { useId, useState, type ReactNode } from 'react';
+import { buttonGhost, buttonSecondary, hintClass, inputClass, labelClass } from './ui';
 
 /** A list page's filters: one row of labelled fields, then "Clear filters" (enabled while any applies). */
 export function FilterBar({
@@ -14,12 +14,34 @@ export function FilterBar({
   onClear: () => void;
   children: ReactNode;
 }) {
+  const fieldsId = useId();
+  // Folded on a phone (the button shows below sm only); open from sm up whatever this says.
+  const [open, setOpen] = useState(false);
   return (
-    <div role="search" className={`grid gap-3 p-3 sm:grid-cols-2 lg:items-end ${columns}`}>
-      {children}
-      <button type="button" className={buttonGhost} disabled={!filtered} onClick={onClear}>
-        Clear filters
-      </button>
+    <div>
+      <div className="p-3 pb-0 sm:hidden">
+        <button
+          type="button"
+          className={buttonSecondary}
+          aria-expanded={open}
+          aria-controls={fieldsId}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Hide filters' : filtered ? 'Filters (some set)' : 'Filters'}
+        </button>
+      </div>
+      {/* items-start: a message under one field (a range error, a search hint) grows that field
+      downwards without moving the other labels; the button skips the labels' height (lg:mt-6). */}
+      <div
+        id={fieldsId}
+        role="search"
+        className={`grid gap-3 p-3 sm:grid-cols-2 lg:items-start ${columns} ${open ? '' : 'max-sm:hidden'}`}
+      >
+        {children}
+        <button type="button" className={`${buttonGhost} lg:mt-6`} disabled={!filtered} onClick={onClear}>
+          Clear filters
+        </button>
+      </div>
     </div>
   );
 }
@@ -84,12 +106,15 @@ export function SearchFilter({
   label,
   placeholder,
   value,
+  hint,
   onChange,
 }: {
   id: string;
   label: string;
   placeholder: string;
   value: string;
+  /** What the text found, said under the box (and read with it). */
+  hint?: string;
   onChange: (value: string) => void;
 }) {
   return (
@@ -100,8 +125,14 @@ export function SearchFilter({
         className={`${inputClass} mt-1`}
         placeholder={placeholder}
         value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
         onChange={(event) => onChange(event.target.value)}
       />
+      {hint && (
+        <p id={`${id}-hint`} className={hintClass} aria-live="polite">
+          {hint}
+        </p>
+      )}
     </FilterField>
   );
 }

@@ -1,4 +1,8 @@
-/** Date formatting for the dashboard. Every instant is shown in an explicit zone, never guessed. */
+/**
+ * Date formatting for the dashboard. One rule: every instant is shown in the browser's zone
+ * (`displayTimeZone`), named with it ("09:00:00 Europe/Paris"), on every page. A task's own zone
+ * says how its schedule is read, and is shown by name beside the schedule, not used for instants.
+ */
 
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -15,25 +19,26 @@ function instantFormat(timeZone: string): Intl.DateTimeFormat {
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-      timeZoneName: 'short',
     });
     instantFormats.set(timeZone, format);
   }
   return format;
 }
 
-/** `Mon 2025-11-24 09:00:00 GMT+1`: sortable, unambiguous, in the given IANA zone. */
-export function formatInstant(value: Date | string, timeZone: string): string {
+/** `Mon 2025-11-24 09:00:00 Europe/Paris`: sortable, unambiguous, in the display zone unless told. */
+export function formatInstant(value: Date | string, timeZone = displayTimeZone()): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return '—';
   let parts: Intl.DateTimeFormatPart[];
+  let zone = currentZoneName(timeZone);
   try {
     parts = instantFormat(timeZone).formatToParts(date);
   } catch {
     parts = instantFormat('UTC').formatToParts(date);
+    zone = 'UTC';
   }
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName')}`;
+  return `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${zone}`;
 }
 
 /**
@@ -58,9 +63,14 @@ export function currentZoneName(zone: string): string {
   return renamedZones[zone] ?? zone;
 }
 
-/** The browser's own zone, for instants that belong to no task. */
+/** The browser's own zone: a new task's default. */
 export function localTimeZone(): string {
   return currentZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
+/** The zone every instant on the dashboard is shown in: the browser's (see the top of this file). */
+export function displayTimeZone(): string {
+  return localTimeZone();
 }
 
 // `numeric: 'always'`: "in 1 day" stays true for 30 hours away, where "tomorrow" would not.
@@ -87,8 +97,8 @@ export function formatRelative(value: Date | string, now: Date): string {
 
 /**
  * For something that has happened (an attempt, a last run): `3 hours ago`, or `just now`.
- * The page's clock ticks less often than data refreshes, so an event newer than that
- * clock must not read as being in the future.
+ * The page's clock ticks once a second, so data fetched since its last tick can hold an
+ * event newer than that clock, which must not read as being in the future.
  */
 export function formatAgo(value: Date | string, now: Date): string {
   const date = typeof value === 'string' ? new Date(value) : value;
@@ -112,8 +122,8 @@ export function formatRate(value: number | null | undefined): string {
   return `${percent.toFixed(percent >= 99.95 || percent === 0 ? 0 : 1)}%`;
 }
 
-/** `09:05` in the given zone, for chart axes. */
-export function formatClock(value: Date | string, timeZone: string): string {
+/** `09:05` in the display zone unless told, for chart axes. */
+export function formatClock(value: Date | string, timeZone = displayTimeZone()): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return '';
   try {

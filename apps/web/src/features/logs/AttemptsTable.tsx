@@ -20,15 +20,13 @@ function AttemptMessage({ message }: { message: string | null }) {
 interface AttemptsTableProps {
   logs: TaskLogListItem[];
   now: Date;
-  /** The zone to show instants in: the task's own, or the browser's on the all-logs page. */
-  timeZone: string;
   /** Adds a column linking each attempt to its task (the all-logs page). */
   showTask?: boolean;
   caption: string;
 }
 
 /** Attempts, newest first: status, retry number, HTTP status, execution time, message. */
-export function AttemptsTable({ logs, now, timeZone, showTask, caption }: AttemptsTableProps) {
+export function AttemptsTable({ logs, now, showTask, caption }: AttemptsTableProps) {
   return (
     // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
     // widening the page on a narrow screen.
@@ -70,7 +68,7 @@ export function AttemptsTable({ logs, now, timeZone, showTask, caption }: Attemp
                   {formatAgo(log.created_at, now)}
                 </time>
                 <span className="block text-xs text-slate-500 dark:text-slate-400">
-                  {formatInstant(log.created_at, timeZone)}
+                  {formatInstant(log.created_at)}
                 </span>
               </td>
               {showTask && (

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { attemptStatuses, type AttemptStatus } from '../../app/api-types';
+import { useEffect, useRef } from 'react';
+import { attemptStatuses, type AttemptStatus, type TaskListItem } from '../../app/api-types';
 import { useGetTaskQuery, useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
 import {
@@ -13,9 +13,11 @@ import { fieldErrorClass, inputClass } from '../../components/ui';
 import { useDebounced } from '../../lib/use-debounced';
 import {
   logFiltersCleared,
+  logFiltersTouched,
   logRangeChanged,
   logStatusFilterChanged,
   logTaskFilterChanged,
+  logTaskSearchChanged,
   type LogListViewState,
   rangeProblem,
 } from './logListViewSlice';
@@ -36,7 +38,7 @@ const statusChoices: FilterChoice<LogListViewState['status']>[] = [
 
 export function LogFilters({ view }: { view: LogListViewState }) {
   const dispatch = useAppDispatch();
-  const filtered = view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
+  const filtered = logFiltersTouched(view);
   const badRange = rangeProblem(view);
   return (
     <FilterBar
@@ -51,7 +53,12 @@ export function LogFilters({ view }: { view: LogListViewState }) {
         choices={statusChoices}
         onChange={(status) => dispatch(logStatusFilterChanged(status))}
       />
-      <TaskPicker taskId={view.taskId} onChange={(taskId) => dispatch(logTaskFilterChanged(taskId))} />
+      <TaskPicker
+        taskId={view.taskId}
+        search={view.taskSearch}
+        onSearchChange={(text) => dispatch(logTaskSearchChanged(text))}
+        onChange={(taskId) => dispatch(logTaskFilterChanged(taskId))}
+      />
       <FilterField id="log-from" label="From">
         <input
           id="log-from"
@@ -83,18 +90,53 @@ export function LogFilters({ view }: { view: LogListViewState }) {
   );
 }
 
+/** A task's name, with its schedule and the start of its id when another task listed has the same name. */
+function taskChoiceLabel(task: TaskListItem, listed: readonly TaskListItem[]): string {
+  const namesakes = listed.filter((other) => other.task_name === task.task_name).length;
+  return namesakes > 1 ? `${task.task_name} (${task.task_schedule}, ${task.id.slice(0, 8)})` : task.task_name;
+}
+
 /**
  * The task filter: a search box narrows the list (the API's search, 100 names at a time),
- * so any task can be picked however many there are.
+ * so any task can be picked however many there are. The attempts are filtered by one task (the
+ * API's `task_id`): when the text matches exactly one name, that task is picked; when it matches
+ * several, the box says so, and the pick is the user's.
  */
-function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: string) => void }) {
-  const [search, setSearch] = useState('');
+function TaskPicker({
+  taskId,
+  search,
+  onSearchChange,
+  onChange,
+}: {
+  taskId: string;
+  search: string;
+  onSearchChange: (text: string) => void;
+  onChange: (taskId: string) => void;
+}) {
   const query = useDebounced(search.trim());
-  const { data: tasks } = useListTasksQuery(query ? { ...taskPickerQuery, search: query } : taskPickerQuery);
+  // currentData: the names matching this text, never those of the previous one (the list keeps
+  // showing the previous names while the next arrive).
+  const { data: tasks, currentData: matching } = useListTasksQuery(
+    query ? { ...taskPickerQuery, search: query } : taskPickerQuery,
+  );
   const listed = !taskId || tasks?.data.some((task) => task.id === taskId);
   // The selected task may be outside the names listed: fetch its own name.
   const { data: selected } = useGetTaskQuery(taskId, { skip: listed !== false });
   const more = tasks ? tasks.meta.total - tasks.data.length : 0;
+  const matches = query !== '' && matching ? matching.meta.total : undefined;
+  const onlyMatch = matches === 1 ? matching?.data[0]?.id : undefined;
+  // Picked once per text typed, so choosing "All tasks" afterwards sticks.
+  const pickedFor = useRef('');
+  useEffect(() => {
+    if (query === '') pickedFor.current = '';
+    if (!onlyMatch || pickedFor.current === query) return;
+    pickedFor.current = query;
+    if (onlyMatch !== taskId) onChange(onlyMatch);
+  }, [onlyMatch, query, taskId, onChange]);
+  let hint: string | undefined;
+  if (matches === 0) hint = `No task name contains "${query}".`;
+  else if (matches !== undefined && matches > 1 && !matching?.data.some((task) => task.id === taskId))
+    hint = `${matches} tasks match: pick one under Task.`;
   return (
     <>
       <SearchFilter
@@ -102,7 +144,8 @@ function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: s
         label="Find a task"
         placeholder="Name contains…"
         value={search}
-        onChange={setSearch}
+        hint={hint}
+        onChange={onSearchChange}
       />
       <SelectFilter
         id="log-task-filter"
@@ -114,17 +157,12 @@ function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: s
         {!listed && <option value={taskId}>{selected?.task_name ?? `Task ${taskId.slice(0, 8)}`}</option>}
         {tasks?.data.map((task) => (
           <option key={task.id} value={task.id}>
-            {task.task_name}
+            {taskChoiceLabel(task, tasks.data)}
           </option>
         ))}
         {more > 0 && (
           <option disabled value="more">
             {`…and ${more} more: narrow with Find a task`}
-          </option>
-        )}
-        {query && tasks?.meta.total === 0 && (
-          <option disabled value="none">
-            {`No task name contains "${query}"`}
           </option>
         )}
       </SelectFilter>

@@ -97,6 +97,94 @@ describe('logs page', () => {
     });
   });
 
+  it('"Find a task" narrows the attempts when one task matches, and "Clear filters" clears it', async () => {
+    const billing = taskItem({ task_name: 'Billing sync' });
+    const archive = taskItem({ id: '22222222-2222-4222-8222-222222222222', task_name: 'Archive rotation' });
+    const api = mockFetch({
+      'GET /api/logs': (_request: Request, url: URL) =>
+        page(
+          [
+            taskLog({ id: 'a1', task_id: billing.id, task_name: 'Billing sync' }),
+            taskLog({ id: 'a2', task_id: archive.id, task_name: 'Archive rotation' }),
+          ].filter(
+            (log) => !url.searchParams.has('task_id') || log.task_id === url.searchParams.get('task_id'),
+          ),
+        ),
+      'GET /api/tasks': (_request: Request, url: URL) =>
+        page(
+          [billing, archive].filter((task) =>
+            task.task_name.toLowerCase().includes(url.searchParams.get('search') ?? ''),
+          ),
+        ),
+    });
+    const { user } = renderApp('/logs');
+    await within(await screen.findByRole('table', { name: 'Attempts' })).findByRole('link', {
+      name: 'Archive rotation',
+    });
+    const clear = screen.getByRole('button', { name: 'Clear filters' });
+    expect(clear).toBeDisabled();
+
+    await user.type(screen.getByLabelText('Find a task'), 'billing');
+    // The table is drawn anew for the new filter: look it up each time.
+    const taskLinks = () =>
+      within(screen.getByRole('table', { name: 'Attempts' }))
+        .getAllByRole('link')
+        .map((link) => link.textContent);
+    await vi.waitFor(() => expect(taskLinks()).toEqual(['Billing sync']));
+    expect(screen.getByLabelText('Task')).toHaveDisplayValue('Billing sync');
+    expect(new URL(api.find('GET', '/api/logs').at(-1)?.url ?? '').searchParams.get('task_id')).toBe(
+      billing.id,
+    );
+    expect(clear).toBeEnabled();
+
+    await user.click(clear);
+    expect(screen.getByLabelText('Find a task')).toHaveValue('');
+    await vi.waitFor(() => expect(taskLinks()).toEqual(['Billing sync', 'Archive rotation']));
+    expect(clear).toBeDisabled();
+  });
+
+  it('"Find a task" matching several tasks says to pick one, and enables "Clear filters"', async () => {
+    const tasks = [
+      taskItem({ task_name: 'Nightly A' }),
+      taskItem({ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly B' }),
+    ];
+    const api = mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page(tasks) });
+    const { user } = renderApp('/logs');
+    await screen.findByRole('table', { name: 'Attempts' });
+    await user.type(screen.getByLabelText('Find a task'), 'nightly');
+    expect(await screen.findByText('2 tasks match: pick one under Task.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Find a task')).toHaveAccessibleDescription(
+      '2 tasks match: pick one under Task.',
+    );
+    expect(screen.getByRole('button', { name: 'Clear filters' })).toBeEnabled();
+    expect(
+      api.find('GET', '/api/logs').some((request) => new URL(request.url).searchParams.has('task_id')),
+    ).toBe(false);
+  });
+
+  it('tells apart two tasks with the same name in the task picker', async () => {
+    const daily = taskItem({
+      id: 'aaaaaaaa-1111-4111-8111-111111111111',
+      task_name: 'Report',
+      task_schedule: '0 9 * * *',
+    });
+    const hourly = taskItem({
+      id: 'bbbbbbbb-2222-4222-8222-222222222222',
+      task_name: 'Report',
+      task_schedule: '0 * * * *',
+    });
+    const other = taskItem({ id: 'cccccccc-3333-4333-8333-333333333333', task_name: 'Backup' });
+    mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page([other, daily, hourly]) });
+    renderApp('/logs');
+    const picker = await screen.findByLabelText('Task');
+    await within(picker).findByRole('option', { name: 'Backup' });
+    expect(
+      within(picker)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['All tasks', 'Backup', 'Report (0 9 * * *, aaaaaaaa)', 'Report (0 * * * *, bbbbbbbb)']);
+  });
+
   it('refuses a date range that ends before it starts, next to "To", without asking the API', async () => {
     const api = mockFetch({ 'GET /api/logs': page([taskLog()]), 'GET /api/tasks': page([]) });
     const { user } = renderApp('/logs');
@@ -116,9 +204,19 @@ describe('logs page', () => {
     expect(params.filter((p) => p.has('from') && p.has('to'))).toEqual([]);
   });
 
-  it('says when no attempt matches', async () => {
+  it('says when no attempt matches the filters set', async () => {
+    mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
+    const { user } = renderApp('/logs');
+    await screen.findByText('No attempts yet.');
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    expect(await screen.findByText('No attempt matches these filters.')).toBeInTheDocument();
+  });
+
+  it('on a new install, with no filter set, says there is no attempt yet and where they come from', async () => {
     mockFetch({ 'GET /api/logs': page([]), 'GET /api/tasks': page([]) });
     renderApp('/logs');
-    expect(await screen.findByText('No attempt matches these filters.')).toBeInTheDocument();
+    expect(await screen.findByText('No attempts yet.')).toBeInTheDocument();
+    expect(screen.queryByText(/matches these filters/)).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'run a task now' })).toHaveAttribute('href', '/tasks');
   });
 });

@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
+import { Link } from 'react-router';
 import { useListLogsQuery } from '../../app/api';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { Pagination } from '../../components/Pagination';
-import { cardClass } from '../../components/ui';
-import { localTimeZone } from '../../lib/time';
+import { cardClass, linkClass } from '../../components/ui';
+import { displayTimeZone } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { AttemptsTable } from './AttemptsTable';
@@ -13,6 +14,7 @@ import { LogFilters } from './LogFilters';
 import {
   logListQuery,
   logPageChanged,
+  logFiltersSet,
   logPageSizeChanged,
   rangeProblem,
   selectLogListView,
@@ -40,15 +42,26 @@ export function LogsPage() {
   else if (!data && isFetching) body = <LoadingState label="Loading attempts…" />;
   else if (!data)
     body = <ErrorState error={error} title="Could not load the logs" onRetry={() => void refetch()} />;
-  else if (data.data.length === 0) body = <EmptyState title="No attempt matches these filters." />;
+  else if (data.data.length === 0)
+    body = logFiltersSet(view) ? (
+      <EmptyState title="No attempt matches these filters." />
+    ) : (
+      <EmptyState title="No attempts yet.">
+        Each delivery of a task is listed here:{' '}
+        <Link to="/tasks" className={linkClass}>
+          run a task now
+        </Link>
+        , or wait for its schedule.
+      </EmptyState>
+    );
   else
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last page" />}
-        <AttemptsTable logs={data.data} now={now} timeZone={localTimeZone()} showTask caption="Attempts" />
+        <AttemptsTable logs={data.data} now={now} showTask caption="Attempts" />
         <Pagination
           meta={data.meta}
-          noun="attempts"
+          noun={['attempt', 'attempts']}
           onPageChange={(page) => dispatch(logPageChanged(page))}
           onPageSizeChange={(size) => dispatch(logPageSizeChanged(size))}
         />
@@ -57,7 +70,7 @@ export function LogsPage() {
 
   return (
     <>
-      <PageHeader title="Logs" description={`Every delivery attempt. Times in ${localTimeZone()}.`} />
+      <PageHeader title="Logs" description={`Every delivery attempt. Times in ${displayTimeZone()}.`} />
       <section className={cardClass} aria-label="Attempts">
         <LogFilters view={view} />
         <div className="border-t border-slate-200 dark:border-slate-800">{body}</div>

@@ -10,6 +10,8 @@ import { pageSizes } from '../../lib/page-sizes';
 export interface LogListViewState {
   status: AttemptStatus | 'all';
   taskId: string;
+  /** "Find a task": text that narrows the task picker, and picks the task when one name matches. */
+  taskSearch: string;
   from: string;
   to: string;
   pageSize: number;
@@ -19,6 +21,7 @@ export interface LogListViewState {
 export const initialLogListView: LogListViewState = {
   status: 'all',
   taskId: '',
+  taskSearch: '',
   from: '',
   to: '',
   pageSize: 20,
@@ -36,6 +39,9 @@ export const logListViewSlice = createSlice({
     logTaskFilterChanged(state, action: PayloadAction<string>) {
       state.taskId = action.payload;
       state.page = 1;
+    },
+    logTaskSearchChanged(state, action: PayloadAction<string>) {
+      state.taskSearch = action.payload;
     },
     logRangeChanged(state, action: PayloadAction<{ from?: string; to?: string }>) {
       if (action.payload.from !== undefined) state.from = action.payload.from;
@@ -61,12 +67,23 @@ export const logListViewSlice = createSlice({
 export const {
   logStatusFilterChanged,
   logTaskFilterChanged,
+  logTaskSearchChanged,
   logRangeChanged,
   logPageSizeChanged,
   logPageChanged,
   logFiltersCleared,
 } = logListViewSlice.actions;
 export const { selectLogListView } = logListViewSlice.selectors;
+
+/** Whether any filter narrows the attempts shown. */
+export function logFiltersSet(view: LogListViewState): boolean {
+  return view.status !== 'all' || view.taskId !== '' || view.from !== '' || view.to !== '';
+}
+
+/** Whether "Clear filters" has anything to clear: a filter, or text in "Find a task". */
+export function logFiltersTouched(view: LogListViewState): boolean {
+  return logFiltersSet(view) || view.taskSearch !== '';
+}
 
 function localToIso(value: string): string | undefined {
   if (!value) return undefined;
@@ -98,6 +115,7 @@ export function logListViewFromStorage(raw: unknown): LogListViewState {
   return {
     status: oneOf(raw.status, [...attemptStatuses, 'all'], d.status),
     taskId: stringOr(raw.taskId, d.taskId),
+    taskSearch: stringOr(raw.taskSearch, d.taskSearch),
     from: stringOr(raw.from, d.from),
     to: stringOr(raw.to, d.to),
     pageSize: intIn(raw.pageSize, pageSizes, d.pageSize),

@@ -1,15 +1,14 @@
 import type { DashboardStats } from '../../app/api-types';
 import { BarChart, ChartLegend, type Bar } from '../../components/BarChart';
-import { formatClock, localTimeZone } from '../../lib/time';
+import { formatClock } from '../../lib/time';
 
 /** 24 hourly buckets from the API, oldest first; `hour` is the instant the hour starts. */
 export function ExecutionsPerHourChart({ hours }: { hours: DashboardStats['executions_per_hour'] }) {
-  const zone = localTimeZone();
   const bars: Bar[] = hours.map((bucket) => ({
     key: bucket.hour,
     // Every hour: the chart draws as many as fit (every few hours on a phone), the latest one always.
-    axisLabel: formatClock(bucket.hour, zone),
-    title: `${formatClock(bucket.hour, zone)}: ${bucket.finish} succeeded, ${bucket.failed} failed`,
+    axisLabel: formatClock(bucket.hour),
+    title: `${formatClock(bucket.hour)}: ${bucket.finish} succeeded, ${bucket.failed} failed`,
     segments: [
       { value: bucket.finish, fillClass: 'fill-emerald-500' },
       { value: bucket.failed, fillClass: 'fill-rose-500' },

@@ -16,7 +16,7 @@ const statusWord: Record<AttemptStatus, string> = {
 };
 
 /** Execution time of the task's recent finished attempts, oldest on the left. */
-export function ExecutionTimeChart({ logs, timeZone }: { logs: TaskLog[]; timeZone: string }) {
+export function ExecutionTimeChart({ logs }: { logs: TaskLog[] }) {
   const timed = logs
     .filter((log): log is TaskLog & { execution_time: number } => log.execution_time !== null)
     .slice(0, 30)
@@ -24,8 +24,8 @@ export function ExecutionTimeChart({ logs, timeZone }: { logs: TaskLog[]; timeZo
   if (timed.length === 0) return <EmptyState title="No finished attempt yet." />;
   const bars: Bar[] = timed.map((log, index) => ({
     key: log.id,
-    axisLabel: index === 0 || index === timed.length - 1 ? formatClock(log.created_at, timeZone) : '',
-    title: `${formatInstant(log.created_at, timeZone)}: ${statusWord[log.status]} in ${formatDuration(log.execution_time)}${
+    axisLabel: index === 0 || index === timed.length - 1 ? formatClock(log.created_at) : '',
+    title: `${formatInstant(log.created_at)}: ${statusWord[log.status]} in ${formatDuration(log.execution_time)}${
       log.http_status === null ? '' : ` (HTTP ${log.http_status})`
     }`,
     segments: [{ value: log.execution_time, fillClass: fill[log.status] }],

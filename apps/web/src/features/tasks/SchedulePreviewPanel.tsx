@@ -1,15 +1,14 @@
-import { formatInstant, formatRelative } from '../../lib/time';
+import { displayTimeZone, formatInstant, formatRelative } from '../../lib/time';
 import type { SchedulePreview } from './schedule-preview';
 
 interface SchedulePreviewPanelProps {
   id: string;
   preview: SchedulePreview;
-  timezone: string;
   now: Date;
 }
 
 /** Under the cron input: the parser's error, or the schedule in words and its next due instants. */
-export function SchedulePreviewPanel({ id, preview, timezone, now }: SchedulePreviewPanelProps) {
+export function SchedulePreviewPanel({ id, preview, now }: SchedulePreviewPanelProps) {
   switch (preview.kind) {
     case 'empty':
       return (
@@ -38,12 +37,12 @@ export function SchedulePreviewPanel({ id, preview, timezone, now }: SchedulePre
           ) : (
             <>
               <p className="mt-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-                Next due in {timezone}
+                Next due, shown in {displayTimeZone()}
               </p>
               <ol aria-label="Next due instants" className="mt-1 space-y-0.5 font-mono text-xs">
                 {preview.nextRuns.map((date) => (
                   <li key={date.getTime()} className="flex flex-wrap justify-between gap-x-4">
-                    <time dateTime={date.toISOString()}>{formatInstant(date, timezone)}</time>
+                    <time dateTime={date.toISOString()}>{formatInstant(date)}</time>
                     <span className="text-slate-500 dark:text-slate-400">{formatRelative(date, now)}</span>
                   </li>
                 ))}

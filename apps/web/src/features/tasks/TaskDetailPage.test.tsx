@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { mockFetch } from '../../test/fetch-mock';
+import { apiError, mockFetch } from '../../test/fetch-mock';
 import { page, taskDetail, taskLog } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
 
@@ -51,6 +51,18 @@ describe('task detail page', () => {
     expect(retry).toHaveTextContent('Internal error');
   });
 
+  it("shows the attempts' instants in the display zone, as the Logs page does, not in the task's zone", async () => {
+    const newYork = { ...failedTask, timezone: 'America/New_York' };
+    mockFetch({
+      [`GET /api/tasks/${newYork.id}`]: newYork,
+      [`GET /api/tasks/${newYork.id}/logs`]: page(newYork.logs),
+    });
+    renderApp(`/tasks/${newYork.id}`);
+    const attempts = await screen.findByRole('table', { name: 'Attempts of Backup hook' });
+    expect(within(attempts).getAllByText('Thu 2025-03-06 11:00:00 UTC')).toHaveLength(3);
+    expect(screen.getByText('Timezone').nextElementSibling).toHaveTextContent('America/New_York');
+  });
+
   it('re-arms a failed task with PATCH task_status ready', async () => {
     const api = mockFetch({
       [`GET /api/tasks/${failedTask.id}`]: failedTask,
@@ -63,6 +75,48 @@ describe('task detail page', () => {
     expect(await api.find('PATCH', `/api/tasks/${failedTask.id}`)[0]?.json()).toEqual({
       task_status: 'ready',
     });
+  });
+
+  it('shows no next run for a paused task', async () => {
+    const paused = taskDetail({
+      task_name: 'Paused hook',
+      enabled: false,
+      next_run_at: '2000-01-01T09:00:00.000Z',
+    });
+    mockFetch({ [`GET /api/tasks/${paused.id}`]: paused, [`GET /api/tasks/${paused.id}/logs`]: page([]) });
+    renderApp(`/tasks/${paused.id}`);
+    await screen.findByRole('heading', { name: 'Paused hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until enabled$/);
+  });
+
+  it('shows no next run for a failed task until it is re-armed', async () => {
+    mockFetch({
+      [`GET /api/tasks/${failedTask.id}`]: failedTask,
+      [`GET /api/tasks/${failedTask.id}/logs`]: page(failedTask.logs),
+    });
+    renderApp(`/tasks/${failedTask.id}`);
+    await screen.findByRole('heading', { name: 'Backup hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until re-armed$/);
+  });
+
+  it('says why a task failed: a refused request fails at once, with retries left', async () => {
+    const refused = taskDetail({
+      task_name: 'Refused hook',
+      task_status: 'failed',
+      max_retry: 3,
+      logs: [taskLog({ status: 'failed', http_status: 404, retry_count: 0, message: 'HTTP 404: Not Found' })],
+    });
+    mockFetch({
+      [`GET /api/tasks/${refused.id}`]: refused,
+      [`GET /api/tasks/${refused.id}/logs`]: page(refused.logs),
+    });
+    renderApp(`/tasks/${refused.id}`);
+    expect(
+      await screen.findByText(
+        'Failed: HTTP 404 — not retryable: the webhook refused the request. Re-arm it to schedule it again.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Out of retries/)).not.toBeInTheDocument();
   });
 
   it('offers no re-arm for a task that has not failed', async () => {
@@ -126,16 +180,21 @@ describe('task detail page', () => {
     );
   });
 
-  it("shows the API's message for a task that does not exist", async () => {
+  it('says a deleted task does not exist and leads back to the list, with no "Try again"', async () => {
     mockFetch({
-      'GET /api/tasks/missing': {
-        status: 404,
-        body: {
-          error: { code: 'NOT_FOUND', message: 'Task missing does not exist.', details: {}, timestamp: '' },
-        },
-      },
+      [`GET /api/tasks/${failedTask.id}`]: apiError(
+        404,
+        'NOT_FOUND',
+        `Task ${failedTask.id} does not exist.`,
+      ),
     });
-    renderApp('/tasks/missing');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Task missing does not exist.');
+    const { user, router } = renderApp(`/tasks/${failedTask.id}`);
+    expect(
+      await screen.findByText('This task does not exist: it may have been deleted.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    mockFetch({ 'GET /api/tasks': page([]) });
+    await user.click(screen.getByRole('link', { name: 'Back to the task list' }));
+    expect(router.state.location.pathname).toBe('/tasks');
   });
 });

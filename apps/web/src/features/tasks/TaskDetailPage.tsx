@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { errorCode } from '../../app/api-error';
 import { useGetTaskQuery, useListTaskLogsQuery } from '../../app/api';
 import type { TaskDetail } from '../../app/api-types';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
@@ -13,6 +14,8 @@ import { AttemptsTable } from '../logs/AttemptsTable';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { ExecutionTimeChart } from './ExecutionTimeChart';
+import { failureReason } from './failure-reason';
+import { TaskGone } from './TaskGone';
 import { TaskSettings } from './TaskSettings';
 import { useTaskActions } from './use-task-actions';
 
@@ -78,15 +81,10 @@ function TaskAttempts({ task, now }: { task: TaskDetail; now: Date }) {
   else
     body = (
       <>
-        <AttemptsTable
-          logs={data.data}
-          now={now}
-          timeZone={task.timezone}
-          caption={`Attempts of ${task.task_name}`}
-        />
+        <AttemptsTable logs={data.data} now={now} caption={`Attempts of ${task.task_name}`} />
         <Pagination
           meta={data.meta}
-          noun="attempts"
+          noun={['attempt', 'attempts']}
           onPageChange={setPage}
           onPageSizeChange={(size) => {
             setLimit(size);
@@ -110,6 +108,7 @@ export function TaskDetailPage() {
   const { data: task, error, isLoading, refetch } = useGetTaskQuery(taskId, useRefreshOptions());
   const now = useNow();
   if (isLoading) return <LoadingState label="Loading the task…" />;
+  if (!task && errorCode(error) === 'NOT_FOUND') return <TaskGone />;
   if (!task)
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
   return (
@@ -125,7 +124,9 @@ export function TaskDetailPage() {
           <span className="flex flex-wrap items-center gap-2">
             <TaskStatusBadge status={task.task_status} />
             {!task.enabled && <DisabledBadge />}
-            {task.task_status === 'failed' && <span>Out of retries: re-arm it to schedule it again.</span>}
+            {task.task_status === 'failed' && (
+              <span>Failed: {failureReason(task)} Re-arm it to schedule it again.</span>
+            )}
           </span>
         }
         actions={<TaskActions task={task} />}
@@ -137,7 +138,7 @@ export function TaskDetailPage() {
             <h2 id="task-chart-title" className="px-5 pt-4 text-base font-semibold">
               Execution time
             </h2>
-            <ExecutionTimeChart logs={task.logs} timeZone={task.timezone} />
+            <ExecutionTimeChart logs={task.logs} />
           </section>
           <TaskAttempts task={task} now={now} />
         </div>

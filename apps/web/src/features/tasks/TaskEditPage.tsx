@@ -1,11 +1,13 @@
 import { useNavigate, useParams } from 'react-router';
+import { errorCode } from '../../app/api-error';
 import { useGetTaskQuery, useUpdateTaskMutation } from '../../app/api';
-import type { TaskInput } from '../../app/api-types';
+import type { TaskInput, TaskPatch } from '../../app/api-types';
 import { ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useToast } from '../toasts/use-toast';
 import { taskFormFromTask } from './task-form-model';
 import { TaskForm } from './TaskForm';
+import { TaskGone } from './TaskGone';
 
 export function TaskEditPage() {
   const { taskId = '' } = useParams();
@@ -16,16 +18,27 @@ export function TaskEditPage() {
   const toast = useToast();
 
   if (isLoading) return <LoadingState label="Loading the task…" />;
+  if (!task && errorCode(error) === 'NOT_FOUND') return <TaskGone />;
   if (!task)
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
 
-  const onSubmit = async (input: TaskInput) => {
-    const result = await updateTask({ id: task.id, patch: input });
+  const save = async (patch: TaskPatch) => {
+    const result = await updateTask({ id: task.id, patch });
     if (result.error) return result.error;
-    toast('success', `Task "${result.data.task_name}" saved.`);
+    const rearmed = patch.task_status === 'ready';
+    toast('success', `Task "${result.data.task_name}" saved${rearmed ? ' and re-armed' : ''}.`);
     await navigate(`/tasks/${task.id}`);
     return undefined;
   };
+  // A failed task runs again only once re-armed (SPEC §5): a fix (a new URL, say) is usually why it is edited.
+  const rearm =
+    task.task_status === 'failed'
+      ? {
+          label: 'Save and re-arm',
+          hint: 'This task failed: it runs again only once re-armed.',
+          onSubmit: (input: TaskInput) => save({ ...input, task_status: 'ready' }),
+        }
+      : undefined;
   return (
     <>
       <PageHeader title={`Edit ${task.task_name}`} />
@@ -34,7 +47,8 @@ export function TaskEditPage() {
         initialValues={taskFormFromTask(task)}
         submitLabel="Save changes"
         cancelTo={`/tasks/${task.id}`}
-        onSubmit={onSubmit}
+        onSubmit={save}
+        alternative={rearm}
       />
     </>
   );

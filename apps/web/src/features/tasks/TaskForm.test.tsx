@@ -43,7 +43,7 @@ describe('task form', () => {
     expect(screen.queryByRole('list', { name: 'Next due instants' })).not.toBeInTheDocument();
   });
 
-  it('describes a valid cron in words and lists its next five due instants in the chosen timezone', async () => {
+  it('describes a valid cron in words and lists its next five due instants, read in the chosen timezone and shown in the display zone', async () => {
     const { user } = await openForm();
     const schedule = screen.getByLabelText('Schedule (cron)');
     await user.clear(schedule);
@@ -53,12 +53,13 @@ describe('task form', () => {
     expect(screen.getByText('At 09:00, Monday through Friday')).toBeInTheDocument();
     const instants = within(screen.getByRole('list', { name: 'Next due instants' })).getAllByRole('listitem');
     expect(instants.map((item) => item.querySelector('time')?.textContent)).toEqual([
-      'Fri 2025-03-07 09:00:00 GMT+9',
-      'Mon 2025-03-10 09:00:00 GMT+9',
-      'Tue 2025-03-11 09:00:00 GMT+9',
-      'Wed 2025-03-12 09:00:00 GMT+9',
-      'Thu 2025-03-13 09:00:00 GMT+9',
+      'Fri 2025-03-07 00:00:00 UTC',
+      'Mon 2025-03-10 00:00:00 UTC',
+      'Tue 2025-03-11 00:00:00 UTC',
+      'Wed 2025-03-12 00:00:00 UTC',
+      'Thu 2025-03-13 00:00:00 UTC',
     ]);
+    expect(screen.getByText('Next due, shown in UTC')).toBeInTheDocument();
   });
 
   it('follows the timezone across a DST change', async () => {

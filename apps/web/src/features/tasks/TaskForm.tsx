@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { errorMessage, fieldErrors, type RequestError } from '../../app/api-error';
 import type { TaskInput } from '../../app/api-types';
@@ -24,6 +24,8 @@ interface TaskFormProps {
   cancelTo: string;
   /** Sends the task; resolves to the request's error, or undefined when it was saved. */
   onSubmit: (input: TaskInput) => Promise<RequestError>;
+  /** A second way to save, after the main one, with why it is offered (a failed task: save and re-arm). */
+  alternative?: { label: string; hint: string; onSubmit: (input: TaskInput) => Promise<RequestError> };
 }
 
 const fieldOrder: TaskFormField[] = [
@@ -44,14 +46,17 @@ const fieldIds: Record<TaskFormField, string> = {
   enabled: 'task-enabled',
 };
 
-export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: TaskFormProps) {
+export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alternative }: TaskFormProps) {
   const [values, setValues] = useState(initialValues);
   const [touched, setTouched] = useState<Partial<Record<TaskFormField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
-  const [saving, setSaving] = useState(false);
+  // Which button is saving, to say so on it.
+  const [saving, setSaving] = useState<false | 'main' | 'alternative'>(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [serverMessage, setServerMessage] = useState<string>();
-  const now = useNow(30_000);
+  const now = useNow();
+  // Which button sent the form: Enter in a field sends the first, the main one.
+  const useAlternative = useRef(false);
 
   const preview = useMemo(
     () => previewSchedule(values.task_schedule, values.timezone, now),
@@ -76,8 +81,11 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
       document.getElementById(fieldIds[firstInvalid])?.focus();
       return;
     }
-    setSaving(true);
-    const error = await onSubmit(toTaskInput(values));
+    const via = useAlternative.current && alternative ? 'alternative' : 'main';
+    setSaving(via);
+    const error = await (via === 'alternative' && alternative ? alternative.onSubmit : onSubmit)(
+      toTaskInput(values),
+    );
     setSaving(false);
     if (error) {
       setServerErrors(fieldErrors(error));
@@ -134,12 +142,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
               />
             )}
           </FormField>
-          <SchedulePreviewPanel
-            id="task-schedule-preview"
-            preview={preview}
-            timezone={values.timezone}
-            now={now}
-          />
+          <SchedulePreviewPanel id="task-schedule-preview" preview={preview} now={now} />
           {submitted && preview.kind === 'empty' && (
             <p className="mt-1 text-sm text-rose-600 dark:text-rose-400">{errors.task_schedule}</p>
           )}
@@ -226,13 +229,31 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit }: Tas
         </div>
       </div>
 
-      <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4 dark:border-slate-800">
+      <div className="flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 pt-4 dark:border-slate-800">
+        {alternative && (
+          <p className="mr-auto text-sm text-slate-600 dark:text-slate-300">{alternative.hint}</p>
+        )}
         <Link to={cancelTo} className={buttonSecondary}>
           Cancel
         </Link>
-        <button type="submit" className={buttonPrimary} disabled={saving}>
-          {saving ? 'Saving…' : submitLabel}
+        <button
+          type="submit"
+          className={alternative ? buttonSecondary : buttonPrimary}
+          disabled={saving !== false}
+          onClick={() => (useAlternative.current = false)}
+        >
+          {saving === 'main' ? 'Saving…' : submitLabel}
         </button>
+        {alternative && (
+          <button
+            type="submit"
+            className={buttonPrimary}
+            disabled={saving !== false}
+            onClick={() => (useAlternative.current = true)}
+          >
+            {saving === 'alternative' ? 'Saving…' : alternative.label}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -1,3 +1,4 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import type { ReactNode } from 'react';
 import type { TaskDetail } from '../../app/api-types';
 import { cardClass } from '../../components/ui';
@@ -13,27 +14,30 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-/** An instant in the task's zone, with how far it is: `ago` for what has happened. */
-function When({
-  value,
-  timeZone,
-  now,
-  past = false,
-}: {
-  value: string | null;
-  timeZone: string;
-  now: Date;
-  past?: boolean;
-}) {
+/** An instant (in the display zone, as everywhere), with how far it is: `ago` for what has happened. */
+function When({ value, now, past = false }: { value: string | null; now: Date; past?: boolean }) {
   if (!value) return <>—</>;
   return (
     <>
-      <time dateTime={value}>{formatInstant(value, timeZone)}</time>{' '}
+      <time dateTime={value}>{formatInstant(value)}</time>{' '}
       <span className="text-slate-600 dark:text-slate-300">
         ({past ? formatAgo(value, now) : formatRelative(value, now)})
       </span>
     </>
   );
+}
+
+/** When the task really runs next (a paused or failed task: only once a user acts). */
+function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'waiting':
+      return <>Not until {waitingFor(upcoming.until)}</>;
+    case 'never':
+      return <>Never: the schedule does not come due again</>;
+    case 'due':
+      return <When value={upcoming.at} now={now} />;
+  }
 }
 
 export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
@@ -48,7 +52,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
           <code className="font-mono">{task.task_schedule}</code>
           {description && <span className="block text-slate-500 dark:text-slate-400">{description}</span>}
         </Item>
-        <Item term="Timezone">{task.timezone}</Item>
+        <Item term="Timezone">{task.timezone} (the schedule is read in it)</Item>
         <Item term="Webhook URL">
           <span className="font-mono text-xs">{task.webhook_url}</span>
         </Item>
@@ -59,20 +63,16 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         </Item>
         <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
         <Item term="Next run">
-          {task.task_status === 'failed' ? (
-            'Not until re-armed (its last run failed)'
-          ) : (
-            <When value={task.next_run_at} timeZone={task.timezone} now={now} />
-          )}
+          <NextRunSetting task={task} now={now} />
         </Item>
         <Item term="Last run">
-          <When value={task.last_run_at} timeZone={task.timezone} now={now} past />
+          <When value={task.last_run_at} now={now} past />
         </Item>
         <Item term="Created">
-          <When value={task.created_at} timeZone={task.timezone} now={now} past />
+          <When value={task.created_at} now={now} past />
         </Item>
         <Item term="Payload">
-          <pre className="max-h-72 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
+          <pre className="max-h-72 overflow-auto rounded-md break-all whitespace-pre-wrap bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
             {JSON.stringify(task.json_payload, null, 2)}
           </pre>
         </Item>

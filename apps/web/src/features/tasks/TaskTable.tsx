@@ -1,3 +1,4 @@
+import { upcomingRun, waitingFor } from '@scheduler/core';
 import { Link } from 'react-router';
 import type { LastAttempt, TaskListItem } from '../../app/api-types';
 import { AttemptStatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
@@ -7,7 +8,10 @@ import { formatAgo, formatDuration, formatInstant, formatRelative } from '../../
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { useTaskActions } from './use-task-actions';
 
-/** When the task runs next; a failed task runs only once re-armed, whatever its next_run_at says. */
+/**
+ * When the task really runs next: a paused or failed task runs only once a user enables or
+ * re-arms it, whatever its next_run_at says (a paused task's slips into the past).
+ */
 export function NextRun({
   task,
   now,
@@ -15,24 +19,29 @@ export function NextRun({
   task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled' | 'task_status'>;
   now: Date;
 }) {
-  if (task.task_status === 'failed') {
-    return <span className="text-slate-600 dark:text-slate-300">Not until re-armed</span>;
+  const upcoming = upcomingRun(task);
+  switch (upcoming.kind) {
+    case 'waiting':
+      return (
+        <span className="text-slate-600 dark:text-slate-300">Not until {waitingFor(upcoming.until)}</span>
+      );
+    case 'never':
+      return <span className="text-slate-600 dark:text-slate-300">—</span>;
+    case 'due':
+      return (
+        <span>
+          <span className="block font-medium text-slate-800 dark:text-slate-100">
+            {formatRelative(upcoming.at, now)}
+          </span>
+          <time
+            dateTime={upcoming.at}
+            className="block text-xs text-slate-600 sm:whitespace-nowrap dark:text-slate-300"
+          >
+            {formatInstant(upcoming.at)}
+          </time>
+        </span>
+      );
   }
-  if (!task.next_run_at) return <span className="text-slate-600 dark:text-slate-300">—</span>;
-  return (
-    <span>
-      <span className="block font-medium text-slate-800 dark:text-slate-100">
-        {formatRelative(task.next_run_at, now)}
-        {!task.enabled && <span className="font-normal text-slate-600 dark:text-slate-300"> (paused)</span>}
-      </span>
-      <time
-        dateTime={task.next_run_at}
-        className="block text-xs whitespace-nowrap text-slate-600 dark:text-slate-300"
-      >
-        {formatInstant(task.next_run_at, task.timezone)}
-      </time>
-    </span>
-  );
 }
 
 function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }) {
@@ -46,7 +55,7 @@ function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }
   return (
     <span className="flex flex-col items-start gap-0.5">
       <AttemptStatusBadge status={attempt.status} />
-      <span className="text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">
+      <span className="text-xs text-slate-500 sm:whitespace-nowrap dark:text-slate-400">
         {details && `${details} · `}
         <time dateTime={attempt.created_at}>{formatAgo(attempt.created_at, now)}</time>
       </span>
@@ -57,16 +66,14 @@ function LastResult({ attempt, now }: { attempt: LastAttempt | null; now: Date }
 function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
   const { runNow, toggleEnabled, deleteTask, busy } = useTaskActions();
   return (
-    <tr className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-      <td className={`${tdClass} max-w-64`}>
+    <tr className={`hover:bg-slate-50 dark:hover:bg-slate-800/40 ${cardRow}`}>
+      <td className={`${tdClass} max-sm:col-span-2 sm:max-w-64`}>
         <Link to={`/tasks/${task.id}`} className={`${linkClass} block truncate`}>
           {task.task_name}
         </Link>
-        <span
-          className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400"
-          title={task.timezone}
-        >
-          {task.task_schedule}
+        {/* The zone the schedule is read in, by name; instants are all in the display zone. */}
+        <span className="block truncate text-xs text-slate-500 dark:text-slate-400">
+          <span className="font-mono">{task.task_schedule}</span> · {task.timezone}
         </span>
       </td>
       <td className={tdClass}>
@@ -80,13 +87,13 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
           onChange={() => void toggleEnabled(task)}
         />
       </td>
-      <td className={tdClass}>
+      <td className={`${tdClass} ${cardLabel}`} data-label="Next run">
         <NextRun task={task} now={now} />
       </td>
-      <td className={tdClass}>
+      <td className={`${tdClass} ${cardLabel}`} data-label="Last result">
         <LastResult attempt={task.last_attempt} now={now} />
       </td>
-      <td className={`${tdClass} text-right whitespace-nowrap`}>
+      <td className={`${tdClass} whitespace-nowrap max-sm:col-span-2 max-sm:-ml-2 sm:text-right`}>
         <button
           type="button"
           className={buttonGhost}
@@ -105,15 +112,24 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
   );
 }
 
-/** The task list. On a narrow screen the table scrolls sideways inside its card. */
+/**
+ * Below `sm` (a phone) each row is a small card of two columns, its actions on a line of their
+ * own, instead of a table scrolling sideways with the actions off-screen; the cells whose
+ * meaning is not plain from their content get their column's name above them.
+ */
+const cardRow = 'max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-2 max-sm:py-1';
+const cardLabel =
+  'max-sm:before:block max-sm:before:text-xs max-sm:before:font-semibold max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]';
+
+/** The task list: a table, or a list of cards on a phone. */
 export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) {
   return (
     // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
     // widening the page on a narrow screen.
     <div className="relative overflow-x-auto">
-      <table className={tableClass}>
+      <table className={`${tableClass} max-sm:block`}>
         <caption className="sr-only">Tasks</caption>
-        <thead className="bg-slate-50 dark:bg-slate-900">
+        <thead className="bg-slate-50 max-sm:sr-only dark:bg-slate-900">
           <tr>
             <th scope="col" className={thClass}>
               Task
@@ -135,7 +151,7 @@ export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) 
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+        <tbody className="divide-y divide-slate-100 max-sm:block dark:divide-slate-800">
           {tasks.map((task) => (
             <TaskRow key={task.id} task={task} now={now} />
           ))}

@@ -48,7 +48,7 @@ describe('tasks page', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('shows status badges, the enabled switch, next run in the task timezone and the last result', async () => {
+  it('shows status badges, the enabled switch, the next run and the last result', async () => {
     const api = mockFetch({ 'GET /api/tasks': page([digest, backup]) });
     renderApp('/tasks');
 
@@ -59,9 +59,9 @@ describe('tasks page', () => {
       'aria-checked',
       'true',
     );
-    // Relative, and absolute in the task's own zone (Paris, UTC+1 in March).
+    // Relative, and absolute in the display zone, named (the test browser's zone is UTC).
     expect(nextRun).toHaveTextContent('in 5 minutes');
-    expect(nextRun).toHaveTextContent('Thu 2025-03-06 13:05:00 GMT+1');
+    expect(nextRun).toHaveTextContent('Thu 2025-03-06 12:05:00 UTC');
     expect(lastResult).toHaveTextContent('Succeeded');
     expect(lastResult).toHaveTextContent('HTTP 200 · 182 ms · 1 hour ago');
 
@@ -81,6 +81,40 @@ describe('tasks page', () => {
       sort: 'created_at',
       order: 'desc',
     });
+  });
+
+  it('shows no next run for a paused task, whose next_run_at has slipped into the past', async () => {
+    const paused = taskItem({
+      task_name: 'Paused hook',
+      enabled: false,
+      next_run_at: '2025-03-06T11:59:28.000Z',
+    });
+    mockFetch({ 'GET /api/tasks': page([paused]) });
+    renderApp('/tasks');
+    await screen.findByRole('link', { name: 'Paused hook' });
+    const [, , , nextRun] = cellsOf('Paused hook');
+    expect(nextRun).toHaveTextContent(/^Not until enabled$/);
+  });
+
+  it("shows every instant in one zone, named, whatever the task's zone; each schedule with its zone by name", async () => {
+    const paris = taskItem({
+      task_name: 'Paris hook',
+      timezone: 'Europe/Paris',
+      next_run_at: '2025-03-06T12:05:00.000Z',
+    });
+    const newYork = taskItem({
+      id: '22222222-2222-4222-8222-222222222222',
+      task_name: 'New York hook',
+      timezone: 'America/New_York',
+      next_run_at: '2025-03-06T14:00:00.000Z',
+    });
+    mockFetch({ 'GET /api/tasks': page([paris, newYork]) });
+    renderApp('/tasks');
+    await screen.findByRole('link', { name: 'Paris hook' });
+    expect(cellsOf('Paris hook')[0]).toHaveTextContent('0 9 * * * · Europe/Paris');
+    expect(cellsOf('Paris hook')[3]).toHaveTextContent(/Thu 2025-03-06 12:05:00 UTC$/);
+    expect(cellsOf('New York hook')[0]).toHaveTextContent('0 9 * * * · America/New_York');
+    expect(cellsOf('New York hook')[3]).toHaveTextContent(/Thu 2025-03-06 14:00:00 UTC$/);
   });
 
   it('sends the chosen filters to the API', async () => {

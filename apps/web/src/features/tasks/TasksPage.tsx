@@ -48,7 +48,7 @@ export function TasksPage() {
         <TaskTable tasks={data.data} now={now} />
         <Pagination
           meta={data.meta}
-          noun="tasks"
+          noun={['task', 'tasks']}
           onPageChange={(page) => dispatch(taskPageChanged(page))}
           onPageSizeChange={(size) => dispatch(taskPageSizeChanged(size))}
         />
