@@ -150,3 +150,33 @@ test('a one-time task paused between its claim and its request sends nothing', a
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect(received).toEqual([]);
 });
+
+test('a one-time task retimed, or deleted, between its claim and its request sends nothing on the old settings', async () => {
+  received = [];
+  answer = () => 200;
+  await Promise.all(system.workers.map((worker) => worker.stop('SIGTERM')));
+  system.workers.length = 0;
+  const retimed = await oneTimeTask('retimed');
+  const deleted = await oneTimeTask('deleted');
+  await waitFor('both runs to be claimed', async () => {
+    const runs = [...(await runsOf(retimed.id)), ...(await runsOf(deleted.id))];
+    return runs.length === 2 && runs.every((run) => run.status === 'queued');
+  });
+  const later = new Date(Date.now() + 3_600_000);
+  const updated = await system.taskService.update(retimed.id, { run_at: later.toISOString() });
+  expect(updated).toMatchObject({ task_status: 'ready', next_run_at: later });
+  expect(await runsOf(retimed.id)).toMatchObject([
+    {
+      status: 'cancelled',
+      message: expect.stringMatching(/changed or paused after this run was claimed/) as unknown,
+    },
+  ]);
+  await system.taskService.delete(deleted.id);
+  await system.startWorker();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(received).toEqual([]);
+  expect(await system.database.tasks.findById(retimed.id)).toMatchObject({
+    task_status: 'ready',
+    next_run_at: later,
+  });
+});
