@@ -84,6 +84,7 @@ export async function startApi(options: ApiOptions = {}): Promise<RunningApi> {
     API_PORT: String(port),
     API_KEY,
     API_RATE_LIMIT: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     CORS_ORIGIN: 'http://dashboard.test',
     ...options.env?.(database),
   });

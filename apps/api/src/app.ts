@@ -5,6 +5,7 @@ import { ApiModule } from './app.module';
 import type { ApiContext } from './context';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { apiKeyCheck } from './http/api-key';
+import { AuthFailureLimit } from './http/auth-failures';
 import { registerBodyParsers } from './http/body-parsers';
 import { BODY_LIMIT_BYTES } from './http/error-response';
 import { frameworkErrors } from './http/framework-errors';
@@ -18,7 +19,8 @@ const MAX_PARAM_LENGTH = 1000;
 /**
  * The API as a Nest application on Fastify, ready to `listen` (or to `init` in a test).
  * The order matters: CORS headers first (so even a 401 can be read by the dashboard),
- * then the key check, then the rate limit, which counts only requests with a valid key.
+ * then the key check (which counts refusals per client address), then the rate limit,
+ * which counts only requests with a valid key.
  */
 export async function createApiApp(context: ApiContext): Promise<NestFastifyApplication> {
   const { config, logger } = context;
@@ -41,7 +43,13 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
   });
-  fastify.addHook('onRequest', apiKeyCheck(config.apiKey));
+  const authFailures = new AuthFailureLimit(
+    context.redis,
+    config.redisPrefix,
+    config.authFailuresPerMinute,
+    logger,
+  );
+  fastify.addHook('onRequest', apiKeyCheck(config.apiKey, authFailures));
   await registerRateLimit(app, {
     apiKey: config.apiKey,
     perMinute: config.apiRateLimit,
