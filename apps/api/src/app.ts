@@ -28,7 +28,7 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     ApiModule.forContext(context),
     new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
-      frameworkErrors,
+      frameworkErrors: frameworkErrors(MAX_PARAM_LENGTH),
       // Room for any id a client may send, so a wrong one is a 404 like the others; past this, a 400.
       routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     }),

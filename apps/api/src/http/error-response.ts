@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { describeError } from '@scheduler/config';
 import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
 import { ApiError, errorBody, type ErrorBody, type ErrorCode, errorStatus } from './api-error';
+import { echoPrefix } from './echo';
 import { unavailableDependency } from './unavailable';
 
 /** The largest request body, in bytes (a task's payload is at most 64 KiB of it). */
@@ -58,7 +59,7 @@ function fromHttpStatus(exception: HttpException, request: RequestLine): Classif
     case 404:
       return [
         'NOT_FOUND',
-        `No route ${request.method} ${request.url.split('?')[0]}: expected one of the routes listed at /api/docs.`,
+        `No route ${request.method} ${echoPrefix(request.url.split('?')[0] ?? '')}: expected one of the routes listed at /api/docs.`,
       ];
     case 413:
       return [
