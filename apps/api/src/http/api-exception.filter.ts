@@ -15,8 +15,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, body, unexpected } = toErrorResponse(exception, request);
-    if (unexpected) {
+    const { status, body, unexpected, clientGone } = toErrorResponse(exception, request);
+    if (clientGone) {
+      this.logger.info(
+        `${request.method} ${request.url}: the client closed the connection before its body arrived`,
+      );
+    } else if (unexpected) {
       this.logger.error({ err: exception }, `${request.method} ${request.url} failed`);
       this.logger.flush();
     } else if (status === 503) {

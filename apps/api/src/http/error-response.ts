@@ -13,20 +13,37 @@ export interface ErrorResponse {
   body: ErrorBody;
   /** A fault of ours, to log with its stack (never sent to the client). */
   unexpected: boolean;
+  /** The client went away mid-request: there is nobody left to answer, and nothing of ours to log. */
+  clientGone: boolean;
 }
 
 interface RequestLine {
   method: string;
   url: string;
+  /** The incoming stream: when it failed, the error it failed with came from the client. */
+  raw?: { errored?: Error | null };
 }
 
 /** The one place where anything thrown while serving a request becomes its error response. */
 export function toErrorResponse(exception: unknown, request: RequestLine): ErrorResponse {
+  // By where it comes from, not by its code: a client that aborts its body fails the
+  // request stream with ECONNRESET, which from PostgreSQL's socket would mean an outage.
+  if (exception instanceof Error && exception === request.raw?.errored) {
+    const message =
+      'The request body did not arrive whole (the client closed the connection): expected all of it.';
+    return {
+      status: 400,
+      body: errorBody('VALIDATION_ERROR', message, { body: 'incomplete' }),
+      unexpected: false,
+      clientGone: true,
+    };
+  }
   const [code, message, details] = classify(exception, request);
   return {
     status: errorStatus[code],
     body: errorBody(code, message, details),
     unexpected: code === 'INTERNAL_ERROR',
+    clientGone: false,
   };
 }
 
