@@ -7,6 +7,8 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { apiKeyCheck } from './http/api-key';
 import { AuthFailureLimit } from './http/auth-failures';
 import { registerBodyParsers } from './http/body-parsers';
+import { clientErrorHandler, REQUEST_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from './http/client-errors';
+import { closeIfBodyPending, requireHost } from './http/connection-hooks';
 import { BODY_LIMIT_BYTES } from './http/error-response';
 import { frameworkErrors } from './http/framework-errors';
 import { NestLogger } from './http/nest-logger';
@@ -31,6 +33,14 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
       frameworkErrors: frameworkErrors(MAX_PARAM_LENGTH),
       // Room for any id a client may send, so a wrong one is a 404 like the others; past this, a 400.
       routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      // A request, headers and body, has REQUEST_TIMEOUT_MS to arrive (Fastify's default: forever).
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      http: {
+        headersTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+        requireHostHeader: false,
+      },
+      clientErrorHandler: clientErrorHandler(logger),
     }),
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
@@ -42,6 +52,9 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     allowedHeaders: ['Content-Type', 'X-API-KEY'],
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
+    // An OPTIONS without Origin or Access-Control-Request-Method is not a preflight: 204 with
+    // no CORS headers, rather than @fastify/cors's 400 in plain text.
+    strictPreflight: false,
   });
   const authFailures = new AuthFailureLimit(
     context.redis,
@@ -49,7 +62,9 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     config.authFailuresPerMinute,
     logger,
   );
+  fastify.addHook('onRequest', requireHost);
   fastify.addHook('onRequest', apiKeyCheck(config.apiKey, authFailures));
+  fastify.addHook('onSend', closeIfBodyPending);
   await registerRateLimit(app, {
     apiKey: config.apiKey,
     perMinute: config.apiRateLimit,
