@@ -50,7 +50,7 @@ test(`AUTH_FAILURES_PER_MINUTE=${LIMIT}: past ${LIMIT} refused keys from one add
   // Another client address is not held back.
   expect(await getFrom('127.0.0.2', '/api/tasks', 'test-api-key-0123456789abcdef')).toBe(200);
   expect(await getFrom('127.0.0.2', '/api/tasks', 'wrong-key-0123456789')).toBe(401);
-  expect(api.process.output()).toMatch(/127\.0\.0\.1 sent 4 requests with a missing or wrong X-API-KEY/);
+  await api.process.waitForOutput(/127\.0\.0\.1 sent 4 requests with a missing or wrong X-API-KEY/, 5000);
 
   // Counted in Redis under the deployment prefix, per address.
   const redis = testRedis();
