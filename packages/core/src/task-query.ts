@@ -157,13 +157,13 @@ const attemptFilters = {
   from: instantParam('start').meta({
     description:
       'Only attempts started at or after this instant (ISO 8601, or a date: from its midnight UTC).',
-    format: 'date-time',
+    anyOf: [{ format: 'date-time' }, { format: 'date' }],
     example: '2025-05-01T00:00:00Z',
   }),
   to: instantParam('end').meta({
     description:
       'Only attempts started at or before this instant (ISO 8601, or a date: through the end of that day, UTC).',
-    format: 'date-time',
+    anyOf: [{ format: 'date-time' }, { format: 'date' }],
     example: '2025-05-02T00:00:00Z',
   }),
 };
