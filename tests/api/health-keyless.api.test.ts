@@ -43,7 +43,15 @@ test('started while PostgreSQL is out of reach: the API starts, answers 503, and
     expect(health.body.error.message).toBe('PostgreSQL cannot be reached: try again shortly.');
     expect(health.body.error.details).toEqual({ postgres: 'unavailable' });
     expectNothingInternal(health.body, [postgres.port, redis.port]);
-    expect((await api.request('GET', '/api/tasks')).status).toBe(503);
+    // With the key too: a 503 says which component, never where it is or what the driver said.
+    const list = await api.request<ApiErrorBody>('GET', '/api/tasks');
+    expect(list.status).toBe(503);
+    expect(list.body.error.message).toBe('PostgreSQL cannot be reached right now: try again shortly.');
+    expectNothingInternal(list.body, [postgres.port, redis.port]);
+    await api.process.waitForOutput(
+      /GET \/api\/tasks: PostgreSQL cannot be reached right now: try again shortly\. \(.+\)/,
+      5000,
+    );
 
     await redis.cut();
     const both = await api.request<ApiErrorBody>('GET', '/health', { key: null });

@@ -1,5 +1,4 @@
 import { HttpException } from '@nestjs/common';
-import { describeError } from '@scheduler/config';
 import { TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
 import { ApiError, errorBody, type ErrorBody, type ErrorCode, errorStatus } from './api-error';
 import { echoPrefix } from './echo';
@@ -59,10 +58,11 @@ function classify(exception: unknown, request: RequestLine): Classified {
   if (exception instanceof HttpException) return fromHttpStatus(exception, request);
   const dependency = unavailableDependency(exception);
   if (dependency) {
+    // The cause names addresses and driver text: the API logs it (ApiExceptionFilter), the client gets none.
     const name = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';
     return [
       'SERVICE_UNAVAILABLE',
-      `${name} cannot be reached right now (${describeError(exception)}): try again shortly.`,
+      `${name} cannot be reached right now: try again shortly.`,
       { [dependency]: 'unavailable' },
     ];
   }
