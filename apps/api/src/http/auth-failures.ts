@@ -22,11 +22,10 @@ export class AuthFailureLimit {
   /** Seconds until `address` may try again, or undefined when it is not blocked. */
   async blockedFor(address: string): Promise<number | undefined> {
     try {
-      const [count, ttlMs] = await Promise.all([
-        this.redis.get(this.keyOf(address)),
-        this.redis.pttl(this.keyOf(address)),
-      ]);
-      return Number(count) >= this.perMinute && ttlMs > 0 ? Math.ceil(ttlMs / 1000) : undefined;
+      // One round trip for every request; the second only for an address that is blocked.
+      if (Number(await this.redis.get(this.keyOf(address))) < this.perMinute) return undefined;
+      const ttlMs = await this.redis.pttl(this.keyOf(address));
+      return ttlMs > 0 ? Math.ceil(ttlMs / 1000) : undefined;
     } catch {
       return undefined;
     }
