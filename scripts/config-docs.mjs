@@ -114,8 +114,8 @@ standard ports.
 
 - **Environment variables win** over \`.env\`, one by one (ports included):
   \`API_PORT=3100 WEB_PORT=5200 npm start\`.
-- **Every variable is required but \`REDIS_PREFIX\` and \`LOG_FORMAT\`**, which
-  have defaults (\`.env.example\` has them all). A missing or malformed one stops
+- **Every variable is required but \`REDIS_PREFIX\`, \`LOG_FORMAT\`, \`API_HOST\`
+  and \`AUTH_FAILURES_PER_MINUTE\`**, which have defaults (\`.env.example\` has them all). A missing or malformed one stops
   the process at start, with exit code 2 and one line per problem naming the
   variable and what was expected.
 - **Docker Compose** (docs/deployment.md) gives every service the same \`.env\`

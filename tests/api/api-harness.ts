@@ -12,6 +12,7 @@ import type {
   TaskResponse,
 } from '../../apps/api/src/openapi/views';
 import type { ErrorBody } from '../../apps/api/src/http/api-error';
+import { OpenApiContract } from './openapi-contract';
 import {
   baseEnv,
   clearPrefix,
@@ -88,6 +89,7 @@ export async function startApi(options: ApiOptions = {}): Promise<RunningApi> {
     API_PORT: String(port),
     API_KEY,
     API_RATE_LIMIT: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     CORS_ORIGIN: 'http://dashboard.test',
     ...options.env?.(database),
   });
@@ -100,14 +102,30 @@ export async function startApi(options: ApiOptions = {}): Promise<RunningApi> {
     throw error;
   }
   const url = `http://127.0.0.1:${port}`;
+  let contract: Promise<OpenApiContract> | undefined;
+  // Every answer is checked against the OpenAPI document this API serves.
+  const request = async <T>(method: string, route: string, requestOptions?: RequestOptions) => {
+    const response = await send<T>(url, method, route, requestOptions);
+    contract ??= OpenApiContract.load(url);
+    const problems = (await contract).problems({
+      method,
+      route,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: response.body,
+    });
+    if (problems.length > 0)
+      throw new Error(`The answer disagrees with the OpenAPI document:\n${problems.join('\n')}`);
+    return response;
+  };
   return {
     url,
     database,
     prefix,
     process: child,
-    request: (method, route, requestOptions) => send(url, method, route, requestOptions),
+    request,
     async createTask(overrides) {
-      const response = await send<Task>(url, 'POST', '/api/tasks', { body: taskInput(overrides) });
+      const response = await request<Task>('POST', '/api/tasks', { body: taskInput(overrides) });
       expect(response.status, JSON.stringify(response.body)).toBe(201);
       return response.body;
     },

@@ -16,6 +16,7 @@ interface Operation {
 }
 interface OpenApiDocument {
   openapi: string;
+  servers: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, { example?: unknown }>; securitySchemes: Record<string, object> };
 }
@@ -101,11 +102,12 @@ describe('the OpenAPI document', () => {
       for (const [method, operation] of Object.entries(operations)) {
         const where = `${method} ${route}`;
         if (route === '/health') {
-          expect(operation.security, where).toBeUndefined();
+          expect(operation.security, where).toEqual([]);
           continue;
         }
         expect(operation.security, where).toEqual([{ 'api-key': [] }]);
-        for (const status of ['401', '429', '500', '503'])
+        // 400 too: a malformed URL, or an id over 1,000 characters, on any route.
+        for (const status of ['400', '401', '429', '500', '503'])
           expect(operation.responses[status], `${where} ${status}`).toBeDefined();
       }
     }
@@ -157,6 +159,36 @@ describe('the OpenAPI document', () => {
     expect(names('/api/tasks/{id}/logs')).toEqual(['from', 'id', 'limit', 'page', 'status', 'to']);
     const limit = document.paths['/api/tasks']!.get!.parameters!.find((p) => p.name === 'limit')!;
     expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+  });
+
+  test('names its server: relative, so it holds wherever the API is served', () => {
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+  });
+
+  test('toggle and execute declare the body they accept (none, {} or null), and 413 beside 400', () => {
+    for (const route of ['/api/tasks/{id}/toggle', '/api/tasks/{id}/execute']) {
+      const operation = document.paths[route]!.post!;
+      expect(operation.requestBody, route).toMatchObject({
+        required: false,
+        content: { 'application/json': { schema: { type: 'object', nullable: true, maxProperties: 0 } } },
+      });
+      expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['400', '413']));
+    }
+    expect(Object.keys(document.paths['/api/tasks/{id}']!.delete!.responses)).toEqual(
+      expect.arrayContaining(['400', '413']),
+    );
+  });
+
+  test('from and to declare a date as well as a date-time, as they accept', () => {
+    for (const route of ['/api/logs', '/api/tasks/{id}/logs']) {
+      for (const name of ['from', 'to']) {
+        const parameter = document.paths[route]!.get!.parameters!.find((p) => p.name === name)!;
+        expect(parameter.schema, `${route} ${name}`).toMatchObject({
+          type: 'string',
+          anyOf: [{ format: 'date-time' }, { format: 'date' }],
+        });
+      }
+    }
   });
 
   test('Swagger UI is served at /api/docs', async () => {

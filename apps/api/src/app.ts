@@ -5,7 +5,10 @@ import { ApiModule } from './app.module';
 import type { ApiContext } from './context';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { apiKeyCheck } from './http/api-key';
+import { AuthFailureLimit } from './http/auth-failures';
 import { registerBodyParsers } from './http/body-parsers';
+import { clientErrorHandler, REQUEST_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from './http/client-errors';
+import { closeIfBodyPending, requireHost } from './http/connection-hooks';
 import { BODY_LIMIT_BYTES } from './http/error-response';
 import { frameworkErrors } from './http/framework-errors';
 import { NestLogger } from './http/nest-logger';
@@ -18,7 +21,8 @@ const MAX_PARAM_LENGTH = 1000;
 /**
  * The API as a Nest application on Fastify, ready to `listen` (or to `init` in a test).
  * The order matters: CORS headers first (so even a 401 can be read by the dashboard),
- * then the key check, then the rate limit, which counts only requests with a valid key.
+ * then the key check (which counts refusals per client address), then the rate limit,
+ * which counts only requests with a valid key.
  */
 export async function createApiApp(context: ApiContext): Promise<NestFastifyApplication> {
   const { config, logger } = context;
@@ -26,9 +30,17 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     ApiModule.forContext(context),
     new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
-      frameworkErrors,
+      frameworkErrors: frameworkErrors(MAX_PARAM_LENGTH),
       // Room for any id a client may send, so a wrong one is a 404 like the others; past this, a 400.
       routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      // A request, headers and body, has REQUEST_TIMEOUT_MS to arrive (Fastify's default: forever).
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      http: {
+        headersTimeout: REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+        requireHostHeader: false,
+      },
+      clientErrorHandler: clientErrorHandler(logger),
     }),
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
@@ -40,8 +52,19 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     allowedHeaders: ['Content-Type', 'X-API-KEY'],
     exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
     maxAge: 600,
+    // An OPTIONS without Origin or Access-Control-Request-Method is not a preflight: 204 with
+    // no CORS headers, rather than @fastify/cors's 400 in plain text.
+    strictPreflight: false,
   });
-  fastify.addHook('onRequest', apiKeyCheck(config.apiKey));
+  const authFailures = new AuthFailureLimit(
+    context.redis,
+    config.redisPrefix,
+    config.authFailuresPerMinute,
+    logger,
+  );
+  fastify.addHook('onRequest', requireHost);
+  fastify.addHook('onRequest', apiKeyCheck(config.apiKey, authFailures));
+  fastify.addHook('onSend', closeIfBodyPending);
   await registerRateLimit(app, {
     apiKey: config.apiKey,
     perMinute: config.apiRateLimit,

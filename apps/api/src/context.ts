@@ -60,7 +60,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     attemptService: new AttemptService({ attempts, tasks: taskService }),
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
-    healthService: new HealthService(new HealthRepository(db), redis),
+    healthService: new HealthService(new HealthRepository(db), redis, logger),
     async close() {
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.

@@ -1,26 +1,34 @@
 import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
 import { createApiApp } from './app';
 import { createApiContext } from './context';
+import { exposedExampleKey } from './listen-address';
 
-/** `npm run api`: the REST API on API_PORT, on every interface. Stops cleanly on SIGINT/SIGTERM. */
+/** `npm run api`: the REST API on API_HOST:API_PORT. Stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  const refusal = exposedExampleKey(config);
+  if (refusal) {
+    // A configuration problem, so the exit code of loadConfigOrExit's.
+    process.stderr.write(`API refuses to start: ${refusal}\n`);
+    process.exit(2);
+  }
   const logger = createLogger('api', config);
   const context = createApiContext(config, logger);
   const app = await createApiApp(context);
+  const address = `${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${config.apiPort}`;
   try {
-    await app.listen({ port: config.apiPort, host: '0.0.0.0' });
+    await app.listen({ port: config.apiPort, host: config.apiHost });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
     const why = code === 'EADDRINUSE' ? 'the port is in use' : 'this user may not use the port';
     process.stderr.write(
-      `API cannot listen on :${config.apiPort}: ${why}. Set another API_PORT in .env, or stop what holds it.\n`,
+      `API cannot listen on ${address}: ${why}. Set another API_PORT in .env, or stop what holds it.\n`,
     );
     await context.close();
     process.exit(1);
   }
-  logger.info(`API listening on http://0.0.0.0:${config.apiPort} (docs at /api/docs)`);
+  logger.info(`API listening on http://${address} (docs at /api/docs)`);
   // JSON logs are buffered (see createLogger); this line is what supervisors and tests wait for.
   logger.flush();
 

@@ -5,14 +5,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, repoRoot } from './load-config';
 
-/** Every variable of SPEC §3, plus the two the code adds, which have defaults (REDIS_PREFIX, LOG_FORMAT). */
+/** Every variable of SPEC §3, plus the two the code adds (REDIS_PREFIX, LOG_FORMAT); four have defaults. */
 const complete: Record<string, string> = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/scheduler?sslmode=disable',
   REDIS_URL: 'redis://127.0.0.1:6379',
   REDIS_PREFIX: 'scheduler',
+  API_HOST: '127.0.0.1',
   API_PORT: '3000',
   API_KEY: 'dev-api-key-change-me-0123456789',
   API_RATE_LIMIT: '600',
+  AUTH_FAILURES_PER_MINUTE: '30',
   CORS_ORIGIN: 'http://localhost:5173, https://dash.example.com',
   WEB_PORT: '5173',
   DUMMY_WEBHOOK_PORT: '4000',
@@ -28,6 +30,9 @@ const complete: Record<string, string> = {
 
 /** The variables beyond SPEC §3, with their defaults. */
 const added = { REDIS_PREFIX: 'scheduler', LOG_FORMAT: 'pretty' };
+
+/** The variables of SPEC §3 that may be left out, with their defaults. */
+const optional = { API_HOST: '127.0.0.1', AUTH_FAILURES_PER_MINUTE: '30' };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scheduler-config-test-'));
 let files = 0;
@@ -64,9 +69,11 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/scheduler?sslmode=disable',
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'scheduler',
+      apiHost: '127.0.0.1',
       apiPort: 3000,
       apiKey: 'dev-api-key-change-me-0123456789',
       apiRateLimit: 600,
+      authFailuresPerMinute: 30,
       corsOrigins: ['http://localhost:5173', 'https://dash.example.com'],
       webPort: 5173,
       dummyWebhookPort: 4000,
@@ -96,6 +103,17 @@ describe('loadConfig', () => {
       env: {},
     });
     expect(config).toMatchObject({ redisPrefix: added.REDIS_PREFIX, logFormat: added.LOG_FORMAT });
+  });
+
+  it('listens on 127.0.0.1 and allows 30 refused keys a minute when API_HOST and AUTH_FAILURES_PER_MINUTE are unset', () => {
+    const config = loadConfig({
+      envFile: envFile({ API_HOST: undefined, AUTH_FAILURES_PER_MINUTE: undefined }),
+      env: {},
+    });
+    expect(config).toMatchObject({
+      apiHost: optional.API_HOST,
+      authFailuresPerMinute: Number(optional.AUTH_FAILURES_PER_MINUTE),
+    });
   });
 
   it('lets a real environment variable win over the file', () => {
@@ -149,6 +167,16 @@ describe('loadConfig', () => {
       /LOG_LEVEL="verbose" is invalid: expected one of fatal, error, warn, info, debug, trace/,
     ],
     [
+      'an API host that is not an address',
+      { API_HOST: 'every interface' },
+      /API_HOST="every interface" is invalid: expected an IP address/,
+    ],
+    [
+      'no refused keys allowed at all',
+      { AUTH_FAILURES_PER_MINUTE: '0' },
+      /AUTH_FAILURES_PER_MINUTE="0" is invalid: expected .*above 0/,
+    ],
+    [
       'a port above 65535',
       { WEB_PORT: '70000' },
       /WEB_PORT="70000" is invalid: expected a port from 1 to 65535/,
@@ -190,7 +218,7 @@ describe('loadConfigOrExit in a process', () => {
 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    for (const name of Object.keys(complete).filter((name) => !(name in added))) {
+    for (const name of Object.keys(complete).filter((name) => !(name in added) && !(name in optional))) {
       expect(result.stderr).toContain(name);
     }
   });

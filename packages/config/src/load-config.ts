@@ -7,9 +7,11 @@ export interface Config {
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  apiHost: string;
   apiPort: number;
   apiKey: string;
   apiRateLimit: number;
+  authFailuresPerMinute: number;
   corsOrigins: string[];
   webPort: number;
   dummyWebhookPort: number;
@@ -75,9 +77,11 @@ function toConfig(env: Env): Config {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    apiHost: env.API_HOST,
     apiPort: env.API_PORT,
     apiKey: env.API_KEY,
     apiRateLimit: env.API_RATE_LIMIT,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
     corsOrigins: env.CORS_ORIGIN,
     webPort: env.WEB_PORT,
     dummyWebhookPort: env.DUMMY_WEBHOOK_PORT,

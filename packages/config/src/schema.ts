@@ -1,4 +1,8 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** The API key of .env.example: public, so the API refuses it when reachable from other machines. */
+export const EXAMPLE_API_KEY = 'dev-api-key-change-me-0123456789';
 
 /**
  * The environment, split by concern. Each key is the variable's exact name in
@@ -64,9 +68,21 @@ export const storageSchema = z.object({
 });
 
 export const apiSchema = z.object({
+  API_HOST: z
+    .string({ error: 'expected an IP address such as 127.0.0.1 or 0.0.0.0, or localhost' })
+    .refine((value) => value === 'localhost' || isIP(value) !== 0, {
+      message: 'expected an IP address such as 127.0.0.1 or 0.0.0.0, or localhost',
+    })
+    .default('127.0.0.1')
+    .meta(
+      doc(
+        'Address the REST API listens on; `127.0.0.1` (this machine only) when unset. Docker Compose sets `0.0.0.0` (every interface). With an address other machines can reach, the API refuses to start with the example `API_KEY`.',
+        '127.0.0.1',
+      ),
+    ),
   API_PORT: port.meta(
     doc(
-      'TCP port of the REST API (on every interface). The dashboard of `npm start` passes /api and /health to it.',
+      'TCP port of the REST API, on `API_HOST`. The dashboard of `npm start` passes /api and /health to it.',
       '3000',
     ),
   ),
@@ -75,8 +91,8 @@ export const apiSchema = z.object({
     .min(16, 'expected an API key of at least 16 characters')
     .meta(
       doc(
-        'The key every /api request sends in its `X-API-KEY` header (all routes but /api/docs, /api/docs-json and /health); at least 16 characters. Replace the example value before the API is reachable by anyone else.',
-        'dev-api-key-change-me-0123456789',
+        'The key every /api request sends in its `X-API-KEY` header (all routes but /api/docs, /api/docs-json and /health); at least 16 characters. Make one with `openssl rand -hex 32`. The example value is public: the API refuses it when `API_HOST` is not a loopback address.',
+        EXAMPLE_API_KEY,
       ),
     ),
   API_RATE_LIMIT: positiveInt('a number of requests per minute').meta(
@@ -85,6 +101,14 @@ export const apiSchema = z.object({
       '600',
     ),
   ),
+  AUTH_FAILURES_PER_MINUTE: positiveInt('a number of refused requests per minute')
+    .default(30)
+    .meta(
+      doc(
+        'Requests refused for a missing or wrong `X-API-KEY` allowed per client address per minute, counted in Redis; past it the API answers 429 `RATE_LIMITED` with `Retry-After`, even to the right key; `30` when unset.',
+        '30',
+      ),
+    ),
   CORS_ORIGIN: z
     .string({ error: 'expected one or more origins separated by commas' })
     .transform((value) =>

@@ -240,17 +240,13 @@ function isObject(payload: { value: unknown }): boolean {
 export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details: Record<string, string> = {};
+  // A Map, not an object: a field may be named `toString` or `__proto__` (first message wins).
+  const details = new Map<string, string>();
   const flags = new Set<IssueFlag>();
   const unknownSent = result.error.issues.some((issue) => issue.code === 'unrecognized_keys');
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      const known = knownFields(schema);
-      for (const key of issue.keys) {
-        details[key] = known
-          ? `unknown field: expected only ${known.join(', ')}`
-          : 'unknown field: expected only the task fields';
-      }
+      for (const key of issue.keys) details.set(key, unknownKeyMessage(schema, issue.message));
       continue;
     }
     const params = (issue.code === 'custom' ? issue.params : undefined) as
@@ -258,21 +254,32 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown): 
     // Only unknown fields sent: saying that nothing would change as well adds nothing.
     if (unknownSent && hasFlag(params, 'nothingToChange')) continue;
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-    details[field] ??= issue.message;
+    if (!details.has(field)) details.set(field, issue.message);
     for (const name of ['invalidSchedule', 'payloadTooLarge'] as const) {
       if (hasFlag(params, name)) flags.add(name);
     }
   }
-  const summary = Object.entries(details)
-    .map(([field, message]) => `${field}: ${message}`)
-    .join('; ');
+  const summary = [...details].map(([field, message]) => `${field}: ${message}`).join('; ');
   // A payload too large is what a client must fix first, whatever else is wrong (SPEC §6: 413).
   const code = flags.has('payloadTooLarge')
     ? 'PAYLOAD_TOO_LARGE'
     : flags.has('invalidSchedule')
       ? 'INVALID_SCHEDULE'
       : 'VALIDATION_ERROR';
-  throw new TaskValidationError(summary, code, details);
+  throw new TaskValidationError(summary, code, Object.fromEntries(details));
+}
+
+/**
+ * What to say of an unknown key: the schema's own message when it set one (query
+ * objects: "unknown query parameter: …", always lower case), else the fields it takes
+ * (Zod's default, "Unrecognized key…", does not name them).
+ */
+function unknownKeyMessage(schema: z.ZodType, message: string): string {
+  if (message.startsWith('unknown ')) return message;
+  const known = knownFields(schema);
+  return known
+    ? `unknown field: expected only ${known.join(', ')}`
+    : 'unknown field: expected only the task fields';
 }
 
 /** The fields an object schema takes, to name them when an unknown one is sent. */

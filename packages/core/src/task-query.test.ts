@@ -67,6 +67,20 @@ describe('taskListQuerySchema', () => {
     expect(error.code).toBe('VALIDATION_ERROR');
     expect(error.details[field]).toBe(message);
   });
+
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'])(
+    'names a parameter called %s, and the other unknown ones beside it',
+    (name) => {
+      // As Fastify parses a query string: an object without a prototype, every key its own.
+      const query = Object.assign(Object.create(null) as Record<string, string>, { zzz: '2', limit: '0' });
+      Object.defineProperty(query, name, { value: '1', enumerable: true });
+      const error = refusal(() => parseTaskInput(taskListQuerySchema, query));
+      expect(Object.keys(error.details).sort()).toEqual([name, 'limit', 'zzz'].sort());
+      expect(Object.hasOwn(error.details, name)).toBe(true);
+      expect(error.details[name]).toMatch(/^unknown query parameter: expected only page, limit/);
+      expect(error.message).toContain(`${name}: unknown query parameter`);
+    },
+  );
 });
 
 describe('log queries', () => {

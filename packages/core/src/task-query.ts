@@ -103,20 +103,19 @@ const paging = {
 
 /**
  * A strict query object: every parameter it does not name is refused, listing the ones
- * it takes. (A refinement rather than a strict object, so the message says which
- * parameters exist; `when` makes it report them beside any other bad value.)
+ * it takes. Zod reports unknown keys without stopping the other checks, and reports
+ * `__proto__` too (a refinement over the parsed object would never see it: the parse
+ * drops it so that it cannot replace the result's prototype).
  */
 function queryObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  const known = new Set(Object.keys(shape));
-  const message = `unknown query parameter: expected only ${[...known].join(', ')}`;
-  return z.looseObject(shape).superRefine(
-    (query, ctx) => {
-      for (const key of Object.keys(query)) {
-        if (!known.has(key)) ctx.addIssue({ code: 'custom', path: [key], message });
-      }
-    },
-    { when: () => true },
-  );
+  const known = Object.keys(shape);
+  const message =
+    known.length > 0
+      ? `unknown query parameter: expected only ${known.join(', ')}`
+      : 'unknown query parameter: expected none';
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined),
+  });
 }
 
 function fromBeforeTo(query: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx): void {
@@ -159,13 +158,13 @@ const attemptFilters = {
   from: instantParam('start').meta({
     description:
       'Only attempts started at or after this instant (ISO 8601, or a date: from its midnight UTC).',
-    format: 'date-time',
+    anyOf: [{ format: 'date-time' }, { format: 'date' }],
     example: '2025-05-01T00:00:00Z',
   }),
   to: instantParam('end').meta({
     description:
       'Only attempts started at or before this instant (ISO 8601, or a date: through the end of that day, UTC).',
-    format: 'date-time',
+    anyOf: [{ format: 'date-time' }, { format: 'date' }],
     example: '2025-05-02T00:00:00Z',
   }),
 };
@@ -231,6 +230,8 @@ export const runListQuerySchema = queryObject({
   ...runFilters,
   task_id: taskIdParam.meta({ description: 'Only runs of this task (its UUID).' }),
 }).superRefine(fromBeforeTo, { when: () => true });
+/** GET /api/dashboard/stats: no parameters, and a client that sends one learns it does nothing. */
+export const noQuerySchema = queryObject({});
 
 export type TaskListParams = z.output<typeof taskListQuerySchema>;
 export type RunListParams = z.output<typeof runListQuerySchema>;

@@ -14,7 +14,8 @@ export class HealthController {
   @Get()
   @ApiOperation({
     summary: 'Is the API able to serve?',
-    description: 'No API key needed. Checks that PostgreSQL and Redis answer, each within a second.',
+    description:
+      'No API key needed. Checks that PostgreSQL and Redis answer, each within a second. Says only which component is unavailable, never an address or a driver message (those are in the API log).',
   })
   @ApiResponse({ status: 200, description: 'Both answer.', schema: ref('Health') })
   @ApiResponse({
@@ -28,7 +29,8 @@ export class HealthController {
     const { postgres, redis, problems } = await this.health.check();
     if (postgres === 'ok' && redis === 'ok') return { status: 'ok', postgres, redis };
     void reply.status(503);
-    const message = Object.values(problems).join('; ');
-    return { status: 'unavailable', postgres, redis, ...errorBody('SERVICE_UNAVAILABLE', message, problems) };
+    const message = `${Object.values(problems).join('; ')}: try again shortly.`;
+    const details = Object.fromEntries(Object.keys(problems).map((name) => [name, 'unavailable']));
+    return { status: 'unavailable', postgres, redis, ...errorBody('SERVICE_UNAVAILABLE', message, details) };
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import type { AuthFailureLimit } from './auth-failures';
 
 // The routes anyone may call: the docs and the health check.
 const PUBLIC_ROUTE = /^\/(health|api\/docs(-json)?(\/.*)?)$/;
@@ -17,23 +18,42 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 /**
  * An onRequest hook: X-API-KEY must be the deployment's key. Both sides are hashed
  * first, so the comparison takes the same time whatever the length or the content
- * of the key sent (timingSafeEqual needs equal lengths).
+ * of the key sent (timingSafeEqual needs equal lengths). Every refusal counts against
+ * the client's address; past AUTH_FAILURES_PER_MINUTE it is answered 429.
  */
-export function apiKeyCheck(apiKey: string): (request: FastifyRequest) => Promise<void> {
+export function apiKeyCheck(
+  apiKey: string,
+  failures: AuthFailureLimit,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const expected = sha256(apiKey);
-  return async (request) => {
+  return async (request, reply) => {
     if (isPublic(request)) return;
-    const provided = request.headers['x-api-key'];
-    if (provided === undefined || provided === '') {
+    const blockedFor = await failures.blockedFor(request.ip);
+    if (blockedFor !== undefined) {
+      void reply.header('retry-after', String(blockedFor));
       throw new ApiError(
-        'UNAUTHORIZED',
-        'Missing X-API-KEY header: expected the API key of this deployment.',
+        'RATE_LIMITED',
+        `More than ${failures.perMinute} requests with a missing or wrong X-API-KEY from this address in a minute: expected at most ${failures.perMinute} per minute; retry in ${blockedFor} seconds.`,
+        { auth_failures_per_minute: failures.perMinute, retry_after_seconds: blockedFor },
       );
     }
-    if (typeof provided !== 'string' || !timingSafeEqual(sha256(provided), expected)) {
-      throw new ApiError('UNAUTHORIZED', 'Wrong X-API-KEY: expected the API key of this deployment.');
+    const refusal = keyRefusal(request.headers['x-api-key'], expected);
+    if (refusal) {
+      await failures.recordFailure(request.ip);
+      throw new ApiError('UNAUTHORIZED', refusal);
     }
   };
+}
+
+/** Why the key sent is refused, or undefined when it is the right one. */
+function keyRefusal(provided: string | string[] | undefined, expected: Buffer): string | undefined {
+  if (provided === undefined || provided === '') {
+    return 'Missing X-API-KEY header: expected the API key of this deployment.';
+  }
+  if (typeof provided !== 'string' || !timingSafeEqual(sha256(provided), expected)) {
+    return 'Wrong X-API-KEY: expected the API key of this deployment.';
+  }
+  return undefined;
 }
 
 /** A name for the key in Redis that does not reveal it. */

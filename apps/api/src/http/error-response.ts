@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
-import { describeError } from '@scheduler/config';
 import { RunNotFoundError, TaskConflictError, TaskNotFoundError, TaskValidationError } from '@scheduler/core';
 import { ApiError, errorBody, type ErrorBody, type ErrorCode, errorStatus } from './api-error';
+import { echoPrefix } from './echo';
 import { unavailableDependency } from './unavailable';
 
 /** The largest request body, in bytes (a task's payload is at most 64 KiB of it). */
@@ -12,20 +12,37 @@ export interface ErrorResponse {
   body: ErrorBody;
   /** A fault of ours, to log with its stack (never sent to the client). */
   unexpected: boolean;
+  /** The client went away mid-request: there is nobody left to answer, and nothing of ours to log. */
+  clientGone: boolean;
 }
 
 interface RequestLine {
   method: string;
   url: string;
+  /** The incoming stream: when it failed, the error it failed with came from the client. */
+  raw?: { errored?: Error | null };
 }
 
 /** The one place where anything thrown while serving a request becomes its error response. */
 export function toErrorResponse(exception: unknown, request: RequestLine): ErrorResponse {
+  // By where it comes from, not by its code: a client that aborts its body fails the
+  // request stream with ECONNRESET, which from PostgreSQL's socket would mean an outage.
+  if (exception instanceof Error && exception === request.raw?.errored) {
+    const message =
+      'The request body did not arrive whole (the client closed the connection): expected all of it.';
+    return {
+      status: 400,
+      body: errorBody('VALIDATION_ERROR', message, { body: 'incomplete' }),
+      unexpected: false,
+      clientGone: true,
+    };
+  }
   const [code, message, details] = classify(exception, request);
   return {
     status: errorStatus[code],
     body: errorBody(code, message, details),
     unexpected: code === 'INTERNAL_ERROR',
+    clientGone: false,
   };
 }
 
@@ -44,10 +61,11 @@ function classify(exception: unknown, request: RequestLine): Classified {
   if (exception instanceof HttpException) return fromHttpStatus(exception, request);
   const dependency = unavailableDependency(exception);
   if (dependency) {
+    // The cause names addresses and driver text: the API logs it (ApiExceptionFilter), the client gets none.
     const name = dependency === 'postgres' ? 'PostgreSQL' : 'Redis';
     return [
       'SERVICE_UNAVAILABLE',
-      `${name} cannot be reached right now (${describeError(exception)}): try again shortly.`,
+      `${name} cannot be reached right now: try again shortly.`,
       { [dependency]: 'unavailable' },
     ];
   }
@@ -61,7 +79,7 @@ function fromHttpStatus(exception: HttpException, request: RequestLine): Classif
     case 404:
       return [
         'NOT_FOUND',
-        `No route ${request.method} ${request.url.split('?')[0]}: expected one of the routes listed at /api/docs.`,
+        `No route ${request.method} ${echoPrefix(request.url.split('?')[0] ?? '')}: expected one of the routes listed at /api/docs.`,
       ];
     case 413:
       return [

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiQuery, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { type ErrorCode, errorStatus } from '../http/api-error';
@@ -10,7 +10,7 @@ export const API_KEY_SECURITY = 'api-key';
 
 const errorMeaning: Record<ErrorCode, string> = {
   VALIDATION_ERROR:
-    'VALIDATION_ERROR: a field or parameter is invalid (`details` names each one with what was expected), or the body is malformed JSON or not JSON.',
+    'VALIDATION_ERROR: a field or parameter is invalid (`details` names each one with what was expected), the body is malformed JSON or not JSON (or present where the route takes none), or the URL is malformed (bad percent-encoding, a path segment over 1,000 characters).',
   INVALID_SCHEDULE:
     'INVALID_SCHEDULE: task_schedule does not parse; the message names the cron field, the value and the accepted range.',
   UNAUTHORIZED: 'UNAUTHORIZED: X-API-KEY is missing or wrong.',
@@ -20,7 +20,7 @@ const errorMeaning: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE:
     'PAYLOAD_TOO_LARGE: json_payload is over 64 KiB serialized, or the request body over 1 MiB.',
   RATE_LIMITED:
-    'RATE_LIMITED: over API_RATE_LIMIT requests per minute with this key; Retry-After says when to retry.',
+    'RATE_LIMITED: over API_RATE_LIMIT requests per minute with this key, or over AUTH_FAILURES_PER_MINUTE refused keys from this address; Retry-After says when to retry.',
   INTERNAL_ERROR: 'INTERNAL_ERROR: an unexpected fault, logged by the API.',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE: PostgreSQL or Redis cannot be reached right now; retry shortly.',
 };
@@ -51,13 +51,28 @@ export function ApiErrors(...codes: ErrorCode[]) {
   );
 }
 
-/** A route that needs X-API-KEY, with the errors every such route can answer, plus its own. */
+/**
+ * A route that needs X-API-KEY, with the errors every such route can answer (a malformed
+ * URL is a 400 on any of them), plus its own.
+ */
 export function ApiKeyRoute(...codes: ErrorCode[]) {
-  return applyDecorators(
-    ApiSecurity(API_KEY_SECURITY),
-    ApiErrors(...codes, 'UNAUTHORIZED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'),
-  );
+  const every: ErrorCode[] = [
+    'VALIDATION_ERROR',
+    'UNAUTHORIZED',
+    'RATE_LIMITED',
+    'SERVICE_UNAVAILABLE',
+    'INTERNAL_ERROR',
+  ];
+  return applyDecorators(ApiSecurity(API_KEY_SECURITY), ApiErrors(...new Set([...codes, ...every])));
 }
+
+/** For POST routes that take no body: what they accept instead (NoBodyPipe). */
+export const ApiNoBody = () =>
+  ApiBody({
+    required: false,
+    description: 'Nothing, `{}` or `null`: the route takes no options; any field is refused (400).',
+    schema: { type: 'object', nullable: true, maxProperties: 0 },
+  });
 
 /** The query parameters of a domain query schema, each documented from the schema itself. */
 export function ApiQueryParams(schema: z.ZodType) {

@@ -15,12 +15,21 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`X-API-KEY` header. Every error has the shape `{ "error": { "code", "message", "details", "timestamp" } }`.',
     )
     .setVersion('1')
+    // Relative: the document is served by the API it describes, on whatever host and port that is.
+    .addServer('/', 'The API serving this document')
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'The API_KEY of this deployment.' },
       API_KEY_SECURITY,
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // An operation without a security requirement inherits none here, but say it outright: no key needed.
+  for (const operations of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = operations[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...componentSchemas },

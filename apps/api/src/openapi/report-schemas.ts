@@ -88,8 +88,8 @@ export const healthUnavailableResponse = errorResponse
       redis: 'unavailable',
       error: {
         code: 'SERVICE_UNAVAILABLE',
-        message: 'Redis is not answering: connect ECONNREFUSED 127.0.0.1:6379',
-        details: { redis: 'Redis is not answering: connect ECONNREFUSED 127.0.0.1:6379' },
+        message: 'Redis is not answering: try again shortly.',
+        details: { redis: 'unavailable' },
         timestamp: '2025-05-01T08:00:00.000Z',
       },
     },

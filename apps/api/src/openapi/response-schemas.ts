@@ -85,15 +85,14 @@ export const runResponse = z
     }),
     attempt_count: z.number().int().meta({ description: 'Attempts made.' }),
     retry_of: uuid('The run this retry sends again; null otherwise.').nullable(),
-    payload_override: z
-      .unknown()
-      .nullable()
-      .meta({
-        description:
-          'The body sent instead of the task’s payload (a retry with an edited payload); null otherwise.',
-        oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
-        nullable: true,
-      }),
+    payload_override: z.unknown().meta({
+      description:
+        'The body sent instead of the task’s payload (a retry with an edited payload), an object or an array; null otherwise.',
+      anyOf: [
+        { type: 'object', nullable: true },
+        { type: 'array', items: {}, nullable: true },
+      ],
+    }),
     message: z.string().nullable().meta({ description: 'Why it ended as it did; null while in flight.' }),
     http_status: z.number().int().nullable().meta({ description: 'The status its last attempt got.' }),
     created_at: instant('When the run was made (claimed, or asked for).'),

@@ -6,7 +6,7 @@ import { NoBodyPipe } from '../http/no-body.pipe';
 import { QueryPipe } from '../http/query.pipe';
 import { QueueAvailableGuard } from '../http/queue-available.guard';
 import { ref } from '../openapi/components';
-import { ApiKeyRoute, ApiQueryParams, ApiRunId } from '../openapi/decorators';
+import { ApiKeyRoute, ApiNoBody, ApiQueryParams, ApiRunId } from '../openapi/decorators';
 import {
   type RunDetailResponse,
   runDetailView,
@@ -66,8 +66,9 @@ export class RunsController {
       'A queued run leaves the queue; a retry waiting out its backoff never fires; an attempt in flight is aborted on whichever worker holds it (within 1 s) and recorded cancelled. The task goes back to the status it had before the run, its next run unchanged. 409 when the run has ended.',
   })
   @ApiRunId()
+  @ApiNoBody()
   @ApiResponse({ status: 200, description: 'The run, cancelled.', schema: ref('CancelledRun') })
-  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE')
   async cancel(
     @Param('id') id: string,
     @Body(new NoBodyPipe('cancel')) _body: undefined,

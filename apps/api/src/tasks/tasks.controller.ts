@@ -25,7 +25,7 @@ import { NoBodyPipe } from '../http/no-body.pipe';
 import { QueryPipe } from '../http/query.pipe';
 import { QueueAvailableGuard } from '../http/queue-available.guard';
 import { ref } from '../openapi/components';
-import { ApiKeyRoute, ApiQueryParams, ApiTaskId } from '../openapi/decorators';
+import { ApiKeyRoute, ApiNoBody, ApiQueryParams, ApiTaskId } from '../openapi/decorators';
 import {
   type AttemptPageResponse,
   attemptPageView,
@@ -109,7 +109,7 @@ export class TasksController {
   })
   @ApiTaskId()
   @ApiResponse({ status: 204, description: 'Deleted.' })
-  @ApiKeyRoute('NOT_FOUND')
+  @ApiKeyRoute('NOT_FOUND', 'PAYLOAD_TOO_LARGE')
   async delete(@Param('id') id: string): Promise<void> {
     await this.tasks.delete(id);
   }
@@ -121,8 +121,9 @@ export class TasksController {
     description: 'Flips enabled. Resuming looks forward from now: instants missed while paused are skipped.',
   })
   @ApiTaskId()
+  @ApiNoBody()
   @ApiResponse({ status: 200, description: 'The task as changed.', schema: ref('Task') })
-  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND')
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE')
   async toggle(
     @Param('id') id: string,
     @Body(new NoBodyPipe('toggle')) _body: undefined,
@@ -139,8 +140,9 @@ export class TasksController {
       'Outside its schedule, for a ready or failed task, enabled or not; the run (trigger manual) is queued like a scheduled one, due now.',
   })
   @ApiTaskId()
+  @ApiNoBody()
   @ApiResponse({ status: 202, description: 'The run it made, queued.', schema: ref('QueuedRun') })
-  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE')
   async execute(
     @Param('id') id: string,
     @Body(new NoBodyPipe('execute')) _body: undefined,
@@ -156,8 +158,9 @@ export class TasksController {
       'Cancels its queued or running run, a retry waiting out its backoff included; see POST /api/runs/{id}/cancel. 409 when it has none.',
   })
   @ApiTaskId()
+  @ApiNoBody()
   @ApiResponse({ status: 200, description: 'The run, cancelled.', schema: ref('CancelledRun') })
-  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT')
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE')
   async cancel(
     @Param('id') id: string,
     @Body(new NoBodyPipe('cancel')) _body: undefined,
