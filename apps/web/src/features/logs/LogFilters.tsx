@@ -27,6 +27,7 @@ const statusLabel: Record<AttemptStatus, string> = {
   finish: 'Succeeded',
   failed: 'Failed',
   running: 'Running',
+  cancelled: 'Cancelled',
 };
 
 const statusChoices: FilterChoice<LogListViewState['status']>[] = [

@@ -1,11 +1,24 @@
 import { useNavigate, useParams } from 'react-router';
 import { useGetTaskQuery, useUpdateTaskMutation } from '../../app/api';
-import type { TaskInput } from '../../app/api-types';
+import type { Task, TaskInput, TaskPatch } from '../../app/api-types';
+import { toLocalTimeInput } from '../../lib/zoned-time';
 import { ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useToast } from '../toasts/use-toast';
 import { taskFormFromTask } from './task-form-model';
 import { TaskForm } from './TaskForm';
+
+/**
+ * The form's fields as a PATCH. A one-time task's "Once at" left as it was is not sent: once it has
+ * fired, its instant is in the past, which the API refuses, and the user changed something else.
+ */
+function taskPatch(task: Task, input: TaskInput): TaskPatch {
+  if (!('run_at' in input) || task.run_at === null || input.timezone !== task.timezone) return input;
+  const { run_at: runAt, ...rest } = input;
+  return toLocalTimeInput(runAt, task.timezone) === toLocalTimeInput(task.run_at, task.timezone)
+    ? rest
+    : input;
+}
 
 export function TaskEditPage() {
   const { taskId = '' } = useParams();
@@ -20,7 +33,7 @@ export function TaskEditPage() {
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
 
   const onSubmit = async (input: TaskInput) => {
-    const result = await updateTask({ id: task.id, patch: input });
+    const result = await updateTask({ id: task.id, patch: taskPatch(task, input) });
     if (result.error) return result.error;
     toast('success', `Task "${result.data.task_name}" saved.`);
     await navigate(`/tasks/${task.id}`);

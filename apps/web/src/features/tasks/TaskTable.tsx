@@ -66,7 +66,7 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
           className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400"
           title={task.timezone}
         >
-          {task.task_schedule}
+          {task.task_schedule ?? `once at ${task.run_at ? formatInstant(task.run_at, task.timezone) : '—'}`}
         </span>
       </td>
       <td className={tdClass}>
