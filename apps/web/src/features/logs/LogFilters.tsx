@@ -86,9 +86,17 @@ export function LogFilters({ view }: { view: LogListViewState }) {
 
 /**
  * The task filter: a search box narrows the list (the API's search, 100 names at a time),
- * so any task can be picked however many there are.
+ * so any task can be picked however many there are. `idPrefix` keeps its ids apart on each page.
  */
-function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: string) => void }) {
+export function TaskPicker({
+  taskId,
+  onChange,
+  idPrefix = 'log',
+}: {
+  taskId: string;
+  onChange: (taskId: string) => void;
+  idPrefix?: string;
+}) {
   const [search, setSearch] = useState('');
   const query = useDebounced(search.trim());
   const { data: tasks } = useListTasksQuery(query ? { ...taskPickerQuery, search: query } : taskPickerQuery);
@@ -99,14 +107,14 @@ function TaskPicker({ taskId, onChange }: { taskId: string; onChange: (taskId: s
   return (
     <>
       <SearchFilter
-        id="log-task-search"
+        id={`${idPrefix}-task-search`}
         label="Find a task"
         placeholder="Name contains…"
         value={search}
         onChange={setSearch}
       />
       <SelectFilter
-        id="log-task-filter"
+        id={`${idPrefix}-task-filter`}
         label="Task"
         value={taskId}
         choices={[{ value: '', label: 'All tasks' }]}

@@ -10,6 +10,7 @@ import { Switch } from '../../components/Switch';
 import { buttonDanger, buttonPrimary, buttonSecondary, cardClass } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
 import { AttemptsTable } from '../logs/AttemptsTable';
+import { TaskRuns } from '../runs/TaskRuns';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { ExecutionTimeChart } from './ExecutionTimeChart';
@@ -139,6 +140,7 @@ export function TaskDetailPage() {
             </h2>
             <ExecutionTimeChart logs={task.logs} timeZone={task.timezone} />
           </section>
+          <TaskRuns task={task} now={now} />
           <TaskAttempts task={task} now={now} />
         </div>
       </div>
