@@ -342,6 +342,7 @@ describe.sequential('runs in a real browser', () => {
     // 9:30 on July 4th in New York is summer time (UTC−4).
     await page.getByLabel('Date and time').fill(`${year}-07-04T09:30`);
     await visible(page.getByText(new RegExp(`^Fires once at \\w{3} ${year}-07-04 09:30:00 EDT`)));
+    await page.screenshot({ path: path.join(screenshots, 'once-at-form.png'), fullPage: true });
     await page.getByRole('button', { name: 'Create task' }).click();
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
     const taskId = new URL(page.url()).pathname.split('/').pop() ?? '';
