@@ -10,6 +10,7 @@ import { useAppDispatch, useAppSelector } from './hooks';
 const sections = [
   { to: '/', label: 'Overview', end: true },
   { to: '/tasks', label: 'Tasks', end: false },
+  { to: '/runs', label: 'Runs', end: false },
   { to: '/logs', label: 'Logs', end: false },
   { to: '/settings', label: 'Settings', end: false },
 ];

@@ -1,15 +1,20 @@
-/** Wire shapes of the REST API (SPEC §4 and §6): field names are the database column names. */
+/** Wire shapes of the REST API (SPEC §4, §6 and §11): field names are the database column names. */
+import type { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 
-export const taskStatuses = ['ready', 'running', 'failed'] as const;
+// The statuses are the domain's own lists (what the API validates against), not copies.
+export { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 export type TaskStatus = (typeof taskStatuses)[number];
-
-export const attemptStatuses = ['running', 'finish', 'failed'] as const;
 export type AttemptStatus = (typeof attemptStatuses)[number];
+export type RunStatus = (typeof runStatuses)[number];
+export type RunTrigger = (typeof runTriggers)[number];
 
 export interface Task {
   id: string;
   task_name: string;
-  task_schedule: string;
+  /** The cron expression; null for a one-time task, which has `run_at` instead (SPEC §11). */
+  task_schedule: string | null;
+  /** A one-time task's instant; null for a task with a schedule. */
+  run_at: string | null;
   webhook_url: string;
   json_payload: unknown;
   max_retry: number;
@@ -34,10 +39,11 @@ export interface TaskListItem extends Task {
   last_attempt: LastAttempt | null;
 }
 
-/** One row of `task_logs`: one delivery attempt of a task. */
-export interface TaskLog {
+/** One row of `task_logs`: one delivery attempt of a run. */
+export interface Attempt {
   id: string;
   task_id: string;
+  run_id: string;
   execution_time: number | null;
   status: AttemptStatus;
   retry_count: number;
@@ -47,13 +53,49 @@ export interface TaskLog {
   http_status: number | null;
 }
 
+/** The seed's name for an attempt (its table is `task_logs`); new code says `Attempt`. */
+export type TaskLog = Attempt;
+
 /** An attempt in a list of attempts (all tasks', or one task's): with its task's name. */
 export interface TaskLogListItem extends TaskLog {
   task_name: string;
 }
 
+/** One firing of a task (`task_runs`, SPEC §11); its attempts are the `task_logs` rows. */
+export interface Run {
+  id: string;
+  task_id: string;
+  scheduled_for: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  attempt_count: number;
+  retry_of: string | null;
+  /** The body sent instead of the task's payload (a retry with an edited payload); null otherwise. */
+  payload_override: unknown;
+  message: string | null;
+  http_status: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  prior_task_status: TaskStatus;
+}
+
+/** A run in a list of runs, and every run the run routes answer with: with its task's name. */
+export interface RunListItem extends Run {
+  task_name: string;
+}
+
+/** GET /api/runs/:id: the run with its attempts, oldest first. */
+export interface RunDetail extends RunListItem {
+  attempts: Attempt[];
+}
+
 export interface TaskDetail extends Task {
   logs: TaskLog[];
+  /** Its run queued or running; null when none. */
+  current_run: Run | null;
+  /** Its latest ended run; null before the first. */
+  last_run: Run | null;
 }
 
 export interface PageMeta {
@@ -68,10 +110,15 @@ export interface Page<T> {
   meta: PageMeta;
 }
 
-/** The body of POST /api/tasks; PATCH takes any part of it plus `task_status: 'ready'` to re-arm. */
-export interface TaskInput {
+/**
+ * The body of POST /api/tasks; PATCH takes any part of it plus `task_status: 'ready'` to re-arm.
+ * A task has `task_schedule` or `run_at` (an RFC 3339 instant with its offset), never both; on PATCH
+ * giving one clears the other.
+ */
+export type TaskInput = TaskFields & ({ task_schedule: string } | { run_at: string });
+
+interface TaskFields {
   task_name: string;
-  task_schedule: string;
   webhook_url: string;
   json_payload: unknown;
   max_retry: number;
@@ -79,7 +126,11 @@ export interface TaskInput {
   enabled: boolean;
 }
 
-export type TaskPatch = Partial<TaskInput> & { task_status?: 'ready' };
+export type TaskPatch = Partial<TaskFields> & {
+  task_schedule?: string;
+  run_at?: string;
+  task_status?: 'ready';
+};
 
 export const taskSortFields = ['created_at', 'task_name', 'next_run_at'] as const;
 export type TaskSortField = (typeof taskSortFields)[number];
@@ -103,6 +154,24 @@ export interface LogListQuery {
   /** ISO instants. */
   from?: string;
   to?: string;
+}
+
+export interface RunListQuery {
+  page: number;
+  limit: number;
+  /** One status, or several separated by commas. */
+  status?: string;
+  trigger?: RunTrigger;
+  task_id?: string;
+  /** ISO instants, on `scheduled_for`. */
+  from?: string;
+  to?: string;
+}
+
+export interface TaskRunsQuery {
+  taskId: string;
+  page: number;
+  limit: number;
 }
 
 export interface TaskLogQuery {

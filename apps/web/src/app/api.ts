@@ -10,6 +10,10 @@ import type {
   DashboardStats,
   LogListQuery,
   Page,
+  Run,
+  RunDetail,
+  RunListItem,
+  RunListQuery,
   Task,
   TaskDetail,
   TaskInput,
@@ -18,6 +22,7 @@ import type {
   TaskLogListItem,
   TaskLogQuery,
   TaskPatch,
+  TaskRunsQuery,
 } from './api-types';
 
 type ApiBaseQuery = BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError>;
@@ -47,6 +52,25 @@ const logListTag = { type: 'Log', id: 'LIST' } as const;
  * two queries: whatever refreshes one refreshes the other, so they never disagree.
  */
 const taskTags = (id: string) => [{ type: 'Task', id } as const, { type: 'Log', id } as const];
+/**
+ * Runs: the Runs page's list, each run's page, and each task's list of runs (`Run` with id
+ * `task:<id>`). Whatever starts or ends a run of a task (run now, retry, cancel) refreshes them
+ * all together with the task, so the task's current run and its list of runs never disagree.
+ */
+const runListTag = { type: 'Run', id: 'LIST' } as const;
+const taskRunsTag = (taskId: string) => ({ type: 'Run', id: `task:${taskId}` }) as const;
+const runChangedTags = (run: Pick<Run, 'id' | 'task_id'> | undefined) =>
+  run
+    ? [
+        runListTag,
+        { type: 'Run', id: run.id } as const,
+        taskRunsTag(run.task_id),
+        ...taskTags(run.task_id),
+        listTag,
+        logListTag,
+        'Stats' as const,
+      ]
+    : [runListTag, listTag, logListTag, 'Stats' as const];
 
 export const api = createApi({
   reducerPath: 'api',
@@ -56,7 +80,7 @@ export const api = createApi({
   // Always (true): with a threshold (1 s) a page opened just after that entry's last poll kept its
   // rows for a whole refresh interval. Components mounting together share one request in flight.
   refetchOnMountOrArgChange: true,
-  tagTypes: ['Task', 'Log', 'Stats'],
+  tagTypes: ['Task', 'Log', 'Run', 'Stats'],
   endpoints: (build) => ({
     getStats: build.query<DashboardStats, void>({
       query: () => '/api/dashboard/stats',
@@ -106,9 +130,47 @@ export const api = createApi({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/toggle`, method: 'POST' }),
       invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag, 'Stats'],
     }),
-    executeTask: build.mutation<unknown, string>({
+    executeTask: build.mutation<RunListItem, string>({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/execute`, method: 'POST' }),
-      invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag, logListTag, 'Stats'],
+      invalidatesTags: (_result, _error, id) => [
+        ...taskTags(id),
+        listTag,
+        logListTag,
+        runListTag,
+        taskRunsTag(id),
+        'Stats',
+      ],
+    }),
+    listRuns: build.query<Page<RunListItem>, RunListQuery>({
+      query: (params) => ({ url: '/api/runs', params }),
+      providesTags: (result) => [
+        runListTag,
+        ...(result?.data ?? []).map(({ id }) => ({ type: 'Run' as const, id })),
+      ],
+    }),
+    getRun: build.query<RunDetail, string>({
+      query: (id) => `/api/runs/${encodeURIComponent(id)}`,
+      providesTags: (_result, _error, id) => [{ type: 'Run', id }],
+    }),
+    listTaskRuns: build.query<Page<RunListItem>, TaskRunsQuery>({
+      query: ({ taskId, page, limit }) => ({
+        url: `/api/tasks/${encodeURIComponent(taskId)}/runs`,
+        params: { page, limit },
+      }),
+      providesTags: (_result, _error, { taskId }) => [taskRunsTag(taskId)],
+    }),
+    /** A new run of a failed, cancelled or expired run; `json_payload` is sent instead of the task's. */
+    retryRun: build.mutation<RunListItem, { id: string; json_payload?: unknown }>({
+      query: ({ id, json_payload }) => ({
+        url: `/api/runs/${encodeURIComponent(id)}/retry`,
+        method: 'POST',
+        body: json_payload === undefined ? {} : { json_payload },
+      }),
+      invalidatesTags: (result, _error, { id }) => [{ type: 'Run', id }, ...runChangedTags(result)],
+    }),
+    cancelRun: build.mutation<RunListItem, string>({
+      query: (id) => ({ url: `/api/runs/${encodeURIComponent(id)}/cancel`, method: 'POST' }),
+      invalidatesTags: (result, _error, id) => [{ type: 'Run', id }, ...runChangedTags(result)],
     }),
     /** Settings' "Test connection": the draft URL and key, not the saved ones. */
     checkConnection: build.mutation<DashboardStats, SettingsState>({
@@ -131,5 +193,10 @@ export const {
   useDeleteTaskMutation,
   useToggleTaskMutation,
   useExecuteTaskMutation,
+  useListRunsQuery,
+  useGetRunQuery,
+  useListTaskRunsQuery,
+  useRetryRunMutation,
+  useCancelRunMutation,
   useCheckConnectionMutation,
 } = api;

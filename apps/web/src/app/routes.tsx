@@ -3,6 +3,8 @@ import { LoadingState } from '../components/Feedback';
 import { RequireApiKey } from '../components/RequireApiKey';
 import { LogsPage } from '../features/logs/LogsPage';
 import { OverviewPage } from '../features/overview/OverviewPage';
+import { RunPage } from '../features/runs/RunPage';
+import { RunsPage } from '../features/runs/RunsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TaskDetailPage } from '../features/tasks/TaskDetailPage';
 import { TasksPage } from '../features/tasks/TasksPage';
@@ -38,6 +40,8 @@ export const routes: RouteObject[] = [
           return { element: guarded(<TaskEditPage />) };
         },
       },
+      { path: 'runs', element: guarded(<RunsPage />) },
+      { path: 'runs/:runId', element: guarded(<RunPage />) },
       { path: 'logs', element: guarded(<LogsPage />) },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },

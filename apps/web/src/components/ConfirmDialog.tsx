@@ -5,6 +5,8 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The safe answer's label ("Cancel" unless that would read as the action itself). */
+  cancelLabel?: string;
   busy?: boolean;
   onConfirm: () => void;
   /** Called on Cancel, Escape and a click on the backdrop; the caller unmounts the dialog. */
@@ -45,6 +47,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   busy,
   onConfirm,
   onCancel,
@@ -115,7 +118,7 @@ export function ConfirmDialog({
         <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{children}</div>
         <div className="mt-5 flex justify-end gap-2">
           <button ref={cancelRef} type="button" className={buttonSecondary} onClick={onCancel}>
-            Cancel
+            {cancelLabel}
           </button>
           <button type="button" className={buttonDanger} disabled={busy} onClick={onConfirm}>
             {confirmLabel}

@@ -1,4 +1,4 @@
-import type { AttemptStatus, TaskStatus } from '../app/api-types';
+import type { AttemptStatus, RunStatus, TaskStatus } from '../app/api-types';
 
 const tone = {
   green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300',
@@ -34,6 +34,7 @@ const attemptStatusLook: Record<AttemptStatus, { color: keyof typeof tone; label
   finish: { color: 'green', label: 'Succeeded' },
   running: { color: 'blue', label: 'Running' },
   failed: { color: 'red', label: 'Failed' },
+  cancelled: { color: 'gray', label: 'Cancelled' },
 };
 
 export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
@@ -42,4 +43,21 @@ export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
 
 export function DisabledBadge() {
   return <Badge color="gray" label="Paused" title="Disabled: the publisher skips it" />;
+}
+
+const runStatusLook: Record<RunStatus, { color: keyof typeof tone; label: string; title: string }> = {
+  queued: { color: 'blue', label: 'Queued', title: 'Claimed; no attempt started yet' },
+  running: { color: 'blue', label: 'Running', title: 'An attempt is in flight or a retry is pending' },
+  finish: { color: 'green', label: 'Succeeded', title: 'Delivered' },
+  failed: { color: 'red', label: 'Failed', title: 'Out of retries, or refused by the webhook' },
+  cancelled: { color: 'gray', label: 'Cancelled', title: 'Cancelled by a user' },
+  expired: { color: 'red', label: 'Expired', title: 'Ended before it could be delivered' },
+  skipped: { color: 'gray', label: 'Skipped', title: 'Not run: its conditions were not met' },
+};
+
+/** Run statuses as the Runs page words them (the same words as attempts where they mean the same). */
+export const runStatusLabel = (status: RunStatus): string => runStatusLook[status].label;
+
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  return <Badge {...runStatusLook[status]} />;
 }

@@ -5,6 +5,7 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     id: '11111111-1111-4111-8111-111111111111',
     task_name: 'Morning digest',
     task_schedule: '0 9 * * *',
+    run_at: null,
     webhook_url: 'http://127.0.0.1:4000/webhook',
     json_payload: { content: 'hello' },
     max_retry: 3,
@@ -24,6 +25,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
   return {
     id: '33333333-3333-4333-8333-333333333333',
     task_id: '11111111-1111-4111-8111-111111111111',
+    run_id: '44444444-4444-4444-8444-444444444444',
     task_name: 'Morning digest',
     execution_time: 120,
     status: 'finish',
@@ -38,7 +40,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
 
 export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
   const { last_attempt: _last, ...task } = taskItem();
-  return { ...task, logs: [], ...overrides };
+  return { ...task, logs: [], current_run: null, last_run: null, ...overrides };
 }
 
 export function page<T>(data: T[], meta: Partial<Page<T>['meta']> = {}): Page<T> {

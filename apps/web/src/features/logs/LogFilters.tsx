@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { attemptStatuses, type AttemptStatus, type TaskListItem } from '../../app/api-types';
 import { useGetTaskQuery, useListTasksQuery } from '../../app/api';
 import { useAppDispatch } from '../../app/hooks';
@@ -29,6 +29,7 @@ const statusLabel: Record<AttemptStatus, string> = {
   finish: 'Succeeded',
   failed: 'Failed',
   running: 'Running',
+  cancelled: 'Cancelled',
 };
 
 const statusChoices: FilterChoice<LogListViewState['status']>[] = [
@@ -98,21 +99,27 @@ function taskChoiceLabel(task: TaskListItem, listed: readonly TaskListItem[]): s
 
 /**
  * The task filter: a search box narrows the list (the API's search, 100 names at a time),
- * so any task can be picked however many there are. The attempts are filtered by one task (the
+ * so any task can be picked however many there are. The list is filtered by one task (the
  * API's `task_id`): when the text matches exactly one name, that task is picked; when it matches
- * several, the box says so, and the pick is the user's.
+ * several, the box says so, and the pick is the user's. The text is the caller's to keep (the
+ * Logs page keeps it with its filters), or the picker's own; `idPrefix` keeps its ids apart on each page.
  */
-function TaskPicker({
+export function TaskPicker({
   taskId,
-  search,
+  search: searchGiven,
   onSearchChange,
   onChange,
+  idPrefix = 'log',
 }: {
   taskId: string;
-  search: string;
-  onSearchChange: (text: string) => void;
+  search?: string;
+  onSearchChange?: (text: string) => void;
   onChange: (taskId: string) => void;
+  idPrefix?: string;
 }) {
+  const [ownSearch, setOwnSearch] = useState('');
+  const search = searchGiven ?? ownSearch;
+  const setSearch = onSearchChange ?? setOwnSearch;
   const query = useDebounced(search.trim());
   // currentData: the names matching this text, never those of the previous one (the list keeps
   // showing the previous names while the next arrive).
@@ -140,15 +147,15 @@ function TaskPicker({
   return (
     <>
       <SearchFilter
-        id="log-task-search"
+        id={`${idPrefix}-task-search`}
         label="Find a task"
         placeholder="Name contains…"
         value={search}
         hint={hint}
-        onChange={onSearchChange}
+        onChange={setSearch}
       />
       <SelectFilter
-        id="log-task-filter"
+        id={`${idPrefix}-task-filter`}
         label="Task"
         value={taskId}
         choices={[{ value: '', label: 'All tasks' }]}

@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { cardClass, linkClass } from '../../components/ui';
 import { formatDuration, formatRate } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
+import { failedRunStatuses, runsLink } from '../runs/run-filters';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { failedTasksShown } from '../tasks/taskListViewSlice';
 import { ExecutionsPerHourChart } from './ExecutionsPerHourChart';
@@ -78,9 +79,14 @@ export function OverviewPage() {
           <ExecutionsPerHourChart hours={stats.executions_per_hour} />
         </section>
         <section className={cardClass} aria-labelledby="failures-title">
-          <h2 id="failures-title" className="px-5 pt-4 pb-2 text-base font-semibold">
-            Latest failures
-          </h2>
+          <div className="flex flex-wrap items-baseline justify-between gap-2 px-5 pt-4 pb-2">
+            <h2 id="failures-title" className="text-base font-semibold">
+              Latest failures
+            </h2>
+            <Link to={runsLink({ statuses: failedRunStatuses })} className={`${linkClass} text-sm`}>
+              Failed runs
+            </Link>
+          </div>
           <RecentFailures now={now} />
         </section>
       </div>

@@ -26,7 +26,14 @@ export function RecentFailures({ now }: { now: Date }) {
             <span className="text-xs text-slate-500 dark:text-slate-400">
               {log.http_status === null ? 'No response' : `HTTP ${log.http_status}`} ·{' '}
               {log.retry_count === 0 ? 'first attempt' : `retry ${log.retry_count}`} ·{' '}
-              <time dateTime={log.created_at}>{formatAgo(log.created_at, now)}</time>
+              <Link
+                to={`/runs/${log.run_id}`}
+                className={linkClass}
+                aria-label="Open its run"
+                title="Open its run"
+              >
+                <time dateTime={log.created_at}>{formatAgo(log.created_at, now)}</time>
+              </Link>
             </span>
           </div>
           <p className="mt-1 line-clamp-2 text-sm break-words text-slate-600 dark:text-slate-300">

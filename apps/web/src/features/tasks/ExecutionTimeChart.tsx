@@ -7,12 +7,14 @@ const fill: Record<AttemptStatus, string> = {
   finish: 'fill-emerald-500',
   failed: 'fill-rose-500',
   running: 'fill-sky-400',
+  cancelled: 'fill-slate-400',
 };
 
 const statusWord: Record<AttemptStatus, string> = {
   finish: 'succeeded',
   failed: 'failed',
   running: 'running',
+  cancelled: 'cancelled',
 };
 
 /** Execution time of the task's recent finished attempts, oldest on the left. */

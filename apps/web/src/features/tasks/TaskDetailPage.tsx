@@ -11,6 +11,7 @@ import { Switch } from '../../components/Switch';
 import { buttonDanger, buttonPrimary, buttonSecondary, cardClass } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
 import { AttemptsTable } from '../logs/AttemptsTable';
+import { TaskRuns } from '../runs/TaskRuns';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { DeleteTaskButton } from './DeleteTaskButton';
 import { ExecutionTimeChart } from './ExecutionTimeChart';
@@ -140,6 +141,7 @@ export function TaskDetailPage() {
             </h2>
             <ExecutionTimeChart logs={task.logs} />
           </section>
+          <TaskRuns task={task} now={now} />
           <TaskAttempts task={task} now={now} />
         </div>
       </div>

@@ -1,13 +1,26 @@
 import { useNavigate, useParams } from 'react-router';
 import { errorCode } from '../../app/api-error';
 import { useGetTaskQuery, useUpdateTaskMutation } from '../../app/api';
-import type { TaskInput, TaskPatch } from '../../app/api-types';
+import type { Task, TaskInput, TaskPatch } from '../../app/api-types';
+import { toLocalTimeInput } from '../../lib/zoned-time';
 import { ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useToast } from '../toasts/use-toast';
 import { taskFormFromTask } from './task-form-model';
 import { TaskForm } from './TaskForm';
 import { TaskGone } from './TaskGone';
+
+/**
+ * The form's fields as a PATCH. A one-time task's "Once at" left as it was is not sent: once it has
+ * fired, its instant is in the past, which the API refuses, and the user changed something else.
+ */
+function taskPatch(task: Task, input: TaskPatch): TaskPatch {
+  if (input.run_at === undefined || task.run_at === null || input.timezone !== task.timezone) return input;
+  const { run_at: runAt, ...rest } = input;
+  return toLocalTimeInput(runAt, task.timezone) === toLocalTimeInput(task.run_at, task.timezone)
+    ? rest
+    : input;
+}
 
 export function TaskEditPage() {
   const { taskId = '' } = useParams();
@@ -23,7 +36,7 @@ export function TaskEditPage() {
     return <ErrorState error={error} title="Could not load the task" onRetry={() => void refetch()} />;
 
   const save = async (patch: TaskPatch) => {
-    const result = await updateTask({ id: task.id, patch });
+    const result = await updateTask({ id: task.id, patch: taskPatch(task, patch) });
     if (result.error) return result.error;
     const rearmed = patch.task_status === 'ready';
     toast('success', `Task "${result.data.task_name}" saved${rearmed ? ' and re-armed' : ''}.`);

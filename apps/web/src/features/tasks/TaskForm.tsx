@@ -6,6 +6,7 @@ import { Switch } from '../../components/Switch';
 import { buttonPrimary, buttonSecondary, cardClass, inputClass } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
 import { FormField } from './FormField';
+import { OnceAtField, TimingChoice } from './OnceAtField';
 import { PayloadEditor } from './PayloadEditor';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
@@ -31,6 +32,7 @@ interface TaskFormProps {
 const fieldOrder: TaskFormField[] = [
   'task_name',
   'task_schedule',
+  'run_at',
   'timezone',
   'webhook_url',
   'json_payload',
@@ -38,7 +40,9 @@ const fieldOrder: TaskFormField[] = [
 ];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
+  timing: 'task-timing-schedule',
   task_schedule: 'task-schedule',
+  run_at: 'task-run-at',
   timezone: 'task-timezone',
   webhook_url: 'task-url',
   json_payload: 'task-payload',
@@ -63,6 +67,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
     [values.task_schedule, values.timezone, now],
   );
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
+  const once = values.timing === 'once';
   const shown = (field: TaskFormField) =>
     (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
 
@@ -125,8 +130,21 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
         )}
       </FormField>
 
+      <TimingChoice value={values.timing} onChange={(timing) => set('timing', timing)} />
       <div className="grid grid-cols-1 gap-4 md:grid-cols-[minmax(0,1fr)_16rem]">
-        <div>
+        {once && (
+          <OnceAtField
+            id="task-run-at"
+            value={values.run_at}
+            timezone={values.timezone}
+            now={now}
+            error={shown('run_at')}
+            onChange={(value) => set('run_at', value)}
+            onBlur={touch('run_at')}
+          />
+        )}
+        {/* Hidden rather than unmounted for "Once at": the cron typed so far stays, for a way back. */}
+        <div hidden={once}>
           <FormField id="task-schedule" label="Schedule (cron)" error={serverErrors.task_schedule}>
             {() => (
               <input
@@ -151,7 +169,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
           id="task-timezone"
           label="Timezone"
           error={serverErrors.timezone}
-          hint="The schedule is read in this zone."
+          hint={once ? 'The date and time are read in this zone.' : 'The schedule is read in this zone.'}
         >
           {(describedBy) => (
             <TimezoneSelect

@@ -41,17 +41,24 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
 }
 
 export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
-  const description = describeSchedule(task.task_schedule);
+  const description = task.task_schedule === null ? undefined : describeSchedule(task.task_schedule);
   return (
     <section className={`${cardClass} p-5`} aria-labelledby="task-settings-title">
       <h2 id="task-settings-title" className="text-base font-semibold">
         Settings
       </h2>
       <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
-        <Item term="Schedule">
-          <code className="font-mono">{task.task_schedule}</code>
-          {description && <span className="block text-slate-500 dark:text-slate-400">{description}</span>}
-        </Item>
+        {task.task_schedule === null ? (
+          <Item term="Once at">
+            <When value={task.run_at} now={now} />
+            <span className="block text-slate-500 dark:text-slate-400">A one-time task: no schedule.</span>
+          </Item>
+        ) : (
+          <Item term="Schedule">
+            <code className="font-mono">{task.task_schedule}</code>
+            {description && <span className="block text-slate-500 dark:text-slate-400">{description}</span>}
+          </Item>
+        )}
         <Item term="Timezone">{task.timezone} (the schedule is read in it)</Item>
         <Item term="Webhook URL">
           <span className="font-mono text-xs">{task.webhook_url}</span>

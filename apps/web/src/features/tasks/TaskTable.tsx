@@ -73,7 +73,10 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
         </Link>
         {/* The zone the schedule is read in, by name; instants are all in the display zone. */}
         <span className="block truncate text-xs text-slate-500 dark:text-slate-400">
-          <span className="font-mono">{task.task_schedule}</span> · {task.timezone}
+          <span className="font-mono">
+            {task.task_schedule ?? `once at ${task.run_at ? formatInstant(task.run_at) : '—'}`}
+          </span>{' '}
+          · {task.timezone}
         </span>
       </td>
       <td className={tdClass}>

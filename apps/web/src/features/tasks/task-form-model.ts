@@ -1,10 +1,17 @@
 import { payloadContentProblem } from '@scheduler/core';
 import type { Task, TaskInput } from '../../app/api-types';
+import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
+
+/** A task fires on a cron schedule, or once at one instant (`run_at`, SPEC §11). */
+export type TaskTiming = 'schedule' | 'once';
 
 /** The form edits strings; `toTaskInput` turns them into the API body once they validate. */
 export interface TaskFormValues {
   task_name: string;
+  timing: TaskTiming;
   task_schedule: string;
+  /** "Once at": an `<input type="datetime-local">` value, read in `timezone`. */
+  run_at: string;
   timezone: string;
   webhook_url: string;
   json_payload: string;
@@ -21,7 +28,9 @@ export const maxPayloadBytes = 64 * 1024;
 export function emptyTaskForm(timezone: string): TaskFormValues {
   return {
     task_name: '',
+    timing: 'schedule',
     task_schedule: '*/5 * * * *',
+    run_at: '',
     timezone,
     webhook_url: '',
     json_payload: '{\n  "content": "Hello from Task Scheduler"\n}',
@@ -33,7 +42,9 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
 export function taskFormFromTask(task: Task): TaskFormValues {
   return {
     task_name: task.task_name,
-    task_schedule: task.task_schedule,
+    timing: task.task_schedule === null && task.run_at !== null ? 'once' : 'schedule',
+    task_schedule: task.task_schedule ?? '',
+    run_at: task.run_at ? toLocalTimeInput(task.run_at, task.timezone) : '',
     timezone: task.timezone,
     webhook_url: task.webhook_url,
     json_payload: JSON.stringify(task.json_payload, null, 2),
@@ -90,7 +101,10 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   const name = values.task_name.trim();
   if (name === '') errors.task_name = 'Expected a name.';
   else if (name.length > 200) errors.task_name = 'Expected a name of at most 200 characters.';
-  if (values.task_schedule.trim() === '')
+  if (values.timing === 'once') {
+    const runAt = resolveLocalTime(values.run_at, values.timezone);
+    if (runAt.kind === 'invalid') errors.run_at = runAt.message;
+  } else if (values.task_schedule.trim() === '')
     errors.task_schedule = 'Expected a cron expression such as */5 * * * *.';
   else if (scheduleError) errors.task_schedule = scheduleError;
   const url = urlProblem(values.webhook_url);
@@ -102,10 +116,21 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   return errors;
 }
 
+/** The instant "Once at" names, as RFC 3339 with the zone's offset then; undefined while it names none. */
+export function runAtInstant(values: Pick<TaskFormValues, 'run_at' | 'timezone'>): string | undefined {
+  const resolved = resolveLocalTime(values.run_at, values.timezone);
+  return resolved.kind === 'invalid' ? undefined : toRfc3339InZone(resolved.instant, values.timezone);
+}
+
+/** The API body: `task_schedule` or `run_at`, never both (the API clears the other on PATCH). */
 export function toTaskInput(values: TaskFormValues): TaskInput {
+  const timing =
+    values.timing === 'once'
+      ? { run_at: runAtInstant(values) ?? values.run_at }
+      : { task_schedule: values.task_schedule.trim() };
   return {
     task_name: values.task_name.trim(),
-    task_schedule: values.task_schedule.trim(),
+    ...timing,
     timezone: values.timezone,
     webhook_url: values.webhook_url.trim(),
     json_payload: JSON.parse(values.json_payload) as unknown,
