@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { testRedis } from '@scheduler/test-support';
+import { testRedis, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type ApiErrorBody, errorShape, type RunningApi, startApi } from './api-harness';
 
@@ -27,6 +27,12 @@ function getFrom(localAddress: string, route: string, key: string): Promise<numb
 }
 
 test(`AUTH_FAILURES_PER_MINUTE=${LIMIT}: past ${LIMIT} refused keys from one address, it gets 429 RATE_LIMITED with Retry-After, the right key included; other addresses do not`, async () => {
+  // Refusals are counted in Redis, and not while the API cannot reach it (as just after its
+  // start, on a busy machine): wait until it does.
+  await waitFor(
+    'the API to reach Redis',
+    async () => (await api.request<{ redis: string }>('GET', '/health', { key: null })).body.redis === 'ok',
+  );
   const refused = [
     await api.request('GET', '/api/tasks', { key: null }),
     await api.request('GET', '/api/tasks', { key: 'wrong-key-0123456789' }),

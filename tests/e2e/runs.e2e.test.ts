@@ -180,3 +180,52 @@ test('a one-time task retimed, or deleted, between its claim and its request sen
     next_run_at: later,
   });
 });
+
+test("cancels racing their attempts' start: each run has one outcome, its task agrees, and nothing is recorded after a cancel", async () => {
+  received = [];
+  answer = () => 200;
+  if (system.workers.length === 0) await system.startWorker();
+  const tasks = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      system.taskService.create({
+        task_name: `race ${i}`,
+        task_schedule: '0 0 1 1 *',
+        webhook_url: receiverUrl,
+        json_payload: { i },
+      }),
+    ),
+  );
+  const runs = runService();
+  const cancelled: string[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    await Promise.all(
+      tasks.map(async (task, i) => {
+        const run = await system.taskService.runNow(task.id);
+        await new Promise((resolve) => setTimeout(resolve, (i * 3 + round * 5) % 13));
+        const outcome = await runs.cancel(run.id).catch((error: unknown) => error);
+        if (!(outcome instanceof Error)) cancelled.push(run.id);
+        await waitFor('the run to end', async () => {
+          const status = (await runs.get(run.id)).status;
+          return status !== 'queued' && status !== 'running';
+        });
+      }),
+    );
+  }
+  expect(cancelled.length).toBeGreaterThan(0);
+  for (const id of cancelled) {
+    const run = await runs.getWithAttempts(id);
+    expect(run.status, id).toBe('cancelled');
+    expect(
+      run.attempts.every((attempt) => attempt.status === 'cancelled'),
+      id,
+    ).toBe(true);
+  }
+  for (const task of tasks) {
+    const current = await system.database.tasks.findById(task.id);
+    expect(current).toMatchObject({ task_status: 'ready', job_id: null });
+    expect((await system.database.runs.currentAndLast(task.id)).current).toBeNull();
+  }
+  // Nothing is left in flight to refuse a new run.
+  const again = await system.taskService.runNow(tasks[0]!.id);
+  expect(again.status).toBe('queued');
+});

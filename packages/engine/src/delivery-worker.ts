@@ -185,12 +185,35 @@ export class DeliveryWorker {
 
   private async attempt(job: Job<DeliveryJobData, void, string>): Promise<void> {
     const { taskId, runId } = job.data;
+    const log = this.deps.logger.child({
+      taskId,
+      runId,
+      scheduledFor: job.data.scheduledFor,
+      retryCount: job.attemptsMade,
+    });
+
+    // Listening for a cancel of this run from before its attempt starts: one announced while
+    // the attempt's row is written is not missed. (Jobs queued before runs had rows carry no
+    // run id: those listen once the row says which run they are.)
+    const cancel = new AbortController();
+    if (runId) this.inFlight.set(runId, cancel);
+    try {
+      return await this.attemptListening(job, cancel, log);
+    } finally {
+      if (runId) this.inFlight.delete(runId);
+    }
+  }
+
+  private async attemptListening(
+    job: Job<DeliveryJobData, void, string>,
+    cancel: AbortController,
+    log: Logger,
+  ): Promise<void> {
+    const { taskId, runId } = job.data;
     const jobId = job.id ?? '';
     const scheduledFor = new Date(job.data.scheduledFor);
     const retryCount = job.attemptsMade;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
-    const log = this.deps.logger.child({ taskId, runId, scheduledFor: job.data.scheduledFor, retryCount });
-
     const startedAt = performance.now();
     const started = await this.starts
       .submit({ taskId, scheduledFor, retryCount, jobId, runId })
@@ -215,11 +238,17 @@ export class DeliveryWorker {
     }
 
     const { target, attemptId } = started;
-    const cancel = new AbortController();
-    this.inFlight.set(started.runId, cancel);
+    const legacy = !runId;
+    if (legacy) this.inFlight.set(started.runId, cancel);
+    // Cancelled while its attempt started: the cancel recorded the attempt; nothing is sent.
+    if (cancel.signal.aborted) return this.cancelled(log);
     const delivery = await this.deps.webhooks
-      .post(target.webhookUrl, target.payload, cancel.signal)
-      .finally(() => this.inFlight.delete(started.runId));
+      .post(target.webhookUrl, target.payload, { cancel: cancel.signal, runId: started.runId })
+      .finally(() => {
+        if (legacy) this.inFlight.delete(started.runId);
+      });
+    // Aborted by a cancel, which has recorded the attempt `cancelled`: no result, no retry.
+    if (cancel.signal.aborted) return this.cancelled(log);
     const { outcome, message } = delivery;
     const executionTime = Math.round(performance.now() - startedAt);
     const decision = decideRetry(outcome, retryCount, maxRetry, this.deps.retryBackoffMs);

@@ -3,6 +3,8 @@ import { isPostgresUnavailable, isSchemaMissing, type RunRepository } from '@sch
 
 /** How often each publisher prunes the history (SPEC §11: at least once a minute). */
 export const RETENTION_INTERVAL_MS = 60_000;
+/** When the first pass comes after a publisher starts. */
+const RETENTION_FIRST_PASS_MS = 5_000;
 /** Runs deleted per statement: short statements, so a large backlog never holds locks for long. */
 export const RETENTION_BATCH = 1000;
 /** Statements per pass: a backlog is worked off over several passes, never in one long one. */
@@ -23,23 +25,29 @@ export interface RetentionDeps {
  */
 export class Retention {
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RetentionDeps) {}
 
   start(): void {
     if (this.deps.days <= 0) return;
-    this.timer = setInterval(() => {
+    const pass = () => {
       this.running = this.prune().catch((error: unknown) => {
         if (isPostgresUnavailable(error) || isSchemaMissing(error))
           this.deps.logger.debug({ err: error }, 'history pruning failed');
         else this.deps.logger.error({ err: error }, 'history pruning failed');
       });
-    }, RETENTION_INTERVAL_MS);
+    };
+    // A first pass soon after the start: a publisher restarted often still prunes.
+    this.first = setTimeout(pass, RETENTION_FIRST_PASS_MS);
+    this.first.unref();
+    this.timer = setInterval(pass, RETENTION_INTERVAL_MS);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.first);
     clearInterval(this.timer);
     await this.running;
   }

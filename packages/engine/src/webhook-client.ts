@@ -26,14 +26,26 @@ export class WebhookClient {
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: timeoutMs } });
   }
 
-  /** POSTs `payload`; `cancel` aborts the request (a cancelled run), which then ends as a network error. */
-  async post(url: string, payload: unknown, cancel?: AbortSignal): Promise<Delivery> {
+  /**
+   * POSTs `payload`. `runId` is sent as `webhook-id` (the same for every attempt of a run, so a
+   * receiver can tell a redelivery); `cancel` aborts the request (a cancelled run).
+   */
+  async post(
+    url: string,
+    payload: unknown,
+    options: { cancel?: AbortSignal; runId?: string } = {},
+  ): Promise<Delivery> {
+    const { cancel, runId } = options;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', 'user-agent': 'task-scheduler' },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'task-scheduler',
+          ...(runId ? { 'webhook-id': runId } : {}),
+        },
         body: JSON.stringify(payload),
         signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       });

@@ -110,9 +110,12 @@ export class AttemptRepository {
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
-        -- Each task's run in flight (task_runs_active_key: at most one).
+        -- Each task's run in flight (task_runs_active_key: at most one), locked: a cancel
+        -- holding it is waited for, and a run it ended is then seen ended (no attempt
+        -- starts); a cancel that comes after waits for this attempt's row, and finds it.
         SELECT id, task_id, payload_override FROM task_runs
         WHERE task_id = ANY(${taskIds}::uuid[]) AND status IN ('queued', 'running')
+        FOR NO KEY UPDATE
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
                r.id AS run_id, i.scheduled_for, i.retry_count
@@ -128,7 +131,7 @@ export class AttemptRepository {
       ), run_started AS (
         UPDATE task_runs SET status = 'running', started_at = coalesce(task_runs.started_at, now()),
                              attempt_count = greatest(task_runs.attempt_count, s.retry_count + 1)
-        FROM started s WHERE task_runs.id = s.run_id
+        FROM started s WHERE task_runs.id = s.run_id AND task_runs.status IN ('queued', 'running')
       )
       SELECT o.*, s.id AS attempt_id
       FROM owned o LEFT JOIN started s ON s.run_id = o.run_id AND s.retry_count = o.retry_count`.execute(

@@ -139,30 +139,41 @@ export class RunRepository {
         : target.onlyQueuedSchedule
           ? sql`task_id = ${target.taskId}::uuid AND status = 'queued' AND trigger = 'schedule'`
           : sql`task_id = ${target.taskId}::uuid AND status IN ('queued', 'running')`;
-    // The target is locked first, and read as locked: a run that ended while this
-    // waited for its lock is answered as it ended, not as the statement's snapshot saw it.
-    const { rows } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
-      WITH target AS (
-        SELECT * FROM task_runs WHERE ${where} FOR UPDATE
-      ), run AS (
-        UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = ${message}
-        WHERE id IN (SELECT id FROM target WHERE status IN ('queued', 'running'))
-        RETURNING *
-      ), attempts AS (
-        UPDATE task_logs SET status = 'cancelled', message = ${attemptMessage},
-          execution_time = greatest(0, round(extract(epoch FROM clock_timestamp() - created_at) * 1000))::int
-        WHERE run_id IN (SELECT id FROM run) AND status = 'running'
-      ), task_before AS (
-        SELECT id, job_id FROM tasks WHERE id IN (SELECT task_id FROM run)
-      ), task AS (
-        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
-        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
-      )
-      SELECT run.*, true AS cancelled, (SELECT job_id FROM task_before) AS job_id FROM run
-      UNION ALL
-      SELECT target.*, false AS cancelled, NULL AS job_id FROM target WHERE NOT EXISTS (SELECT 1 FROM run)`.execute(
-      this.db,
-    );
+    // Two statements in one transaction: the run is locked first (waiting for an attempt
+    // starting on it), and the changes are a statement of their own, whose snapshot
+    // then sees that attempt's row — one snapshot for both would miss it, and the
+    // attempt would go on. A run that ended while this waited is answered as it ended.
+    const rows = await this.db.transaction().execute(async (trx) => {
+      const locked = await sql<{ id: string }>`SELECT id FROM task_runs WHERE ${where} FOR UPDATE`.execute(
+        trx,
+      );
+      const ids = locked.rows.map((row) => row.id);
+      if (ids.length === 0) return [];
+      const { rows: changed } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
+        WITH run AS (
+          UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = ${message},
+            -- Of its last attempt: a run cancelled in a retry's backoff keeps what that attempt got.
+            http_status = coalesce(task_runs.http_status, (
+              SELECT l.http_status FROM task_logs l WHERE l.run_id = task_runs.id
+              ORDER BY l.retry_count DESC LIMIT 1))
+          WHERE id = ANY(${ids}::uuid[]) AND status IN ('queued', 'running')
+          RETURNING *
+        ), attempts AS (
+          UPDATE task_logs SET status = 'cancelled', message = ${attemptMessage},
+            execution_time = greatest(0, round(extract(epoch FROM clock_timestamp() - created_at) * 1000))::int
+          WHERE run_id IN (SELECT id FROM run) AND status = 'running'
+        ), task_before AS (
+          SELECT id, job_id FROM tasks WHERE id IN (SELECT task_id FROM run)
+        ), task AS (
+          UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+          FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+        )
+        SELECT run.*, true AS cancelled, (SELECT job_id FROM task_before) AS job_id FROM run
+        UNION ALL
+        SELECT task_runs.*, false AS cancelled, NULL AS job_id FROM task_runs
+        WHERE task_runs.id = ANY(${ids}::uuid[]) AND NOT EXISTS (SELECT 1 FROM run)`.execute(trx);
+      return changed;
+    });
     const row = rows[0];
     if (!row) return { kind: 'none' };
     const { cancelled, job_id, ...run } = row;

@@ -182,6 +182,18 @@ export class TaskRepository {
    * status the task had. Undefined when the task is missing or in another status.
    */
   async startRun(id: string, from: readonly TaskStatus[], start: RunStart): Promise<StartedRun | undefined> {
+    return this.startRunOnce(id, from, start).catch((error: unknown) => {
+      // Another run of the task is in flight (task_runs_active_key): the same answer as a running task.
+      if (isUniqueViolation(error, 'task_runs_active_key')) return undefined;
+      throw error;
+    });
+  }
+
+  private async startRunOnce(
+    id: string,
+    from: readonly TaskStatus[],
+    start: RunStart,
+  ): Promise<StartedRun | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const before = await trx
         .selectFrom('tasks')
@@ -340,6 +352,11 @@ export class TaskRepository {
       return planned.length;
     });
   }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === constraint;
 }
 
 /** The instant a claim works as of: the one given, or the database's clock. */
