@@ -29,21 +29,25 @@ CREATE TABLE task_runs (
   -- What the task goes back to when the run ends without a verdict (cancelled,
   -- expired, skipped): ready, or failed for a run now or a retry of a failed task.
   prior_task_status task_status NOT NULL DEFAULT 'ready',
+  -- A run is in flight (queued or running) exactly until it ends: the indexes on runs in
+  -- flight are on finished_at IS NULL, not on the status, so an attempt's start (queued to
+  -- running) changes no indexed column and PostgreSQL updates the row in place (HOT).
+  CONSTRAINT task_runs_in_flight_until_finished
+    CHECK ((finished_at IS NULL) = (status IN ('queued', 'running'))),
   CONSTRAINT task_runs_payload_override_shape
     CHECK (payload_override IS NULL OR jsonb_typeof(payload_override) IN ('object', 'array'))
-);
+) WITH (fillfactor = 85);
 
 -- A due instant is one run, whatever number of publishers claim it.
 CREATE UNIQUE INDEX task_runs_schedule_key ON task_runs (task_id, scheduled_for) WHERE trigger = 'schedule';
 -- Runs of one task never overlap: at most one queued or running run per task.
-CREATE UNIQUE INDEX task_runs_active_key ON task_runs (task_id) WHERE status IN ('queued', 'running');
+CREATE UNIQUE INDEX task_runs_active_key ON task_runs (task_id) WHERE finished_at IS NULL;
 -- The watchdog's walk over runs in flight, oldest first.
-CREATE INDEX task_runs_active_order_idx ON task_runs (created_at, id) WHERE status IN ('queued', 'running');
+CREATE INDEX task_runs_active_order_idx ON task_runs (created_at, id) WHERE finished_at IS NULL;
 -- History: a task's runs and all runs, newest first.
 CREATE INDEX task_runs_task_id_created_at_idx ON task_runs (task_id, created_at DESC);
+-- All runs, newest first; retention walks it from the oldest.
 CREATE INDEX task_runs_created_at_idx ON task_runs (created_at DESC);
--- Retention: ended runs, oldest first.
-CREATE INDEX task_runs_finished_at_idx ON task_runs (finished_at) WHERE finished_at IS NOT NULL;
 -- Deleting a run sets retry_of to null in the runs that retried it.
 CREATE INDEX task_runs_retry_of_idx ON task_runs (retry_of) WHERE retry_of IS NOT NULL;
 

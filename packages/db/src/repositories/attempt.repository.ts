@@ -114,7 +114,7 @@ export class AttemptRepository {
         -- holding it is waited for, and a run it ended is then seen ended (no attempt
         -- starts); a cancel that comes after waits for this attempt's row, and finds it.
         SELECT id, task_id, payload_override FROM task_runs
-        WHERE task_id = ANY(${taskIds}::uuid[]) AND status IN ('queued', 'running')
+        WHERE task_id = ANY(${taskIds}::uuid[]) AND finished_at IS NULL
         FOR NO KEY UPDATE
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
@@ -131,7 +131,7 @@ export class AttemptRepository {
       ), run_started AS (
         UPDATE task_runs SET status = 'running', started_at = coalesce(task_runs.started_at, now()),
                              attempt_count = greatest(task_runs.attempt_count, s.retry_count + 1)
-        FROM started s WHERE task_runs.id = s.run_id AND task_runs.status IN ('queued', 'running')
+        FROM started s WHERE task_runs.id = s.run_id AND task_runs.finished_at IS NULL
       )
       SELECT o.*, s.id AS attempt_id
       FROM owned o LEFT JOIN started s ON s.run_id = o.run_id AND s.retry_count = o.retry_count`.execute(
@@ -199,7 +199,7 @@ export class AttemptRepository {
       ), runs_ended AS (
         UPDATE task_runs SET status = e.run_status, finished_at = now(), message = e.message,
                              http_status = e.http_status
-        FROM ends e WHERE task_runs.id = e.run_id AND task_runs.status IN ('queued', 'running')
+        FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
       ), tasks_ended AS (
         UPDATE tasks SET task_status = e.task_status, job_id = NULL
         FROM ends e

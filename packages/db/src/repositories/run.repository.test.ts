@@ -510,15 +510,33 @@ describe('retention', () => {
     const onlyRun = await endedRun(lonely.id, 400, 1);
     const busy = await t.tasks.create({ ...base, task_name: 'busy' });
     const busyOld = await endedRun(busy.id, 400, 1);
-    // A run in flight that claims an old finished_at: its status alone keeps it.
+    // A run in flight made long ago (a retry backing off for long, say): kept.
     const inFlight = await endedRun(busy.id, 300, 2);
-    await sql`UPDATE task_runs SET status = 'running' WHERE id = ${inFlight}`.execute(t.db);
+    await sql`UPDATE task_runs SET status = 'running', finished_at = NULL WHERE id = ${inFlight}`.execute(
+      t.db,
+    );
     const busyLatest = await endedRun(busy.id, 200, 3);
     expect(await t.runs.pruneEnded(30, 100)).toBe(1);
     expect(await remaining()).toEqual([onlyRun, inFlight, busyLatest].sort());
     expect(await t.runs.findById(busyOld)).toBeUndefined();
     expect(await t.runs.currentAndLast(lonely.id)).toMatchObject({ last: { id: onlyRun } });
   });
+});
+
+test('the database refuses a run in flight with an end, and an ended run without one', async () => {
+  const task = await t.tasks.create({ ...base, task_name: 'consistent' });
+  const run = await t.runs.create({
+    task_id: task.id,
+    scheduled_for: dueAt,
+    trigger: 'manual',
+    status: 'queued',
+  });
+  await expect(
+    sql`UPDATE task_runs SET finished_at = now() WHERE id = ${run.id}`.execute(t.db),
+  ).rejects.toThrow(/task_runs_in_flight_until_finished/);
+  await expect(
+    sql`UPDATE task_runs SET status = 'failed' WHERE id = ${run.id}`.execute(t.db),
+  ).rejects.toThrow(/task_runs_in_flight_until_finished/);
 });
 
 describe('the watchdog', () => {

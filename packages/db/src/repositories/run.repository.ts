@@ -41,14 +41,22 @@ export interface ActiveRun {
   created_at: string;
 }
 
-const ACTIVE: TaskRunStatus[] = ['queued', 'running'];
+/** The runs in flight: queued or running, not ended (task_runs_in_flight_until_finished), as the partial indexes say it. */
+const IN_FLIGHT = sql<boolean>`finished_at IS NULL`;
 
 export class RunRepository {
   constructor(private readonly db: Database) {}
 
   /** A run's row as given (factories, imports); the engine makes runs through the claim and TaskRepository.startRun. */
   async create(values: NewRunRow): Promise<RunRow> {
-    return this.db.insertInto('task_runs').values(values).returningAll().executeTakeFirstOrThrow();
+    // An ended run has ended at some instant (task_runs_in_flight_until_finished): now, unless given.
+    const ended = values.status !== undefined && values.status !== 'queued' && values.status !== 'running';
+    const finished_at = values.finished_at ?? (ended ? sql<Date>`now()` : null);
+    return this.db
+      .insertInto('task_runs')
+      .values({ ...values, finished_at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   async findById(id: string): Promise<RunListItem | undefined> {
@@ -110,13 +118,13 @@ export class RunRepository {
         .selectFrom('task_runs')
         .selectAll()
         .where('task_id', '=', taskId)
-        .where('status', 'in', ACTIVE)
+        .where(IN_FLIGHT)
         .executeTakeFirst(),
       this.db
         .selectFrom('task_runs')
         .selectAll()
         .where('task_id', '=', taskId)
-        .where('status', 'not in', ACTIVE)
+        .where('finished_at', 'is not', null)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(1)
@@ -137,8 +145,8 @@ export class RunRepository {
       'runId' in target
         ? sql`id = ${target.runId}::uuid`
         : target.onlyQueuedSchedule
-          ? sql`task_id = ${target.taskId}::uuid AND status = 'queued' AND trigger = 'schedule'`
-          : sql`task_id = ${target.taskId}::uuid AND status IN ('queued', 'running')`;
+          ? sql`task_id = ${target.taskId}::uuid AND finished_at IS NULL AND status = 'queued' AND trigger = 'schedule'`
+          : sql`task_id = ${target.taskId}::uuid AND finished_at IS NULL`;
     // Two statements in one transaction: the run is locked first (waiting for an attempt
     // starting on it), and the changes are a statement of their own, whose snapshot
     // then sees that attempt's row — one snapshot for both would miss it, and the
@@ -156,7 +164,7 @@ export class RunRepository {
             http_status = coalesce(task_runs.http_status, (
               SELECT l.http_status FROM task_logs l WHERE l.run_id = task_runs.id
               ORDER BY l.retry_count DESC LIMIT 1))
-          WHERE id = ANY(${ids}::uuid[]) AND status IN ('queued', 'running')
+          WHERE id = ANY(${ids}::uuid[]) AND finished_at IS NULL
           RETURNING *
         ), attempts AS (
           UPDATE task_logs SET status = 'cancelled', message = ${attemptMessage},
@@ -198,7 +206,7 @@ export class RunRepository {
         // As text, to the microsecond: a Date would round it down and a page could repeat forever.
         sql<string>`task_runs.created_at::text`.as('created_at'),
       ])
-      .where('task_runs.status', 'in', ACTIVE)
+      .where('task_runs.finished_at', 'is', null)
       .where('task_runs.created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
     if (after) {
       // Index conditions on task_runs_active_order_idx (created_at, id): the walk starts at the cursor.
@@ -221,7 +229,7 @@ export class RunRepository {
     const { rows } = await sql<{ id: string }>`
       WITH run AS (
         UPDATE task_runs SET status = 'failed', finished_at = now(), message = ${message}
-        WHERE id = ${runId} AND status IN ('queued', 'running')
+        WHERE id = ${runId} AND finished_at IS NULL
         RETURNING id, task_id
       ), closed AS (
         UPDATE task_logs SET status = 'failed', message = ${message}
@@ -241,16 +249,18 @@ export class RunRepository {
    * task's latest run. Returns how many went.
    */
   async pruneEnded(days: number, limit: number): Promise<number> {
+    // Walked from the oldest run on task_runs_created_at_idx: a run ends after it is made,
+    // so every run that ended before the cutoff was made before it too.
     const result = await sql`
       DELETE FROM task_runs WHERE id IN (
         SELECT r.id FROM task_runs r
-        WHERE r.finished_at < now() - make_interval(days => ${days})
-          AND r.status NOT IN ('queued', 'running')
+        WHERE r.created_at < now() - make_interval(days => ${days})
+          AND r.finished_at < now() - make_interval(days => ${days})
           AND EXISTS (
             SELECT 1 FROM task_runs newer
             WHERE newer.task_id = r.task_id AND (newer.created_at, newer.id) > (r.created_at, r.id)
           )
-        ORDER BY r.finished_at
+        ORDER BY r.created_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )`.execute(this.db);
