@@ -1,3 +1,4 @@
+import { isActiveRun } from '@scheduler/core';
 import type { TaskRunStatus } from '@scheduler/db';
 import type { TestDatabase } from './database';
 
@@ -24,13 +25,13 @@ export async function runFor(
     (run: { id: string; scheduled_for: Date }) => run.scheduled_for.getTime() === scheduledFor.getTime(),
   );
   if (existing) return existing.id;
-  const ended = status !== 'queued' && status !== 'running';
   const run = await database.runs.create({
     task_id: taskId,
     scheduled_for: scheduledFor,
     trigger: 'schedule',
     status,
-    finished_at: ended ? finishedAt : null,
+    // An ended run's end; one in flight has none (RunRepository.create leaves it null).
+    ...(isActiveRun(status) ? {} : { finished_at: finishedAt }),
   });
   return run.id;
 }

@@ -457,7 +457,7 @@ describe('scheduler tasks', () => {
       '--run-at',
       at,
       '--url',
-      'https://example.com/hook',
+      'http://127.0.0.1:9/hook',
       '--payload',
       '{}',
       '--json',
@@ -473,7 +473,7 @@ describe('scheduler tasks', () => {
       '--schedule',
       '* * * * *',
       '--url',
-      'https://example.com/hook',
+      'http://127.0.0.1:9/hook',
       '--payload',
       '{}',
     );

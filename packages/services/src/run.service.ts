@@ -78,7 +78,7 @@ export class RunService {
         { status: original.status },
       );
     }
-    const run = await this.deps.tasks.startRun(original.task_id, {
+    const { run } = await this.deps.tasks.startRun(original.task_id, {
       trigger: 'retry',
       retryOf: original.id,
       payloadOverride: input?.json_payload,

@@ -15,6 +15,7 @@ import type {
   RunListItem,
   RunRepository,
   RunRow,
+  StartedRun,
   TaskRepository,
   TaskRow,
   TaskRowPatch,
@@ -215,9 +216,8 @@ export class TaskService {
 
   /** Run now, outside the schedule, for a ready or failed task, enabled or not: the run it made. */
   async runNow(id: string): Promise<RunListItem> {
-    const current = await this.get(id);
-    const run = await this.startRun(id, { trigger: 'manual' });
-    return { ...run, task_name: current.task_name };
+    const { task, run } = await this.startRun(id, { trigger: 'manual' });
+    return { ...run, task_name: task.task_name };
   }
 
   /**
@@ -225,7 +225,7 @@ export class TaskService {
    * is the request's instant. A failed task is re-armed from now, so its stale
    * due instant does not fire again after this run.
    */
-  async startRun(id: string, order: RunOrder): Promise<RunRow> {
+  async startRun(id: string, order: RunOrder): Promise<StartedRun> {
     const current = await this.get(id);
     const scheduledFor = this.now();
     const jobId = deliveryJobId(id, scheduledFor);
@@ -269,7 +269,7 @@ export class TaskService {
       );
       throw error;
     }
-    return started.run;
+    return started;
   }
 
   /**

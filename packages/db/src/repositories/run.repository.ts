@@ -1,3 +1,4 @@
+import { isActiveRun } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskRunStatus, TaskRunTrigger } from '../generated/db';
@@ -50,7 +51,7 @@ export class RunRepository {
   /** A run's row as given (factories, imports); the engine makes runs through the claim and TaskRepository.startRun. */
   async create(values: NewRunRow): Promise<RunRow> {
     // An ended run has ended at some instant (task_runs_in_flight_until_finished): now, unless given.
-    const ended = values.status !== undefined && values.status !== 'queued' && values.status !== 'running';
+    const ended = values.status !== undefined && !isActiveRun(values.status);
     const finished_at = values.finished_at ?? (ended ? sql<Date>`now()` : null);
     return this.db
       .insertInto('task_runs')

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { isActiveRun, isRetryableRun } from '@scheduler/core';
 import { useGetRunQuery, useGetTaskQuery } from '../../app/api';
@@ -6,8 +5,9 @@ import type { RunDetail } from '../../app/api-types';
 import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { RunStatusBadge } from '../../components/StatusBadge';
+import { DetailItem as Item, When } from '../../components/DetailList';
 import { buttonDanger, buttonSecondary, cardClass, linkClass } from '../../components/ui';
-import { formatAgo, formatDuration, formatInstant, displayTimeZone } from '../../lib/time';
+import { formatDuration, formatInstant } from '../../lib/time';
 import { useNow } from '../../lib/use-now';
 import { AttemptsTable } from '../logs/AttemptsTable';
 import { useRefreshOptions } from '../settings/use-refresh';
@@ -15,26 +15,7 @@ import { CancelRunButton } from './CancelRunButton';
 import { RetryRunForm } from './RetryRunForm';
 import { triggerLabel } from './run-words';
 
-function Item({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="py-2 sm:grid sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-sm font-medium text-slate-500 dark:text-slate-400">{term}</dt>
-      <dd className="mt-0.5 text-sm break-words text-slate-800 sm:mt-0 dark:text-slate-200">{children}</dd>
-    </div>
-  );
-}
-
-function When({ value, timeZone, now }: { value: string | null; timeZone: string; now: Date }) {
-  if (!value) return <>—</>;
-  return (
-    <>
-      <time dateTime={value}>{formatInstant(value, timeZone)}</time>{' '}
-      <span className="text-slate-600 dark:text-slate-300">({formatAgo(value, now)})</span>
-    </>
-  );
-}
-
-function RunFields({ run, timeZone, now }: { run: RunDetail; timeZone: string; now: Date }) {
+function RunFields({ run, now }: { run: RunDetail; now: Date }) {
   const took =
     run.started_at && run.finished_at
       ? formatDuration(new Date(run.finished_at).getTime() - new Date(run.started_at).getTime())
@@ -65,13 +46,13 @@ function RunFields({ run, timeZone, now }: { run: RunDetail; timeZone: string; n
           )}
         </Item>
         <Item term="Due">
-          <When value={run.scheduled_for} timeZone={timeZone} now={now} />
+          <When value={run.scheduled_for} now={now} past />
         </Item>
         <Item term="Started">
-          <When value={run.started_at} timeZone={timeZone} now={now} />
+          <When value={run.started_at} now={now} past />
         </Item>
         <Item term="Finished">
-          <When value={run.finished_at} timeZone={timeZone} now={now} />
+          <When value={run.finished_at} now={now} past />
           {took && <span className="block text-slate-500 dark:text-slate-400">after {took}</span>}
         </Item>
         <Item term="Attempts">{run.attempt_count}</Item>
@@ -107,7 +88,6 @@ export function RunPage() {
   const now = useNow();
   if (isLoading) return <LoadingState label="Loading the run…" />;
   if (!run) return <ErrorState error={error} title="Could not load the run" onRetry={() => void refetch()} />;
-  const timeZone = displayTimeZone();
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
@@ -121,7 +101,7 @@ export function RunPage() {
           <span className="flex flex-wrap items-center gap-2">
             <RunStatusBadge status={run.status} />
             <span>
-              {triggerLabel[run.trigger]} · due {formatInstant(run.scheduled_for, timeZone)}
+              {triggerLabel[run.trigger]} · due {formatInstant(run.scheduled_for)}
             </span>
           </span>
         }
@@ -137,7 +117,7 @@ export function RunPage() {
         }
       />
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <RunFields run={run} timeZone={timeZone} now={now} />
+        <RunFields run={run} now={now} />
         <div className="space-y-6">
           <section className={cardClass} aria-labelledby="run-attempts-title">
             <h2 id="run-attempts-title" className="px-5 pt-4 pb-2 text-base font-semibold">

@@ -48,7 +48,7 @@ export function RunsPage() {
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last page" />}
-        <RunsTable runs={data.data} now={now} timeZone={displayTimeZone()} showTask caption="Runs" />
+        <RunsTable runs={data.data} now={now} showTask caption="Runs" />
         <Pagination
           meta={data.meta}
           noun={['run', 'runs']}

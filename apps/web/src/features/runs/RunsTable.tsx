@@ -8,15 +8,13 @@ import { triggerLabel } from './run-words';
 interface RunsTableProps {
   runs: RunListItem[];
   now: Date;
-  /** The zone to show instants in: the task's own, or the browser's on the Runs page. */
-  timeZone: string;
   /** Adds a column linking each run to its task (the Runs page). */
   showTask?: boolean;
   caption: string;
 }
 
 /** Runs, newest first: when each was due (a link to its page), status, trigger, attempts, outcome. */
-export function RunsTable({ runs, now, timeZone, showTask, caption }: RunsTableProps) {
+export function RunsTable({ runs, now, showTask, caption }: RunsTableProps) {
   return (
     // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
     // widening the page on a narrow screen.
@@ -58,7 +56,7 @@ export function RunsTable({ runs, now, timeZone, showTask, caption }: RunsTableP
                   <time dateTime={run.scheduled_for}>{formatAgo(run.scheduled_for, now)}</time>
                 </Link>
                 <span className="block text-xs text-slate-500 dark:text-slate-400">
-                  {formatInstant(run.scheduled_for, timeZone)}
+                  {formatInstant(run.scheduled_for)}
                 </span>
               </td>
               {showTask && (

@@ -6,7 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/Feedback'
 import { Pagination } from '../../components/Pagination';
 import { RunStatusBadge } from '../../components/StatusBadge';
 import { buttonGhostDanger, cardClass, linkClass } from '../../components/ui';
-import { displayTimeZone, formatAgo } from '../../lib/time';
+import { formatAgo } from '../../lib/time';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { CancelRunButton } from './CancelRunButton';
 import { runsLink } from './run-filters';
@@ -63,7 +63,7 @@ export function TaskRuns({ task, now }: { task: TaskDetail; now: Date }) {
         <RunsTable
           runs={data.data}
           now={now}
-          timeZone={displayTimeZone()}
+
           caption={`Runs of ${task.task_name}`}
         />
         <Pagination
