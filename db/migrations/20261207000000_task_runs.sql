@@ -29,9 +29,11 @@ CREATE TABLE task_runs (
   -- What the task goes back to when the run ends without a verdict (cancelled,
   -- expired, skipped): ready, or failed for a run now or a retry of a failed task.
   prior_task_status task_status NOT NULL DEFAULT 'ready',
-  -- A run is in flight (queued or running) exactly until it ends: the indexes on runs in
-  -- flight are on finished_at IS NULL, not on the status, so an attempt's start (queued to
-  -- running) changes no indexed column and PostgreSQL updates the row in place (HOT).
+  -- A run is in flight (queued or running) exactly until it ends. No index names the status
+  -- or finished_at, so an attempt's start and a run's end change no indexed column and
+  -- PostgreSQL updates the row in place (HOT). A task has at most one run in flight, its
+  -- newest: the task row says so (running, under the run's job), and a run is made only
+  -- by taking the task from another status, under its row lock.
   CONSTRAINT task_runs_in_flight_until_finished
     CHECK ((finished_at IS NULL) = (status IN ('queued', 'running'))),
   CONSTRAINT task_runs_payload_override_shape
@@ -40,11 +42,7 @@ CREATE TABLE task_runs (
 
 -- A due instant is one run, whatever number of publishers claim it.
 CREATE UNIQUE INDEX task_runs_schedule_key ON task_runs (task_id, scheduled_for) WHERE trigger = 'schedule';
--- Runs of one task never overlap: at most one queued or running run per task.
-CREATE UNIQUE INDEX task_runs_active_key ON task_runs (task_id) WHERE finished_at IS NULL;
--- The watchdog's walk over runs in flight, oldest first.
-CREATE INDEX task_runs_active_order_idx ON task_runs (created_at, id) WHERE finished_at IS NULL;
--- History: a task's runs and all runs, newest first.
+-- History: a task's runs, newest first (its run in flight is the first).
 CREATE INDEX task_runs_task_id_created_at_idx ON task_runs (task_id, created_at DESC);
 -- All runs, newest first; retention walks it from the oldest.
 CREATE INDEX task_runs_created_at_idx ON task_runs (created_at DESC);
@@ -87,7 +85,9 @@ ALTER TABLE task_logs ADD COLUMN run_id uuid REFERENCES task_runs (id) ON DELETE
 UPDATE task_logs SET run_id = r.id
 FROM task_runs r WHERE r.task_id = task_logs.task_id AND r.scheduled_for = task_logs.scheduled_for;
 ALTER TABLE task_logs ALTER COLUMN run_id SET NOT NULL;
-CREATE INDEX task_logs_run_id_idx ON task_logs (run_id, retry_count);
+-- An attempt is the n-th of its run (one index for both: the run's attempts in order).
+ALTER TABLE task_logs DROP CONSTRAINT task_logs_attempt_key;
+ALTER TABLE task_logs ADD CONSTRAINT task_logs_attempt_key UNIQUE (run_id, retry_count);
 
 -- One-time tasks (SPEC §11): run_at instead of task_schedule.
 ALTER TABLE tasks ADD COLUMN run_at timestamptz;
@@ -104,7 +104,12 @@ DROP INDEX tasks_unscheduled_schedule_idx;
 DELETE FROM tasks WHERE task_schedule IS NULL;
 ALTER TABLE tasks ALTER COLUMN task_schedule SET NOT NULL;
 ALTER TABLE tasks DROP COLUMN run_at;
+ALTER TABLE task_logs DROP CONSTRAINT task_logs_attempt_key;
 ALTER TABLE task_logs DROP COLUMN run_id;
+DELETE FROM task_logs l USING task_logs o
+WHERE l.task_id = o.task_id AND l.scheduled_for = o.scheduled_for AND l.retry_count = o.retry_count
+  AND l.id > o.id;
+ALTER TABLE task_logs ADD CONSTRAINT task_logs_attempt_key UNIQUE (task_id, scheduled_for, retry_count);
 DROP TABLE task_runs;
 DROP TYPE task_run_status;
 DROP TYPE task_run_trigger;

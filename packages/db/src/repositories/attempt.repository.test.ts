@@ -98,8 +98,8 @@ test('the final attempt, its run and the task status change together, and only f
   const runB = await started(task.id, 'job-b');
   const stale = await t.attempts.insertAttempt({
     taskId: task.id,
-    scheduledFor: new Date(runA.scheduled_for.getTime() + 1),
-    retryCount: 0,
+    scheduledFor: runA.scheduled_for,
+    retryCount: 1,
     runId: runA.id,
   });
   await t.attempts.finishAttempt(

@@ -110,11 +110,16 @@ export class AttemptRepository {
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
-        -- Each task's run in flight (task_runs_active_key: at most one), locked: a cancel
-        -- holding it is waited for, and a run it ended is then seen ended (no attempt
-        -- starts); a cancel that comes after waits for this attempt's row, and finds it.
+        -- The job's run (a job queued before runs had rows: its task's newest run, the one in
+        -- flight if any), by primary key, if still in flight, and locked: a cancel holding it
+        -- is waited for, and a run it ended is then seen ended (no attempt starts); a cancel
+        -- that comes after waits for this attempt's row, and finds it.
         SELECT id, task_id, payload_override FROM task_runs
-        WHERE task_id = ANY(${taskIds}::uuid[]) AND finished_at IS NULL
+        WHERE id IN (
+          SELECT coalesce(i.run_id, (SELECT r.id FROM task_runs r WHERE r.task_id = i.task_id
+                                     ORDER BY r.created_at DESC LIMIT 1))
+          FROM input i)
+          AND finished_at IS NULL
         FOR NO KEY UPDATE
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestDatabase, runFor, type TestDatabase } from '@scheduler/test-support';
 import type { ScheduledTask } from '../rows';
@@ -136,19 +136,23 @@ describe('one run per due instant, one run in flight per task', () => {
     ).resolves.toMatchObject({ trigger: 'manual' });
   });
 
-  test('a task cannot have two runs in flight (task_runs_active_key); ended runs do not count', async () => {
+  test('a task never has two runs in flight: a run now meets its run in flight, ended runs do not count', async () => {
     const task = await t.tasks.create(base);
     await t.runs.create({ task_id: task.id, scheduled_for: dueAt, trigger: 'schedule', status: 'failed' });
-    await t.runs.create({ task_id: task.id, scheduled_for: now, trigger: 'manual', status: 'running' });
-    await expect(
-      t.runs.create({ task_id: task.id, scheduled_for: nextAt, trigger: 'manual', status: 'queued' }),
-    ).rejects.toThrow(/task_runs_active_key/);
-    // Nor through a run now on a task whose running state was lost (ready, yet a run in flight):
-    // refused as for a running task (the API's 409), not a server error.
+    const started = await t.tasks.startRun(task.id, ['ready'], {
+      jobId: 'job-1',
+      trigger: 'manual',
+      scheduledFor: now,
+    });
+    expect(started?.run).toMatchObject({ status: 'queued', trigger: 'manual' });
+    // A task whose running state was lost (ready, yet a run in flight) is refused as a
+    // running task is (the API's 409), not made to overlap.
+    await t.tasks.update(task.id, { task_status: 'ready', job_id: null });
     await expect(
       t.tasks.startRun(task.id, ['ready'], { jobId: 'job-x', trigger: 'manual', scheduledFor: nextAt }),
     ).resolves.toBeUndefined();
     expect(await t.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
+    expect((await t.runs.list({ page: 1, limit: 10, taskId: task.id })).total).toBe(2);
   });
 });
 
@@ -457,6 +461,8 @@ describe('history', () => {
       trigger: 'schedule',
       status: 'queued',
     });
+    // The run in flight is the task's newest (a run is made only while none is in flight).
+    await createdAt(active.id, '2030-01-01T00:00:21Z');
     expect(await t.runs.currentAndLast(task.id)).toMatchObject({
       current: { id: active.id },
       last: { id: newer.id },
@@ -540,8 +546,16 @@ test('the database refuses a run in flight with an end, and an ended run without
 });
 
 describe('the watchdog', () => {
-  const ageRuns = (seconds: number) =>
-    sql`UPDATE task_runs SET created_at = now() - make_interval(secs => ${seconds})`.execute(t.db);
+  /** Runs made, and their tasks last changed, `seconds` ago (the trigger keeps updated_at current: set it back directly). */
+  const ageRuns = async (seconds: number) => {
+    await sql`UPDATE task_runs SET created_at = now() - make_interval(secs => ${seconds})`.execute(t.db);
+    await setTasksUpdatedAt(sql`now() - make_interval(secs => ${seconds})`);
+  };
+  const setTasksUpdatedAt = async (at: RawBuilder<unknown>) => {
+    await sql`ALTER TABLE tasks DISABLE TRIGGER tasks_set_updated_at`.execute(t.db);
+    await sql`UPDATE tasks SET updated_at = ${at}`.execute(t.db);
+    await sql`ALTER TABLE tasks ENABLE TRIGGER tasks_set_updated_at`.execute(t.db);
+  };
 
   test('sees only runs in flight older than its grace period, each with its task job', async () => {
     const { task, runId, jobId } = await claimed();
@@ -585,14 +599,19 @@ describe('the watchdog', () => {
     });
   });
 
-  test('pages through runs that share one created_at, without repeating or skipping', async () => {
+  test('pages through runs whose tasks share one updated_at, without repeating or skipping', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const task = await t.tasks.create(base);
       ids.push(await runFor(t, task.id, dueAt, 'queued'));
     }
-    // One claim stamps its whole batch with the same created_at (to the microsecond).
+    await t.db
+      .updateTable('tasks')
+      .set({ task_status: 'running', job_id: sql`'job-' || id` })
+      .execute();
+    // One claim stamps its whole batch with the same updated_at (to the microsecond).
     await sql`UPDATE task_runs SET created_at = '2020-01-01 00:00:00.123456+00'`.execute(t.db);
+    await setTasksUpdatedAt(sql`'2020-01-01 00:00:00.123456+00'`);
     const seen: string[] = [];
     let page = await t.runs.findLongActive(10_000, 2);
     // Bounded: a cursor that lost precision would serve the same page forever.
@@ -600,6 +619,8 @@ describe('the watchdog', () => {
       seen.push(...page.map((run) => run.id));
       page = await t.runs.findLongActive(10_000, 2, page.at(-1));
     }
-    expect(seen).toEqual([...ids].sort());
+    // Each once (in the order of their tasks' ids, which tie on updated_at).
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(seen).toHaveLength(ids.length);
   });
 });

@@ -38,12 +38,17 @@ export interface ActiveRun {
   /** The job of the task's run in flight (null if the task lost it). */
   job_id: string | null;
   max_retry: number;
-  /** Where the run stands in the watchdog's sweep (timestamptz as text, to the microsecond). */
-  created_at: string;
+  /** Where the run stands in the watchdog's sweep: its task's updated_at (as text, to the microsecond). */
+  updated_at: string;
 }
 
-/** The runs in flight: queued or running, not ended (task_runs_in_flight_until_finished), as the partial indexes say it. */
-const IN_FLIGHT = sql<boolean>`finished_at IS NULL`;
+/**
+ * A task's newest run, by task_runs_task_id_created_at_idx: its run in flight, if
+ * it has one (a run is made only while none is in flight, so it is the newest).
+ */
+const newestRunOf = (taskId: unknown) =>
+  sql<string>`(SELECT newest.id FROM task_runs newest WHERE newest.task_id = ${taskId}
+               ORDER BY newest.created_at DESC LIMIT 1)`;
 
 export class RunRepository {
   constructor(private readonly db: Database) {}
@@ -118,8 +123,8 @@ export class RunRepository {
       this.db
         .selectFrom('task_runs')
         .selectAll()
-        .where('task_id', '=', taskId)
-        .where(IN_FLIGHT)
+        .where('id', '=', newestRunOf(sql`${taskId}::uuid`))
+        .where('finished_at', 'is', null)
         .executeTakeFirst(),
       this.db
         .selectFrom('task_runs')
@@ -146,8 +151,8 @@ export class RunRepository {
       'runId' in target
         ? sql`id = ${target.runId}::uuid`
         : target.onlyQueuedSchedule
-          ? sql`task_id = ${target.taskId}::uuid AND finished_at IS NULL AND status = 'queued' AND trigger = 'schedule'`
-          : sql`task_id = ${target.taskId}::uuid AND finished_at IS NULL`;
+          ? sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL AND status = 'queued' AND trigger = 'schedule'`
+          : sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL`;
     // Two statements in one transaction: the run is locked first (waiting for an attempt
     // starting on it), and the changes are a statement of their own, whose snapshot
     // then sees that attempt's row — one snapshot for both would miss it, and the
@@ -190,34 +195,30 @@ export class RunRepository {
   }
 
   /**
-   * Runs in flight for longer than `olderThanMs`, oldest first, a page at a time:
-   * `after` is the last run of the previous page. Each with its task's job.
+   * Runs in flight for longer than `olderThanMs`, a page at a time, in the order of
+   * their tasks' last change (tasks_running_order_idx holds only the tasks with a run
+   * in flight): `after` is the last run of the previous page. Each with its task's job.
    */
   async findLongActive(olderThanMs: number, limit: number, after?: ActiveRun): Promise<ActiveRun[]> {
-    let query = this.db
-      .selectFrom('task_runs')
-      .innerJoin('tasks', 'tasks.id', 'task_runs.task_id')
-      .select([
-        'task_runs.id',
-        'task_runs.task_id',
-        'task_runs.scheduled_for',
-        'task_runs.trigger',
-        'tasks.job_id',
-        'tasks.max_retry',
-        // As text, to the microsecond: a Date would round it down and a page could repeat forever.
-        sql<string>`task_runs.created_at::text`.as('created_at'),
-      ])
-      .where('task_runs.finished_at', 'is', null)
-      .where('task_runs.created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
-    if (after) {
-      // Index conditions on task_runs_active_order_idx (created_at, id): the walk starts at the cursor.
-      query = query
-        .where('task_runs.created_at', '>=', sql<Date>`${after.created_at}::timestamptz`)
-        .where(
-          sql<boolean>`(task_runs.created_at, task_runs.id) > (${after.created_at}::timestamptz, ${after.id}::uuid)`,
-        );
-    }
-    return query.orderBy('task_runs.created_at').orderBy('task_runs.id').limit(limit).execute();
+    const cutoff = sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`;
+    // Index conditions on tasks_running_order_idx (updated_at, id): the walk starts at the
+    // cursor and stops at the cutoff (a task changes when its run is made, so a run made
+    // before the cutoff has a task that changed before it too, unless edited since).
+    const page = after
+      ? sql`AND t.updated_at >= ${after.updated_at}::timestamptz
+            AND (t.updated_at, t.id) > (${after.updated_at}::timestamptz, ${after.task_id}::uuid)`
+      : sql``;
+    const { rows } = await sql<ActiveRun>`
+      SELECT r.id, r.task_id, r.scheduled_for, r.trigger, t.job_id, t.max_retry,
+             -- As text, to the microsecond: a Date would round it down and a page could repeat forever.
+             t.updated_at::text AS updated_at
+      FROM tasks t
+      JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
+      WHERE t.task_status = 'running' AND t.updated_at < ${cutoff} ${page}
+        AND r.finished_at IS NULL AND r.created_at < ${cutoff}
+      ORDER BY t.updated_at, t.id
+      LIMIT ${limit}`.execute(this.db);
+    return rows;
   }
 
   /**

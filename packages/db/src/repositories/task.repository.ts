@@ -182,18 +182,6 @@ export class TaskRepository {
    * status the task had. Undefined when the task is missing or in another status.
    */
   async startRun(id: string, from: readonly TaskStatus[], start: RunStart): Promise<StartedRun | undefined> {
-    return this.startRunOnce(id, from, start).catch((error: unknown) => {
-      // Another run of the task is in flight (task_runs_active_key): the same answer as a running task.
-      if (isUniqueViolation(error, 'task_runs_active_key')) return undefined;
-      throw error;
-    });
-  }
-
-  private async startRunOnce(
-    id: string,
-    from: readonly TaskStatus[],
-    start: RunStart,
-  ): Promise<StartedRun | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const before = await trx
         .selectFrom('tasks')
@@ -202,6 +190,16 @@ export class TaskRepository {
         .forUpdate()
         .executeTakeFirst();
       if (!before || !from.includes(before.task_status)) return undefined;
+      // Runs of a task never overlap: its newest run is the one in flight, if any. A task
+      // whose running state was lost (ready, yet a run in flight) is answered as running.
+      const newest = await trx
+        .selectFrom('task_runs')
+        .select('finished_at')
+        .where('task_id', '=', id)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (newest && newest.finished_at === null) return undefined;
       const task = await trx
         .updateTable('tasks')
         .set({
@@ -352,11 +350,6 @@ export class TaskRepository {
       return planned.length;
     });
   }
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === constraint;
 }
 
 /** The instant a claim works as of: the one given, or the database's clock. */
