@@ -16,6 +16,8 @@ export const SCHEDULED_TASK_COLUMNS = [
   'timezone',
   'next_run_at',
   'max_retry',
+  // The publisher puts each run's destination in its job (SPEC §12 flow control).
+  'webhook_url',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

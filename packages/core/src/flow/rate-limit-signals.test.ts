@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readRateLimitSignals } from './rate-limit-signals';
 
 const now = new Date('2026-12-07T12:00:00Z');
-const answer = (httpStatus: number, headers: Record<string, string> = {}, body = '') => ({
+const answer = (httpStatus: number, headers: Record<string, string | undefined> = {}, body = '') => ({
   httpStatus,
   headers,
   body,
