@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { TaskLogs, TaskRuns, Tasks } from './generated/db';
+import type { Destinations, TaskLogs, TaskRuns, Tasks } from './generated/db';
 
 /** A `tasks` row as read. */
 export type TaskRow = Selectable<Tasks>;
@@ -36,3 +36,6 @@ export type NewRunRow = Insertable<TaskRuns>;
 export type RunListItem = RunRow & Pick<TaskRow, 'task_name'>;
 /** A run with its attempts, oldest first. */
 export type RunWithAttempts = RunListItem & { attempts: AttemptRow[] };
+
+/** A `destinations` row: the limits a user set on one destination (SPEC §12). */
+export type DestinationRow = Selectable<Destinations>;

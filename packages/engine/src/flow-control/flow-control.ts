@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type DestinationKey, isDiscordDestination, type RateLimitSignals } from '@scheduler/core';
-import type { Redis } from '@scheduler/queue';
+import {
+  destinationKeys,
+  type DestinationState,
+  flowKey,
+  readDestinationStates,
+  type Redis,
+} from '@scheduler/queue';
 import { ADMIT_SCRIPT, RENEW_SCRIPT, SETTLE_SCRIPT } from './scripts';
 
 /** A destination's limits in force (stored overrides over the defaults); null: no rate limit. */
@@ -27,15 +33,6 @@ export type Admission =
 export interface Settled {
   newHold: { until: Date; reason: string; global: boolean } | undefined;
   bucketExhaustedUntil: Date | undefined;
-}
-
-/** A destination's state in Redis, for `GET /api/destinations`. */
-export interface DestinationState {
-  inFlight: number;
-  heldUntil: Date | null;
-  heldReason: string | null;
-  waiting: number;
-  recent429s: number;
 }
 
 export interface FlowControlOptions {
@@ -167,54 +164,9 @@ export class FlowControl {
     };
   }
 
-  /** Each destination's state now, for the API (one pipeline). */
+  /** Each destination's state now (the API reads it the same way). */
   async states(destinations: DestinationKey[]): Promise<Map<DestinationKey, DestinationState>> {
-    const states = new Map<DestinationKey, DestinationState>();
-    if (destinations.length === 0) return states;
-    const local = Date.now();
-    const pipeline = this.options.redis.pipeline();
-    pipeline.time();
-    pipeline.hmget(this.key('fc:discord'), 'hold_until', 'hold_reason');
-    for (const destination of destinations) {
-      const k = this.keys(destination);
-      pipeline.hmget(k.dest, 'hold_until', 'hold_reason', 'b_lim', 'b_sent', 'b_end');
-      // Entries lapse by score: a dead worker's lease, a wait that ended unseen, a 429 over an hour old.
-      pipeline.zcount(k.leases, local, '+inf');
-      pipeline.zcount(k.waiting, local, '+inf');
-      pipeline.zcount(k.recent429s, local - 3_600_000, '+inf');
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const value = (i: number): unknown => {
-      const [error, reply] = replies[i] ?? [null, null];
-      if (error) throw error;
-      return reply;
-    };
-    const [seconds, micros] = value(0) as [string, string];
-    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    const discord = value(1) as [string | null, string | null];
-    destinations.forEach((destination, index) => {
-      const base = 2 + index * 4;
-      const [holdUntil, holdReason, bLim, bSent, bEnd] = value(base) as (string | null)[];
-      let held: { until: number; reason: string } | undefined;
-      const consider = (until: number, reason: string) => {
-        if (until > now && (!held || until > held.until)) held = { until, reason };
-      };
-      consider(Number(holdUntil ?? 0), holdReason ?? 'held');
-      if (isDiscordDestination(destination)) {
-        consider(Number(discord[0] ?? 0), discord[1] ?? 'Discord global rate limit');
-      }
-      if (bLim !== null && bLim !== undefined && Number(bSent ?? 0) >= Number(bLim)) {
-        consider(Number(bEnd ?? 0), 'bucket exhausted (X-RateLimit-Remaining: 0)');
-      }
-      states.set(destination, {
-        inFlight: Number(value(base + 1)),
-        heldUntil: held ? new Date(held.until) : null,
-        heldReason: held?.reason ?? null,
-        waiting: Number(value(base + 2)),
-        recent429s: Number(value(base + 3)),
-      });
-    });
-    return states;
+    return readDestinationStates(this.options.redis, this.options.prefix, destinations);
   }
 
   private async renew(): Promise<void> {
@@ -234,17 +186,10 @@ export class FlowControl {
   }
 
   private key(name: string): string {
-    return `${this.options.prefix}:${name}`;
+    return flowKey(this.options.prefix, name);
   }
 
   private keys(destination: DestinationKey) {
-    const dest = this.key(`fc:dest:${destination}`);
-    return {
-      dest,
-      leases: `${dest}:leases`,
-      sent: `${dest}:sent`,
-      waiting: `${dest}:waiting`,
-      recent429s: `${dest}:429s`,
-    };
+    return destinationKeys(this.options.prefix, destination);
   }
 }

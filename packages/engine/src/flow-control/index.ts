@@ -2,7 +2,6 @@ export { FlowControl } from './flow-control';
 export type {
   Admission,
   DestinationLimits,
-  DestinationState,
   FlowControlOptions,
   Lease,
   Settled,
