@@ -8,3 +8,5 @@ export type { SystemUnderTest } from './system';
 export { startTcpProxy, through } from './tcp-proxy';
 export type { TcpProxy } from './tcp-proxy';
 export { runFor } from './factories';
+export { startDiscordReceiver } from './discord-receiver';
+export type { DiscordReceiver, DiscordReceiverOptions, DiscordRequest, ScriptedAnswer } from './discord-receiver';

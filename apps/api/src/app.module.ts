@@ -1,7 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
+import {
+  AttemptService,
+  DashboardService,
+  DestinationService,
+  RunService,
+  TaskService,
+} from '@scheduler/services';
 import type { ApiContext } from './context';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { DestinationsController } from './destinations/destinations.controller';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { REDIS } from './http/queue-available.guard';
@@ -15,12 +22,20 @@ export class ApiModule {
   static forContext(context: ApiContext): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [TasksController, RunsController, LogsController, DashboardController, HealthController],
+      controllers: [
+        TasksController,
+        RunsController,
+        LogsController,
+        DestinationsController,
+        DashboardController,
+        HealthController,
+      ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
         { provide: AttemptService, useValue: context.attemptService },
         { provide: RunService, useValue: context.runService },
         { provide: DashboardService, useValue: context.dashboardService },
+        { provide: DestinationService, useValue: context.destinationService },
         { provide: HealthService, useValue: context.healthService },
         { provide: REDIS, useValue: context.redis },
       ],

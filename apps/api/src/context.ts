@@ -2,6 +2,7 @@ import type { Config, Logger } from '@scheduler/config';
 import {
   AttemptRepository,
   createDatabase,
+  DestinationRepository,
   type Database,
   HealthRepository,
   RunRepository,
@@ -12,9 +13,16 @@ import {
   createDeliveryQueue,
   createFailFastRedisConnection,
   type DeliveryQueue,
+  readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
-import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
+import {
+  AttemptService,
+  DashboardService,
+  DestinationService,
+  RunService,
+  TaskService,
+} from '@scheduler/services';
 import { HealthService } from './health/health.service';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
@@ -28,6 +36,7 @@ export interface ApiContext {
   attemptService: AttemptService;
   runService: RunService;
   dashboardService: DashboardService;
+  destinationService: DestinationService;
   healthService: HealthService;
   close(): Promise<void>;
 }
@@ -60,6 +69,11 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     attemptService: new AttemptService({ attempts, tasks: taskService }),
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
+    destinationService: new DestinationService({
+      destinations: new DestinationRepository(db),
+      states: (keys) => readDestinationStates(redis, prefix, keys),
+      defaultMaxConcurrency: config.destinationMaxConcurrency,
+    }),
     healthService: new HealthService(new HealthRepository(db), redis, logger),
     async close() {
       // Let the queue's own connection set-up settle first (for at most a second):

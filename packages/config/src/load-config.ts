@@ -21,6 +21,10 @@ export interface Config {
   retryBackoffMs: number;
   /** HISTORY_RETENTION_DAYS; 0 keeps everything. */
   historyRetentionDays: number;
+  /** DESTINATION_MAX_CONCURRENCY: requests in flight per destination unless it has its own limit. */
+  destinationMaxConcurrency: number;
+  /** MAX_CONCURRENT_DELIVERIES: requests in flight across the cluster; undefined: no cap. */
+  maxConcurrentDeliveries: number | undefined;
   dummyWebhookFailOn: number[];
   dummyWebhookLatencyMs: { min: number; max: number };
   logLevel: LogLevel;
@@ -90,6 +94,8 @@ function toConfig(env: Env): Config {
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     retryBackoffMs: env.RETRY_BACKOFF_MS,
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,
+    destinationMaxConcurrency: env.DESTINATION_MAX_CONCURRENCY,
+    maxConcurrentDeliveries: env.MAX_CONCURRENT_DELIVERIES,
     dummyWebhookFailOn: env.DUMMY_WEBHOOK_FAIL_ON,
     dummyWebhookLatencyMs: env.DUMMY_WEBHOOK_LATENCY_MS,
     logLevel: env.LOG_LEVEL,

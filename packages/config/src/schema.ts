@@ -153,6 +153,24 @@ export const deliverySchema = z.object({
       '1000',
     ),
   ),
+  DESTINATION_MAX_CONCURRENCY: positiveInt('a number of requests in flight')
+    .max(10000, 'expected at most 10000 requests in flight')
+    .default(10)
+    .meta(
+      doc(
+        'Requests in flight at once to one destination (an origin, or one Discord webhook), across every worker, unless the destination has its own limit (`scheduler destinations set`); `10` when unset.',
+        '10',
+      ),
+    ),
+  MAX_CONCURRENT_DELIVERIES: z
+    .union([z.literal('').transform(() => undefined), positiveInt('a number of requests in flight')])
+    .optional()
+    .meta(
+      doc(
+        'Requests in flight at once across every worker of the deployment (counted in Redis); empty or unset: no cap beyond `WORKER_CONCURRENCY` per worker.',
+        '',
+      ),
+    ),
   HISTORY_RETENTION_DAYS: z.coerce
     .number({ error: 'expected a number of days (0 keeps everything)' })
     .int('expected a whole number of days (0 keeps everything)')

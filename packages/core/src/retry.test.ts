@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type AttemptOutcome,
   backoffDelayMs,
+  decideRateLimited,
+  MAX_FREE_RATE_LIMITED,
   decideRetry,
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
@@ -180,5 +182,18 @@ describe('parseRetryAfter', () => {
     ['Wed, 21 Foo 2015 07:28:00 GMT', undefined],
   ])('%j → %s', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
+  });
+});
+
+describe('decideRateLimited', () => {
+  const answer = (httpStatus: number) => ({ kind: 'http-error' as const, httpStatus });
+  it('a 429 or 503 waits for its hold, or the backoff, without spending a retry', () => {
+    expect(decideRateLimited(answer(429), 0, 1500, 1000)).toEqual({ kind: 'wait', delayMs: 1500 });
+    expect(decideRateLimited(answer(503), 2, undefined, 1000)).toEqual({ kind: 'wait', delayMs: 4000 });
+  });
+  it('past ten of them, or for another answer, it is an ordinary failure', () => {
+    expect(decideRateLimited(answer(429), MAX_FREE_RATE_LIMITED, 1500, 1000)).toBeUndefined();
+    expect(decideRateLimited(answer(500), 0, 1500, 1000)).toBeUndefined();
+    expect(decideRateLimited({ kind: 'timeout', timeoutMs: 1 }, 0, undefined, 1000)).toBeUndefined();
   });
 });

@@ -160,3 +160,27 @@ function utc(
 function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }
+
+/**
+ * SPEC §12: a 429 or 503 that was sent is a failed attempt, but it does not spend one of
+ * the task's retries — up to this many per run; past that they spend retries as any failure.
+ */
+export const MAX_FREE_RATE_LIMITED = 10;
+
+/**
+ * Whether an answer asks the run to wait rather than fail: a 429 or 503 while the run has
+ * met fewer than MAX_FREE_RATE_LIMITED of them. It is sent again after the hold the answer
+ * set (`holdMs`), or after the backoff when it said nothing of how long.
+ */
+export function decideRateLimited(
+  outcome: AttemptOutcome,
+  rateLimitedSoFar: number,
+  holdMs: number | undefined,
+  backoffBaseMs: number,
+): { kind: 'wait'; delayMs: number } | undefined {
+  if (outcome.kind !== 'http-error' || (outcome.httpStatus !== 429 && outcome.httpStatus !== 503))
+    return undefined;
+  if (rateLimitedSoFar >= MAX_FREE_RATE_LIMITED) return undefined;
+  const backoff = backoffDelayMs(rateLimitedSoFar, backoffBaseMs);
+  return { kind: 'wait', delayMs: holdMs !== undefined && holdMs > 0 ? holdMs : backoff };
+}

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { TaskLogs, TaskRuns, Tasks } from './generated/db';
+import type { Destinations, TaskLogs, TaskRuns, Tasks } from './generated/db';
 
 /** A `tasks` row as read. */
 export type TaskRow = Selectable<Tasks>;
@@ -16,6 +16,8 @@ export const SCHEDULED_TASK_COLUMNS = [
   'timezone',
   'next_run_at',
   'max_retry',
+  // The publisher puts each run's destination in its job (SPEC §12 flow control).
+  'webhook_url',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */
@@ -34,3 +36,6 @@ export type NewRunRow = Insertable<TaskRuns>;
 export type RunListItem = RunRow & Pick<TaskRow, 'task_name'>;
 /** A run with its attempts, oldest first. */
 export type RunWithAttempts = RunListItem & { attempts: AttemptRow[] };
+
+/** A `destinations` row: the limits a user set on one destination (SPEC §12). */
+export type DestinationRow = Selectable<Destinations>;

@@ -1,4 +1,4 @@
-import { backoffDelayMs, decideRetry, type RetryDecision } from '@scheduler/core';
+import { backoffDelayMs, decideRateLimited, decideRetry, type RetryDecision } from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
@@ -18,9 +18,17 @@ import {
   runCancelledChannel,
 } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Admission, FlowControl, Lease } from './flow-control/flow-control';
 import { MicroBatch } from './micro-batch';
 import { OutageLog } from './outage-log';
-import type { WebhookClient } from './webhook-client';
+import type { Delivery, WebhookClient } from './webhook-client';
+
+/** A delivery slot taken at a destination, given back once (with the answer, or without one). */
+interface Slot {
+  flow: FlowControl;
+  lease: Lease;
+  settled: boolean;
+}
 
 /** How often the result of a delivery is written again before the run is put off. */
 const RECORD_TRIES = 4;
@@ -70,7 +78,13 @@ export interface DeliveryWorkerDeps {
   logger: Logger;
   /** How long a job's lock lives without renewal: bounds how soon a crashed worker's job is redelivered. */
   lockDurationMs?: number;
+  /** Flow control (SPEC §12): destinations' limits, holds and pacing; none delivers without it. */
+  flow?: FlowControl;
 }
+
+/** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
+const RECHECK_MS = 50;
+const RECHECK_MAX_MS = 1000;
 
 /**
  * The worker of SPEC §5: one BullMQ job is one run of a task; each of its
@@ -88,6 +102,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, AbortController>();
   /** Hears cancels (a connection in subscriber mode can do nothing else). */
   private subscriber: Redis | undefined;
+  /** How many times in a row each job waiting for a slot was put off here: its recheck backs off. */
+  private readonly rechecks = new Map<string, number>();
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.postgresOutage = new OutageLog(
@@ -107,6 +123,7 @@ export class DeliveryWorker {
 
   start(): void {
     this.listenForCancels();
+    this.deps.flow?.start();
     const lockDuration = this.deps.lockDurationMs ?? 10_000;
     this.worker = new Worker<DeliveryJobData, void, string>(
       DELIVERY_QUEUE,
@@ -163,7 +180,7 @@ export class DeliveryWorker {
    */
   async process(job: Job<DeliveryJobData, void, string>, token?: string): Promise<void> {
     try {
-      await this.attempt(job);
+      await this.attempt(job, token);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       if (!error.transient) {
@@ -183,22 +200,117 @@ export class DeliveryWorker {
     }
   }
 
-  private async attempt(job: Job<DeliveryJobData, void, string>): Promise<void> {
+  private async attempt(job: Job<DeliveryJobData, void, string>, token: string | undefined): Promise<void> {
     const { taskId, runId } = job.data;
     const log = this.deps.logger.child({
       taskId,
       runId,
       scheduledFor: job.data.scheduledFor,
-      retryCount: job.attemptsMade,
+      retryCount: job.attemptsMade + (job.data.rateLimited ?? 0),
     });
 
+    // Flow control first: a run its destination does not admit now waits in the queue's
+    // delayed set — no attempt row, no delivery slot of this worker — until it may go.
+    const { destination } = job.data;
+    const flow = this.deps.flow;
+    const slot: Slot | undefined =
+      destination && flow ? await this.admit(job, token, flow, destination, log) : undefined;
+    try {
+      return await this.listen(job, token, log, slot);
+    } finally {
+      // A slot not settled by an answer (no request made, or it failed before one): given back.
+      if (slot && !slot.settled) {
+        slot.settled = true;
+        await slot.flow.settle(slot.lease, null).catch((error: unknown) => {
+          log.warn(
+            { err: error },
+            `could not give back a delivery slot (${describeError(error)}): its lease lapses`,
+          );
+        });
+      }
+    }
+  }
+
+  /** Takes a slot at the destination, or puts the run off until it may go (throws DelayedError). */
+  private async admit(
+    job: Job<DeliveryJobData, void, string>,
+    token: string | undefined,
+    flow: FlowControl,
+    destination: string,
+    log: Logger,
+  ): Promise<Slot> {
+    const jobId = job.id ?? '';
+    const admission = await flow.admit(destination, jobId);
+    if (admission.kind === 'admitted') {
+      this.rechecks.delete(jobId);
+      return { flow, lease: admission.lease, settled: false };
+    }
+    const delayMs = this.waitFor(jobId, admission);
+    log.debug(
+      { destination, delayMs, reason: admission.reason },
+      `waiting for ${destination}: ${admission.reason}`,
+    );
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
+
+  /** How long a run waits: until a hold ends, or — at a limit with no known end — a short recheck that backs off. */
+  private waitFor(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
+    // A few ms past the end, spread a little: the runs held together do not all wake in the same instant.
+    if (admission.heldUntil) return admission.waitMs + 2 + Math.floor(Math.random() * 20);
+    const times = this.rechecks.get(jobId) ?? 0;
+    if (this.rechecks.size > 10_000) this.rechecks.clear();
+    this.rechecks.set(jobId, times + 1);
+    const delay = Math.min(RECHECK_MAX_MS, RECHECK_MS * 2 ** times);
+    return Math.round(delay * (0.75 + Math.random() * 0.5));
+  }
+
+  /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */
+  private async settleSlot(slot: Slot, delivery: Delivery, log: Logger): Promise<number | undefined> {
+    if (slot.settled) return undefined;
+    slot.settled = true;
+    const { outcome, signals } = delivery;
+    const httpStatus =
+      outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
+    const destination = slot.lease.destination;
+    try {
+      const settled = await slot.flow.settle(slot.lease, httpStatus, signals);
+      if (settled.newHold) {
+        const scope = settled.newHold.global ? 'every Discord destination' : `destination ${destination}`;
+        log.warn(
+          { destination, heldUntil: settled.newHold.until.toISOString() },
+          `${scope} held until ${settled.newHold.until.toISOString()}: ${settled.newHold.reason}`,
+        );
+      }
+      if (signals?.hold?.capped) {
+        log.warn({ destination }, `${destination} asked to wait more than an hour: holding it for 1 h only`);
+      }
+      if (settled.bucketExhaustedUntil) {
+        log.debug(
+          { destination },
+          `${destination}: bucket used up, paced until ${settled.bucketExhaustedUntil.toISOString()}`,
+        );
+      }
+    } catch (error) {
+      log.warn({ err: error }, `could not record what ${destination} answered (${describeError(error)})`);
+    }
+    return signals?.hold?.ms;
+  }
+
+  private async listen(
+    job: Job<DeliveryJobData, void, string>,
+    token: string | undefined,
+    log: Logger,
+    slot: Slot | undefined,
+  ): Promise<void> {
+    const { runId } = job.data;
     // Listening for a cancel of this run from before its attempt starts: one announced while
     // the attempt's row is written is not missed. (Jobs queued before runs had rows carry no
     // run id: those listen once the row says which run they are.)
     const cancel = new AbortController();
     if (runId) this.inFlight.set(runId, cancel);
     try {
-      return await this.attemptListening(job, cancel, log);
+      return await this.attemptListening(job, token, cancel, log, slot);
     } finally {
       if (runId) this.inFlight.delete(runId);
     }
@@ -206,13 +318,18 @@ export class DeliveryWorker {
 
   private async attemptListening(
     job: Job<DeliveryJobData, void, string>,
+    token: string | undefined,
     cancel: AbortController,
     log: Logger,
+    slot: Slot | undefined,
   ): Promise<void> {
     const { taskId, runId } = job.data;
     const jobId = job.id ?? '';
     const scheduledFor = new Date(job.data.scheduledFor);
-    const retryCount = job.attemptsMade;
+    // Answers 429/503 that spent no retry still made attempts: each attempt has its own row.
+    const rateLimited = job.data.rateLimited ?? 0;
+    const spent = job.attemptsMade;
+    const retryCount = spent + rateLimited;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
     const startedAt = performance.now();
     const started = await this.starts
@@ -247,14 +364,35 @@ export class DeliveryWorker {
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);
       });
+    const holdMs = slot ? await this.settleSlot(slot, delivery, log) : undefined;
     // Aborted by a cancel, which has recorded the attempt `cancelled`: no result, no retry.
     if (cancel.signal.aborted) return this.cancelled(log);
     const { outcome, message } = delivery;
     const executionTime = Math.round(performance.now() - startedAt);
-    const decision = decideRetry(outcome, retryCount, maxRetry, this.deps.retryBackoffMs);
     const httpStatus =
       outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
     const base = { attemptId, executionTime, httpStatus };
+
+    const waiting = decideRateLimited(outcome, rateLimited, holdMs, this.deps.retryBackoffMs);
+    if (waiting) {
+      const recorded = await this.record(log, {
+        result: {
+          ...base,
+          status: 'failed',
+          message: `${message} (the webhook asked to wait: sent again in ${waiting.delayMs} ms, spending no retry)`,
+        },
+        run: { kind: 'continues' },
+      });
+      if (recorded === 'cancelled') return this.cancelled(log);
+      log.warn(
+        { httpStatus, delayMs: waiting.delayMs },
+        `attempt answered ${httpStatus ?? ''}: sent again in ${waiting.delayMs} ms, no retry spent`,
+      );
+      await job.updateData({ ...job.data, rateLimited: rateLimited + 1 });
+      await job.moveToDelayed(Date.now() + waiting.delayMs, token);
+      throw new DelayedError();
+    }
+    const decision = decideRetry(outcome, spent, maxRetry, this.deps.retryBackoffMs);
     const ends = (runStatus: 'finish' | 'failed', text: string): RunOutcome => ({
       kind: 'ends',
       taskId,
@@ -363,6 +501,7 @@ export class DeliveryWorker {
     const result = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
     clearTimeout(timer);
     if (result === 'forced') await worker.close(true);
+    this.deps.flow?.stop();
     const subscriber = this.subscriber;
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }

@@ -8,3 +8,4 @@ export { WebhookClient, MESSAGE_CAP_BYTES } from './webhook-client';
 export type { Delivery } from './webhook-client';
 export { MicroBatch } from './micro-batch';
 export { OutageLog, OUTAGE_REPORT_EVERY_MS } from './outage-log';
+export * from './flow-control';

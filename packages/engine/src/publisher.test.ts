@@ -93,6 +93,8 @@ describe('a tick', () => {
       runId: runs[0]?.id,
       scheduledFor: clock.toISOString(),
       trigger: 'schedule',
+      // Its destination, for flow control to admit it before its attempt starts.
+      destination: 'http://127.0.0.1:4000',
     });
     expect(job?.opts.attempts).toBe(3);
     expect(await t.tasks.findById(due.id)).toMatchObject({

@@ -1,4 +1,10 @@
-import { InvalidScheduleError, InvalidTimezoneError, nextRunAt, planClaim } from '@scheduler/core';
+import {
+  destinationOf,
+  InvalidScheduleError,
+  InvalidTimezoneError,
+  nextRunAt,
+  planClaim,
+} from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
 import {
   type ClaimWrite,
@@ -176,6 +182,7 @@ export class Publisher {
           jobId: deliveryJobId(task.id, plan.scheduledFor),
           scheduledFor: plan.scheduledFor,
           maxRetry: task.max_retry,
+          destination: destinationOf(task.webhook_url),
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
         };
       case 'broken':

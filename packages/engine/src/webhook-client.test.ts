@@ -24,6 +24,15 @@ const routes: Record<string, (res: http.ServerResponse) => void> = {
   '/target': (res) => res.writeHead(200).end('followed'),
   '/boom': (res) => res.writeHead(500).end('database on fire'),
   '/busy': (res) => res.writeHead(429, { 'retry-after': '3' }).end(),
+  '/paced': (res) =>
+    res
+      .writeHead(204, {
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset-after': '1.5',
+        'retry-after': '30',
+      })
+      .end(),
   '/hang': () => undefined,
   '/trickle': (res) => {
     res.writeHead(200);
@@ -75,7 +84,11 @@ describe('WebhookClient.post', () => {
 
     const delivery = await client.post(`${base}/ok`, payload);
 
-    expect(delivery).toEqual({ outcome: { kind: 'delivered', httpStatus: 201 }, message: 'thanks' });
+    expect(delivery).toEqual({
+      signals: {},
+      outcome: { kind: 'delivered', httpStatus: 201 },
+      message: 'thanks',
+    });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: 'POST', url: '/ok', body: JSON.stringify(payload) });
     expect(received[0]?.headers['content-type']).toBe('application/json');
@@ -116,6 +129,14 @@ describe('WebhookClient.post', () => {
 
     expect(delivery.outcome).toEqual({ kind: 'http-error', httpStatus: 429, retryAfterMs: 3000 });
     expect(delivery.message).toBe('HTTP 429');
+    expect(delivery.signals?.hold).toMatchObject({ ms: 3000, global: false });
+  });
+
+  it('reads bucket headers on a 2xx, and no hold from a Retry-After there', async () => {
+    const delivery = await client.post(`${base}/paced`, {});
+
+    expect(delivery.outcome).toEqual({ kind: 'delivered', httpStatus: 204 });
+    expect(delivery.signals).toEqual({ bucket: { limit: 5, remaining: 0, resetAfterMs: 1500 } });
   });
 
   it('gives up on a receiver that never answers after the timeout', async () => {

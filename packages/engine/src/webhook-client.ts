@@ -1,5 +1,5 @@
-import type { AttemptOutcome } from '@scheduler/core';
-import { parseRetryAfter } from '@scheduler/core';
+import type { AttemptOutcome, RateLimitSignals } from '@scheduler/core';
+import { parseRetryAfter, readRateLimitSignals } from '@scheduler/core';
 import { Agent, request } from 'undici';
 
 /** How much of a response body is kept in `task_logs.message`. */
@@ -9,6 +9,8 @@ export interface Delivery {
   outcome: AttemptOutcome;
   /** The response body (capped) or the error, for `task_logs.message`. */
   message: string;
+  /** What the answer said about sending more (holds, bucket); none without an answer. */
+  signals?: RateLimitSignals;
 }
 
 /**
@@ -51,8 +53,9 @@ export class WebhookClient {
       });
       const body = await readCapped(response.body);
       const httpStatus = response.statusCode;
+      const signals = readRateLimitSignals({ httpStatus, headers: response.headers, body }, this.now());
       if (httpStatus >= 200 && httpStatus < 300) {
-        return { outcome: { kind: 'delivered', httpStatus }, message: body };
+        return { outcome: { kind: 'delivered', httpStatus }, message: body, signals };
       }
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(
@@ -62,6 +65,7 @@ export class WebhookClient {
       return {
         outcome: { kind: 'http-error', httpStatus, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
         message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
+        signals,
       };
     } catch (error) {
       if (cancel?.aborted) {

@@ -16,6 +16,14 @@ export interface DeliveryJobData {
   runId?: string;
   scheduledFor: string;
   trigger: RunTrigger;
+  /**
+   * The destination (SPEC §12) of the task's webhook when the run was made: flow control
+   * admits the run before its attempt starts. Jobs queued before flow control carry none
+   * and are delivered without it.
+   */
+  destination?: string;
+  /** Answers 429/503 this run met so far: they did not spend retries (at most MAX_FREE_RATE_LIMITED). */
+  rateLimited?: number;
 }
 
 /** A run to enqueue: one due instant of one task, and its row. */
@@ -25,6 +33,7 @@ export interface DeliveryRun {
   scheduledFor: Date;
   maxRetry: number;
   trigger: RunTrigger;
+  destination?: string | undefined;
 }
 
 /** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
@@ -52,6 +61,7 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
     runId: run.runId,
     scheduledFor: run.scheduledFor.toISOString(),
     trigger: run.trigger,
+    ...(run.destination ? { destination: run.destination } : {}),
   };
 }
 

@@ -17,3 +17,5 @@ export {
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';
 export { runCancelledChannel, withdrawRun } from './cancel';
+export { flowKey, destinationKeys, readDestinationStates } from './flow-keys';
+export type { DestinationState } from './flow-keys';

@@ -10,3 +10,5 @@ export { toPage } from './page';
 export type { Page } from './page';
 export { publicTask } from './task-view';
 export type { PublicTask } from './task-view';
+export { DestinationService } from './destination.service';
+export type { DestinationServiceDeps, DestinationView, DestinationLiveState } from './destination.service';

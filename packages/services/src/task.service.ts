@@ -1,5 +1,6 @@
 import {
   createTaskSchema,
+  destinationOf,
   nextDueInstant,
   parseTaskInput,
   RUN_AT_GRACE_MS,
@@ -255,6 +256,7 @@ export class TaskService {
             scheduledFor,
             maxRetry: started.task.max_retry,
             trigger: order.trigger,
+            destination: destinationOf(started.task.webhook_url),
           },
         ],
         this.deps.retryBackoffMs,

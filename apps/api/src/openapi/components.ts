@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { createTaskSchema, retryRunSchema, updateTaskSchema } from '@scheduler/core';
+import { createTaskSchema, destinationLimitsSchema, retryRunSchema, updateTaskSchema } from '@scheduler/core';
 import { z } from 'zod';
 import { exampleTaskInput } from './examples';
 import {
@@ -13,6 +13,8 @@ import {
   attemptPageResponse,
   attemptResponse,
   cancelledRunResponse,
+  destinationListResponse,
+  destinationResponse,
   queuedRunResponse,
   retryRunResponse,
   runDetailResponse,
@@ -114,6 +116,14 @@ export const componentSchemas = {
     description:
       'Optional. json_payload is sent instead of the task’s payload, for this run only; validated as a task’s payload.',
     example: { json_payload: { content: 'The daily report is ready (sent again).' } },
+  },
+  Destination: toOpenApi(destinationResponse, 'output'),
+  DestinationList: toOpenApi(destinationListResponse, 'output'),
+  DestinationLimits: {
+    ...toOpenApi(destinationLimitsSchema, 'input'),
+    description:
+      'Any of the three; null clears one (the default applies). A rate needs both rate_limit_max and rate_limit_per_seconds.',
+    example: { max_concurrency: 2, rate_limit_max: 5, rate_limit_per_seconds: 2 },
   },
   DashboardStats: toOpenApi(dashboardStatsResponse, 'output'),
   Health: toOpenApi(healthResponse, 'output'),

@@ -180,3 +180,49 @@ export const cancelledRunResponse = runResponse.meta({
     http_status: null,
   },
 });
+
+const exampleDestination = {
+  key: 'discord:1234567890',
+  max_concurrency: 10,
+  rate_limit_max: null,
+  rate_limit_per_seconds: null,
+  in_flight: 1,
+  held_until: '2025-05-01T09:00:02.000Z',
+  held_reason: 'bucket exhausted (X-RateLimit-Remaining: 0)',
+  waiting: 25,
+  recent_429s: 0,
+};
+
+export const destinationResponse = z
+  .object({
+    key: z.string().meta({
+      description:
+        'The destination: an origin (scheme://host:port, the port always written) or discord:<webhook id> for a Discord webhook.',
+    }),
+    max_concurrency: z.number().int().meta({
+      description:
+        'Requests in flight at once, across every worker: its own limit, or DESTINATION_MAX_CONCURRENCY.',
+    }),
+    rate_limit_max: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'Requests per rate_limit_per_seconds; null: no rate limit of its own.' }),
+    rate_limit_per_seconds: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The window of rate_limit_max, in seconds.' }),
+    in_flight: z.number().int().meta({ description: 'Requests to it in flight now.' }),
+    held_until: instant(
+      'Until when nothing is sent to it (a Retry-After, a retry_after, Discord’s global limit, or its bucket used up); null when not held.',
+    ).nullable(),
+    held_reason: z.string().nullable().meta({ description: 'Why it is held; null when not held.' }),
+    waiting: z.number().int().meta({ description: 'Runs waiting for it (held, or at its limit).' }),
+    recent_429s: z.number().int().meta({ description: 'Answers 429 it gave in the last hour.' }),
+  })
+  .meta({ example: exampleDestination });
+
+export const destinationListResponse = z
+  .object({ data: z.array(destinationResponse) })
+  .meta({ example: { data: [exampleDestination] } });

@@ -8,6 +8,7 @@ import type {
 } from '@scheduler/db';
 import {
   type DashboardStats,
+  type DestinationView,
   type Page,
   publicTask,
   type PublicTask,
@@ -19,6 +20,8 @@ import type {
   attemptListItemResponse,
   attemptPageResponse,
   attemptResponse,
+  destinationListResponse,
+  destinationResponse,
   runDetailResponse,
   runPageResponse,
   runResponse,
@@ -35,6 +38,8 @@ export type AttemptPageResponse = z.output<typeof attemptPageResponse>;
 export type RunResponse = z.output<typeof runResponse>;
 export type RunDetailResponse = z.output<typeof runDetailResponse>;
 export type RunPageResponse = z.output<typeof runPageResponse>;
+export type DestinationResponse = z.output<typeof destinationResponse>;
+export type DestinationListResponse = z.output<typeof destinationListResponse>;
 export type DashboardStatsResponse = z.output<typeof dashboardStatsResponse>;
 export type HealthResponse = z.output<typeof healthResponse>;
 export type HealthUnavailableResponse = z.output<typeof healthUnavailableResponse>;
@@ -46,6 +51,8 @@ const attemptColumnsDocumented: SameKeys<AttemptRow, z.output<typeof attemptResp
 const attemptListItemDocumented: SameKeys<AttemptListItem, z.output<typeof attemptListItemResponse>> = true;
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
 const runColumnsDocumented: SameKeys<RunListItem, RunResponse> = true;
+const destinationDocumented: SameKeys<DestinationView, DestinationResponse> = true;
+void destinationDocumented;
 void runColumnsDocumented;
 void taskColumnsDocumented;
 void attemptColumnsDocumented;
@@ -85,4 +92,12 @@ export function runPageView(page: Page<RunListItem>): RunPageResponse {
 
 export function dashboardStatsView(stats: DashboardStats): DashboardStatsResponse {
   return stats;
+}
+
+export function destinationView(destination: DestinationView): DestinationResponse {
+  return destination;
+}
+
+export function destinationListView(destinations: DestinationView[]): DestinationListResponse {
+  return { data: destinations };
 }

@@ -1,12 +1,14 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { DeliveryWorker, WebhookClient } from '@scheduler/engine';
+import { DeliveryWorker, FlowControl, WebhookClient } from '@scheduler/engine';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
 /** An attempt write is one short statement: one still running after this is cancelled and tried again. */
 const WORKER_STATEMENT_TIMEOUT_MS = 30_000;
+/** A job's lock: a killed worker's job comes back after it, and so does its destination slot (its lease lives as long). */
+const LOCK_DURATION_MS = 10_000;
 
 export function workerCommand(): Command {
   return new Command('worker')
@@ -24,7 +26,16 @@ export function workerCommand(): Command {
         statementTimeoutMs: WORKER_STATEMENT_TIMEOUT_MS,
       });
       const webhooks = new WebhookClient(config.webhookTimeoutMs);
+      const flow = new FlowControl({
+        redis: context.redis,
+        prefix: config.redisPrefix,
+        leaseTtlMs: LOCK_DURATION_MS,
+        defaultMaxConcurrency: config.destinationMaxConcurrency,
+        maxConcurrentDeliveries: config.maxConcurrentDeliveries,
+      });
       const worker = new DeliveryWorker({
+        flow,
+        lockDurationMs: LOCK_DURATION_MS,
         attempts: context.attempts,
         webhooks,
         connection: context.redis,

@@ -32,6 +32,15 @@ export type TaskStatus = "failed" | "ready" | "running";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Destinations {
+  created_at: Generated<Timestamp>;
+  key: string;
+  max_concurrency: number | null;
+  rate_limit_max: number | null;
+  rate_limit_per_seconds: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface SchemaMigrations {
   version: string;
 }
@@ -85,6 +94,7 @@ export interface Tasks {
 }
 
 export interface DB {
+  destinations: Destinations;
   schema_migrations: SchemaMigrations;
   task_logs: TaskLogs;
   task_runs: TaskRuns;

@@ -32,7 +32,15 @@ export interface TaskListQuery {
  * or only a later look (its schedule cannot be planned).
  */
 export type ClaimWrite =
-  | { kind: 'run'; id: string; jobId: string; scheduledFor: Date; maxRetry: number; nextRunAt: Date | null }
+  | {
+      kind: 'run';
+      id: string;
+      jobId: string;
+      scheduledFor: Date;
+      maxRetry: number;
+      nextRunAt: Date | null;
+      destination?: string | undefined;
+    }
   | { kind: 'look-later'; id: string; nextRunAt: Date };
 
 /** A run the claim made, for the caller to enqueue after the commit. */
@@ -41,6 +49,7 @@ export interface ClaimedRun {
   taskId: string;
   scheduledFor: Date;
   maxRetry: number;
+  destination?: string | undefined;
 }
 
 /** What one claim did: the runs it made, and how many tasks it only put off. */
@@ -313,6 +322,7 @@ export class TaskRepository {
           taskId: w.id,
           scheduledFor: w.scheduledFor,
           maxRetry: w.maxRetry,
+          destination: w.destination,
         })),
         repeated: repeated.map((w) => w.id),
       };

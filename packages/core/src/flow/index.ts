@@ -1,0 +1,3 @@
+export * from './destination';
+export * from './rate-limit-signals';
+export * from './destination-input';

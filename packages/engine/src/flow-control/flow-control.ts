@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { type DestinationKey, isDiscordDestination, type RateLimitSignals } from '@scheduler/core';
+import {
+  destinationKeys,
+  type DestinationState,
+  flowKey,
+  readDestinationStates,
+  type Redis,
+} from '@scheduler/queue';
+import { ADMIT_SCRIPT, RENEW_SCRIPT, SETTLE_SCRIPT } from './scripts';
+
+/** A destination's limits in force (stored overrides over the defaults); null: no rate limit. */
+export interface DestinationLimits {
+  maxConcurrency: number;
+  rateLimitMax: number | null;
+  rateLimitPerSeconds: number | null;
+}
+
+/** A slot taken for one request; given back by `settle`. */
+export interface Lease {
+  id: string;
+  destination: DestinationKey;
+  /** The bucket window it was sent in. */
+  generation: number;
+}
+
+export type Admission =
+  | { kind: 'admitted'; lease: Lease }
+  /** Held (`heldUntil` known) or at a limit (then recheck after a short while). */
+  | { kind: 'wait'; waitMs: number; reason: string; heldUntil: Date | undefined };
+
+/** What a settled answer changed: a hold it started (log it once), the bucket it exhausted. */
+export interface Settled {
+  newHold: { until: Date; reason: string; global: boolean } | undefined;
+  bucketExhaustedUntil: Date | undefined;
+}
+
+export interface FlowControlOptions {
+  redis: Redis;
+  prefix: string;
+  /** How long a slot outlives its worker: at most the job lock, so a killed worker's slot comes back with its job. */
+  leaseTtlMs: number;
+  /** DESTINATION_MAX_CONCURRENCY. */
+  defaultMaxConcurrency: number;
+  /** MAX_CONCURRENT_DELIVERIES; undefined: no cluster-wide cap. */
+  maxConcurrentDeliveries?: number | undefined;
+  /** A destination's stored limits, if any (kept by the caller, refreshed from PostgreSQL). */
+  storedLimits?: (destination: DestinationKey) => Partial<DestinationLimits> | undefined;
+}
+
+type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * SPEC §12 across every worker: per destination, requests in flight, a rate per window,
+ * holds learned from 429/503 and Discord's global limit, and pacing by bucket headers —
+ * admitted and settled by atomic scripts in Redis, one round trip each. All state is
+ * Redis's with expiries: after a Redis restart it starts empty, and nothing is stuck.
+ */
+export class FlowControl {
+  private readonly admitScript: ScriptRunner;
+  private readonly settleScript: ScriptRunner;
+  private readonly renewScript: ScriptRunner;
+  private readonly leases = new Map<string, Lease>();
+  private renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: FlowControlOptions) {
+    const redis = options.redis as Redis & Record<string, ScriptRunner | undefined>;
+    if (!redis.schedulerFlowAdmit) {
+      redis.defineCommand('schedulerFlowAdmit', { numberOfKeys: 6, lua: ADMIT_SCRIPT });
+      redis.defineCommand('schedulerFlowSettle', { numberOfKeys: 5, lua: SETTLE_SCRIPT });
+      redis.defineCommand('schedulerFlowRenew', { lua: RENEW_SCRIPT });
+    }
+    this.admitScript = (...args) => (redis.schedulerFlowAdmit as ScriptRunner)(...args);
+    this.settleScript = (...args) => (redis.schedulerFlowSettle as ScriptRunner)(...args);
+    this.renewScript = (...args) => (redis.schedulerFlowRenew as ScriptRunner)(...args);
+  }
+
+  /** Renews the leases of requests in flight every third of their life. */
+  start(): void {
+    const every = Math.max(500, Math.floor(this.options.leaseTtlMs / 3));
+    this.renewTimer = setInterval(() => void this.renew().catch(() => undefined), every);
+    this.renewTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.renewTimer);
+  }
+
+  limitsOf(destination: DestinationKey): DestinationLimits {
+    const stored = this.options.storedLimits?.(destination);
+    return {
+      maxConcurrency: stored?.maxConcurrency ?? this.options.defaultMaxConcurrency,
+      rateLimitMax: stored?.rateLimitMax ?? null,
+      rateLimitPerSeconds: stored?.rateLimitPerSeconds ?? null,
+    };
+  }
+
+  /** Takes a slot for one request to `destination` for the job `jobId`, or says how long to wait. */
+  async admit(destination: DestinationKey, jobId: string): Promise<Admission> {
+    const limits = this.limitsOf(destination);
+    const rate = limits.rateLimitMax !== null && limits.rateLimitPerSeconds !== null;
+    const id = randomUUID();
+    const k = this.keys(destination);
+    const result = (await this.admitScript(
+      k.dest,
+      k.leases,
+      k.sent,
+      k.waiting,
+      this.key('fc:all:leases'),
+      this.key('fc:discord'),
+      id,
+      this.options.leaseTtlMs,
+      limits.maxConcurrency,
+      rate ? (limits.rateLimitMax ?? 0) : 0,
+      rate ? (limits.rateLimitPerSeconds ?? 0) * 1000 : 0,
+      this.options.maxConcurrentDeliveries ?? 0,
+      isDiscordDestination(destination) ? 1 : 0,
+      jobId,
+      0,
+    )) as [number, number, string?, number?];
+    if (result[0] === 1) {
+      const lease: Lease = { id, destination, generation: Number(result[1]) };
+      this.leases.set(id, lease);
+      return { kind: 'admitted', lease };
+    }
+    const until = Number(result[3] ?? 0);
+    return {
+      kind: 'wait',
+      waitMs: Number(result[1]),
+      reason: String(result[2] ?? 'held'),
+      heldUntil: until > 0 ? new Date(until) : undefined,
+    };
+  }
+
+  /** Gives the slot back and learns from the answer (none for a request that got no answer). */
+  async settle(lease: Lease, httpStatus: number | null, signals: RateLimitSignals = {}): Promise<Settled> {
+    this.leases.delete(lease.id);
+    const k = this.keys(lease.destination);
+    const { hold, bucket } = signals;
+    const result = (await this.settleScript(
+      k.dest,
+      k.leases,
+      this.key('fc:all:leases'),
+      this.key('fc:discord'),
+      k.recent429s,
+      lease.id,
+      lease.generation,
+      httpStatus ?? 0,
+      hold ? hold.ms : -1,
+      hold?.global && isDiscordDestination(lease.destination) ? 1 : 0,
+      hold?.reason ?? '',
+      bucket ? bucket.limit : -1,
+      bucket ? bucket.remaining : -1,
+      bucket?.resetAfterMs ?? -1,
+    )) as [number, number, number];
+    const heldUntil = Number(result[1]);
+    const exhausted = Number(result[2]);
+    return {
+      newHold:
+        result[0] === 1 && hold
+          ? { until: new Date(heldUntil), reason: hold.reason, global: hold.global }
+          : undefined,
+      bucketExhaustedUntil: exhausted > 0 ? new Date(exhausted) : undefined,
+    };
+  }
+
+  /** Each destination's state now (the API reads it the same way). */
+  async states(destinations: DestinationKey[]): Promise<Map<DestinationKey, DestinationState>> {
+    return readDestinationStates(this.options.redis, this.options.prefix, destinations);
+  }
+
+  private async renew(): Promise<void> {
+    const leases = [...this.leases.values()];
+    if (leases.length === 0) return;
+    const keys: string[] = [];
+    const ids: string[] = [];
+    for (const lease of leases) {
+      keys.push(this.keys(lease.destination).leases);
+      ids.push(lease.id);
+      if (this.options.maxConcurrentDeliveries !== undefined) {
+        keys.push(this.key('fc:all:leases'));
+        ids.push(lease.id);
+      }
+    }
+    await this.renewScript(keys.length, ...keys, this.options.leaseTtlMs, ...ids);
+  }
+
+  private key(name: string): string {
+    return flowKey(this.options.prefix, name);
+  }
+
+  private keys(destination: DestinationKey) {
+    return destinationKeys(this.options.prefix, destination);
+  }
+}
