@@ -8,3 +8,5 @@ export type { SystemUnderTest } from './system';
 export { startTcpProxy, through } from './tcp-proxy';
 export type { TcpProxy } from './tcp-proxy';
 export { runFor } from './factories';
+export { parseMetrics, scrape } from './metrics';
+export type { Scrape } from './metrics';

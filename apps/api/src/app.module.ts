@@ -6,6 +6,8 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { REDIS } from './http/queue-available.guard';
 import { LogsController } from './logs/logs.controller';
+import { ClusterMetrics } from './metrics/cluster-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { RunsController } from './runs/runs.controller';
 import { TasksController } from './tasks/tasks.controller';
 
@@ -15,13 +17,21 @@ export class ApiModule {
   static forContext(context: ApiContext): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [TasksController, RunsController, LogsController, DashboardController, HealthController],
+      controllers: [
+        TasksController,
+        RunsController,
+        LogsController,
+        DashboardController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
         { provide: AttemptService, useValue: context.attemptService },
         { provide: RunService, useValue: context.runService },
         { provide: DashboardService, useValue: context.dashboardService },
         { provide: HealthService, useValue: context.healthService },
+        { provide: ClusterMetrics, useValue: context.clusterMetrics },
         { provide: REDIS, useValue: context.redis },
       ],
     };

@@ -1,6 +1,7 @@
 import type { Config, Logger } from '@scheduler/config';
 import {
   AttemptRepository,
+  ClusterRepository,
   createDatabase,
   type Database,
   HealthRepository,
@@ -16,6 +17,7 @@ import {
 } from '@scheduler/queue';
 import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
 import { HealthService } from './health/health.service';
+import { ClusterMetrics } from './metrics/cluster-metrics';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
 export interface ApiContext {
@@ -29,6 +31,7 @@ export interface ApiContext {
   runService: RunService;
   dashboardService: DashboardService;
   healthService: HealthService;
+  clusterMetrics: ClusterMetrics;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,11 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     healthService: new HealthService(new HealthRepository(db), redis, logger),
+    clusterMetrics: new ClusterMetrics({
+      cluster: new ClusterRepository(db),
+      queue,
+      lateAfterMs: config.lateAlertAfterMs,
+    }),
     async close() {
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.

@@ -31,3 +31,5 @@ export { StatsRepository } from './repositories/stats.repository';
 export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/stats.repository';
 export { HealthRepository } from './repositories/health.repository';
 export { isPostgresUnavailable, isTransientStorageError, isSchemaMissing } from './storage-errors';
+export { ClusterRepository } from './repositories/cluster.repository';
+export type { ClusterSnapshot } from './repositories/cluster.repository';

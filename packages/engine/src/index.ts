@@ -8,3 +8,7 @@ export { WebhookClient, MESSAGE_CAP_BYTES } from './webhook-client';
 export type { Delivery } from './webhook-client';
 export { MicroBatch } from './micro-batch';
 export { OutageLog, OUTAGE_REPORT_EVERY_MS } from './outage-log';
+export { EngineMetrics, attemptOutcomes, watchdogRecoveries } from './metrics';
+export type { AttemptMetricOutcome, WatchdogRecovery } from './metrics';
+export { MetricsServer } from './metrics-server';
+export type { Liveness, MetricsServerOptions } from './metrics-server';
