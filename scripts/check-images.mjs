@@ -163,6 +163,10 @@ async function main() {
       // A container's every interface would be every interface of this machine.
       API_HOST: '127.0.0.1',
       DUMMY_WEBHOOK_PORT: String(ports['dummy-webhook']),
+      // The publisher's and the worker's /metrics and /healthz (their health checks read the port from the env).
+      PUBLISHER_METRICS_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(await freePort()),
+      METRICS_HOST: '127.0.0.1',
     };
     say(
       `services run on this host: postgres → database ${database}, redis → prefix ${prefix}, ports ${JSON.stringify(ports)}`,

@@ -47,6 +47,7 @@ const sections = [
     'Dummy webhook',
     'The test receiver (`npm run dummy-webhook`, the `dummy-webhook` service); production deployments need not run it.',
   ],
+  ['observabilitySchema', 'Observability', 'Metrics, health and the late alarm (docs/operations.md).'],
   ['loggingSchema', 'Logging', 'Every process logs to standard output (docs/operations.md).'],
 ];
 

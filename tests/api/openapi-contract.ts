@@ -81,6 +81,12 @@ export class OpenApiContract {
       ];
     }
     const json = declared.content?.['application/json'];
+    // A text answer (GET /metrics): its type is what is checked.
+    if (!json && declared.content?.['text/plain']) {
+      return answer.contentType.startsWith('text/plain')
+        ? []
+        : [`${said} with Content-Type "${answer.contentType}", where the document declares text/plain.`];
+    }
     if (!json) {
       return answer.body === ''
         ? []

@@ -105,7 +105,10 @@ describe('the OpenAPI document', () => {
           expect(operation.security, where).toEqual([]);
           continue;
         }
-        expect(operation.security, where).toEqual([{ 'api-key': [] }]);
+        // GET /metrics takes either the key or the METRICS_TOKEN (SPEC §15).
+        expect(operation.security, where).toEqual(
+          route === '/metrics' ? [{ 'api-key': [] }, { 'metrics-token': [] }] : [{ 'api-key': [] }],
+        );
         // 400 too: a malformed URL, or an id over 1,000 characters, on any route.
         for (const status of ['400', '401', '429', '500', '503'])
           expect(operation.responses[status], `${where} ${status}`).toBeDefined();
@@ -122,8 +125,10 @@ describe('the OpenAPI document', () => {
       for (const [method, operation] of Object.entries(operations)) {
         const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));
         expect(success, `${method} ${route}`).toBeDefined();
+        // GET /metrics answers the Prometheus text format; every other answer is JSON.
+        const type = route === '/metrics' ? 'text/plain' : 'application/json';
         if (success![0] !== '204')
-          expect(success![1].content?.['application/json']?.schema, `${method} ${route}`).toBeDefined();
+          expect(success![1].content?.[type]?.schema, `${method} ${route}`).toBeDefined();
       }
     }
   });

@@ -13,6 +13,8 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { REDIS } from './http/queue-available.guard';
 import { LogsController } from './logs/logs.controller';
+import { ClusterMetrics } from './metrics/cluster-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { RunsController } from './runs/runs.controller';
 import { TasksController } from './tasks/tasks.controller';
 
@@ -29,6 +31,7 @@ export class ApiModule {
         DestinationsController,
         DashboardController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
@@ -37,6 +40,7 @@ export class ApiModule {
         { provide: DashboardService, useValue: context.dashboardService },
         { provide: DestinationService, useValue: context.destinationService },
         { provide: HealthService, useValue: context.healthService },
+        { provide: ClusterMetrics, useValue: context.clusterMetrics },
         { provide: REDIS, useValue: context.redis },
       ],
     };

@@ -63,7 +63,7 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     logger,
   );
   fastify.addHook('onRequest', requireHost);
-  fastify.addHook('onRequest', apiKeyCheck(config.apiKey, authFailures));
+  fastify.addHook('onRequest', apiKeyCheck(config.apiKey, authFailures, config.metricsToken));
   fastify.addHook('onSend', closeIfBodyPending);
   await registerRateLimit(app, {
     apiKey: config.apiKey,

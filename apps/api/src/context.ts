@@ -1,6 +1,7 @@
 import type { Config, Logger } from '@scheduler/config';
 import {
   AttemptRepository,
+  ClusterRepository,
   createDatabase,
   DestinationRepository,
   type Database,
@@ -24,6 +25,7 @@ import {
   TaskService,
 } from '@scheduler/services';
 import { HealthService } from './health/health.service';
+import { ClusterMetrics } from './metrics/cluster-metrics';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
 export interface ApiContext {
@@ -38,6 +40,7 @@ export interface ApiContext {
   dashboardService: DashboardService;
   destinationService: DestinationService;
   healthService: HealthService;
+  clusterMetrics: ClusterMetrics;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,11 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       defaultMaxConcurrency: config.destinationMaxConcurrency,
     }),
     healthService: new HealthService(new HealthRepository(db), redis, logger),
+    clusterMetrics: new ClusterMetrics({
+      cluster: new ClusterRepository(db),
+      queue,
+      lateAfterMs: config.lateAlertAfterMs,
+    }),
     async close() {
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.

@@ -84,9 +84,30 @@ describe('loadConfig', () => {
       historyRetentionDays: 30,
       dummyWebhookFailOn: [7, 11],
       dummyWebhookLatencyMs: { min: 100, max: 500 },
+      publisherMetricsPort: undefined,
+      workerMetricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      metricsToken: undefined,
+      lateAlertAfterMs: 60000,
       logLevel: 'info',
       logFormat: 'pretty',
     });
+  });
+
+  it('reads the metrics settings of SPEC §15; empty optional ones are unset', () => {
+    const config = loadConfig({
+      envFile: envFile({ PUBLISHER_METRICS_PORT: '9101', WORKER_METRICS_PORT: '', METRICS_TOKEN: '' }),
+      env: { LATE_ALERT_AFTER_MS: '5000' },
+    });
+    expect(config).toMatchObject({ publisherMetricsPort: 9101, lateAlertAfterMs: 5000 });
+    expect(config.workerMetricsPort).toBeUndefined();
+    expect(config.metricsToken).toBeUndefined();
+    expect(problemsOf({ METRICS_TOKEN: 'short' }).problems).toEqual([
+      'METRICS_TOKEN="short" is invalid: expected a token of at least 16 characters',
+    ]);
+    expect(problemsOf({ WORKER_METRICS_PORT: '70000' }).problems).toEqual([
+      'WORKER_METRICS_PORT="70000" is invalid: expected a port from 1 to 65535',
+    ]);
   });
 
   it('reads the .env.example shipped at the repository root as a working configuration', () => {

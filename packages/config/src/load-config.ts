@@ -27,6 +27,13 @@ export interface Config {
   maxConcurrentDeliveries: number | undefined;
   dummyWebhookFailOn: number[];
   dummyWebhookLatencyMs: { min: number; max: number };
+  /** PUBLISHER_METRICS_PORT / WORKER_METRICS_PORT; undefined: no metrics server. */
+  publisherMetricsPort: number | undefined;
+  workerMetricsPort: number | undefined;
+  metricsHost: string;
+  /** METRICS_TOKEN: a second way into the API's /metrics; undefined: the API key only. */
+  metricsToken: string | undefined;
+  lateAlertAfterMs: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -98,6 +105,11 @@ function toConfig(env: Env): Config {
     maxConcurrentDeliveries: env.MAX_CONCURRENT_DELIVERIES,
     dummyWebhookFailOn: env.DUMMY_WEBHOOK_FAIL_ON,
     dummyWebhookLatencyMs: env.DUMMY_WEBHOOK_LATENCY_MS,
+    publisherMetricsPort: env.PUBLISHER_METRICS_PORT,
+    workerMetricsPort: env.WORKER_METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    metricsToken: env.METRICS_TOKEN,
+    lateAlertAfterMs: env.LATE_ALERT_AFTER_MS,
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
   };

@@ -229,6 +229,55 @@ export const dummyWebhookSchema = z.object({
   ),
 });
 
+/** An optional variable: empty in .env.example means unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+export const observabilitySchema = z.object({
+  PUBLISHER_METRICS_PORT: optional(port).meta(
+    doc(
+      'When set, each publisher serves `GET /metrics` (Prometheus) and `GET /healthz` on this port, on `METRICS_HOST` (docs/operations.md). Empty: no metrics server.',
+      '',
+    ),
+  ),
+  WORKER_METRICS_PORT: optional(port).meta(
+    doc(
+      'When set, each worker serves `GET /metrics` (Prometheus) and `GET /healthz` on this port, on `METRICS_HOST`. Empty: no metrics server.',
+      '',
+    ),
+  ),
+  METRICS_HOST: z
+    .string({ error: 'expected an IP address such as 127.0.0.1 or 0.0.0.0, or localhost' })
+    .refine((value) => value === 'localhost' || isIP(value) !== 0, {
+      message: 'expected an IP address such as 127.0.0.1 or 0.0.0.0, or localhost',
+    })
+    .default('127.0.0.1')
+    .meta(
+      doc(
+        "Address the publisher's and the worker's metrics servers listen on; `127.0.0.1` when unset. Docker Compose sets `0.0.0.0` so Prometheus can reach them on the Compose network.",
+        '127.0.0.1',
+      ),
+    ),
+  METRICS_TOKEN: optional(
+    z
+      .string({ error: 'expected a token of at least 16 characters' })
+      .min(16, 'expected a token of at least 16 characters'),
+  ).meta(
+    doc(
+      "When set, the API's `GET /metrics` also accepts `Authorization: Bearer <METRICS_TOKEN>` (a scraper then needs no API key); at least 16 characters. Empty: only `X-API-KEY`.",
+      '',
+    ),
+  ),
+  LATE_ALERT_AFTER_MS: positiveInt('a delay in milliseconds')
+    .default(60_000)
+    .meta(
+      doc(
+        'A run whose due instant passed more than this long ago without its first attempt starting is late (no publisher, a stuck queue): the alarm rings once per incident and `scheduler_late_tasks` counts such tasks; `60000` when unset.',
+        '60000',
+      ),
+    ),
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export const logFormats = ['json', 'pretty'] as const;
@@ -252,6 +301,7 @@ export const envSchema = storageSchema
   .extend(apiSchema.shape)
   .extend(deliverySchema.shape)
   .extend(dummyWebhookSchema.shape)
+  .extend(observabilitySchema.shape)
   .extend(loggingSchema.shape);
 
 export type Env = z.output<typeof envSchema>;

@@ -33,3 +33,5 @@ export { HealthRepository } from './repositories/health.repository';
 export { isPostgresUnavailable, isTransientStorageError, isSchemaMissing } from './storage-errors';
 export { DestinationRepository } from './repositories/destination.repository';
 export type { DestinationLimitsPatch } from './repositories/destination.repository';
+export { ClusterRepository } from './repositories/cluster.repository';
+export type { ClusterSnapshot } from './repositories/cluster.repository';

@@ -19,6 +19,8 @@ import {
 } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Admission, FlowControl, Lease } from './flow-control/flow-control';
+import type { AttemptMetricOutcome, EngineMetrics } from './metrics';
+import type { Liveness } from './metrics-server';
 import { MicroBatch } from './micro-batch';
 import { OutageLog } from './outage-log';
 import type { Delivery, WebhookClient } from './webhook-client';
@@ -80,6 +82,8 @@ export interface DeliveryWorkerDeps {
   lockDurationMs?: number;
   /** Flow control (SPEC §12): destinations' limits, holds and pacing; none delivers without it. */
   flow?: FlowControl;
+  /** Counts attempts by outcome and times deliveries (SPEC §15); none: not measured. */
+  metrics?: EngineMetrics;
 }
 
 /** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
@@ -359,6 +363,9 @@ export class DeliveryWorker {
     if (legacy) this.inFlight.set(started.runId, cancel);
     // Cancelled while its attempt started: the cancel recorded the attempt; nothing is sent.
     if (cancel.signal.aborted) return this.cancelled(log);
+    // The first request of a run: how late it is sent after its due instant.
+    if (retryCount === 0)
+      this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
     const delivery = await this.deps.webhooks
       .post(target.webhookUrl, target.payload, { cancel: cancel.signal, runId: started.runId })
       .finally(() => {
@@ -369,6 +376,7 @@ export class DeliveryWorker {
     if (cancel.signal.aborted) return this.cancelled(log);
     const { outcome, message } = delivery;
     const executionTime = Math.round(performance.now() - startedAt);
+    this.deps.metrics?.deliveryDuration.observe(executionTime / 1000);
     const httpStatus =
       outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
     const base = { attemptId, executionTime, httpStatus };
@@ -384,6 +392,7 @@ export class DeliveryWorker {
         run: { kind: 'continues' },
       });
       if (recorded === 'cancelled') return this.cancelled(log);
+      this.count('retry');
       log.warn(
         { httpStatus, delayMs: waiting.delayMs },
         `attempt answered ${httpStatus ?? ''}: sent again in ${waiting.delayMs} ms, no retry spent`,
@@ -409,6 +418,7 @@ export class DeliveryWorker {
           run: ends('finish', `delivered: HTTP ${httpStatus ?? ''}`.trim()),
         });
         if (recorded === 'cancelled') return this.cancelled(log);
+        this.count('finish');
         log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
       }
@@ -418,6 +428,7 @@ export class DeliveryWorker {
           run: { kind: 'continues' },
         });
         if (recorded === 'cancelled') return this.cancelled(log);
+        this.count('retry');
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(log, decision, message);
       }
@@ -429,6 +440,7 @@ export class DeliveryWorker {
           run: ends('failed', failure),
         });
         if (recorded === 'cancelled') return this.cancelled(log);
+        this.count('failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
         return this.settle(log, decision, failure);
       }
@@ -439,7 +451,12 @@ export class DeliveryWorker {
 
   /** The run was cancelled while its attempt was in flight: the cancel recorded it; the job ends here. */
   private cancelled(log: Logger): void {
+    this.count('cancelled');
     log.info('run cancelled while its attempt was in flight: nothing more is sent');
+  }
+
+  private count(outcome: AttemptMetricOutcome): void {
+    this.deps.metrics?.attempts.inc({ outcome });
   }
 
   /** Subscribes to cancels: an attempt in flight for a cancelled run is aborted at once. */
@@ -484,6 +501,13 @@ export class DeliveryWorker {
     if (decision.kind === 'retry') throw new RetryableDeliveryError(message, decision.delayMs);
     log.debug('no attempt left');
     throw new UnrecoverableError(message);
+  }
+
+  /** For /healthz: taking jobs, over a live Redis connection. */
+  liveness(): Liveness {
+    if (!this.worker?.isRunning()) return { healthy: false, reason: 'not taking runs' };
+    if (this.deps.connection.status !== 'ready') return { healthy: false, reason: 'Redis is not answering' };
+    return { healthy: true };
   }
 
   /**

@@ -9,3 +9,7 @@ export type { Delivery } from './webhook-client';
 export { MicroBatch } from './micro-batch';
 export { OutageLog, OUTAGE_REPORT_EVERY_MS } from './outage-log';
 export * from './flow-control';
+export { EngineMetrics, attemptOutcomes, watchdogRecoveries } from './metrics';
+export type { AttemptMetricOutcome, WatchdogRecovery } from './metrics';
+export { MetricsServer } from './metrics-server';
+export type { Liveness, MetricsServerOptions } from './metrics-server';

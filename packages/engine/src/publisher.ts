@@ -15,6 +15,7 @@ import {
   type TaskRepository,
 } from '@scheduler/db';
 import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
+import type { EngineMetrics } from './metrics';
 import { OutageLog } from './outage-log';
 import { Retention } from './retention';
 import { Watchdog } from './watchdog';
@@ -36,6 +37,8 @@ export interface PublisherDeps {
   now?: () => Date;
   /** HISTORY_RETENTION_DAYS: runs that ended longer ago are deleted; 0 keeps everything. */
   historyRetentionDays?: number;
+  /** Counts claims and times ticks (SPEC §15); none: not measured. */
+  metrics?: EngineMetrics;
 }
 
 export interface TickResult {
@@ -75,6 +78,7 @@ export class Publisher {
   /** PostgreSQL's clock minus this host's, as last read. */
   private clockOffsetMs = 0;
   private clockReadAt = Number.NEGATIVE_INFINITY;
+  private goodTickAt: number | undefined;
 
   constructor(private readonly deps: PublisherDeps) {
     this.outage = new OutageLog(
@@ -95,6 +99,7 @@ export class Publisher {
       queue: deps.queue,
       logger: deps.logger,
       retryBackoffMs: deps.retryBackoffMs,
+      metrics: deps.metrics,
     });
     this.retention = new Retention({
       runs: deps.runs,
@@ -279,9 +284,18 @@ export class Publisher {
     }
   }
 
+  /** When the last tick ended without an error (performance.now()), for /healthz; undefined: none yet. */
+  get lastGoodTickAt(): number | undefined {
+    return this.goodTickAt;
+  }
+
   private async runTick(): Promise<void> {
+    const endTimer = this.deps.metrics?.tickDuration.startTimer();
     try {
       const result = await this.tick();
+      endTimer?.();
+      this.deps.metrics?.runsClaimed.inc(result.enqueued);
+      this.goodTickAt = performance.now();
       this.outage.recovered();
       this.unmigrated.recovered();
       if (Date.now() - this.clockReadAt >= CLOCK_SYNC_EVERY_MS) await this.readDatabaseClock();

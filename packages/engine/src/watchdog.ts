@@ -1,6 +1,7 @@
 import type { Logger } from '@scheduler/config';
 import { type ActiveRun, isPostgresUnavailable, isSchemaMissing, type RunRepository } from '@scheduler/db';
 import { enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
+import type { EngineMetrics } from './metrics';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
 export const WATCHDOG_GRACE_MS = 10_000;
@@ -40,6 +41,7 @@ export interface WatchdogDeps {
   logger: Logger;
   retryBackoffMs: number;
   pageSize?: number;
+  metrics?: EngineMetrics;
 }
 
 /**
@@ -110,12 +112,14 @@ export class Watchdog {
           this.deps.retryBackoffMs,
         );
         requeued += 1;
+        this.deps.metrics?.watchdogRecovered.inc({ kind: 'requeued' });
         logger.warn(
           { taskId: run.task_id, runId: run.id, jobId: run.job_id },
           'watchdog: run had no job; enqueued it again',
         );
       } else if (await repository.releaseLost(run.id, run.job_id, LOST_ATTEMPT_MESSAGE)) {
         released += 1;
+        this.deps.metrics?.watchdogRecovered.inc({ kind: 'released' });
         logger.warn(
           { taskId: run.task_id, runId: run.id, jobId: run.job_id, fate },
           'watchdog: run had ended unnoticed; it is failed and its task is ready',

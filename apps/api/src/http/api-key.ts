@@ -24,10 +24,14 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 export function apiKeyCheck(
   apiKey: string,
   failures: AuthFailureLimit,
+  metricsToken?: string,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const expected = sha256(apiKey);
+  const expectedToken = metricsToken === undefined ? undefined : sha256(metricsToken);
   return async (request, reply) => {
     if (isPublic(request)) return;
+    if (expectedToken && isMetrics(request) && bearerMatches(request.headers.authorization, expectedToken))
+      return;
     const blockedFor = await failures.blockedFor(request.ip);
     if (blockedFor !== undefined) {
       void reply.header('retry-after', String(blockedFor));
@@ -43,6 +47,16 @@ export function apiKeyCheck(
       throw new ApiError('UNAUTHORIZED', refusal);
     }
   };
+}
+
+/** GET /metrics: X-API-KEY, or the METRICS_TOKEN as a bearer token when one is set (SPEC §15). */
+export function isMetrics(request: FastifyRequest): boolean {
+  return request.routeOptions.url === '/metrics';
+}
+
+function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(sha256(match[1]), expected);
 }
 
 /** Why the key sent is refused, or undefined when it is the right one. */

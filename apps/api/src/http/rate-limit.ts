@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Redis } from '@scheduler/queue';
 import { ApiError } from './api-error';
-import { apiKeyId, isPublic } from './api-key';
+import { apiKeyId, isMetrics, isPublic } from './api-key';
 
 export interface RateLimitOptions {
   apiKey: string;
@@ -30,7 +30,8 @@ export async function registerRateLimit(
     nameSpace: `${options.redisPrefix}:rate-limit:`,
     skipOnError: true,
     keyGenerator: () => keyId,
-    allowList: (request) => isPublic(request),
+    // Scrapes are few and were let in by the key check (or the METRICS_TOKEN, which has no key to count).
+    allowList: (request) => isPublic(request) || isMetrics(request),
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         'RATE_LIMITED',

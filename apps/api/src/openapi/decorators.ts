@@ -7,6 +7,8 @@ import { ref, toOpenApi } from './components';
 import { exampleRunId, exampleTaskId } from './examples';
 
 export const API_KEY_SECURITY = 'api-key';
+/** GET /metrics also takes `Authorization: Bearer <METRICS_TOKEN>`. */
+export const METRICS_TOKEN_SECURITY = 'metrics-token';
 
 const errorMeaning: Record<ErrorCode, string> = {
   VALIDATION_ERROR:

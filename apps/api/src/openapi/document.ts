@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { componentSchemas } from './components';
-import { API_KEY_SECURITY } from './decorators';
+import { API_KEY_SECURITY, METRICS_TOKEN_SECURITY } from './decorators';
 
 export const DOCS_PATH = 'api/docs';
 export const DOCS_JSON_PATH = 'api/docs-json';
@@ -20,6 +20,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'The API_KEY of this deployment.' },
       API_KEY_SECURITY,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'METRICS_TOKEN, for GET /metrics only, when it is set.',
+      },
+      METRICS_TOKEN_SECURITY,
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);

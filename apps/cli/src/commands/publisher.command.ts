@@ -1,7 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { OutageLog, Publisher } from '@scheduler/engine';
+import { EngineMetrics, OutageLog, Publisher } from '@scheduler/engine';
+import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
@@ -21,6 +22,7 @@ export function publisherCommand(): Command {
       const config = loadConfigOrExit();
       const context = createContext(config, 'publisher');
       const intervalMs = options.interval ?? config.publisherIntervalMs;
+      const metrics = new EngineMetrics();
       const publisher = new Publisher({
         tasks: context.tasks,
         runs: context.runs,
@@ -29,6 +31,7 @@ export function publisherCommand(): Command {
         intervalMs,
         retryBackoffMs: config.retryBackoffMs,
         historyRetentionDays: config.historyRetentionDays,
+        metrics,
       });
       if (options.once) {
         const result = await publisher.tick();
@@ -45,11 +48,22 @@ export function publisherCommand(): Command {
       context.redis.on('error', (error: Error) => redisOutage.failed(error));
       context.redis.on('ready', () => redisOutage.recovered());
       publisher.start();
+      const startedAt = performance.now();
+      // Healthy while ticks succeed: a publisher that has not claimed for a few ticks
+      // (PostgreSQL or Redis away, a tick stuck) says so to its health check.
+      const staleAfterMs = Math.max(3 * intervalMs, 15_000);
+      const metricsServer = await startMetricsServer(context, config.publisherMetricsPort, metrics, () => {
+        const last = publisher.lastGoodTickAt ?? startedAt;
+        return performance.now() - last <= staleAfterMs
+          ? { healthy: true }
+          : { healthy: false, reason: `no tick has succeeded for ${Math.round(staleAfterMs / 1000)} s` };
+      });
       context.logger.info(`publisher started: ticking every ${intervalMs} ms on the wall-clock grid`);
       // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.
       runUntilSignal(
         context.logger,
         async () => {
+          await metricsServer?.stop();
           await publisher.stop();
           await context.close();
         },

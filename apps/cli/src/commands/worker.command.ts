@@ -1,7 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { DeliveryWorker, FlowControl, WebhookClient } from '@scheduler/engine';
+import { DeliveryWorker, EngineMetrics, FlowControl, WebhookClient } from '@scheduler/engine';
+import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
@@ -18,7 +19,7 @@ export function workerCommand(): Command {
       'deliveries in flight (default: WORKER_CONCURRENCY)',
       positiveInt('--concurrency'),
     )
-    .action((options) => {
+    .action(async (options) => {
       const config = loadConfigOrExit();
       const concurrency = options.concurrency ?? config.workerConcurrency;
       const context = createContext(config, 'worker', {
@@ -33,6 +34,7 @@ export function workerCommand(): Command {
         defaultMaxConcurrency: config.destinationMaxConcurrency,
         maxConcurrentDeliveries: config.maxConcurrentDeliveries,
       });
+      const metrics = new EngineMetrics();
       const worker = new DeliveryWorker({
         flow,
         lockDurationMs: LOCK_DURATION_MS,
@@ -43,14 +45,19 @@ export function workerCommand(): Command {
         concurrency,
         retryBackoffMs: config.retryBackoffMs,
         logger: context.logger,
+        metrics,
       });
       worker.start();
+      const metricsServer = await startMetricsServer(context, config.workerMetricsPort, metrics, () =>
+        worker.liveness(),
+      );
       context.logger.info(`worker started: up to ${concurrency} deliveries in flight`);
       const graceMs = config.webhookTimeoutMs + 5_000;
       // Bounded even when Redis or PostgreSQL is out of reach and closing would wait for it.
       runUntilSignal(
         context.logger,
         async () => {
+          await metricsServer?.stop();
           await worker.stop(graceMs);
           await webhooks.close();
           await context.close();

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import type { Database } from '../database';
+import type { TaskStatus } from '../generated/db';
+
+/** The cluster as the API's /metrics reads it at scrape time (SPEC §15). */
+export interface ClusterSnapshot {
+  tasks: Record<TaskStatus, number>;
+  /** Runs in flight now. */
+  runs: { queued: number; running: number };
+  /** Tasks due (ready, enabled, next_run_at passed) that no publisher has claimed yet. */
+  dueBacklog: number;
+  /** Seconds since the oldest due instant still waiting: unclaimed, or claimed with no attempt started; 0 when none. */
+  oldestDueSeconds: number;
+  /** Tasks whose due instant passed more than `lateAfterMs` ago and whose run has not started. */
+  lateTasks: number;
+}
+
+interface SnapshotRow {
+  ready: number;
+  running: number;
+  failed: number;
+  queued_runs: number;
+  running_runs: number;
+  due_backlog: number;
+  oldest_due_seconds: number | null;
+  late_unclaimed: number;
+  late_queued: number;
+}
+
+export class ClusterRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * One statement, on PostgreSQL's clock. The due backlog walks tasks_due_idx, the runs
+   * in flight the partial index of runs with no finished_at: a scrape costs little
+   * however long the history. A task is late either way — not claimed (no publisher),
+   * or claimed and queued with no attempt started (no worker, a stuck queue) — and runs
+   * of one task never overlap, so the two counts never hold the same task.
+   */
+  async snapshot(lateAfterMs: number): Promise<ClusterSnapshot> {
+    const late = sql`now() - make_interval(secs => ${lateAfterMs / 1000})`;
+    const result = await sql<SnapshotRow>`
+      WITH task_counts AS (
+        SELECT count(*) FILTER (WHERE task_status = 'ready')::int AS ready,
+               count(*) FILTER (WHERE task_status = 'running')::int AS running,
+               count(*) FILTER (WHERE task_status = 'failed')::int AS failed
+        FROM tasks
+      ), due AS (
+        SELECT count(*)::int AS backlog,
+               min(next_run_at) AS oldest,
+               count(*) FILTER (WHERE next_run_at < ${late})::int AS late
+        FROM tasks
+        WHERE task_status = 'ready' AND enabled AND next_run_at <= now()
+      ), in_flight AS (
+        SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,
+               count(*) FILTER (WHERE status = 'running')::int AS running,
+               min(scheduled_for) FILTER (WHERE status = 'queued') AS oldest,
+               count(*) FILTER (WHERE status = 'queued' AND scheduled_for < ${late})::int AS late
+        FROM task_runs
+        WHERE finished_at IS NULL
+      )
+      SELECT task_counts.ready, task_counts.running, task_counts.failed,
+             in_flight.queued AS queued_runs, in_flight.running AS running_runs,
+             due.backlog AS due_backlog,
+             extract(epoch FROM now() - least(due.oldest, in_flight.oldest))::float8 AS oldest_due_seconds,
+             due.late AS late_unclaimed, in_flight.late AS late_queued
+      FROM task_counts, due, in_flight`.execute(this.db);
+    const row = result.rows[0];
+    if (!row) throw new Error('the cluster snapshot returned no row');
+    return {
+      tasks: { ready: row.ready, running: row.running, failed: row.failed },
+      runs: { queued: row.queued_runs, running: row.running_runs },
+      dueBacklog: row.due_backlog,
+      oldestDueSeconds: Math.max(0, row.oldest_due_seconds ?? 0),
+      lateTasks: row.late_unclaimed + row.late_queued,
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { parseMetrics, waitFor } from '@scheduler/test-support';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { API_KEY, type RunningApi, startApi } from './api-harness';
+
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+
+async function scrapeApi(api: RunningApi, headers?: Record<string, string>) {
+  const response = await api.request<string>('GET', '/metrics', {
+    key: headers ? null : API_KEY,
+    headers,
+  });
+  expect(response.status, String(response.body).slice(0, 300)).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parseMetrics(response.body);
+}
+
+describe('GET /metrics on the API', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    // No publisher runs here: a task that comes due stays unclaimed, and is late after 1 s.
+    api = await startApi({ env: () => ({ METRICS_TOKEN, LATE_ALERT_AFTER_MS: '1000' }) });
+  });
+  afterAll(async () => api?.stop());
+
+  test('a fresh install exports every series, every status and state at 0, with its type', async () => {
+    const metrics = await scrapeApi(api);
+    for (const status of ['ready', 'running', 'failed'])
+      expect(metrics.value(`scheduler_tasks{status="${status}"}`)).toBe(0);
+    for (const status of ['queued', 'running'])
+      expect(metrics.value(`scheduler_runs{status="${status}"}`)).toBe(0);
+    for (const state of ['waiting', 'active', 'delayed', 'failed'])
+      expect(metrics.value(`scheduler_queue_jobs{state="${state}"}`)).toBe(0);
+    for (const name of [
+      'scheduler_due_backlog',
+      'scheduler_oldest_due_seconds',
+      'scheduler_destinations_held',
+      'scheduler_late_tasks',
+    ]) {
+      expect(metrics.value(name)).toBe(0);
+      expect(metrics.types.get(name)).toBe('gauge');
+    }
+    expect(metrics.types.get('scheduler_tasks')).toBe('gauge');
+    // And the process's own.
+    expect(metrics.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
+  });
+
+  test('the key, or the METRICS_TOKEN as a bearer token; nothing else', async () => {
+    expect((await api.request('GET', '/metrics', { key: null })).status).toBe(401);
+    expect((await api.request('GET', '/metrics', { key: 'wrong-key-0123456789abcdef' })).status).toBe(401);
+    const wrongBearer = await api.request('GET', '/metrics', {
+      key: null,
+      headers: { authorization: 'Bearer not-the-token-0123456789' },
+    });
+    expect(wrongBearer.status).toBe(401);
+    await scrapeApi(api, { authorization: `Bearer ${METRICS_TOKEN}` });
+    // The token opens /metrics only.
+    const elsewhere = await api.request('GET', '/api/tasks', {
+      key: null,
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(elsewhere.status).toBe(401);
+    expect((await api.request('GET', '/metrics?x=1')).status).toBe(400);
+  });
+
+  test('read at scrape time: tasks by status, a due task nobody claims is backlog, then late', async () => {
+    await api.createTask({ task_name: 'not yet due' });
+    const dueAt = new Date(Date.now() + 1500);
+    await api.createTask({ task_name: 'due soon', task_schedule: undefined, run_at: dueAt.toISOString() });
+    let metrics = await scrapeApi(api);
+    expect(metrics.value('scheduler_tasks{status="ready"}')).toBe(2);
+    expect(metrics.value('scheduler_due_backlog')).toBe(0);
+
+    metrics = await waitFor(
+      'the one-time task to be late',
+      async () => {
+        const now = await scrapeApi(api);
+        return now.value('scheduler_late_tasks') === 1 && now;
+      },
+      15_000,
+    );
+    expect(metrics.value('scheduler_due_backlog')).toBe(1);
+    expect(metrics.value('scheduler_oldest_due_seconds')).toBeGreaterThanOrEqual(1);
+    expect(metrics.value('scheduler_tasks{status="ready"}')).toBe(2);
+  });
+});
