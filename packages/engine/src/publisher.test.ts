@@ -302,10 +302,9 @@ describe('the watchdog', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await task({ next_run_at: clock })).id);
     await publisher().tick();
-    // The run that sorts last (one claim: the same created_at, then by run id) lost its job;
-    // the two before it fill the first page and stay alive.
-    const { rows: runs } = await t.runs.list({ page: 1, limit: 10 });
-    const lost = [...runs].sort((a, b) => (a.id < b.id ? -1 : 1)).at(-1)?.task_id ?? '';
+    // The run that sorts last (one claim: its tasks share one updated_at, then by task id) lost
+    // its job; the two before it fill the first page and stay alive.
+    const lost = [...ids].sort().at(-1) ?? '';
     await (await queue.getJob(deliveryJobId(lost, clock)))?.remove();
     const paged = new Watchdog({ runs: t.runs, queue, logger, retryBackoffMs: 100, pageSize: 2 });
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
