@@ -178,6 +178,15 @@ export class Publisher {
           maxRetry: task.max_retry,
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
         };
+      case 'skip':
+        // catch_up none: what came due was missed, and is not replayed.
+        if (plan.missed > 0) {
+          this.deps.logger.info(
+            { taskId: task.id },
+            `task ${task.id}: skipped the instants missed while nothing ran (catch_up none)`,
+          );
+        }
+        return { kind: 'look-later', id: task.id, nextRunAt: plan.next };
       case 'broken':
         return {
           kind: 'look-later',

@@ -33,7 +33,7 @@ export interface TaskListQuery {
  */
 export type ClaimWrite =
   | { kind: 'run'; id: string; jobId: string; scheduledFor: Date; maxRetry: number; nextRunAt: Date | null }
-  | { kind: 'look-later'; id: string; nextRunAt: Date };
+  | { kind: 'look-later'; id: string; nextRunAt: Date | null };
 
 /** A run the claim made, for the caller to enqueue after the commit. */
 export interface ClaimedRun {
