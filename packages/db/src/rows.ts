@@ -16,6 +16,12 @@ export const SCHEDULED_TASK_COLUMNS = [
   'timezone',
   'next_run_at',
   'max_retry',
+  // Execution control (SPEC §13): what the claim's plan depends on.
+  'starts_at',
+  'ends_at',
+  'paused_until',
+  'catch_up',
+  'jitter_ms',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

@@ -1,4 +1,4 @@
-import { InvalidScheduleError, InvalidTimezoneError, nextRunAt, planClaim } from '@scheduler/core';
+import { InvalidScheduleError, InvalidTimezoneError, nextDueInstant, planClaim } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
 import {
   type ClaimWrite,
@@ -202,10 +202,7 @@ export class Publisher {
   private nextLook(task: ScheduledTask, now: Date): Date {
     try {
       // Only tasks with a schedule are looked for (scheduleUnscheduled).
-      return (
-        nextRunAt(task.task_schedule ?? '', task.timezone, now) ??
-        this.skipBroken(task, now, 'never comes due')
-      );
+      return nextDueInstant(task, now) ?? this.skipBroken(task, now, 'never comes due');
     } catch (error) {
       return this.skipBroken(task, now, error);
     }
