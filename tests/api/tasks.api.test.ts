@@ -60,6 +60,12 @@ describe('POST /api/tasks', () => {
       run_at: null,
       created_at: anyString(),
       updated_at: anyString(),
+      starts_at: null,
+      ends_at: null,
+      paused_until: null,
+      deliver_within_ms: null,
+      catch_up: 'latest',
+      jitter_ms: 0,
     });
     const stored = await api.database.tasks.findById(response.body.id);
     expect(stored?.task_name).toBe('Daily report');

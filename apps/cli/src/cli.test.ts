@@ -127,7 +127,9 @@ describe('scheduler --help', () => {
     // The root's help alone says it all (SPEC §7): each command with its options, and every task command.
     expect(top.stdout).toMatch(/^\s+publisher \[--interval <ms>\] \[--once\]\s/m);
     expect(top.stdout).toMatch(/^\s+worker \[--concurrency <n>\]\s/m);
-    expect(top.stdout).toMatch(/^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\|cancel\s/m);
+    expect(top.stdout).toMatch(
+      /^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\|cancel\|skip-next\s/m,
+    );
     expect(top.stdout).toMatch(/^\s+runs list\|get\|retry\|cancel\s/m);
     expect(tasks.code).toBe(0);
     for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run', 'cancel']) {
@@ -479,6 +481,51 @@ describe('scheduler tasks', () => {
     );
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/task_schedule: .*not both; run_at: .*not both/);
+  });
+
+  it('takes the execution control flags, skips the next run, and refuses a bad --catch-up with exit 2', async () => {
+    const endsAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const task = await cliJson<TaskJson & Record<string, unknown>>(
+      'tasks',
+      'create',
+      '--name',
+      'controlled',
+      '--schedule',
+      '0 * * * *',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--payload',
+      '{}',
+      '--ends-at',
+      endsAt,
+      '--deliver-within-ms',
+      '5000',
+      '--catch-up',
+      'none',
+      '--jitter-ms',
+      '0',
+      '--json',
+    );
+    expect(task).toMatchObject({ ends_at: endsAt, deliver_within_ms: 5000, catch_up: 'none', jitter_ms: 0 });
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const paused = await cliJson<TaskJson & Record<string, unknown>>(
+      'tasks',
+      'update',
+      task.id,
+      '--paused-until',
+      until,
+      '--ends-at',
+      'none',
+      '--json',
+    );
+    expect(paused).toMatchObject({ paused_until: until, ends_at: null });
+    const skipped = await cliJson<TaskJson>('tasks', 'skip-next', task.id, '--json');
+    expect(new Date(skipped.next_run_at!).getTime() - new Date(paused.next_run_at!).getTime()).toBe(
+      3_600_000,
+    );
+    const bad = await cli('tasks', 'update', task.id, '--catch-up', 'sometimes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/catch_up: expected one of "latest", "none", "all"/);
   });
 
   it('ends a run with one clear line when Redis is out of reach, leaving the task ready', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidScheduleError, nextRunAt, storedTimezone } from './schedule';
+import { catchUpPolicies, InvalidScheduleError, MAX_JITTER_MS, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadContentProblem, storableText } from './stored-text';
 
@@ -126,24 +126,80 @@ const RFC_3339 =
 const RUN_AT_EXPECTED =
   'expected an RFC 3339 instant with its offset, such as 2025-05-01T09:00:00Z or 2025-05-01T11:00:00+02:00';
 
-/** A one-time task's instant: RFC 3339 with an offset (a local time alone is ambiguous). */
-const runAt = z.string({ error: RUN_AT_EXPECTED }).transform((value, ctx) => {
-  const match = RFC_3339.exec(value);
-  const instant = match ? new Date(value.replace(' ', 'T')) : undefined;
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (
-    !instant ||
-    Number.isNaN(instant.getTime()) ||
-    calendar.getUTCMonth() !== month - 1 ||
-    calendar.getUTCDate() !== day
-  ) {
-    const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
-    ctx.addIssue({ code: 'custom', message: `${RUN_AT_EXPECTED}, got "${shown}"` });
-    return z.NEVER;
-  }
-  return instant;
+/** An instant: RFC 3339 with an offset (a local time alone is ambiguous). */
+const instant = () =>
+  z.string({ error: RUN_AT_EXPECTED }).transform((value, ctx) => {
+    const match = RFC_3339.exec(value);
+    const instant = match ? new Date(value.replace(' ', 'T')) : undefined;
+    const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (
+      !instant ||
+      Number.isNaN(instant.getTime()) ||
+      calendar.getUTCMonth() !== month - 1 ||
+      calendar.getUTCDate() !== day
+    ) {
+      const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
+      ctx.addIssue({ code: 'custom', message: `${RUN_AT_EXPECTED}, got "${shown}"` });
+      return z.NEVER;
+    }
+    return instant;
+  });
+
+/** A one-time task's instant. */
+const runAt = instant();
+
+/** The fewest milliseconds a delivery deadline may be (SPEC §13). */
+export const MIN_DELIVER_WITHIN_MS = 1000;
+/** The column is a 32-bit integer: about 24.8 days. */
+export const MAX_DELIVER_WITHIN_MS = 2_147_483_647;
+const DELIVER_WITHIN_EXPECTED = `expected a whole number of milliseconds from ${MIN_DELIVER_WITHIN_MS} to ${MAX_DELIVER_WITHIN_MS}, or null for no deadline`;
+const deliverWithinMs = z
+  .number({ error: DELIVER_WITHIN_EXPECTED })
+  .int(DELIVER_WITHIN_EXPECTED)
+  .min(MIN_DELIVER_WITHIN_MS, DELIVER_WITHIN_EXPECTED)
+  .max(MAX_DELIVER_WITHIN_MS, DELIVER_WITHIN_EXPECTED)
+  .nullable();
+
+const JITTER_EXPECTED = `expected a whole number of milliseconds from 0 to ${MAX_JITTER_MS}`;
+const jitterMs = z
+  .number({ error: JITTER_EXPECTED })
+  .int(JITTER_EXPECTED)
+  .min(0, JITTER_EXPECTED)
+  .max(MAX_JITTER_MS, JITTER_EXPECTED);
+
+const catchUp = z.enum(catchUpPolicies, {
+  error: `expected one of ${catchUpPolicies.map((p) => `"${p}"`).join(', ')}`,
 });
+
+/** SPEC §13's fields, the same on create and PATCH; null clears an instant or the deadline. */
+const executionControl = {
+  starts_at: instant().nullable().optional(),
+  ends_at: instant().nullable().optional(),
+  paused_until: instant().nullable().optional(),
+  deliver_within_ms: deliverWithinMs.optional(),
+  catch_up: catchUp.optional(),
+  jitter_ms: jitterMs.optional(),
+};
+
+const RANGE_ORDER = 'expected ends_at after starts_at';
+
+/** The active range in order, when both ends are given (PATCH checks them against the task too). */
+export function activeRangeProblem(
+  startsAt: Date | null | undefined,
+  endsAt: Date | null | undefined,
+): string | undefined {
+  if (!startsAt || !endsAt || startsAt < endsAt) return undefined;
+  return `${RANGE_ORDER}: starts_at ${startsAt.toISOString()} is not before ends_at ${endsAt.toISOString()}`;
+}
+
+function activeRange(task: { starts_at?: Date | null; ends_at?: Date | null }, ctx: z.RefinementCtx): void {
+  const problem = activeRangeProblem(task.starts_at, task.ends_at);
+  if (problem) {
+    for (const field of ['starts_at', 'ends_at'])
+      ctx.addIssue({ code: 'custom', path: [field], message: problem });
+  }
+}
 
 const EITHER_TIMING = 'expected either task_schedule (a cron expression) or run_at (one instant), not both';
 const NEITHER_TIMING =
@@ -177,13 +233,15 @@ export const createTaskSchema = z
       max_retry: maxRetry.default(3),
       timezone: timezone.default('UTC'),
       enabled: enabled.default(true),
+      ...executionControl,
     },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
     },
   )
-  .superRefine((task, ctx) => oneTiming(task, ctx, true), { when: isObject });
+  .superRefine((task, ctx) => oneTiming(task, ctx, true), { when: isObject })
+  .superRefine(activeRange);
 
 export const updateTaskSchema = z
   .strictObject(
@@ -196,6 +254,7 @@ export const updateTaskSchema = z
       max_retry: maxRetry.optional(),
       timezone: timezone.optional(),
       enabled: enabled.optional(),
+      ...executionControl,
       task_status: z
         .literal('ready', {
           error:
@@ -212,7 +271,8 @@ export const updateTaskSchema = z
     message: 'expected at least one field to change',
     params: flag('nothingToChange'),
   })
-  .superRefine((patch, ctx) => oneTiming(patch, ctx, false), { when: isObject });
+  .superRefine((patch, ctx) => oneTiming(patch, ctx, false), { when: isObject })
+  .superRefine(activeRange);
 
 /** POST /api/runs/:id/retry: an optional payload sent instead of the task's, for that run only. */
 export const retryRunSchema = z

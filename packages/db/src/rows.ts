@@ -18,6 +18,12 @@ export const SCHEDULED_TASK_COLUMNS = [
   'max_retry',
   // The publisher puts each run's destination in its job (SPEC §12 flow control).
   'webhook_url',
+  // Execution control (SPEC §13): what the claim's plan depends on.
+  'starts_at',
+  'ends_at',
+  'paused_until',
+  'catch_up',
+  'jitter_ms',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

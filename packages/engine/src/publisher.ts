@@ -2,7 +2,7 @@ import {
   destinationOf,
   InvalidScheduleError,
   InvalidTimezoneError,
-  nextRunAt,
+  nextDueInstant,
   planClaim,
 } from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
@@ -190,6 +190,15 @@ export class Publisher {
           destination: destinationOf(task.webhook_url),
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
         };
+      case 'skip':
+        // catch_up none: what came due was missed, and is not replayed.
+        if (plan.missed > 0) {
+          this.deps.logger.info(
+            { taskId: task.id },
+            `task ${task.id}: skipped the instants missed while nothing ran (catch_up none)`,
+          );
+        }
+        return { kind: 'look-later', id: task.id, nextRunAt: plan.next };
       case 'broken':
         return {
           kind: 'look-later',
@@ -205,10 +214,7 @@ export class Publisher {
   private nextLook(task: ScheduledTask, now: Date): Date {
     try {
       // Only tasks with a schedule are looked for (scheduleUnscheduled).
-      return (
-        nextRunAt(task.task_schedule ?? '', task.timezone, now) ??
-        this.skipBroken(task, now, 'never comes due')
-      );
+      return nextDueInstant(task, now) ?? this.skipBroken(task, now, 'never comes due');
     } catch (error) {
       return this.skipBroken(task, now, error);
     }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import {
+  activeRangeProblem,
   createTaskSchema,
   destinationOf,
+  instantAfterNext,
   nextDueInstant,
   parseTaskInput,
   RUN_AT_GRACE_MS,
@@ -8,6 +11,8 @@ import {
   type TaskListParams,
   TaskNotFoundError,
   TaskValidationError,
+  type TaskTiming,
+  upcomingDueInstants,
   updateTaskSchema,
 } from '@scheduler/core';
 import type {
@@ -48,6 +53,8 @@ export interface TaskServiceDeps {
 /** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
 export type TaskDetail = TaskRow & {
   logs: AttemptRow[];
+  /** The next 5 instants it comes due (jitter, active range and pause applied). */
+  next_runs: Date[];
   current_run: RunRow | null;
   last_run: RunRow | null;
 };
@@ -84,19 +91,27 @@ export class TaskService {
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
+    if (task.ends_at && task.ends_at <= now) {
+      const message = `${task.ends_at.toISOString()} has passed: expected a future instant (or none)`;
+      throw new TaskValidationError(`ends_at: ${message}`, 'VALIDATION_ERROR', { ends_at: message });
+    }
     const { run_at: _runAt, ...fields } = task;
+    // Made here, not by the database: the jitter of its instants depends on it.
+    const id = randomUUID();
+    const timing: TaskTiming = {
+      ...fields,
+      id,
+      task_schedule: task.task_schedule ?? null,
+      run_at: runAt,
+    };
     return this.deps.tasks.create({
       ...fields,
+      id,
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
       json_payload: JSON.stringify(task.json_payload),
       // A run_at within the grace period fires at once.
-      next_run_at:
-        runAt ??
-        nextDueInstant(
-          { task_schedule: task.task_schedule ?? null, run_at: null, timezone: task.timezone },
-          now,
-        ),
+      next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
     });
   }
 
@@ -113,7 +128,31 @@ export class TaskService {
       this.deps.attempts.listForTask(id, limit),
       this.deps.runs.currentAndLast(id),
     ]);
-    return { ...task, logs, current_run: runs.current, last_run: runs.last };
+    return { ...task, logs, next_runs: nextRuns(task), current_run: runs.current, last_run: runs.last };
+  }
+
+  /**
+   * Skips the task's next run: `next_run_at` moves to the instant after it (null when there
+   * is none). Conditional on the instant read, so a claim of it meanwhile is not undone.
+   */
+  async skipNext(id: string): Promise<TaskRow> {
+    const current = await this.get(id);
+    if (current.next_run_at === null) {
+      throw new TaskConflictError('The task has no next run to skip: it never comes due again.', {
+        next_run_at: 'none',
+      });
+    }
+    const next = instantAfterNext(current);
+    const updated = await this.deps.tasks.moveNextRunAt(id, current.next_run_at, next);
+    if (!updated) {
+      throw new TaskConflictError(
+        'The task’s next run changed meanwhile (it was claimed, say): read it again.',
+        {
+          next_run_at: (await this.get(id)).next_run_at?.toISOString() ?? 'none',
+        },
+      );
+    }
+    return updated;
   }
 
   /** A page of tasks as the list parameters ask, each with its latest attempt. */
@@ -150,20 +189,37 @@ export class TaskService {
       assertRunAtAhead(run_at, now);
       Object.assign(changes, { run_at, task_schedule: null });
     }
-    const timing = {
+    const timing: TaskTiming = {
+      ...current,
+      ...fields,
       task_schedule: task_schedule ?? (run_at !== undefined ? null : current.task_schedule),
       run_at: run_at ?? (task_schedule !== undefined ? null : current.run_at),
-      timezone: fields.timezone ?? current.timezone,
     };
+    const rangeProblem = activeRangeProblem(timing.starts_at, timing.ends_at);
+    if (rangeProblem) {
+      const field = fields.ends_at !== undefined ? 'ends_at' : 'starts_at';
+      throw new TaskValidationError(`${field}: ${rangeProblem}`, 'VALIDATION_ERROR', {
+        [field]: rangeProblem,
+      });
+    }
     if (task_status === 'ready' && current.task_status === 'running') throw runningConflict();
     // A future run_at re-arms a failed one-time task by itself (SPEC §11).
     const rearm = current.task_status === 'failed' && (task_status === 'ready' || run_at !== undefined);
     if (rearm) changes.task_status = 'ready';
     const resumed = fields.enabled === true && !current.enabled;
-    const retimed = task_schedule !== undefined || run_at !== undefined || fields.timezone !== undefined;
+    const retimed =
+      task_schedule !== undefined ||
+      run_at !== undefined ||
+      fields.timezone !== undefined ||
+      (['starts_at', 'ends_at', 'paused_until', 'catch_up', 'jitter_ms'] as const).some(
+        (field) => fields[field] !== undefined,
+      );
     if (rearm || resumed || retimed) {
       // Within the grace period a run_at fires at once; otherwise the next instant from now.
-      changes.next_run_at = run_at ?? nextDueInstant(timing, now);
+      changes.next_run_at = nextDueInstant(
+        timing,
+        run_at !== undefined && run_at <= now ? new Date(run_at.getTime() - 1) : now,
+      );
       if (task_status === 'ready' && timing.task_schedule === null && changes.next_run_at === null) {
         throw new TaskValidationError(
           'task_status: this one-time task has passed its run_at: give a future run_at, or run it now',
@@ -289,6 +345,15 @@ export class TaskService {
       () => undefined,
     );
     return this.deps.tasks.findById(id);
+  }
+}
+
+/** The next 5 instants the task comes due; none when its schedule cannot be read. */
+function nextRuns(task: TaskRow): Date[] {
+  try {
+    return upcomingDueInstants(task, 5);
+  } catch {
+    return [];
   }
 }
 

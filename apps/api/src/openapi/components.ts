@@ -79,6 +79,35 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     description: 'Only "ready", to re-arm a failed task: its next run is computed from now.',
     example: 'ready',
   },
+  starts_at: {
+    description: 'No run comes due before this instant (RFC 3339 with an offset); null clears it.',
+    example: '2025-05-01T00:00:00Z',
+  },
+  ends_at: {
+    description:
+      'No run comes due after this instant; past it next_run_at is null. After starts_at; in the future on create. null clears it.',
+    example: '2025-12-31T23:00:00Z',
+  },
+  paused_until: {
+    description:
+      'No run comes due before this instant; it clears itself. Instants it covers are caught up as catch_up says. null clears it.',
+    example: '2025-05-12T07:00:00Z',
+  },
+  deliver_within_ms: {
+    description:
+      'At least 1000: a run not delivered within this long after it came due ends expired (TIMEOUT), with no attempt, retry or wait after it. null: no deadline.',
+    example: 600000,
+  },
+  catch_up: {
+    description:
+      'Instants missed while nothing ran (publishers down, a pause): latest (default; one run, for the latest), none (skipped; the next run is the next future instant), all (one run each, the latest 100 at most, oldest first, back to back).',
+    example: 'latest',
+  },
+  jitter_ms: {
+    description:
+      '0 to 3600000 (default 0): each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant; scheduled_for stays the instant.',
+    example: 30000,
+  },
 };
 
 function withFieldDocs(schema: SchemaObject, example: object): SchemaObject {
@@ -97,6 +126,8 @@ export const componentSchemas = {
   UpdateTask: withFieldDocs(toOpenApi(updateTaskSchema, 'input'), {
     task_schedule: '30 8 * * 1-5',
     timezone: 'Asia/Tokyo',
+    paused_until: '2025-05-12T07:00:00Z',
+    catch_up: 'none',
   }),
   Task: toOpenApi(taskResponse, 'output'),
   TaskListItem: toOpenApi(taskListItemResponse, 'output'),

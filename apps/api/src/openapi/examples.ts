@@ -22,7 +22,22 @@ export const exampleTask = {
   last_run_at: '2025-05-01T07:00:00.012Z',
   created_at: '2025-04-30T16:20:11.503Z',
   updated_at: '2025-05-01T07:00:00.012Z',
+  starts_at: null,
+  ends_at: '2025-12-31T23:00:00.000Z',
+  paused_until: null,
+  deliver_within_ms: 600000,
+  catch_up: 'latest',
+  jitter_ms: 0,
 };
+
+/** The example task's next 5 instants (weekdays at 09:00, Paris). */
+export const exampleNextRuns = [
+  '2025-05-02T07:00:00.000Z',
+  '2025-05-05T07:00:00.000Z',
+  '2025-05-06T07:00:00.000Z',
+  '2025-05-07T07:00:00.000Z',
+  '2025-05-08T07:00:00.000Z',
+];
 
 export const exampleAttempt = {
   id: exampleAttemptId,

@@ -1,4 +1,4 @@
-import { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import { attemptStatuses, catchUpPolicies, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 import { z } from 'zod';
 import {
   exampleAttempt,
@@ -8,6 +8,7 @@ import {
   exampleRetryRun,
   exampleRun,
   exampleRunListItem,
+  exampleNextRuns,
   exampleTask,
 } from './examples';
 
@@ -39,10 +40,28 @@ export const taskResponse = z
     }),
     enabled: z.boolean().meta({ description: 'false while paused.' }),
     timezone: z.string().meta({ description: 'IANA timezone the schedule is read in.' }),
-    next_run_at: instant('The next due instant; null when the schedule never fires again.').nullable(),
+    next_run_at: instant(
+      'When it next comes due (jitter applied, not before paused_until); null when it never fires again.',
+    ).nullable(),
     last_run_at: instant('When a run was last enqueued.').nullable(),
     created_at: instant('When the task was created.'),
     updated_at: instant('When the task last changed.'),
+    starts_at: instant('No run comes due before it; null: no start.').nullable(),
+    ends_at: instant('No run comes due after it (next_run_at is then null); null: no end.').nullable(),
+    paused_until: instant(
+      'No run comes due before it; cleared once it has passed and the task was claimed.',
+    ).nullable(),
+    deliver_within_ms: z.number().int().nullable().meta({
+      description:
+        'A run not delivered within this many milliseconds after it came due ends expired (TIMEOUT); null: no deadline.',
+    }),
+    catch_up: z.enum(catchUpPolicies).meta({
+      description:
+        'Instants missed while nothing ran: latest (one run, for the latest), none (skipped), all (one run each, the latest 100, oldest first).',
+    }),
+    jitter_ms: z.number().int().meta({
+      description: 'Each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant.',
+    }),
   })
   .meta({ example: exampleTask });
 
@@ -134,6 +153,9 @@ const taskRunResponse = runResponse.omit({ task_name: true });
 export const taskDetailResponse = taskResponse
   .extend({
     logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
+    next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
+      description: 'The next 5 instants it comes due: jitter, active range, pause and catch_up applied.',
+    }),
     current_run: taskRunResponse
       .nullable()
       .meta({ description: 'Its run queued or running; null when none.' }),
@@ -141,7 +163,15 @@ export const taskDetailResponse = taskResponse
       .nullable()
       .meta({ description: 'Its latest ended run; null before the first.' }),
   })
-  .meta({ example: { ...exampleTask, logs: [exampleAttempt], current_run: null, last_run: exampleRun } });
+  .meta({
+    example: {
+      ...exampleTask,
+      logs: [exampleAttempt],
+      next_runs: exampleNextRuns,
+      current_run: null,
+      last_run: exampleRun,
+    },
+  });
 
 export const taskPageResponse = z
   .object({ data: z.array(taskListItemResponse), meta: pageMeta })

@@ -131,6 +131,24 @@ export class TasksController {
     return taskView(await this.tasks.toggle(id));
   }
 
+  @Post(':id/skip-next')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Skip a task’s next run',
+    description:
+      'Moves next_run_at to the instant after it (null when there is none). 409 when the task never comes due again.',
+  })
+  @ApiTaskId()
+  @ApiNoBody()
+  @ApiResponse({ status: 200, description: 'The task as changed.', schema: ref('Task') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE')
+  async skipNext(
+    @Param('id') id: string,
+    @Body(new NoBodyPipe('skip-next')) _body: undefined,
+  ): Promise<TaskResponse> {
+    return taskView(await this.tasks.skipNext(id));
+  }
+
   @Post(':id/execute')
   @HttpCode(202)
   @UseGuards(QueueAvailableGuard)

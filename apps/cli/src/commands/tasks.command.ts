@@ -130,7 +130,45 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
         '--run-at <instant>',
         'a one-time task instead of a schedule: RFC 3339 with an offset, e.g. 2025-05-01T09:00:00Z',
       ),
+    )
+    .addOption(
+      new Option(
+        '--starts-at <instant>',
+        'no run comes due before this instant (RFC 3339; "none" clears it)',
+      ),
+    )
+    .addOption(
+      new Option('--ends-at <instant>', 'no run comes due after this instant (RFC 3339; "none" clears it)'),
+    )
+    .addOption(
+      new Option(
+        '--paused-until <instant>',
+        'no run comes due before this instant; clears itself ("none" clears it)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--deliver-within-ms <ms>',
+        'a run not delivered this long after it came due ends expired (at least 1000; "none" clears it)',
+      ).argParser(numberOrText),
+    )
+    .addOption(
+      new Option(
+        '--catch-up <policy>',
+        'missed instants: latest (one run), none (skipped) or all (one run each)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--jitter-ms <ms>',
+        'each run comes due up to this much after its instant (0-3600000)',
+      ).argParser(numberOrText),
     );
+}
+
+/** `none` clears an optional field (null); anything else goes to the domain's validation as given. */
+function clearable<T>(value: T | undefined): T | null | undefined {
+  return value === 'none' ? null : value;
 }
 
 /** The task fields given, whichever name each was given under. */
@@ -146,6 +184,12 @@ function fieldValues(options: {
   maxRetry?: number | string;
   timezone?: string;
   runAt?: string;
+  startsAt?: string;
+  endsAt?: string;
+  pausedUntil?: string;
+  deliverWithinMs?: number | string;
+  catchUp?: string;
+  jitterMs?: number | string;
 }) {
   return {
     task_name: options.name ?? options.taskName,
@@ -155,6 +199,12 @@ function fieldValues(options: {
     max_retry: options.maxRetry,
     timezone: options.timezone,
     run_at: options.runAt,
+    starts_at: clearable(options.startsAt),
+    ends_at: clearable(options.endsAt),
+    paused_until: clearable(options.pausedUntil),
+    deliver_within_ms: clearable(options.deliverWithinMs),
+    catch_up: options.catchUp,
+    jitter_ms: options.jitterMs,
   };
 }
 
@@ -306,6 +356,22 @@ export function tasksCommand(): Command {
       withContext(async ({ runService }) => {
         const run = await runService.cancelForTask(id);
         print(run, options.json, () => `cancelled run ${run.id} of task ${id}\n${formatRunLine(run)}`);
+      }),
+    );
+
+  tasks
+    .command('skip-next')
+    .description("skip a task's next run: its next_run_at moves to the instant after")
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const task = publicTask(await taskService.skipNext(id));
+        print(
+          task,
+          options.json,
+          () => `task ${task.id}: next run ${task.next_run_at ? task.next_run_at.toISOString() : 'none'}`,
+        );
       }),
     );
 

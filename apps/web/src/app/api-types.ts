@@ -1,5 +1,5 @@
 /** Wire shapes of the REST API (SPEC §4, §6 and §11): field names are the database column names. */
-import type { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import type { attemptStatuses, CatchUp, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 
 // The statuses are the domain's own lists (what the API validates against), not copies.
 export { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
@@ -25,6 +25,13 @@ export interface Task {
   last_run_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Execution control (SPEC §13): the active range, a pause, a delivery deadline, catch-up and jitter. */
+  starts_at: string | null;
+  ends_at: string | null;
+  paused_until: string | null;
+  deliver_within_ms: number | null;
+  catch_up: CatchUp;
+  jitter_ms: number;
 }
 
 /** The latest attempt, as the task list summarises it. */
@@ -92,6 +99,8 @@ export interface RunDetail extends RunListItem {
 
 export interface TaskDetail extends Task {
   logs: TaskLog[];
+  /** The next 5 instants it comes due (jitter, active range, pause and catch-up applied). */
+  next_runs: string[];
   /** Its run queued or running; null when none. */
   current_run: Run | null;
   /** Its latest ended run; null before the first. */
@@ -124,6 +133,12 @@ interface TaskFields {
   max_retry: number;
   timezone: string;
   enabled: boolean;
+  starts_at?: string | null;
+  ends_at?: string | null;
+  paused_until?: string | null;
+  deliver_within_ms?: number | null;
+  catch_up?: CatchUp;
+  jitter_ms?: number;
 }
 
 export type TaskPatch = Partial<TaskFields> & {

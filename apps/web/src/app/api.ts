@@ -130,6 +130,10 @@ export const api = createApi({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/toggle`, method: 'POST' }),
       invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag, 'Stats'],
     }),
+    skipNextRun: build.mutation<Task, string>({
+      query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/skip-next`, method: 'POST' }),
+      invalidatesTags: (_result, _error, id) => [...taskTags(id), listTag],
+    }),
     executeTask: build.mutation<RunListItem, string>({
       query: (id) => ({ url: `/api/tasks/${encodeURIComponent(id)}/execute`, method: 'POST' }),
       invalidatesTags: (_result, _error, id) => [
@@ -192,6 +196,7 @@ export const {
   useUpdateTaskMutation,
   useDeleteTaskMutation,
   useToggleTaskMutation,
+  useSkipNextRunMutation,
   useExecuteTaskMutation,
   useListRunsQuery,
   useGetRunQuery,

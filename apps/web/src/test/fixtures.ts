@@ -16,6 +16,12 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     last_run_at: null,
     created_at: '2025-03-01T08:00:00.000Z',
     updated_at: '2025-03-01T08:00:00.000Z',
+    starts_at: null,
+    ends_at: null,
+    paused_until: null,
+    deliver_within_ms: null,
+    catch_up: 'latest',
+    jitter_ms: 0,
     last_attempt: null,
     ...overrides,
   };
@@ -40,7 +46,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
 
 export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
   const { last_attempt: _last, ...task } = taskItem();
-  return { ...task, logs: [], current_run: null, last_run: null, ...overrides };
+  return { ...task, logs: [], next_runs: [], current_run: null, last_run: null, ...overrides };
 }
 
 export function page<T>(data: T[], meta: Partial<Page<T>['meta']> = {}): Page<T> {

@@ -2,4 +2,20 @@ export { InvalidScheduleError } from './invalid-schedule-error';
 export { parseSchedule, type Schedule } from './parse-schedule';
 export { nextRunAt, nextRunTimes } from './next-run';
 export { InvalidTimezoneError, isValidTimezone, storedTimezone } from './timezone';
-export { nextDueInstant, planClaim, type ClaimPlan, type TaskTiming } from './due';
+export { jitteredInstant, jitterOffsetMs, MAX_JITTER_MS } from './jitter';
+export {
+  type CatchUp,
+  catchUpPolicies,
+  type ClaimPlan,
+  comesDueAt,
+  dueAt,
+  instantAfterNext,
+  MAX_CATCH_UP_RUNS,
+  nextDueInstant,
+  nextNominalInstant,
+  nominalInstantOf,
+  ON_TIME_GRACE_MS,
+  planClaim,
+  type TaskTiming,
+  upcomingDueInstants,
+} from './due';

@@ -22,6 +22,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type TaskCatchUp = "all" | "latest" | "none";
+
 export type TaskLogStatus = "cancelled" | "failed" | "finish" | "running";
 
 export type TaskRunStatus = "cancelled" | "expired" | "failed" | "finish" | "queued" | "running" | "skipped";
@@ -76,15 +78,21 @@ export interface TaskRuns {
 }
 
 export interface Tasks {
+  catch_up: Generated<TaskCatchUp>;
   created_at: Generated<Timestamp>;
+  deliver_within_ms: number | null;
   enabled: Generated<boolean>;
+  ends_at: Timestamp | null;
   id: Generated<string>;
+  jitter_ms: Generated<number>;
   job_id: string | null;
   json_payload: Json;
   last_run_at: Timestamp | null;
   max_retry: Generated<number>;
   next_run_at: Timestamp | null;
+  paused_until: Timestamp | null;
   run_at: Timestamp | null;
+  starts_at: Timestamp | null;
   task_name: string;
   task_schedule: string | null;
   task_status: Generated<TaskStatus>;

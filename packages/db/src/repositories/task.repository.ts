@@ -41,7 +41,7 @@ export type ClaimWrite =
       nextRunAt: Date | null;
       destination?: string | undefined;
     }
-  | { kind: 'look-later'; id: string; nextRunAt: Date };
+  | { kind: 'look-later'; id: string; nextRunAt: Date | null };
 
 /** A run the claim made, for the caller to enqueue after the commit. */
 export interface ClaimedRun {
@@ -163,6 +163,17 @@ export class TaskRepository {
     return update.returningAll().executeTakeFirst();
   }
 
+  /** Moves the next due instant from `from` to `to`; undefined when it is no longer `from`. */
+  async moveNextRunAt(id: string, from: Date, to: Date | null): Promise<TaskRow | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set({ next_run_at: to })
+      .where('id', '=', id)
+      .where('next_run_at', '=', from)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
@@ -281,6 +292,8 @@ export class TaskRepository {
         .where('task_status', '=', 'ready')
         .where('enabled', '=', true)
         .where('next_run_at', '<=', instant)
+        // Paused until later (SPEC §13): the instants it covers wait for its end, then are caught up.
+        .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<=', instant)]))
         .orderBy('next_run_at')
         .limit(limit)
         .forUpdate()
@@ -315,6 +328,11 @@ export class TaskRepository {
       }
       later.push(...repeated);
       if (later.length > 0) await setNextRunAt(trx, later);
+      // A pause that has ended clears itself.
+      const unpaused = due.filter((task) => task.paused_until !== null).map((task) => task.id);
+      if (unpaused.length > 0) {
+        await trx.updateTable('tasks').set({ paused_until: null }).where('id', 'in', unpaused).execute();
+      }
       return {
         claimed: due.length,
         runs: started.map((w) => ({
@@ -346,8 +364,10 @@ export class TaskRepository {
         .select(SCHEDULED_TASK_COLUMNS)
         .select(asOfSql(asOf).as('as_of'))
         .where('next_run_at', 'is', null)
-        // A one-time task that has fired has no next instant, and never will.
+        // A one-time task that has fired has no next instant, and never will; nor has a task
+        // past its ends_at (SPEC §13: its next_run_at is null for good).
         .where('task_schedule', 'is not', null)
+        .where('ends_at', 'is', null)
         .orderBy('created_at')
         .limit(limit)
         .forUpdate()

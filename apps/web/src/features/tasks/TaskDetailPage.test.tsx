@@ -77,6 +77,34 @@ describe('task detail page', () => {
     });
   });
 
+  it('shows the next runs and the execution control, and skips the next run', async () => {
+    const task = taskDetail({
+      task_name: 'Hourly hook',
+      task_schedule: '0 * * * *',
+      next_run_at: '2099-03-07T09:00:00.000Z',
+      next_runs: ['2099-03-07T09:00:00.000Z', '2099-03-07T10:00:00.000Z'],
+      deliver_within_ms: 60000,
+      catch_up: 'all',
+      jitter_ms: 0,
+    });
+    const api = mockFetch({
+      [`GET /api/tasks/${task.id}`]: task,
+      [`GET /api/tasks/${task.id}/logs`]: page([]),
+      [`POST /api/tasks/${task.id}/skip-next`]: { ...task, next_run_at: '2099-03-07T10:00:00.000Z' },
+    });
+    const { user } = renderApp(`/tasks/${task.id}`);
+    await screen.findByRole('heading', { name: 'Hourly hook' });
+    const runs = within(screen.getByRole('list', { name: 'Next runs' })).getAllByRole('listitem');
+    expect(runs.map((item) => item.querySelector('time')?.getAttribute('dateTime'))).toEqual(task.next_runs);
+    expect(screen.getByText('Missed instants').nextElementSibling).toHaveTextContent(
+      /One run per missed instant/,
+    );
+    expect(screen.getByText('Deliver within').nextElementSibling).toHaveTextContent(/60000 ms/);
+    await user.click(screen.getByRole('button', { name: 'Skip next run' }));
+    expect(await screen.findByText(/Skipped the next run of "Hourly hook"/)).toBeInTheDocument();
+    expect(api.find('POST', `/api/tasks/${task.id}/skip-next`)).toHaveLength(1);
+  });
+
   it('shows no next run for a paused task', async () => {
     const paused = taskDetail({
       task_name: 'Paused hook',

@@ -21,7 +21,7 @@ import { TaskSettings } from './TaskSettings';
 import { useTaskActions } from './use-task-actions';
 
 function TaskActions({ task }: { task: TaskDetail }) {
-  const { runNow, toggleEnabled, deleteTask, rearm, busy } = useTaskActions();
+  const { runNow, toggleEnabled, deleteTask, rearm, skipNext, busy } = useTaskActions();
   const navigate = useNavigate();
   return (
     <>
@@ -51,6 +51,14 @@ function TaskActions({ task }: { task: TaskDetail }) {
         onClick={() => void runNow(task)}
       >
         Run now
+      </button>
+      <button
+        type="button"
+        className={buttonSecondary}
+        disabled={busy.skipping || task.next_run_at === null}
+        onClick={() => void skipNext(task)}
+      >
+        Skip next run
       </button>
       <Link to={`/tasks/${task.id}/edit`} className={buttonSecondary}>
         Edit

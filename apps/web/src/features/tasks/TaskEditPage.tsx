@@ -57,6 +57,7 @@ export function TaskEditPage() {
       <PageHeader title={`Edit ${task.task_name}`} />
       <TaskForm
         key={task.id}
+        taskId={task.id}
         initialValues={taskFormFromTask(task)}
         submitLabel="Save changes"
         cancelTo={`/tasks/${task.id}`}

@@ -131,7 +131,7 @@ describe('task form', () => {
     const created = taskItem({ id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', task_name: 'Stand-up ping' });
     const api = mockFetch({
       'POST /api/tasks': { status: 201, body: created },
-      [`GET /api/tasks/${created.id}`]: { ...created, logs: [] },
+      [`GET /api/tasks/${created.id}`]: { ...created, logs: [], next_runs: [] },
       [`GET /api/tasks/${created.id}/logs`]: {
         data: [],
         meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
@@ -158,8 +158,57 @@ describe('task form', () => {
       json_payload: { content: 'Hello from Task Scheduler' },
       max_retry: 5,
       enabled: false,
+      starts_at: null,
+      ends_at: null,
+      paused_until: null,
+      deliver_within_ms: null,
+      catch_up: 'latest',
+      jitter_ms: 0,
     });
     expect(screen.getByText('Task "Stand-up ping" created.')).toBeInTheDocument();
+  });
+
+  it('takes execution control: the preview starts at starts_at and the body carries each field', async () => {
+    const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Later' });
+    const api = mockFetch({
+      'POST /api/tasks': { status: 201, body: created },
+      [`GET /api/tasks/${created.id}`]: { ...created, logs: [], next_runs: [] },
+      [`GET /api/tasks/${created.id}/logs`]: {
+        data: [],
+        meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
+      },
+    });
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Later');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
+    const schedule = screen.getByLabelText('Schedule (cron)');
+    await user.clear(schedule);
+    await user.type(schedule, '0 9 * * *');
+    await user.type(screen.getByLabelText('Starts at'), '2025-03-10T00:00:00');
+    await user.type(screen.getByLabelText('Ends at'), '2025-03-11T12:00:00');
+    const times = within(screen.getByRole('list', { name: 'Next due instants' }))
+      .getAllByRole('listitem')
+      .map((item) => item.querySelector('time')?.getAttribute('dateTime'));
+    expect(times).toEqual(['2025-03-10T09:00:00.000Z', '2025-03-11T09:00:00.000Z']);
+
+    await user.type(screen.getByLabelText('Jitter (ms)'), '99999999');
+    await user.tab();
+    expect(screen.getByLabelText('Jitter (ms)')).toHaveAccessibleDescription(/from 0 to 3600000/);
+    await user.clear(screen.getByLabelText('Jitter (ms)'));
+    await user.type(screen.getByLabelText('Jitter (ms)'), '5000');
+    await user.type(screen.getByLabelText('Deliver within (ms)'), '60000');
+    await user.selectOptions(screen.getByLabelText('Missed instants'), 'none');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(await screen.findByRole('heading', { name: 'Later' })).toBeInTheDocument();
+    const [request] = api.find('POST', '/api/tasks');
+    expect(await request?.json()).toMatchObject({
+      starts_at: '2025-03-10T00:00:00+00:00',
+      ends_at: '2025-03-11T12:00:00+00:00',
+      paused_until: null,
+      deliver_within_ms: 60000,
+      catch_up: 'none',
+      jitter_ms: 5000,
+    });
   });
 
   it("shows the API's error message and its field details inline", async () => {

@@ -8,6 +8,12 @@ import { useNow } from '../../lib/use-now';
 import { FormField } from './FormField';
 import { OnceAtField, TimingChoice } from './OnceAtField';
 import { PayloadEditor } from './PayloadEditor';
+import { ExecutionControlFields } from './ExecutionControlFields';
+import {
+  type ExecutionControlField,
+  previewDueInstants,
+  validateExecutionControl,
+} from './execution-control-model';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
 import {
@@ -27,6 +33,8 @@ interface TaskFormProps {
   onSubmit: (input: TaskInput) => Promise<RequestError>;
   /** A second way to save, after the main one, with why it is offered (a failed task: save and re-arm). */
   alternative?: { label: string; hint: string; onSubmit: (input: TaskInput) => Promise<RequestError> };
+  /** The task being edited: its id seeds the jitter of the preview. */
+  taskId?: string;
 }
 
 const fieldOrder: TaskFormField[] = [
@@ -37,6 +45,7 @@ const fieldOrder: TaskFormField[] = [
   'webhook_url',
   'json_payload',
   'max_retry',
+  'control',
 ];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
@@ -48,9 +57,17 @@ const fieldIds: Record<TaskFormField, string> = {
   json_payload: 'task-payload',
   max_retry: 'task-max-retry',
   enabled: 'task-enabled',
+  control: 'task-execution-control',
 };
 
-export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alternative }: TaskFormProps) {
+export function TaskForm({
+  initialValues,
+  submitLabel,
+  cancelTo,
+  onSubmit,
+  alternative,
+  taskId,
+}: TaskFormProps) {
   const [values, setValues] = useState(initialValues);
   const [touched, setTouched] = useState<Partial<Record<TaskFormField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
@@ -62,9 +79,26 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
   // Which button sent the form: Enter in a field sends the first, the main one.
   const useAlternative = useRef(false);
 
-  const preview = useMemo(
-    () => previewSchedule(values.task_schedule, values.timezone, now),
-    [values.task_schedule, values.timezone, now],
+  // The schedule's next instants with the execution control applied, by the publisher's maths.
+  const preview = useMemo(() => {
+    const schedule = previewSchedule(values.task_schedule, values.timezone, now);
+    if (schedule.kind !== 'valid') return schedule;
+    const nextRuns = previewDueInstants(
+      values.task_schedule.trim(),
+      values.timezone,
+      values.control,
+      now,
+      taskId,
+    );
+    return { ...schedule, nextRuns };
+  }, [values.task_schedule, values.timezone, values.control, now, taskId]);
+  const [controlTouched, setControlTouched] = useState<Partial<Record<ExecutionControlField, boolean>>>({});
+  const controlErrors = validateExecutionControl(values.control, values.timezone);
+  const shownControl = Object.fromEntries(
+    (Object.keys(values.control) as ExecutionControlField[]).map((field) => [
+      field,
+      (submitted || controlTouched[field] ? controlErrors[field] : undefined) ?? serverErrors[field],
+    ]),
   );
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
   const once = values.timing === 'once';
@@ -209,6 +243,17 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
         value={values.json_payload}
         onChange={(text) => set('json_payload', text)}
         serverError={serverErrors.json_payload}
+      />
+
+      <ExecutionControlFields
+        values={values.control}
+        timezone={values.timezone}
+        errors={shownControl}
+        onChange={(field, value) => {
+          setValues((previous) => ({ ...previous, control: { ...previous.control, [field]: value } }));
+          setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+        }}
+        onBlur={(field) => setControlTouched((previous) => ({ ...previous, [field]: true }))}
       />
 
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">

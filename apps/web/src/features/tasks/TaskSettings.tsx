@@ -17,6 +17,40 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
   }
 }
 
+const catchUpWords = {
+  latest: 'One run for all missed instants (the latest)',
+  none: 'Missed instants are skipped',
+  all: 'One run per missed instant (the latest 100)',
+} as const;
+
+/** SPEC §13: the active range, pause, deadline, catch-up and jitter, where set. */
+function ExecutionControlSettings({ task, now }: { task: TaskDetail; now: Date }) {
+  return (
+    <>
+      {task.starts_at && (
+        <Item term="Starts at">
+          <When value={task.starts_at} now={now} />
+        </Item>
+      )}
+      {task.ends_at && (
+        <Item term="Ends at">
+          <When value={task.ends_at} now={now} />
+        </Item>
+      )}
+      {task.paused_until && (
+        <Item term="Paused until">
+          <When value={task.paused_until} now={now} />
+        </Item>
+      )}
+      {task.deliver_within_ms !== null && (
+        <Item term="Deliver within">{`${task.deliver_within_ms} ms after it comes due, or the run expires`}</Item>
+      )}
+      <Item term="Missed instants">{catchUpWords[task.catch_up]}</Item>
+      {task.jitter_ms > 0 && <Item term="Jitter">{`Up to ${task.jitter_ms} ms after each instant`}</Item>}
+    </>
+  );
+}
+
 export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
   const description = task.task_schedule === null ? undefined : describeSchedule(task.task_schedule);
   return (
@@ -49,6 +83,20 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         <Item term="Next run">
           <NextRunSetting task={task} now={now} />
         </Item>
+        <Item term="Next runs">
+          {task.next_runs.length === 0 ? (
+            'None'
+          ) : (
+            <ol aria-label="Next runs" className="space-y-0.5">
+              {task.next_runs.map((instant, index) => (
+                <li key={`${instant}-${index}`}>
+                  <When value={instant} now={now} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </Item>
+        <ExecutionControlSettings task={task} now={now} />
         <Item term="Last run">
           <When value={task.last_run_at} now={now} past />
         </Item>

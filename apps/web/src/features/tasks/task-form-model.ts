@@ -1,6 +1,13 @@
 import { payloadContentProblem } from '@scheduler/core';
 import type { Task, TaskInput } from '../../app/api-types';
 import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
+import {
+  emptyExecutionControl,
+  executionControlFromTask,
+  type ExecutionControlValues,
+  toExecutionControlInput,
+  validateExecutionControl,
+} from './execution-control-model';
 
 /** A task fires on a cron schedule, or once at one instant (`run_at`, SPEC §11). */
 export type TaskTiming = 'schedule' | 'once';
@@ -17,6 +24,8 @@ export interface TaskFormValues {
   json_payload: string;
   max_retry: string;
   enabled: boolean;
+  /** Execution control (SPEC §13), its own fieldset. */
+  control: ExecutionControlValues;
 }
 
 export type TaskFormField = keyof TaskFormValues;
@@ -36,6 +45,7 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
     json_payload: '{\n  "content": "Hello from Task Scheduler"\n}',
     max_retry: '3',
     enabled: true,
+    control: emptyExecutionControl(),
   };
 }
 
@@ -50,6 +60,7 @@ export function taskFormFromTask(task: Task): TaskFormValues {
     json_payload: JSON.stringify(task.json_payload, null, 2),
     max_retry: String(task.max_retry),
     enabled: task.enabled,
+    control: executionControlFromTask(task),
   };
 }
 
@@ -113,6 +124,8 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   if (payload) errors.json_payload = payload;
   const retry = retryProblem(values.max_retry);
   if (retry) errors.max_retry = retry;
+  const control = Object.values(validateExecutionControl(values.control, values.timezone));
+  if (control.length > 0) errors.control = control.join(' ');
   return errors;
 }
 
@@ -136,5 +149,6 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
     json_payload: JSON.parse(values.json_payload) as unknown,
     max_retry: Number(values.max_retry),
     enabled: values.enabled,
+    ...toExecutionControlInput(values.control, values.timezone),
   };
 }

@@ -3,6 +3,7 @@ import { errorCode, errorMessage } from '../../app/api-error';
 import {
   useDeleteTaskMutation,
   useExecuteTaskMutation,
+  useSkipNextRunMutation,
   useToggleTaskMutation,
   useUpdateTaskMutation,
 } from '../../app/api';
@@ -18,6 +19,27 @@ export function useTaskActions() {
   const [toggle, toggleState] = useToggleTaskMutation();
   const [remove, removeState] = useDeleteTaskMutation();
   const [update, updateState] = useUpdateTaskMutation();
+  const [skip, skipState] = useSkipNextRunMutation();
+
+  /** SPEC §13: the next run is skipped; the task comes due at the instant after it. */
+  const skipNext = useCallback(
+    async (task: TaskRef) => {
+      const result = await skip(task.id);
+      if (result.error) {
+        toast('error', `Could not skip the next run of "${task.task_name}": ${errorMessage(result.error)}`);
+        return false;
+      }
+      const next = result.data.next_run_at;
+      toast(
+        'success',
+        next
+          ? `Skipped the next run of "${task.task_name}": it now runs at ${new Date(next).toLocaleString()}.`
+          : `Skipped the next run of "${task.task_name}": it does not come due again.`,
+      );
+      return true;
+    },
+    [skip, toast],
+  );
 
   const runNow = useCallback(
     async (task: TaskRef) => {
@@ -81,7 +103,9 @@ export function useTaskActions() {
     toggleEnabled,
     deleteTask,
     rearm,
+    skipNext,
     busy: {
+      skipping: skipState.isLoading,
       running: executeState.isLoading,
       toggling: toggleState.isLoading,
       deleting: removeState.isLoading,

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorShape, type RunningApi, startApi, type Task, type TaskDetail } from './api-harness';
+
+let api: RunningApi;
+
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => api?.stop());
+
+const HOUR = 3_600_000;
+const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+
+/** The field a refusal names, with its message. */
+async function refused(method: string, route: string, body: Record<string, unknown>) {
+  const response = await api.request<{
+    error: { code: string; message: string; details: Record<string, string> };
+  }>(method, route, { body });
+  expect(response.status).toBe(400);
+  expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+  return response.body.error;
+}
+
+describe('execution control fields (SPEC §13)', () => {
+  test('are taken on create, answered, and shape next_run_at and next_runs', async () => {
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    startsAt.setUTCHours(10, 30, 0, 0);
+    const task = await api.createTask({
+      task_schedule: '0 * * * *',
+      starts_at: startsAt.toISOString(),
+      ends_at: new Date(startsAt.getTime() + 3 * HOUR).toISOString(),
+      deliver_within_ms: 60_000,
+      catch_up: 'all',
+      jitter_ms: 0,
+    });
+    expect(task).toMatchObject({
+      starts_at: startsAt.toISOString(),
+      deliver_within_ms: 60_000,
+      catch_up: 'all',
+      jitter_ms: 0,
+      paused_until: null,
+    });
+    // The first instant at or after starts_at: 11:00 that day; then 12:00 and 13:00, and the range ends.
+    const firstRun = new Date(startsAt);
+    firstRun.setUTCHours(11, 0, 0, 0);
+    expect(task.next_run_at).toBe(firstRun.toISOString());
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(detail.body.next_runs).toEqual(
+      [0, 1, 2].map((h) => new Date(firstRun.getTime() + h * HOUR).toISOString()),
+    );
+  });
+
+  test('jitter: next_run_at and next_runs are jittered, the same on every read', async () => {
+    const task = await api.createTask({ task_schedule: '0 * * * *', jitter_ms: 1_800_000 });
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    const again = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(detail.body.next_runs).toHaveLength(5);
+    expect(again.body.next_runs).toEqual(detail.body.next_runs);
+    expect(detail.body.next_runs[0]).toBe(task.next_run_at);
+    const offsets = detail.body.next_runs.map((instant) => new Date(instant).getTime() % HOUR);
+    for (const offset of offsets) expect(offset).toBeLessThanOrEqual(1_800_000);
+    // Five instants, each at an offset of its own (the odds of two equal are nil).
+    expect(new Set(offsets).size).toBe(5);
+  });
+
+  test('paused_until: nothing comes due before it; PATCH null lifts it', async () => {
+    const task = await api.createTask({ task_schedule: '*/5 * * * *', catch_up: 'none' });
+    const until = inHours(3);
+    const paused = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { paused_until: until },
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body.paused_until).toBe(until);
+    expect(new Date(paused.body.next_run_at!).getTime()).toBeGreaterThanOrEqual(new Date(until).getTime());
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    for (const run of detail.body.next_runs) expect(run >= until).toBe(true);
+    const lifted = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { paused_until: null },
+    });
+    expect(lifted.body.paused_until).toBeNull();
+    expect(new Date(lifted.body.next_run_at!).getTime()).toBeLessThan(Date.now() + 6 * 60_000);
+  });
+
+  test('paused_until with catch_up latest: it comes due when the pause ends, once', async () => {
+    const task = await api.createTask({ task_schedule: '*/5 * * * *' });
+    const until = inHours(1);
+    const paused = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { paused_until: until },
+    });
+    expect(paused.body.next_run_at).toBe(until);
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(detail.body.next_runs[0]).toBe(until);
+    expect(detail.body.next_runs[1]! > until).toBe(true);
+  });
+
+  test('ends_at: past it, next_run_at is null', async () => {
+    const task = await api.createTask({ task_schedule: '0 0 1 1 *', ends_at: inHours(2) });
+    expect(task.next_run_at).toBeNull();
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(detail.body.next_runs).toEqual([]);
+  });
+
+  test('skip-next moves next_run_at to the instant after it, and answers the task', async () => {
+    const task = await api.createTask({ task_schedule: '0 * * * *' });
+    const skipped = await api.request<Task>('POST', `/api/tasks/${task.id}/skip-next`);
+    expect(skipped.status).toBe(200);
+    expect(skipped.body.id).toBe(task.id);
+    expect(new Date(skipped.body.next_run_at!).getTime() - new Date(task.next_run_at!).getTime()).toBe(HOUR);
+    const stored = await api.database.tasks.findById(task.id);
+    expect(stored?.next_run_at?.toISOString()).toBe(skipped.body.next_run_at);
+  });
+
+  test('skip-next of a task that never comes due again: 409; of an unknown task: 404', async () => {
+    const task = await api.createTask({ task_schedule: '0 0 1 1 *', ends_at: inHours(1) });
+    const none = await api.request('POST', `/api/tasks/${task.id}/skip-next`);
+    expect(none.status).toBe(409);
+    expect(none.body).toEqual(errorShape('CONFLICT'));
+    const unknown = await api.request('POST', '/api/tasks/00000000-0000-4000-8000-000000000000/skip-next');
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('bad input: 400 naming the field and what is expected', () => {
+  const cases: { name: string; body: Record<string, unknown>; field: string; expected: RegExp }[] = [
+    {
+      name: 'starts_at not before ends_at',
+      body: { starts_at: inHours(5), ends_at: inHours(4) },
+      field: 'ends_at',
+      expected: /expected ends_at after starts_at/,
+    },
+    {
+      name: 'ends_at in the past',
+      body: { ends_at: inHours(-1) },
+      field: 'ends_at',
+      expected: /future instant/,
+    },
+    {
+      name: 'paused_until not an instant',
+      body: { paused_until: 'next tuesday' },
+      field: 'paused_until',
+      expected: /RFC 3339 instant/,
+    },
+    {
+      name: 'deliver_within_ms below 1000',
+      body: { deliver_within_ms: 999 },
+      field: 'deliver_within_ms',
+      expected: /from 1000/,
+    },
+    {
+      name: 'jitter_ms above an hour',
+      body: { jitter_ms: 3_600_001 },
+      field: 'jitter_ms',
+      expected: /0 to 3600000/,
+    },
+    { name: 'jitter_ms negative', body: { jitter_ms: -1 }, field: 'jitter_ms', expected: /0 to 3600000/ },
+    {
+      name: 'catch_up not one of the three',
+      body: { catch_up: 'some' },
+      field: 'catch_up',
+      expected: /"latest", "none", "all"/,
+    },
+  ];
+  test.each(cases)('create: $name', async ({ body, field, expected }) => {
+    const error = await refused('POST', '/api/tasks', {
+      task_name: 'x',
+      task_schedule: '0 * * * *',
+      webhook_url: 'http://127.0.0.1:9/w',
+      json_payload: {},
+      ...body,
+    });
+    expect(error.details[field]).toMatch(expected);
+    expect(error.message).toContain(field);
+  });
+
+  test('PATCH: starts_at after the task’s own ends_at is refused, naming starts_at', async () => {
+    const task = await api.createTask({ ends_at: inHours(4) });
+    const error = await refused('PATCH', `/api/tasks/${task.id}`, { starts_at: inHours(5) });
+    expect(error.details.starts_at).toMatch(/expected ends_at after starts_at/);
+  });
+
+  test('PATCH: an ends_at in the past is allowed: the task ends there', async () => {
+    const task = await api.createTask({ task_schedule: '0 * * * *' });
+    const ended = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { ends_at: inHours(-1) },
+    });
+    expect(ended.status).toBe(200);
+    expect(ended.body.next_run_at).toBeNull();
+  });
+});
