@@ -163,6 +163,8 @@ async function main() {
       // A container's every interface would be every interface of this machine.
       API_HOST: '127.0.0.1',
       DUMMY_WEBHOOK_PORT: String(ports['dummy-webhook']),
+      // The dummy-webhook host (allowed by name in Compose) is this machine's 127.0.0.1 here.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     say(
       `services run on this host: postgres → database ${database}, redis → prefix ${prefix}, ports ${JSON.stringify(ports)}`,

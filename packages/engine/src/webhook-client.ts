@@ -1,6 +1,7 @@
-import type { AttemptOutcome } from '@scheduler/core';
-import { parseRetryAfter } from '@scheduler/core';
+import type { AllowList, AttemptOutcome } from '@scheduler/core';
+import { EMPTY_ALLOW_LIST, parseRetryAfter } from '@scheduler/core';
 import { Agent, request } from 'undici';
+import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
 
 /** How much of a response body is kept in `task_logs.message`. */
 export const MESSAGE_CAP_BYTES = 4096;
@@ -11,19 +12,34 @@ export interface Delivery {
   message: string;
 }
 
+export interface WebhookClientOptions {
+  /** WEBHOOK_ALLOWED_HOSTS, read; without it only public addresses are reached. */
+  allowList?: AllowList;
+  /** Resolves host names (tests stand in for DNS); the system's resolver by default. */
+  lookup?: LookupFunction;
+  now?: () => Date;
+}
+
 /**
  * POSTs payloads over one pooled, keep-alive HTTP client. Redirects are not
  * followed (a 3xx is an answer), and the whole exchange — connect, headers,
- * body — must fit in the timeout.
+ * body — must fit in the timeout. Every connection is checked against the
+ * safe-target rule on the address it is opened to (safe-connector.ts).
  */
 export class WebhookClient {
   private readonly agent: Agent;
+  private readonly now: () => Date;
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly now: () => Date = () => new Date(),
+    options: WebhookClientOptions = {},
   ) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: timeoutMs } });
+    this.now = options.now ?? (() => new Date());
+    const connect = safeConnector(options.allowList ?? EMPTY_ALLOW_LIST, {
+      timeoutMs,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect });
   }
 
   /**
@@ -64,6 +80,11 @@ export class WebhookClient {
         message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
       };
     } catch (error) {
+      const refused = refusedTarget(error);
+      if (refused) {
+        const message = `refused: ${refused.message}`;
+        return { outcome: { kind: 'refused', message }, message };
+      }
       if (cancel?.aborted) {
         const message = 'aborted: the run was cancelled';
         return { outcome: { kind: 'network-error', message }, message };

@@ -1,5 +1,7 @@
 import {
+  type AllowList,
   createTaskSchema,
+  EMPTY_ALLOW_LIST,
   nextDueInstant,
   parseTaskInput,
   RUN_AT_GRACE_MS,
@@ -8,6 +10,7 @@ import {
   TaskNotFoundError,
   TaskValidationError,
   updateTaskSchema,
+  urlTargetProblem,
 } from '@scheduler/core';
 import type {
   AttemptRepository,
@@ -40,6 +43,8 @@ export interface TaskServiceDeps {
   redis: Redis;
   prefix: string;
   retryBackoffMs: number;
+  /** WEBHOOK_ALLOWED_HOSTS, read: IP literals of other classes are refused (SPEC §14); none by default. */
+  allowList?: AllowList;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
 }
@@ -80,6 +85,7 @@ export class TaskService {
 
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
+    this.assertSafeTarget(task.webhook_url);
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
@@ -138,6 +144,7 @@ export class TaskService {
    */
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
+    if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
     const current = await this.get(id);
     const now = this.now();
     const { task_status, json_payload, run_at, task_schedule, ...fields } = patch;
@@ -270,6 +277,14 @@ export class TaskService {
       throw error;
     }
     return started;
+  }
+
+  /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
+  private assertSafeTarget(webhookUrl: string): void {
+    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
+    if (problem) {
+      throw new TaskValidationError(`webhook_url: ${problem}`, 'VALIDATION_ERROR', { webhook_url: problem });
+    }
   }
 
   /**

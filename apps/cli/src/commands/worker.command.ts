@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
+import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
 import { DeliveryWorker, WebhookClient } from '@scheduler/engine';
 import { positiveInt } from './options';
@@ -23,7 +24,9 @@ export function workerCommand(): Command {
         poolSize: Math.min(50, concurrency + 2),
         statementTimeoutMs: WORKER_STATEMENT_TIMEOUT_MS,
       });
-      const webhooks = new WebhookClient(config.webhookTimeoutMs);
+      const webhooks = new WebhookClient(config.webhookTimeoutMs, {
+        allowList: parseAllowList(config.webhookAllowedHosts),
+      });
       const worker = new DeliveryWorker({
         attempts: context.attempts,
         webhooks,
