@@ -127,7 +127,9 @@ describe('scheduler --help', () => {
     // The root's help alone says it all (SPEC §7): each command with its options, and every task command.
     expect(top.stdout).toMatch(/^\s+publisher \[--interval <ms>\] \[--once\]\s/m);
     expect(top.stdout).toMatch(/^\s+worker \[--concurrency <n>\]\s/m);
-    expect(top.stdout).toMatch(/^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\|cancel\s/m);
+    expect(top.stdout).toMatch(
+      /^\s+tasks list\|get\|create\|update\|secret\|rotate-secret\|delete\|toggle\|run\|cancel\s/m,
+    );
     expect(top.stdout).toMatch(/^\s+runs list\|get\|retry\|cancel\s/m);
     expect(tasks.code).toBe(0);
     for (const sub of ['list', 'get', 'create', 'update', 'delete', 'toggle', 'run', 'cancel']) {

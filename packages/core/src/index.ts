@@ -7,3 +7,4 @@ export * from './runs';
 export * from './upcoming-run';
 export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';
 export * from './delivery/safe-target';
+export * from './delivery/signing';

@@ -1,4 +1,4 @@
-import { backoffDelayMs, decideRetry, type RetryDecision } from '@scheduler/core';
+import { backoffDelayMs, decideRetry, type RetryDecision, signingSecrets } from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
@@ -243,7 +243,11 @@ export class DeliveryWorker {
     // Cancelled while its attempt started: the cancel recorded the attempt; nothing is sent.
     if (cancel.signal.aborted) return this.cancelled(log);
     const delivery = await this.deps.webhooks
-      .post(target.webhookUrl, target.payload, { cancel: cancel.signal, runId: started.runId })
+      .post(target.webhookUrl, target.payload, {
+        cancel: cancel.signal,
+        runId: started.runId,
+        signingSecrets: signingSecrets(target.secrets, new Date()),
+      })
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);
       });

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { parseAllowList } from '@scheduler/core';
+import { Webhook } from 'standardwebhooks';
 import { freePort } from '@scheduler/test-support';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LookupFunction } from './safe-connector';
@@ -266,6 +268,41 @@ describe('WebhookClient: safe targets (SPEC §14)', () => {
       expect(received).toHaveLength(0);
     } finally {
       await strict.close();
+    }
+  });
+});
+
+describe('WebhookClient: Standard Webhooks signatures (SPEC §14)', () => {
+  const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+  const runId = '0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a';
+
+  it('signs the body it sends with the run id and the time: standardwebhooks verifies it', async () => {
+    const taskSecret = secret();
+    const payload = { content: 'signed', n: [1, 2] };
+
+    await client.post(`${base}/ok`, payload, { runId, signingSecrets: [taskSecret] });
+
+    const request = received[0];
+    expect(request?.headers['webhook-id']).toBe(runId);
+    expect(Number(request?.headers['webhook-timestamp'])).toBeCloseTo(Date.now() / 1000, -1);
+    expect(request?.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(
+      new Webhook(taskSecret).verify(request?.body ?? '', request?.headers as Record<string, string>),
+    ).toEqual(payload);
+    expect(() =>
+      new Webhook(secret()).verify(request?.body ?? '', request?.headers as Record<string, string>),
+    ).toThrow(/No matching signature/);
+  });
+
+  it('signs with each secret given (a rotation): either verifies', async () => {
+    const [current, previous] = [secret(), secret()];
+
+    await client.post(`${base}/ok`, { x: 1 }, { runId, signingSecrets: [current, previous] });
+
+    const headers = received[0]?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const key of [current, previous]) {
+      expect(new Webhook(key).verify(received[0]?.body ?? '', headers)).toEqual({ x: 1 });
     }
   });
 });

@@ -2,6 +2,7 @@ import type { AllowList, AttemptOutcome } from '@scheduler/core';
 import { EMPTY_ALLOW_LIST, parseRetryAfter } from '@scheduler/core';
 import { Agent, request } from 'undici';
 import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
+import { signatureHeaders } from './signature';
 
 /** How much of a response body is kept in `task_logs.message`. */
 export const MESSAGE_CAP_BYTES = 4096;
@@ -10,6 +11,20 @@ export interface Delivery {
   outcome: AttemptOutcome;
   /** The response body (capped) or the error, for `task_logs.message`. */
   message: string;
+}
+
+/** What a task asks of one request, beyond its URL and payload. */
+export interface DeliveryOptions {
+  cancel?: AbortSignal;
+  /** Sent as `webhook-id`. */
+  runId?: string;
+  /** The secrets that sign it (core's signingSecrets); none: unsigned. */
+  signingSecrets?: readonly string[];
+  method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
+  /** The task's own headers, name → value. */
+  headers?: Readonly<Record<string, string>>;
+  /** The task's timeout; the client's (WEBHOOK_TIMEOUT_MS) otherwise. */
+  timeoutMs?: number;
 }
 
 export interface WebhookClientOptions {
@@ -43,32 +58,36 @@ export class WebhookClient {
   }
 
   /**
-   * POSTs `payload`. `runId` is sent as `webhook-id` (the same for every attempt of a run, so a
-   * receiver can tell a redelivery); `cancel` aborts the request (a cancelled run).
+   * Sends `payload` (POST unless `method` says otherwise; no body with GET and DELETE).
+   * `runId` is sent as `webhook-id` (the same for every attempt of a run, so a receiver
+   * can tell a redelivery), with `webhook-timestamp` and, when `signingSecrets` are
+   * given, `webhook-signature` (Standard Webhooks); `headers` are the task's own;
+   * `timeoutMs` replaces the client's timeout; `cancel` aborts the request (a cancelled run).
    */
-  async post(
-    url: string,
-    payload: unknown,
-    options: { cancel?: AbortSignal; runId?: string } = {},
-  ): Promise<Delivery> {
+  async post(url: string, payload: unknown, options: DeliveryOptions = {}): Promise<Delivery> {
     const { cancel, runId } = options;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const method = options.method ?? 'POST';
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const withBody = method !== 'GET' && method !== 'DELETE';
+    const body = withBody ? JSON.stringify(payload) : '';
     try {
       const response = await request(url, {
-        method: 'POST',
+        method,
         dispatcher: this.agent,
         headers: {
-          'content-type': 'application/json',
+          ...options.headers,
+          ...(withBody ? { 'content-type': 'application/json' } : {}),
           'user-agent': 'task-scheduler',
-          ...(runId ? { 'webhook-id': runId } : {}),
+          ...(runId ? signatureHeaders(options.signingSecrets ?? [], runId, this.now(), body) : {}),
         },
-        body: JSON.stringify(payload),
+        ...(withBody ? { body } : {}),
         signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       });
-      const body = await readCapped(response.body);
+      const answer = await readCapped(response.body);
       const httpStatus = response.statusCode;
       if (httpStatus >= 200 && httpStatus < 300) {
-        return { outcome: { kind: 'delivered', httpStatus }, message: body };
+        return { outcome: { kind: 'delivered', httpStatus }, message: answer };
       }
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(
@@ -77,7 +96,7 @@ export class WebhookClient {
       );
       return {
         outcome: { kind: 'http-error', httpStatus, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-        message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
+        message: answer ? `HTTP ${httpStatus}: ${answer}` : `HTTP ${httpStatus}`,
       };
     } catch (error) {
       const refused = refusedTarget(error);
@@ -91,8 +110,8 @@ export class WebhookClient {
       }
       if (isTimeout(error)) {
         return {
-          outcome: { kind: 'timeout', timeoutMs: this.timeoutMs },
-          message: `timed out after ${this.timeoutMs} ms`,
+          outcome: { kind: 'timeout', timeoutMs },
+          message: `timed out after ${timeoutMs} ms`,
         };
       }
       const message = describeNetworkError(error);

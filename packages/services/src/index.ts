@@ -8,5 +8,5 @@ export { DashboardService } from './dashboard.service';
 export type { DashboardServiceDeps, DashboardStats } from './dashboard.service';
 export { toPage } from './page';
 export type { Page } from './page';
-export { publicTask } from './task-view';
+export { createdTask, publicTask } from './task-view';
 export type { PublicTask } from './task-view';

@@ -1,8 +1,23 @@
 import type { TaskRow } from '@scheduler/db';
 
-/** A task as users see it, in the API and the CLI: its columns, less the internal job id of its run in flight. */
-export type PublicTask = Omit<TaskRow, 'job_id'>;
+/** Columns no answer shows: the job id of a run in flight (internal) and the signing secrets (SPEC §14). */
+type HiddenColumn = 'job_id' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at';
 
-export function publicTask<T extends TaskRow>({ job_id: _jobId, ...task }: T): Omit<T, 'job_id'> {
-  return task;
+/** A task as users see it, in the API and the CLI: its columns, less what is internal or secret. */
+export type PublicTask = Omit<TaskRow, HiddenColumn>;
+
+export function publicTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> {
+  const {
+    job_id: _jobId,
+    signing_secret: _secret,
+    previous_signing_secret: _previous,
+    secret_rotated_at: _rotatedAt,
+    ...shown
+  } = task;
+  return shown;
+}
+
+/** The create answer: the task with its signing secret, which only this answer and GET …/secret carry. */
+export function createdTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> & { signing_secret: string } {
+  return { ...publicTask(task), signing_secret: task.signing_secret };
 }

@@ -31,6 +31,7 @@ import {
   type Redis,
   withdrawRun,
 } from '@scheduler/queue';
+import { randomBytes } from 'node:crypto';
 import { toPage, type Page } from './page';
 import { isUuid } from './uuid';
 
@@ -92,6 +93,7 @@ export class TaskService {
     const { run_at: _runAt, ...fields } = task;
     return this.deps.tasks.create({
       ...fields,
+      signing_secret: newSigningSecret(),
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
       json_payload: JSON.stringify(task.json_payload),
@@ -200,6 +202,19 @@ export class TaskService {
     return updated;
   }
 
+  /** The task's signing secret (GET /api/tasks/:id/secret). */
+  async getSecret(id: string): Promise<{ signing_secret: string }> {
+    const task = await this.get(id);
+    return { signing_secret: task.signing_secret };
+  }
+
+  /** A new signing secret; the one before keeps signing for 24 h (SPEC §14). */
+  async rotateSecret(id: string): Promise<{ signing_secret: string }> {
+    const rotated = isUuid(id) ? await this.deps.tasks.rotateSecret(id, newSigningSecret()) : undefined;
+    if (!rotated) throw new TaskNotFoundError(id);
+    return { signing_secret: rotated.signing_secret };
+  }
+
   async delete(id: string): Promise<void> {
     const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
     if (!deleted) throw new TaskNotFoundError(id);
@@ -303,6 +318,11 @@ export class TaskService {
     );
     return this.deps.tasks.findById(id);
   }
+}
+
+/** A Standard Webhooks secret: whsec_ + base64 of 32 random bytes. */
+function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 /** SPEC §11: a run_at more than RUN_AT_GRACE_MS in the past is refused; within it, it fires at once. */

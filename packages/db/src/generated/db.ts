@@ -75,7 +75,10 @@ export interface Tasks {
   last_run_at: Timestamp | null;
   max_retry: Generated<number>;
   next_run_at: Timestamp | null;
+  previous_signing_secret: string | null;
   run_at: Timestamp | null;
+  secret_rotated_at: Timestamp | null;
+  signing_secret: Generated<string>;
   task_name: string;
   task_schedule: string | null;
   task_status: Generated<TaskStatus>;
