@@ -167,6 +167,8 @@ async function main() {
       PUBLISHER_METRICS_PORT: String(await freePort()),
       WORKER_METRICS_PORT: String(await freePort()),
       METRICS_HOST: '127.0.0.1',
+      // The dummy-webhook host (allowed by name in Compose) is this machine's 127.0.0.1 here.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     say(
       `services run on this host: postgres → database ${database}, redis → prefix ${prefix}, ports ${JSON.stringify(ports)}`,

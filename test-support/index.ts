@@ -1,7 +1,15 @@
 export { createTestDatabase, databaseUrlFor } from './database';
 export type { TestDatabase } from './database';
 export { uniquePrefix, testRedis, clearPrefix } from './redis';
-export { baseEnv, startProcess, freePort, waitFor, schedulerBin, dummyWebhookMain } from './processes';
+export {
+  baseEnv,
+  startProcess,
+  freePort,
+  waitFor,
+  schedulerBin,
+  dummyWebhookMain,
+  TEST_ALLOWED_HOSTS,
+} from './processes';
 export type { RunningProcess } from './processes';
 export { startSystem } from './system';
 export type { SystemUnderTest } from './system';

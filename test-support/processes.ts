@@ -7,6 +7,12 @@ import { readEnvFile, repoRoot } from '@scheduler/config';
 export const schedulerBin = path.join(repoRoot, 'apps/cli/bin/scheduler.js');
 export const dummyWebhookMain = path.join(repoRoot, 'apps/dummy-webhook/dist/main.js');
 
+/**
+ * What tests let webhooks reach (WEBHOOK_ALLOWED_HOSTS): the receivers listen on 127.0.0.1.
+ * Other loopback addresses (127.0.0.2) stand for refused targets: tests never connect beyond loopback.
+ */
+export const TEST_ALLOWED_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
 /** The variables of .env.example, so a spawned process needs no .env of its own. */
 export function baseEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return {
@@ -14,6 +20,7 @@ export function baseEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
     ...readEnvFile(path.join(repoRoot, '.env.example')),
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
+    WEBHOOK_ALLOWED_HOSTS: TEST_ALLOWED_HOSTS.join(','),
     ...overrides,
   };
 }

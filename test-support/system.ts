@@ -1,5 +1,6 @@
 import { loadConfig } from '@scheduler/config';
 import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
+import { parseAllowList } from '@scheduler/core';
 import { TaskService } from '@scheduler/services';
 import { createTestDatabase, type TestDatabase } from './database';
 import {
@@ -9,6 +10,7 @@ import {
   type RunningProcess,
   schedulerBin,
   startProcess,
+  TEST_ALLOWED_HOSTS,
 } from './processes';
 import { clearPrefix, testRedis, uniquePrefix } from './redis';
 
@@ -57,6 +59,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
     redis,
     prefix,
     retryBackoffMs,
+    allowList: parseAllowList(TEST_ALLOWED_HOSTS),
   });
   const port = await freePort();
   const env = baseEnv({

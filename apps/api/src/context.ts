@@ -1,4 +1,5 @@
 import type { Config, Logger } from '@scheduler/config';
+import { parseAllowList } from '@scheduler/core';
 import {
   AttemptRepository,
   ClusterRepository,
@@ -61,6 +62,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     redis,
     prefix,
     retryBackoffMs: config.retryBackoffMs,
+    allowList: parseAllowList(config.webhookAllowedHosts),
   });
   return {
     config,

@@ -128,7 +128,7 @@ describe('scheduler --help', () => {
     expect(top.stdout).toMatch(/^\s+publisher \[--interval <ms>\] \[--once\]\s/m);
     expect(top.stdout).toMatch(/^\s+worker \[--concurrency <n>\]\s/m);
     expect(top.stdout).toMatch(
-      /^\s+tasks list\|get\|create\|update\|delete\|toggle\|run\|cancel\|skip-next\s/m,
+      /^\s+tasks list\|get\|create\|update\|secret\|rotate-secret\|delete\|toggle\|run\|cancel\|skip-next\s/m,
     );
     expect(top.stdout).toMatch(/^\s+runs list\|get\|retry\|cancel\s/m);
     expect(tasks.code).toBe(0);

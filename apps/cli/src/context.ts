@@ -1,4 +1,5 @@
 import { type Config, createLogger, type Logger } from '@scheduler/config';
+import { parseAllowList } from '@scheduler/core';
 import {
   AttemptRepository,
   createDatabase,
@@ -66,6 +67,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     },
     prefix: config.redisPrefix,
     retryBackoffMs: config.retryBackoffMs,
+    allowList: parseAllowList(config.webhookAllowedHosts),
   });
   const runService = new RunService({
     runs,

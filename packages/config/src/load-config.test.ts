@@ -80,6 +80,7 @@ describe('loadConfig', () => {
       publisherIntervalMs: 1000,
       workerConcurrency: 10,
       webhookTimeoutMs: 10000,
+      webhookAllowedHosts: [],
       retryBackoffMs: 1000,
       historyRetentionDays: 30,
       dummyWebhookFailOn: [7, 11],
@@ -217,6 +218,27 @@ describe('loadConfig', () => {
 
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(expected);
+  });
+
+  it('reads WEBHOOK_ALLOWED_HOSTS as host names, addresses and CIDRs; .env.example allows this machine', () => {
+    const config = loadConfig({
+      envFile: envFile({ WEBHOOK_ALLOWED_HOSTS: ' dummy-webhook, 10.1.0.0/16,::1,127.0.0.1 ,' }),
+      env: {},
+    });
+    const example = loadConfig({ envFile: path.join(repoRoot, '.env.example'), env: {} });
+
+    expect(config.webhookAllowedHosts).toEqual(['dummy-webhook', '10.1.0.0/16', '::1', '127.0.0.1']);
+    expect(example.webhookAllowedHosts).toEqual(['127.0.0.1', 'localhost', '::1']);
+  });
+
+  it('names each WEBHOOK_ALLOWED_HOSTS entry that is no host, address or CIDR', () => {
+    const error = problemsOf({ WEBHOOK_ALLOWED_HOSTS: 'localhost,http://hooks.example.com,10.0.0.0/40' });
+
+    expect(error.problems).toEqual([
+      expect.stringContaining('"http://hooks.example.com" is not a host name, an IP address or a CIDR'),
+      expect.stringContaining('"10.0.0.0/40" is not a host name, an IP address or a CIDR'),
+    ]);
+    expect(error.problems[0]).toMatch(/^WEBHOOK_ALLOWED_HOSTS=/);
   });
 
   it('accepts a latency of 0 (switched off) and an empty fail-on list', () => {

@@ -18,6 +18,8 @@ export interface Config {
   publisherIntervalMs: number;
   workerConcurrency: number;
   webhookTimeoutMs: number;
+  /** WEBHOOK_ALLOWED_HOSTS: host names, addresses and CIDRs exempt from the safe-target rule (SPEC §14). */
+  webhookAllowedHosts: string[];
   retryBackoffMs: number;
   /** HISTORY_RETENTION_DAYS; 0 keeps everything. */
   historyRetentionDays: number;
@@ -99,6 +101,7 @@ function toConfig(env: Env): Config {
     publisherIntervalMs: env.PUBLISHER_INTERVAL_MS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
     retryBackoffMs: env.RETRY_BACKOFF_MS,
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,
     destinationMaxConcurrency: env.DESTINATION_MAX_CONCURRENCY,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { allowedHostProblem } from './allowed-hosts';
 
 /** The API key of .env.example: public, so the API refuses it when reachable from other machines. */
 export const EXAMPLE_API_KEY = 'dev-api-key-change-me-0123456789';
@@ -131,6 +132,26 @@ export const apiSchema = z.object({
   ),
 });
 
+/** Comma-separated entries; an empty value (or none) allows nothing beyond public addresses. */
+const allowedHosts = z
+  .string({ error: 'expected host names, IP addresses or CIDRs separated by commas' })
+  .default('')
+  .transform((value, ctx) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const problem = allowedHostProblem(entry);
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${problem}: expected host names, IP addresses or CIDRs separated by commas`,
+        });
+    }
+    return entries;
+  });
+
 export const deliverySchema = z.object({
   PUBLISHER_INTERVAL_MS: positiveInt('a tick length in milliseconds').meta(
     doc(
@@ -145,6 +166,12 @@ export const deliverySchema = z.object({
     doc(
       'Time limit of one delivery, in milliseconds; a timeout is retried. It also bounds how long a stopping worker waits for deliveries in flight.',
       '10000',
+    ),
+  ),
+  WEBHOOK_ALLOWED_HOSTS: allowedHosts.meta(
+    doc(
+      'Exceptions to the safe-target rule, separated by commas: host names (`dummy-webhook`), IP addresses (`127.0.0.1`, `::1`) and CIDRs (`10.1.0.0/16`) that webhooks may reach although they are loopback, private, link-local, unique-local, CGNAT, multicast, unspecified or reserved. Checked at create for IP literals and by the HTTP client on the address it connects to. Empty: only public addresses. An entry that is none of these stops every process at start.',
+      '127.0.0.1,localhost,::1',
     ),
   ),
   RETRY_BACKOFF_MS: positiveInt('a delay in milliseconds').meta(

@@ -7,3 +7,5 @@ export * from './runs';
 export * from './upcoming-run';
 export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';
 export * from './flow';
+export * from './delivery/safe-target';
+export * from './delivery/signing';

@@ -46,6 +46,16 @@ describe('decideRetry', () => {
       0,
       { kind: 'fail', reason: 'gave up after 1 attempt' },
     ],
+    [
+      'a refused target fails at once, whatever retries are left',
+      { kind: 'refused', message: '127.0.0.2 is a loopback address' },
+      0,
+      3,
+      {
+        kind: 'fail',
+        reason: 'not retryable: the webhook resolves to an address webhooks may not reach',
+      },
+    ],
     ['408 is retryable', http(408), 1, 3, { kind: 'retry', delayMs: 2000 }],
     ['429 without Retry-After uses the backoff', http(429), 0, 3, { kind: 'retry', delayMs: 1000 }],
     ['429 waits its longer Retry-After', http(429, 30_000), 0, 3, { kind: 'retry', delayMs: 30_000 }],

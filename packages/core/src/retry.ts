@@ -3,7 +3,9 @@ export type AttemptOutcome =
   | { kind: 'delivered'; httpStatus: number } // 2xx
   | { kind: 'http-error'; httpStatus: number; retryAfterMs?: number } // non-2xx response
   | { kind: 'network-error'; message: string } // refused, reset, DNS…
-  | { kind: 'timeout'; timeoutMs: number };
+  | { kind: 'timeout'; timeoutMs: number }
+  // No request was made: the target's address is one webhooks may not reach (SPEC §14).
+  | { kind: 'refused'; message: string };
 
 /** What to do after an attempt. */
 export type RetryDecision =
@@ -46,6 +48,12 @@ export function decideRetry(
     case 'network-error':
     case 'timeout':
       return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, undefined);
+    case 'refused':
+      // Its address will not change class by waiting: one attempt, no retry.
+      return {
+        kind: 'fail',
+        reason: 'not retryable: the webhook resolves to an address webhooks may not reach',
+      };
     default:
       return assertNever(outcome);
   }

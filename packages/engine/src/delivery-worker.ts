@@ -1,4 +1,10 @@
-import { backoffDelayMs, decideRateLimited, decideRetry, type RetryDecision } from '@scheduler/core';
+import {
+  backoffDelayMs,
+  decideRateLimited,
+  decideRetry,
+  type RetryDecision,
+  signingSecrets,
+} from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
@@ -367,7 +373,11 @@ export class DeliveryWorker {
     if (retryCount === 0)
       this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
     const delivery = await this.deps.webhooks
-      .post(target.webhookUrl, target.payload, { cancel: cancel.signal, runId: started.runId })
+      .post(target.webhookUrl, target.payload, {
+        cancel: cancel.signal,
+        runId: started.runId,
+        signingSecrets: signingSecrets(target.secrets, new Date()),
+      })
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);
       });

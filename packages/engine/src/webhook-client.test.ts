@@ -1,8 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { parseAllowList } from '@scheduler/core';
+import { Webhook } from 'standardwebhooks';
 import { freePort } from '@scheduler/test-support';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LookupFunction } from './safe-connector';
 import { MESSAGE_CAP_BYTES, WebhookClient } from './webhook-client';
+
+/** The receivers listen on 127.0.0.1, which tests allow; 127.0.0.2 (loopback too) stands for a refused target. */
+const allowList = parseAllowList(['127.0.0.1']);
 
 interface ReceivedRequest {
   method: string;
@@ -71,7 +78,7 @@ let client: WebhookClient;
 beforeEach(() => {
   received = [];
   connections = 0;
-  client = new WebhookClient(5_000);
+  client = new WebhookClient(5_000, { allowList });
 });
 
 afterEach(async () => {
@@ -140,7 +147,7 @@ describe('WebhookClient.post', () => {
   });
 
   it('gives up on a receiver that never answers after the timeout', async () => {
-    const quick = new WebhookClient(300);
+    const quick = new WebhookClient(300, { allowList });
     try {
       const started = performance.now();
       const delivery = await quick.post(`${base}/hang`, {});
@@ -157,7 +164,7 @@ describe('WebhookClient.post', () => {
   });
 
   it('gives up on a receiver that sends headers but never finishes its body', async () => {
-    const quick = new WebhookClient(300);
+    const quick = new WebhookClient(300, { allowList });
     try {
       const started = performance.now();
       const delivery = await quick.post(`${base}/trickle`, {});
@@ -189,5 +196,134 @@ describe('WebhookClient.post', () => {
     expect(received).toHaveLength(20);
     expect(connections).toBeGreaterThanOrEqual(1);
     expect(connections).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('WebhookClient: safe targets (SPEC §14)', () => {
+  /** A receiver on 127.0.0.2, off the allow list: it must never see a connection. */
+  let forbidden: http.Server;
+  let forbiddenPort: number;
+  let forbiddenConnections = 0;
+
+  beforeAll(async () => {
+    forbidden = http.createServer((_req, res) => res.writeHead(200).end('should not be reached'));
+    forbidden.on('connection', () => forbiddenConnections++);
+    await new Promise<void>((resolve) => forbidden.listen(0, '127.0.0.2', resolve));
+    forbiddenPort = (forbidden.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    forbidden.closeAllConnections();
+    await new Promise((resolve) => forbidden.close(resolve));
+  });
+
+  beforeEach(() => {
+    forbiddenConnections = 0;
+  });
+
+  /** A DNS that answers `address` for every name: a rebinding attacker's, say. */
+  const resolvesTo =
+    (address: string): LookupFunction =>
+    (_hostname, _options, callback) =>
+      callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
+
+  it.each([
+    ['an IPv4 literal', () => `http://127.0.0.2:${forbiddenPort}/ok`],
+    ['its hex notation', () => `http://0x7f000002:${forbiddenPort}/ok`],
+    ['its IPv4-mapped IPv6 form', () => `http://[::ffff:127.0.0.2]:${forbiddenPort}/ok`],
+  ])('refuses %s off the allow list without connecting, naming the address class', async (_what, url) => {
+    const delivery = await client.post(url(), { x: 1 });
+
+    expect(delivery.outcome).toEqual({ kind: 'refused', message: delivery.message });
+    expect(delivery.message).toMatch(
+      /^refused: (127\.0\.0\.2|\[::ffff:7f00:2\] \(127\.0\.0\.2\)) is a loopback address/,
+    );
+    expect(forbiddenConnections).toBe(0);
+  });
+
+  it('checks the address a host name resolves to when connecting: a rebound name is refused', async () => {
+    const rebound = new WebhookClient(5_000, { allowList, lookup: resolvesTo('127.0.0.2') });
+    try {
+      const delivery = await rebound.post(`http://hooks.example.test:${forbiddenPort}/ok`, {});
+
+      expect(delivery.outcome.kind).toBe('refused');
+      expect(delivery.message).toMatch(/127\.0\.0\.2 is a loopback address/);
+      expect(forbiddenConnections).toBe(0);
+    } finally {
+      await rebound.close();
+    }
+  });
+
+  it('delivers to a host name whose address the allow list covers', async () => {
+    const resolved = new WebhookClient(5_000, { allowList, lookup: resolvesTo('127.0.0.1') });
+    try {
+      const delivery = await resolved.post(`${base.replace('127.0.0.1', 'hooks.example.test')}/ok`, {});
+
+      expect(delivery.outcome).toEqual({ kind: 'delivered', httpStatus: 201 });
+    } finally {
+      await resolved.close();
+    }
+  });
+
+  it('delivers to a host the allow list names, whatever it resolves to (a container name, say)', async () => {
+    const named = new WebhookClient(5_000, {
+      allowList: parseAllowList(['dummy-webhook']),
+      lookup: resolvesTo('127.0.0.2'),
+    });
+    try {
+      const delivery = await named.post(`http://dummy-webhook:${forbiddenPort}/ok`, {});
+
+      expect(delivery.outcome).toEqual({ kind: 'delivered', httpStatus: 200 });
+      expect(forbiddenConnections).toBe(1);
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('reaches nothing but public addresses without an allow list', async () => {
+    const strict = new WebhookClient(5_000);
+    try {
+      const delivery = await strict.post(`${base}/ok`, {});
+
+      expect(delivery.message).toMatch(/^refused: 127\.0\.0\.1 is a loopback address/);
+      expect(received).toHaveLength(0);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('WebhookClient: Standard Webhooks signatures (SPEC §14)', () => {
+  const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+  const runId = '0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a';
+
+  it('signs the body it sends with the run id and the time: standardwebhooks verifies it', async () => {
+    const taskSecret = secret();
+    const payload = { content: 'signed', n: [1, 2] };
+
+    await client.post(`${base}/ok`, payload, { runId, signingSecrets: [taskSecret] });
+
+    const request = received[0];
+    expect(request?.headers['webhook-id']).toBe(runId);
+    expect(Number(request?.headers['webhook-timestamp'])).toBeCloseTo(Date.now() / 1000, -1);
+    expect(request?.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(
+      new Webhook(taskSecret).verify(request?.body ?? '', request?.headers as Record<string, string>),
+    ).toEqual(payload);
+    expect(() =>
+      new Webhook(secret()).verify(request?.body ?? '', request?.headers as Record<string, string>),
+    ).toThrow(/No matching signature/);
+  });
+
+  it('signs with each secret given (a rotation): either verifies', async () => {
+    const [current, previous] = [secret(), secret()];
+
+    await client.post(`${base}/ok`, { x: 1 }, { runId, signingSecrets: [current, previous] });
+
+    const headers = received[0]?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const key of [current, previous]) {
+      expect(new Webhook(key).verify(received[0]?.body ?? '', headers)).toEqual({ x: 1 });
+    }
   });
 });

@@ -1,6 +1,8 @@
-import type { AttemptOutcome, RateLimitSignals } from '@scheduler/core';
-import { parseRetryAfter, readRateLimitSignals } from '@scheduler/core';
+import type { AllowList, AttemptOutcome, RateLimitSignals } from '@scheduler/core';
+import { EMPTY_ALLOW_LIST, parseRetryAfter, readRateLimitSignals } from '@scheduler/core';
 import { Agent, request } from 'undici';
+import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
+import { signatureHeaders } from './signature';
 
 /** How much of a response body is kept in `task_logs.message`. */
 export const MESSAGE_CAP_BYTES = 4096;
@@ -13,49 +15,85 @@ export interface Delivery {
   signals?: RateLimitSignals;
 }
 
+/** What a task asks of one request, beyond its URL and payload. */
+export interface DeliveryOptions {
+  cancel?: AbortSignal;
+  /** Sent as `webhook-id`. */
+  runId?: string;
+  /** The secrets that sign it (core's signingSecrets); none: unsigned. */
+  signingSecrets?: readonly string[];
+  method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
+  /** The task's own headers, name → value. */
+  headers?: Readonly<Record<string, string>>;
+  /** The task's timeout; the client's (WEBHOOK_TIMEOUT_MS) otherwise. */
+  timeoutMs?: number;
+}
+
+export interface WebhookClientOptions {
+  /** WEBHOOK_ALLOWED_HOSTS, read; without it only public addresses are reached. */
+  allowList?: AllowList;
+  /** Resolves host names (tests stand in for DNS); the system's resolver by default. */
+  lookup?: LookupFunction;
+  now?: () => Date;
+}
+
 /**
  * POSTs payloads over one pooled, keep-alive HTTP client. Redirects are not
  * followed (a 3xx is an answer), and the whole exchange — connect, headers,
- * body — must fit in the timeout.
+ * body — must fit in the timeout. Every connection is checked against the
+ * safe-target rule on the address it is opened to (safe-connector.ts).
  */
 export class WebhookClient {
   private readonly agent: Agent;
+  private readonly now: () => Date;
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly now: () => Date = () => new Date(),
+    options: WebhookClientOptions = {},
   ) {
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: timeoutMs } });
+    this.now = options.now ?? (() => new Date());
+    const connect = safeConnector(options.allowList ?? EMPTY_ALLOW_LIST, {
+      timeoutMs,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect });
   }
 
   /**
-   * POSTs `payload`. `runId` is sent as `webhook-id` (the same for every attempt of a run, so a
-   * receiver can tell a redelivery); `cancel` aborts the request (a cancelled run).
+   * Sends `payload` (POST unless `method` says otherwise; no body with GET and DELETE).
+   * `runId` is sent as `webhook-id` (the same for every attempt of a run, so a receiver
+   * can tell a redelivery), with `webhook-timestamp` and, when `signingSecrets` are
+   * given, `webhook-signature` (Standard Webhooks); `headers` are the task's own;
+   * `timeoutMs` replaces the client's timeout; `cancel` aborts the request (a cancelled run).
    */
-  async post(
-    url: string,
-    payload: unknown,
-    options: { cancel?: AbortSignal; runId?: string } = {},
-  ): Promise<Delivery> {
+  async post(url: string, payload: unknown, options: DeliveryOptions = {}): Promise<Delivery> {
     const { cancel, runId } = options;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const method = options.method ?? 'POST';
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const withBody = method !== 'GET' && method !== 'DELETE';
+    const body = withBody ? JSON.stringify(payload) : '';
     try {
       const response = await request(url, {
-        method: 'POST',
+        method,
         dispatcher: this.agent,
         headers: {
-          'content-type': 'application/json',
+          ...options.headers,
+          ...(withBody ? { 'content-type': 'application/json' } : {}),
           'user-agent': 'task-scheduler',
-          ...(runId ? { 'webhook-id': runId } : {}),
+          ...(runId ? signatureHeaders(options.signingSecrets ?? [], runId, this.now(), body) : {}),
         },
-        body: JSON.stringify(payload),
+        ...(withBody ? { body } : {}),
         signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       });
-      const body = await readCapped(response.body);
+      const answer = await readCapped(response.body);
       const httpStatus = response.statusCode;
-      const signals = readRateLimitSignals({ httpStatus, headers: response.headers, body }, this.now());
+      const signals = readRateLimitSignals(
+        { httpStatus, headers: response.headers, body: answer },
+        this.now(),
+      );
       if (httpStatus >= 200 && httpStatus < 300) {
-        return { outcome: { kind: 'delivered', httpStatus }, message: body, signals };
+        return { outcome: { kind: 'delivered', httpStatus }, message: answer, signals };
       }
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(
@@ -64,18 +102,23 @@ export class WebhookClient {
       );
       return {
         outcome: { kind: 'http-error', httpStatus, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-        message: body ? `HTTP ${httpStatus}: ${body}` : `HTTP ${httpStatus}`,
+        message: answer ? `HTTP ${httpStatus}: ${answer}` : `HTTP ${httpStatus}`,
         signals,
       };
     } catch (error) {
+      const refused = refusedTarget(error);
+      if (refused) {
+        const message = `refused: ${refused.message}`;
+        return { outcome: { kind: 'refused', message }, message };
+      }
       if (cancel?.aborted) {
         const message = 'aborted: the run was cancelled';
         return { outcome: { kind: 'network-error', message }, message };
       }
       if (isTimeout(error)) {
         return {
-          outcome: { kind: 'timeout', timeoutMs: this.timeoutMs },
-          message: `timed out after ${this.timeoutMs} ms`,
+          outcome: { kind: 'timeout', timeoutMs },
+          message: `timed out after ${timeoutMs} ms`,
         };
       }
       const message = describeNetworkError(error);

@@ -8,7 +8,7 @@ export { DashboardService } from './dashboard.service';
 export type { DashboardServiceDeps, DashboardStats } from './dashboard.service';
 export { toPage } from './page';
 export type { Page } from './page';
-export { publicTask } from './task-view';
+export { createdTask, publicTask } from './task-view';
 export type { PublicTask } from './task-view';
 export { DestinationService } from './destination.service';
 export type { DestinationServiceDeps, DestinationView, DestinationLiveState } from './destination.service';

@@ -1,13 +1,28 @@
 import { comesDueAt } from '@scheduler/core';
 import type { TaskRow } from '@scheduler/db';
 
-/** A task as users see it, in the API and the CLI: its columns, less the internal job id of its run in flight. */
-export type PublicTask = Omit<TaskRow, 'job_id'>;
+/** Columns no answer shows: the job id of a run in flight (internal) and the signing secrets (SPEC §14). */
+type HiddenColumn = 'job_id' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at';
+
+/** A task as users see it, in the API and the CLI: its columns, less what is internal or secret. */
+export type PublicTask = Omit<TaskRow, HiddenColumn>;
 
 /**
  * `next_run_at` is shown as when the task comes due: a pause keeps the instants it covers in
  * the column, for their catch-up, but nothing comes due before the pause ends (SPEC §13).
  */
-export function publicTask<T extends TaskRow>({ job_id: _jobId, ...task }: T): Omit<T, 'job_id'> {
-  return { ...task, next_run_at: comesDueAt(task) };
+export function publicTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> {
+  const {
+    job_id: _jobId,
+    signing_secret: _secret,
+    previous_signing_secret: _previous,
+    secret_rotated_at: _rotatedAt,
+    ...shown
+  } = task;
+  return { ...shown, next_run_at: comesDueAt(task) };
+}
+
+/** The create answer: the task with its signing secret, which only this answer and GET …/secret carry. */
+export function createdTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> & { signing_secret: string } {
+  return { ...publicTask(task), signing_secret: task.signing_secret };
 }

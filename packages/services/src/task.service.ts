@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   activeRangeProblem,
+  type AllowList,
   createTaskSchema,
   destinationOf,
+  EMPTY_ALLOW_LIST,
   instantAfterNext,
   nextDueInstant,
   parseTaskInput,
@@ -14,6 +16,7 @@ import {
   type TaskTiming,
   upcomingDueInstants,
   updateTaskSchema,
+  urlTargetProblem,
 } from '@scheduler/core';
 import type {
   AttemptRepository,
@@ -34,6 +37,7 @@ import {
   type Redis,
   withdrawRun,
 } from '@scheduler/queue';
+import { randomBytes } from 'node:crypto';
 import { toPage, type Page } from './page';
 import { isUuid } from './uuid';
 
@@ -46,6 +50,8 @@ export interface TaskServiceDeps {
   redis: Redis;
   prefix: string;
   retryBackoffMs: number;
+  /** WEBHOOK_ALLOWED_HOSTS, read: IP literals of other classes are refused (SPEC §14); none by default. */
+  allowList?: AllowList;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
 }
@@ -88,6 +94,7 @@ export class TaskService {
 
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
+    this.assertSafeTarget(task.webhook_url);
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
@@ -107,6 +114,7 @@ export class TaskService {
     return this.deps.tasks.create({
       ...fields,
       id,
+      signing_secret: newSigningSecret(),
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
       json_payload: JSON.stringify(task.json_payload),
@@ -178,6 +186,7 @@ export class TaskService {
    */
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
+    if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
     const current = await this.get(id);
     const now = this.now();
     const { task_status, json_payload, run_at, task_schedule, ...fields } = patch;
@@ -248,6 +257,19 @@ export class TaskService {
       return (await this.withdrawQueuedScheduleRun(id)) ?? updated;
     }
     return updated;
+  }
+
+  /** The task's signing secret (GET /api/tasks/:id/secret). */
+  async getSecret(id: string): Promise<{ signing_secret: string }> {
+    const task = await this.get(id);
+    return { signing_secret: task.signing_secret };
+  }
+
+  /** A new signing secret; the one before keeps signing for 24 h (SPEC §14). */
+  async rotateSecret(id: string): Promise<{ signing_secret: string }> {
+    const rotated = isUuid(id) ? await this.deps.tasks.rotateSecret(id, newSigningSecret()) : undefined;
+    if (!rotated) throw new TaskNotFoundError(id);
+    return { signing_secret: rotated.signing_secret };
   }
 
   async delete(id: string): Promise<void> {
@@ -330,6 +352,14 @@ export class TaskService {
     return started;
   }
 
+  /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
+  private assertSafeTarget(webhookUrl: string): void {
+    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
+    if (problem) {
+      throw new TaskValidationError(`webhook_url: ${problem}`, 'VALIDATION_ERROR', { webhook_url: problem });
+    }
+  }
+
   /**
    * Cancels the task's scheduled run if it is claimed and not started yet (its
    * task was retimed or paused meanwhile), and answers the task as it then is.
@@ -355,6 +385,11 @@ function nextRuns(task: TaskRow): Date[] {
   } catch {
     return [];
   }
+}
+
+/** A Standard Webhooks secret: whsec_ + base64 of 32 random bytes. */
+function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 /** SPEC §11: a run_at more than RUN_AT_GRACE_MS in the past is refused; within it, it fires at once. */

@@ -65,6 +65,19 @@ export const taskResponse = z
   })
   .meta({ example: exampleTask });
 
+const SECRET_DESCRIPTION =
+  'The task’s Standard Webhooks secret: whsec_ + base64 of 32 random bytes. Requests carry webhook-signature: v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> with it. Shown only in the create answer and by GET /api/tasks/{id}/secret.';
+/** A placeholder, never a real secret: the document is public. */
+const exampleSecret = 'whsec_…';
+
+export const createdTaskResponse = taskResponse
+  .extend({ signing_secret: z.string().meta({ description: SECRET_DESCRIPTION }) })
+  .meta({ example: { ...exampleTask, signing_secret: exampleSecret } });
+
+export const signingSecretResponse = z
+  .object({ signing_secret: z.string().meta({ description: SECRET_DESCRIPTION }) })
+  .meta({ example: { signing_secret: exampleSecret } });
+
 export const attemptResponse = z
   .object({
     id: uuid('The attempt id.'),

@@ -7,6 +7,7 @@ import type {
   TaskWithLastAttempt,
 } from '@scheduler/db';
 import {
+  createdTask,
   type DashboardStats,
   type DestinationView,
   type Page,
@@ -18,6 +19,8 @@ import type { z } from 'zod';
 import type { dashboardStatsResponse, healthResponse, healthUnavailableResponse } from './report-schemas';
 import type {
   attemptListItemResponse,
+  createdTaskResponse,
+  signingSecretResponse,
   attemptPageResponse,
   attemptResponse,
   destinationListResponse,
@@ -32,6 +35,8 @@ import type {
 
 /** The response types, derived from the documented schemas. */
 export type TaskResponse = z.output<typeof taskResponse>;
+export type CreatedTaskResponse = z.output<typeof createdTaskResponse>;
+export type SigningSecretResponse = z.output<typeof signingSecretResponse>;
 export type TaskDetailResponse = z.output<typeof taskDetailResponse>;
 export type TaskPageResponse = z.output<typeof taskPageResponse>;
 export type AttemptPageResponse = z.output<typeof attemptPageResponse>;
@@ -61,6 +66,10 @@ void statsDocumented;
 
 export function taskView(task: TaskRow): TaskResponse {
   return publicTask(task);
+}
+
+export function createdTaskView(task: TaskRow): CreatedTaskResponse {
+  return createdTask(task);
 }
 
 export function taskDetailView(task: TaskDetail): TaskDetailResponse {

@@ -28,6 +28,9 @@ import { ref } from '../openapi/components';
 import { ApiKeyRoute, ApiNoBody, ApiQueryParams, ApiTaskId } from '../openapi/decorators';
 import {
   type AttemptPageResponse,
+  type CreatedTaskResponse,
+  createdTaskView,
+  type SigningSecretResponse,
   attemptPageView,
   type RunPageResponse,
   runPageView,
@@ -57,10 +60,15 @@ export class TasksController {
     description: 'Its next_run_at is computed from the schedule in its timezone.',
   })
   @ApiBody({ schema: ref('CreateTask') })
-  @ApiResponse({ status: 201, description: 'The task created.', schema: ref('Task') })
+  @ApiResponse({
+    status: 201,
+    description:
+      'The task created, with its signing secret (shown here and by GET /api/tasks/{id}/secret only).',
+    schema: ref('CreatedTask'),
+  })
   @ApiKeyRoute('VALIDATION_ERROR', 'INVALID_SCHEDULE', 'PAYLOAD_TOO_LARGE')
-  async create(@Body() body: unknown): Promise<TaskResponse> {
-    return taskView(await this.tasks.create(body));
+  async create(@Body() body: unknown): Promise<CreatedTaskResponse> {
+    return createdTaskView(await this.tasks.create(body));
   }
 
   @Get()
@@ -147,6 +155,36 @@ export class TasksController {
     @Body(new NoBodyPipe('skip-next')) _body: undefined,
   ): Promise<TaskResponse> {
     return taskView(await this.tasks.skipNext(id));
+  }
+
+  @Get(':id/secret')
+  @ApiOperation({
+    summary: 'A task’s signing secret',
+    description: 'The Standard Webhooks secret its requests are signed with (webhook-signature).',
+  })
+  @ApiTaskId()
+  @ApiResponse({ status: 200, description: 'The secret.', schema: ref('SigningSecret') })
+  @ApiKeyRoute('NOT_FOUND')
+  async secret(@Param('id') id: string): Promise<SigningSecretResponse> {
+    return this.tasks.getSecret(id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate a task’s signing secret',
+    description:
+      'Makes a new secret. For 24 h both the new and the previous secret sign every request (two space-separated signatures in webhook-signature), so a receiver can switch without missing one.',
+  })
+  @ApiTaskId()
+  @ApiNoBody()
+  @ApiResponse({ status: 200, description: 'The new secret.', schema: ref('SigningSecret') })
+  @ApiKeyRoute('VALIDATION_ERROR', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE')
+  async rotateSecret(
+    @Param('id') id: string,
+    @Body(new NoBodyPipe('rotate-secret')) _body: undefined,
+  ): Promise<SigningSecretResponse> {
+    return this.tasks.rotateSecret(id);
   }
 
   @Post(':id/execute')

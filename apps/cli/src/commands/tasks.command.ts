@@ -15,7 +15,7 @@ import {
   taskStatuses,
   TaskValidationError,
 } from '@scheduler/core';
-import { publicTask } from '@scheduler/services';
+import { createdTask, publicTask } from '@scheduler/services';
 import { createContext, type Context } from '../context';
 import { formatRunLine, formatTask, formatTaskTable } from './task-format';
 import { booleanValue, jsonValue, numberOrText } from './options';
@@ -280,7 +280,11 @@ export function tasksCommand(): Command {
       const task = await taskService.create(
         Object.fromEntries(Object.entries({ ...fields, enabled }).filter(([, v]) => v !== undefined)),
       );
-      print(publicTask(task), options.json, () => `created task ${task.id}\n${formatTask(task)}`);
+      print(
+        createdTask(task),
+        options.json,
+        () => `created task ${task.id}\n${formatTask(task)}\nsigning secret: ${task.signing_secret}`,
+      );
     });
   });
 
@@ -300,6 +304,30 @@ export function tasksCommand(): Command {
         const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
         const task = await taskService.update(id, defined);
         print(publicTask(task), options.json, () => `updated task ${task.id}\n${formatTask(task)}`);
+      }),
+    );
+
+  tasks
+    .command('secret')
+    .description("show a task's signing secret (Standard Webhooks)")
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const secret = await taskService.getSecret(id);
+        print(secret, options.json, () => secret.signing_secret);
+      }),
+    );
+
+  tasks
+    .command('rotate-secret')
+    .description('make a new signing secret; the previous one keeps signing for 24 h')
+    .argument('<id>', 'task id')
+    .addOption(jsonOption())
+    .action((id, options) =>
+      withContext(async ({ taskService }) => {
+        const secret = await taskService.rotateSecret(id);
+        print(secret, options.json, () => secret.signing_secret);
       }),
     );
 

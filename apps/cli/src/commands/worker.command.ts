@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
+import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
 import { DeliveryWorker, EngineMetrics, FlowControl, WebhookClient } from '@scheduler/engine';
 import { startMetricsServer } from './metrics-server';
@@ -26,7 +27,9 @@ export function workerCommand(): Command {
         poolSize: Math.min(50, concurrency + 2),
         statementTimeoutMs: WORKER_STATEMENT_TIMEOUT_MS,
       });
-      const webhooks = new WebhookClient(config.webhookTimeoutMs);
+      const webhooks = new WebhookClient(config.webhookTimeoutMs, {
+        allowList: parseAllowList(config.webhookAllowedHosts),
+      });
       const flow = new FlowControl({
         redis: context.redis,
         prefix: config.redisPrefix,

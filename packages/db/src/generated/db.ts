@@ -91,7 +91,10 @@ export interface Tasks {
   max_retry: Generated<number>;
   next_run_at: Timestamp | null;
   paused_until: Timestamp | null;
+  previous_signing_secret: string | null;
   run_at: Timestamp | null;
+  secret_rotated_at: Timestamp | null;
+  signing_secret: Generated<string>;
   starts_at: Timestamp | null;
   task_name: string;
   task_schedule: string | null;

@@ -1,4 +1,4 @@
-import { toStorableText } from '@scheduler/core';
+import { type TaskSecrets, toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
@@ -32,6 +32,8 @@ export interface DeliveryTarget {
   webhookUrl: string;
   /** The task's payload, or the run's own (a retry with an edited payload). */
   payload: unknown;
+  /** The task's signing secrets (core's signingSecrets picks those that sign). */
+  secrets: TaskSecrets;
 }
 
 export type AttemptStarted =
@@ -80,6 +82,9 @@ interface StartedRow {
   json_payload: unknown;
   payload_override: unknown;
   attempt_id: string | null;
+  signing_secret: string;
+  previous_signing_secret: string | null;
+  secret_rotated_at: Date | null;
 }
 
 const keyOf = (key: AttemptKey) => `${key.taskId}|${key.scheduledFor.getTime()}|${key.retryCount}`;
@@ -107,7 +112,8 @@ export class AttemptRepository {
       ), candidates AS MATERIALIZED (
         -- By primary key only: joined straight to the input, the planner may walk
         -- every running task through tasks_running_order_idx instead.
-        SELECT id, task_name, webhook_url, json_payload, task_status, job_id
+        SELECT id, task_name, webhook_url, json_payload, task_status, job_id,
+               signing_secret, previous_signing_secret, secret_rotated_at
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
         -- The job's run (a job queued before runs had rows: its task's newest run, the one in
@@ -123,7 +129,8 @@ export class AttemptRepository {
         FOR NO KEY UPDATE
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
-               r.id AS run_id, i.scheduled_for, i.retry_count
+               r.id AS run_id, i.scheduled_for, i.retry_count,
+               c.signing_secret, c.previous_signing_secret, c.secret_rotated_at
         FROM input i
         JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
         JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
@@ -160,6 +167,11 @@ export class AttemptRepository {
           taskName: row.task_name,
           webhookUrl: row.webhook_url,
           payload: row.payload_override ?? row.json_payload,
+          secrets: {
+            signing_secret: row.signing_secret,
+            previous_signing_secret: row.previous_signing_secret,
+            secret_rotated_at: row.secret_rotated_at,
+          },
         },
       };
     });

@@ -174,6 +174,23 @@ export class TaskRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Puts `secret` in place; the secret it replaces keeps signing beside it from
+   * now (SPEC §14: for 24 h). Undefined when the task is missing.
+   */
+  async rotateSecret(id: string, secret: string): Promise<Pick<TaskRow, 'signing_secret'> | undefined> {
+    return this.db
+      .updateTable('tasks')
+      .set((eb) => ({
+        previous_signing_secret: eb.ref('signing_secret'),
+        signing_secret: secret,
+        secret_rotated_at: sql<Date>`now()`,
+      }))
+      .where('id', '=', id)
+      .returning('signing_secret')
+      .executeTakeFirst();
+  }
+
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSystem, type SystemUnderTest, waitFor } from '@scheduler/test-support';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+/** SPEC §14: each request is signed as Standard Webhooks says; `standardwebhooks` (a receiver's library) verifies it. */
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+let system: SystemUnderTest;
+let receiver: http.Server;
+let url: string;
+const received: Received[] = [];
+/** How many of the next requests the receiver answers 500 (to make a redelivery). */
+let failNext = 0;
+
+beforeAll(async () => {
+  system = await startSystem({ retryBackoffMs: 200 });
+  receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks).toString(),
+      });
+      if (failNext > 0) {
+        failNext -= 1;
+        res.writeHead(500).end('try again');
+      } else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+afterAll(async () => {
+  receiver?.closeAllConnections();
+  await new Promise((resolve) => receiver?.close(resolve));
+  await system?.stop();
+});
+
+test('a request, its redelivery (same webhook-id) and a request after a rotation all verify', async () => {
+  const task = await system.taskService.create({
+    task_name: 'signed',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: url,
+    json_payload: { content: 'signed delivery' },
+    max_retry: 2,
+  });
+  const secret = task.signing_secret;
+  expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+  // A first attempt answered 500, then its redelivery.
+  failNext = 1;
+  const run = await system.taskService.runNow(task.id);
+  await waitFor('the redelivery', async () => Promise.resolve(received.length >= 2));
+  const [first, redelivery] = received;
+  expect(first?.headers['webhook-id']).toBe(run.id);
+  expect(redelivery?.headers['webhook-id']).toBe(run.id);
+  for (const request of [first, redelivery]) {
+    expect(new Webhook(secret).verify(request?.body ?? '', request?.headers ?? {})).toEqual({
+      content: 'signed delivery',
+    });
+  }
+  await waitFor(
+    'the run to end',
+    async () => (await system.database.runs.findById(run.id))?.status === 'finish',
+  );
+
+  // After a rotation both secrets sign, for 24 h.
+  const rotated = await system.taskService.rotateSecret(task.id);
+  expect(rotated.signing_secret).not.toBe(secret);
+  const next = await system.taskService.runNow(task.id);
+  await waitFor('the request after the rotation', async () => Promise.resolve(received.length >= 3));
+  const afterRotation = received[2];
+  expect(afterRotation?.headers['webhook-id']).toBe(next.id);
+  expect(afterRotation?.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+  for (const key of [rotated.signing_secret, secret]) {
+    expect(new Webhook(key).verify(afterRotation?.body ?? '', afterRotation?.headers ?? {})).toEqual({
+      content: 'signed delivery',
+    });
+  }
+  expect(system.workers[0]?.output()).not.toContain(secret.slice('whsec_'.length));
+});
