@@ -66,6 +66,8 @@ describe('POST /api/tasks', () => {
       deliver_within_ms: null,
       catch_up: 'latest',
       jitter_ms: 0,
+      // Only this answer (and GET …/secret) carries it (SPEC §14).
+      signing_secret: stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
     const stored = await api.database.tasks.findById(response.body.id);
     expect(stored?.task_name).toBe('Daily report');

@@ -61,7 +61,7 @@ function cliWith(changes: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResu
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -355,6 +355,7 @@ describe('scheduler tasks', () => {
       runId: run.id,
       scheduledFor: run.scheduled_for,
       trigger: 'manual',
+      destination: 'http://127.0.0.1:9',
     });
     expect(job?.opts.attempts).toBe(3);
 

@@ -83,6 +83,8 @@ describe('loadConfig', () => {
       webhookAllowedHosts: [],
       retryBackoffMs: 1000,
       historyRetentionDays: 30,
+      destinationMaxConcurrency: 10,
+      maxConcurrentDeliveries: undefined,
       dummyWebhookFailOn: [7, 11],
       dummyWebhookLatencyMs: { min: 100, max: 500 },
       publisherMetricsPort: undefined,
