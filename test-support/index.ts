@@ -9,4 +9,9 @@ export { startTcpProxy, through } from './tcp-proxy';
 export type { TcpProxy } from './tcp-proxy';
 export { runFor } from './factories';
 export { startDiscordReceiver } from './discord-receiver';
-export type { DiscordReceiver, DiscordReceiverOptions, DiscordRequest, ScriptedAnswer } from './discord-receiver';
+export type {
+  DiscordReceiver,
+  DiscordReceiverOptions,
+  DiscordRequest,
+  ScriptedAnswer,
+} from './discord-receiver';

@@ -711,3 +711,50 @@ describe('bad input', () => {
     expect(worker.stderr).toMatch(/--concurrency expects a whole number above 0, got "0"/);
   });
 });
+
+describe('scheduler destinations', () => {
+  it('set, list and reset a destination’s limits; bad limits and keys exit 2 naming the field', async () => {
+    await insertTask({ webhook_url: 'https://discord.com/api/webhooks/555/tok' });
+    const set = await cliJson<{ key: string; max_concurrency: number; rate_limit_max: number | null }>(
+      'destinations',
+      'set',
+      'https://limits.example.com',
+      '--max-concurrency',
+      '2',
+      '--rate-limit-max',
+      '5',
+      '--rate-limit-per-seconds',
+      '2',
+      '--json',
+    );
+    expect(set).toMatchObject({
+      key: 'https://limits.example.com:443',
+      max_concurrency: 2,
+      rate_limit_max: 5,
+    });
+    const listed = await cliJson<{ data: { key: string; max_concurrency: number }[] }>(
+      'destinations',
+      'list',
+      '--json',
+    );
+    expect(listed.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'https://limits.example.com:443', max_concurrency: 2 }),
+        expect.objectContaining({ key: 'discord:555', max_concurrency: 10 }),
+      ]),
+    );
+    const human = await cli('destinations', 'list');
+    expect(human.stdout).toMatch(/^https:\/\/limits\.example\.com:443 {2}max 2 in flight, 5\/2 s/m);
+
+    const zero = await cli('destinations', 'set', 'discord:555', '--max-concurrency', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/max_concurrency/);
+    const badKey = await cli('destinations', 'set', 'https://example.com/a/path', '--max-concurrency', '3');
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/key: expected a destination/);
+
+    expect(await cli('destinations', 'reset', 'https://limits.example.com')).toMatchObject({ code: 0 });
+    const after = await cliJson<{ data: { key: string }[] }>('destinations', 'list', '--json');
+    expect(after.data.map((d) => d.key)).not.toContain('https://limits.example.com:443');
+  });
+});

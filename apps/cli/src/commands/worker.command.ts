@@ -1,7 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { DeliveryWorker, FlowControl, WebhookClient } from '@scheduler/engine';
+import { DeliveryWorker, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
+import { DestinationRepository } from '@scheduler/db';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
 
@@ -26,7 +27,11 @@ export function workerCommand(): Command {
         statementTimeoutMs: WORKER_STATEMENT_TIMEOUT_MS,
       });
       const webhooks = new WebhookClient(config.webhookTimeoutMs);
+      const destinations = new DestinationRepository(context.db);
+      const storedLimits = new StoredLimits(() => destinations.list(), context.logger);
+      void storedLimits.start();
       const flow = new FlowControl({
+        storedLimits: (destination) => storedLimits.get(destination),
         redis: context.redis,
         prefix: config.redisPrefix,
         leaseTtlMs: LOCK_DURATION_MS,
@@ -52,6 +57,7 @@ export function workerCommand(): Command {
         context.logger,
         async () => {
           await worker.stop(graceMs);
+          storedLimits.stop();
           await webhooks.close();
           await context.close();
         },
