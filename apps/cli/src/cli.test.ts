@@ -353,6 +353,7 @@ describe('scheduler tasks', () => {
       runId: run.id,
       scheduledFor: run.scheduled_for,
       trigger: 'manual',
+      destination: 'http://127.0.0.1:9',
     });
     expect(job?.opts.attempts).toBe(3);
 
@@ -361,8 +362,9 @@ describe('scheduler tasks', () => {
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/^error: .*running/);
-    expect(await queue.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({
-      waiting: 1,
+    // Every run carries its task's priority (SPEC §12): it waits among the prioritized jobs.
+    expect(await queue.getJobCounts('prioritized', 'delayed', 'active')).toMatchObject({
+      prioritized: 1,
       delayed: 0,
       active: 0,
     });

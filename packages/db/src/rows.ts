@@ -18,6 +18,7 @@ export const SCHEDULED_TASK_COLUMNS = [
   'max_retry',
   // The publisher puts each run's destination in its job (SPEC §12 flow control).
   'webhook_url',
+  'priority',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

@@ -84,6 +84,7 @@ export interface Tasks {
   last_run_at: Timestamp | null;
   max_retry: Generated<number>;
   next_run_at: Timestamp | null;
+  priority: Generated<number>;
   run_at: Timestamp | null;
   task_name: string;
   task_schedule: string | null;
