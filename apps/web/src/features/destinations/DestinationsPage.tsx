@@ -88,7 +88,15 @@ function DestinationRow({ destination }: { destination: Destination }) {
       <td className={tdClass}>{destination.waiting}</td>
       <td className={tdClass}>{destination.recent_429s}</td>
       <td className={tdClass}>
-        <LimitsForm destination={destination} />
+        {/* Limits changed elsewhere (saved, reset, another client) start the form afresh. */}
+        <LimitsForm
+          key={[
+            destination.max_concurrency,
+            destination.rate_limit_max,
+            destination.rate_limit_per_seconds,
+          ].join('|')}
+          destination={destination}
+        />
       </td>
     </tr>
   );
@@ -121,12 +129,7 @@ function LimitsForm({ destination }: { destination: Destination }) {
   const resetLimits = async () => {
     const result = await reset(destination.key);
     if ('error' in result) toast('error', errorMessage(result.error));
-    else {
-      setMaxConcurrency('');
-      setRateMax('');
-      setRatePer('');
-      toast('success', `${destination.key} is back to the default limits`);
-    }
+    else toast('success', `${destination.key} is back to the default limits`);
   };
 
   return (
