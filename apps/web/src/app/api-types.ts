@@ -124,6 +124,8 @@ interface TaskFields {
   webhook_url: string;
   json_payload: unknown;
   max_retry: number;
+  /** 1 (lowest) to 10 (highest), default 5. */
+  priority: number;
   timezone: string;
   enabled: boolean;
 }

@@ -37,6 +37,7 @@ const fieldOrder: TaskFormField[] = [
   'webhook_url',
   'json_payload',
   'max_retry',
+  'priority',
 ];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
@@ -47,6 +48,7 @@ const fieldIds: Record<TaskFormField, string> = {
   webhook_url: 'task-url',
   json_payload: 'task-payload',
   max_retry: 'task-max-retry',
+  priority: 'task-priority',
   enabled: 'task-enabled',
 };
 
@@ -231,6 +233,28 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
               aria-describedby={describedBy}
               onChange={(event) => set('max_retry', event.target.value)}
               onBlur={touch('max_retry')}
+            />
+          )}
+        </FormField>
+        <FormField
+          id="task-priority"
+          label="Priority"
+          error={shown('priority')}
+          hint="1 (lowest) to 10 (highest). When runs wait, higher priority goes first."
+        >
+          {(describedBy) => (
+            <input
+              id="task-priority"
+              type="number"
+              min={1}
+              max={10}
+              step={1}
+              className={`${inputClass} sm:w-32`}
+              value={values.priority}
+              aria-invalid={shown('priority') ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('priority', event.target.value)}
+              onBlur={touch('priority')}
             />
           )}
         </FormField>
