@@ -85,6 +85,8 @@ export interface DeliveryWorkerDeps {
 /** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
 const RECHECK_MS = 50;
 const RECHECK_MAX_MS = 1000;
+/** How soon a run waiting for a bucket's answer looks again. */
+const BUCKET_RECHECK_MS = 100;
 /** Runs put off wake on this grid (see waitFor). */
 const WAKE_GRID_MS = 25;
 
@@ -261,6 +263,10 @@ export class DeliveryWorker {
     let delay: number;
     if (admission.heldUntil) {
       delay = admission.waitMs + 2;
+    } else if (admission.reason.startsWith('bucket')) {
+      // Waiting for the answer that tells the bucket (its first, or a new window's): that comes
+      // within a round trip, so every run waiting on it rechecks at one short pace, together.
+      delay = BUCKET_RECHECK_MS;
     } else {
       const times = this.rechecks.get(jobId) ?? 0;
       if (this.rechecks.size > 10_000) this.rechecks.clear();
