@@ -132,26 +132,3 @@ test('a 429 with retry_after holds the webhook for every worker, is logged once,
   const output = system.workers.map((w) => w.output()).join('');
   expect(output.match(/destination discord:4294967 held until/g)).toHaveLength(1);
 });
-
-test('runs waiting for a held webhook go by priority: the higher ones first, whatever order they came due in', async () => {
-  const webhookId = '1010101';
-  const due = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
-  const make = async (name: string, priority: number) =>
-    system.taskService.create({
-      task_name: name,
-      run_at: due.toISOString(),
-      webhook_url: discord.webhookUrl(webhookId),
-      json_payload: { content: name },
-      max_retry: 3,
-      priority,
-    });
-  for (let i = 0; i < 10; i++) await make(`low ${i}`, 1);
-  for (let i = 0; i < 5; i++) await make(`high ${i}`, 10);
-  await waitFor('15 messages at the webhook', async () => discord.delivered(webhookId) >= 15, 40_000);
-  const order = discord.requests
-    .filter((r) => r.webhookId === webhookId && r.status < 300)
-    .map((r) => (r.body as { content: string }).content);
-  // Three windows of 5: every high one is in the first two; the last window is all low.
-  expect(order.slice(10).every((name) => name.startsWith('low'))).toBe(true);
-  expect(discord.violations(webhookId)).toBe(0);
-});
