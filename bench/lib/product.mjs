@@ -57,7 +57,14 @@ export async function startProduct(resources, { concurrency, logDir, receiver, c
   if (!existsSync(path.join(root, 'apps', 'cli', 'dist', 'main.js'))) {
     throw new Error('apps/cli/dist is missing: run `npm run build` first.');
   }
-  const env = { ...process.env, ...resources.productEnv(), WORKER_CONCURRENCY: String(concurrency) };
+  // The bench receiver has no limits: its destination admits as many requests as the worker
+  // makes (flow control still runs — a slot taken and given back per delivery — but never waits).
+  const env = {
+    ...process.env,
+    ...resources.productEnv(),
+    WORKER_CONCURRENCY: String(concurrency),
+    DESTINATION_MAX_CONCURRENCY: String(concurrency),
+  };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const publisher = startProcess(
     'publisher',

@@ -52,6 +52,7 @@ describe('POST /api/tasks', () => {
       webhook_url: 'http://127.0.0.1:9/webhook',
       json_payload: { content: 'The daily report is ready.' },
       max_retry: 3,
+      priority: 5,
       task_status: 'ready',
       enabled: true,
       timezone: 'UTC',

@@ -120,9 +120,10 @@ test('a retry waiting out its backoff, cancelled, never fires; retried with an e
   await runs.cancelForTask(task.id);
   await new Promise((resolve) => setTimeout(resolve, 3000)); // past the 1.5 s backoff
   expect(received).toHaveLength(1);
-  expect(await system.queue.getJobCounts('delayed', 'waiting', 'active')).toMatchObject({
+  expect(await system.queue.getJobCounts('delayed', 'waiting', 'prioritized', 'active')).toMatchObject({
     delayed: 0,
     waiting: 0,
+    prioritized: 0,
     active: 0,
   });
 

@@ -364,8 +364,9 @@ describe('scheduler tasks', () => {
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/^error: .*running/);
-    expect(await queue.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({
-      waiting: 1,
+    // Every run carries its task's priority (SPEC §12): it waits among the prioritized jobs.
+    expect(await queue.getJobCounts('prioritized', 'delayed', 'active')).toMatchObject({
+      prioritized: 1,
       delayed: 0,
       active: 0,
     });
@@ -757,5 +758,52 @@ describe('bad input', () => {
     expect(publisher.stderr).toMatch(/--interval expects a whole number above 0, got "abc"/);
     expect(worker.code).toBe(2);
     expect(worker.stderr).toMatch(/--concurrency expects a whole number above 0, got "0"/);
+  });
+});
+
+describe('scheduler destinations', () => {
+  it('set, list and reset a destination’s limits; bad limits and keys exit 2 naming the field', async () => {
+    await insertTask({ webhook_url: 'https://discord.com/api/webhooks/555/tok' });
+    const set = await cliJson<{ key: string; max_concurrency: number; rate_limit_max: number | null }>(
+      'destinations',
+      'set',
+      'https://limits.example.com',
+      '--max-concurrency',
+      '2',
+      '--rate-limit-max',
+      '5',
+      '--rate-limit-per-seconds',
+      '2',
+      '--json',
+    );
+    expect(set).toMatchObject({
+      key: 'https://limits.example.com:443',
+      max_concurrency: 2,
+      rate_limit_max: 5,
+    });
+    const listed = await cliJson<{ data: { key: string; max_concurrency: number }[] }>(
+      'destinations',
+      'list',
+      '--json',
+    );
+    expect(listed.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'https://limits.example.com:443', max_concurrency: 2 }),
+        expect.objectContaining({ key: 'discord:555', max_concurrency: 10 }),
+      ]),
+    );
+    const human = await cli('destinations', 'list');
+    expect(human.stdout).toMatch(/^https:\/\/limits\.example\.com:443 {2}max 2 in flight, 5\/2 s/m);
+
+    const zero = await cli('destinations', 'set', 'discord:555', '--max-concurrency', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/max_concurrency/);
+    const badKey = await cli('destinations', 'set', 'https://example.com/a/path', '--max-concurrency', '3');
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toMatch(/key: expected a destination/);
+
+    expect(await cli('destinations', 'reset', 'https://limits.example.com')).toMatchObject({ code: 0 });
+    const after = await cliJson<{ data: { key: string }[] }>('destinations', 'list', '--json');
+    expect(after.data.map((d) => d.key)).not.toContain('https://limits.example.com:443');
   });
 });

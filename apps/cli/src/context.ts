@@ -4,11 +4,18 @@ import {
   AttemptRepository,
   createDatabase,
   type Database,
+  DestinationRepository,
   RunRepository,
   TaskRepository,
 } from '@scheduler/db';
-import { createDeliveryQueue, createRedisConnection, type DeliveryQueue, type Redis } from '@scheduler/queue';
-import { RunService, TaskService } from '@scheduler/services';
+import {
+  createDeliveryQueue,
+  createRedisConnection,
+  type DeliveryQueue,
+  readDestinationStates,
+  type Redis,
+} from '@scheduler/queue';
+import { DestinationService, RunService, TaskService } from '@scheduler/services';
 
 /** Everything a command needs, built with plain constructors; `close()` releases it all. */
 export interface Context {
@@ -23,6 +30,7 @@ export interface Context {
   runs: RunRepository;
   taskService: TaskService;
   runService: RunService;
+  destinationService: DestinationService;
   close(): Promise<void>;
 }
 
@@ -80,10 +88,16 @@ export function createContext(config: Config, role: string, options: ContextOpti
     },
     prefix: config.redisPrefix,
   });
+  const destinationService = new DestinationService({
+    destinations: new DestinationRepository(db),
+    states: (keys) => readDestinationStates(getRedis(), config.redisPrefix, keys),
+    defaultMaxConcurrency: config.destinationMaxConcurrency,
+  });
   return {
     config,
     logger,
     db,
+    destinationService,
     get redis() {
       return getRedis();
     },

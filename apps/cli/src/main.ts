@@ -1,5 +1,6 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { terminalSafeLines } from '@scheduler/config';
+import { destinationsCommand } from './commands/destinations.command';
 import { publisherCommand } from './commands/publisher.command';
 import { runsCommand } from './commands/runs.command';
 import { tasksCommand } from './commands/tasks.command';
@@ -15,7 +16,8 @@ const program = new Command('scheduler')
   .addCommand(publisherCommand())
   .addCommand(workerCommand())
   .addCommand(tasksCommand())
-  .addCommand(runsCommand());
+  .addCommand(runsCommand())
+  .addCommand(destinationsCommand());
 
 // Commander's usage errors quote what was typed (`unknown option '…'`): shown terminal-safe.
 for (const command of [program, ...program.commands.flatMap((c) => [c, ...c.commands])])

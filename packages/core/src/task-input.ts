@@ -102,6 +102,16 @@ const maxRetry = z
   .min(0, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`)
   .max(MAX_RETRY_LIMIT, `expected a whole number from 0 to ${MAX_RETRY_LIMIT}`);
 
+/** SPEC §12: where runs wait, a higher priority goes first; equal priority in due order. */
+export const MIN_PRIORITY = 1;
+export const MAX_PRIORITY = 10;
+export const DEFAULT_PRIORITY = 5;
+const priority = z
+  .number({ error: `expected a whole number from ${MIN_PRIORITY} (lowest) to ${MAX_PRIORITY} (highest)` })
+  .int(`expected a whole number from ${MIN_PRIORITY} (lowest) to ${MAX_PRIORITY} (highest)`)
+  .min(MIN_PRIORITY, `expected a whole number from ${MIN_PRIORITY} (lowest) to ${MAX_PRIORITY} (highest)`)
+  .max(MAX_PRIORITY, `expected a whole number from ${MIN_PRIORITY} (lowest) to ${MAX_PRIORITY} (highest)`);
+
 /** Stored as storedTimezone says (`europe/paris` becomes `Europe/Paris`; `Asia/Kolkata` stays). */
 const timezone = z
   .string({ error: 'expected an IANA timezone such as Europe/Paris or UTC' })
@@ -231,6 +241,7 @@ export const createTaskSchema = z
       webhook_url: webhookUrl,
       json_payload: jsonPayload,
       max_retry: maxRetry.default(3),
+      priority: priority.default(DEFAULT_PRIORITY),
       timezone: timezone.default('UTC'),
       enabled: enabled.default(true),
       ...executionControl,
@@ -252,6 +263,7 @@ export const updateTaskSchema = z
       webhook_url: webhookUrl.optional(),
       json_payload: jsonPayload.optional(),
       max_retry: maxRetry.optional(),
+      priority: priority.optional(),
       timezone: timezone.optional(),
       enabled: enabled.optional(),
       ...executionControl,

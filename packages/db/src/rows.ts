@@ -24,6 +24,7 @@ export const SCHEDULED_TASK_COLUMNS = [
   'paused_until',
   'catch_up',
   'jitter_ms',
+  'priority',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

@@ -95,6 +95,10 @@ export interface DeliveryWorkerDeps {
 /** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
 const RECHECK_MS = 50;
 const RECHECK_MAX_MS = 1000;
+/** How soon a run waiting for a bucket's answer looks again. */
+const BUCKET_RECHECK_MS = 100;
+/** Runs put off wake on this grid (see waitFor). */
+const WAKE_GRID_MS = 25;
 
 /**
  * The worker of SPEC §5: one BullMQ job is one run of a task; each of its
@@ -266,13 +270,23 @@ export class DeliveryWorker {
 
   /** How long a run waits: until a hold ends, or — at a limit with no known end — a short recheck that backs off. */
   private waitFor(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
-    // A few ms past the end, spread a little: the runs held together do not all wake in the same instant.
-    if (admission.heldUntil) return admission.waitMs + 2 + Math.floor(Math.random() * 20);
-    const times = this.rechecks.get(jobId) ?? 0;
-    if (this.rechecks.size > 10_000) this.rechecks.clear();
-    this.rechecks.set(jobId, times + 1);
-    const delay = Math.min(RECHECK_MAX_MS, RECHECK_MS * 2 ** times);
-    return Math.round(delay * (0.75 + Math.random() * 0.5));
+    let delay: number;
+    if (admission.heldUntil) {
+      delay = admission.waitMs + 2;
+    } else if (admission.reason.startsWith('bucket')) {
+      // Waiting for the answer that tells the bucket (its first, or a new window's): that comes
+      // within a round trip, so every run waiting on it rechecks at one short pace, together.
+      delay = BUCKET_RECHECK_MS;
+    } else {
+      const times = this.rechecks.get(jobId) ?? 0;
+      if (this.rechecks.size > 10_000) this.rechecks.clear();
+      this.rechecks.set(jobId, times + 1);
+      delay = Math.min(RECHECK_MAX_MS, RECHECK_MS * 2 ** times);
+    }
+    // Wake-ups fall on a grid: runs waking together come back to the queue together, and
+    // the queue hands them out by priority (then due order) — not by who woke a few ms first.
+    const now = Date.now();
+    return Math.ceil((now + delay) / WAKE_GRID_MS) * WAKE_GRID_MS - now;
   }
 
   /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */

@@ -61,6 +61,12 @@ beforeEach(async () => {
   clock = new Date('2030-01-01T00:00:00.000Z');
 });
 
+/** Jobs waiting for a worker: every run has its task's priority, so they are BullMQ's `prioritized`. */
+async function queuedJobs(): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'prioritized');
+  return (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+}
+
 const task = (fields: Partial<Parameters<TestDatabase['tasks']['create']>[0]> = {}) =>
   t.tasks.create({
     task_name: 'minutely',
@@ -111,7 +117,7 @@ describe('a tick', () => {
     const late = await task({ next_run_at: new Date('2029-12-31T23:00:00Z') });
     clock = new Date('2030-01-01T00:00:30Z');
     expect((await publisher().tick()).enqueued).toBe(1);
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
+    expect(await queuedJobs()).toBe(1);
     expect((await t.tasks.findById(late.id))?.next_run_at).toEqual(new Date('2030-01-01T00:01:00Z'));
   });
 
@@ -132,7 +138,7 @@ describe('a tick', () => {
     expect(await publisher().tick()).toMatchObject({ enqueued: 0, deferred: 1 });
     clock = new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS);
     expect(await publisher().tick()).toMatchObject({ enqueued: 0, deferred: 1 });
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+    expect(await queuedJobs()).toBe(0);
     expect(await t.tasks.findById(never.id)).toMatchObject({
       task_status: 'ready',
       next_run_at: new Date(clock.getTime() + BROKEN_SCHEDULE_RETRY_MS),
@@ -171,13 +177,13 @@ describe('a tick', () => {
       task_status: 'ready',
       next_run_at: new Date('2030-01-01T00:01:00Z'),
     });
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+    expect(await queuedJobs()).toBe(0);
   });
 
   test('drains a burst larger than one batch within the same tick', async () => {
     for (let i = 0; i < 25; i++) await task({ task_name: `t${i}`, next_run_at: clock });
     expect((await publisher(10).tick()).enqueued).toBe(25);
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(25);
+    expect(await queuedJobs()).toBe(25);
   });
 
   test('paused tasks are not enqueued', async () => {
@@ -238,7 +244,7 @@ describe('the watchdog', () => {
     // A publisher that died between its commit and the add:
     await (await queue.getJob(jobId))?.remove();
     expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 1 });
-    expect(await queue.getJobState(jobId)).toBe('waiting');
+    expect(await queue.getJobState(jobId)).toBe('prioritized');
     expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 0 });
     expect((await t.tasks.findById(lost.id))?.task_status).toBe('running');
   });
@@ -309,7 +315,7 @@ describe('the watchdog', () => {
     const paged = new Watchdog({ runs: t.runs, queue, logger, retryBackoffMs: 100, pageSize: 2 });
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 1 });
-    expect(await queue.getJobState(deliveryJobId(lost, clock))).toBe('waiting');
+    expect(await queue.getJobState(deliveryJobId(lost, clock))).toBe('prioritized');
     expect(await paged.check(0)).toEqual({ released: 0, requeued: 0 });
   });
 

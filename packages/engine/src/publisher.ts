@@ -188,6 +188,7 @@ export class Publisher {
           scheduledFor: plan.scheduledFor,
           maxRetry: task.max_retry,
           destination: destinationOf(task.webhook_url),
+          priority: task.priority,
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
         };
       case 'skip':

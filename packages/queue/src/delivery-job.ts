@@ -34,6 +34,8 @@ export interface DeliveryRun {
   maxRetry: number;
   trigger: RunTrigger;
   destination?: string | undefined;
+  /** The task's priority, 1 (lowest) to 10 (highest); 5 when not given. */
+  priority?: number | undefined;
 }
 
 /** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
@@ -69,6 +71,10 @@ export function deliveryJobOptions(run: DeliveryRun, backoffMs: number): JobsOpt
   return {
     jobId: deliveryJobId(run.taskId, run.scheduledFor),
     attempts: run.maxRetry + 1,
+    // BullMQ takes 1 as its highest priority: task priority 10 is job priority 1, 1 is 10.
+    // Within one priority jobs go in the order added: due order. (It survives a wait in
+    // the delayed set: a promoted job goes back among its priority.)
+    priority: 11 - Math.min(10, Math.max(1, Math.round(run.priority ?? 5))),
     backoff: { type: DELIVERY_BACKOFF, delay: backoffMs },
     // Finished jobs linger briefly so a late duplicate add is still recognised;
     // the attempt key in task_logs is what finally guarantees one delivery per attempt.

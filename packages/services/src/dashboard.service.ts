@@ -40,7 +40,8 @@ export class DashboardService {
       this.deps.stats.attemptSummary(since),
       this.deps.stats.runOutcomes(since),
       this.deps.stats.attemptsPerHour(firstHour, HOURS),
-      this.deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      // Runs carry their task's priority (SPEC §12): BullMQ keeps those apart as `prioritized`.
+      this.deps.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
     ]);
     const { avg_execution_time, ...executions } = summary;
     const ended = runs.finish + runs.unsuccessful;
@@ -55,7 +56,7 @@ export class DashboardService {
         failed: bucket.failed,
       })),
       queue: {
-        waiting: queue.waiting ?? 0,
+        waiting: (queue.waiting ?? 0) + (queue.prioritized ?? 0),
         active: queue.active ?? 0,
         delayed: queue.delayed ?? 0,
         failed: queue.failed ?? 0,

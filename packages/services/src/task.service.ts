@@ -335,6 +335,7 @@ export class TaskService {
             maxRetry: started.task.max_retry,
             trigger: order.trigger,
             destination: destinationOf(started.task.webhook_url),
+            priority: started.task.priority,
           },
         ],
         this.deps.retryBackoffMs,

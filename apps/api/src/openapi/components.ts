@@ -75,6 +75,11 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     example: exampleTaskInput.json_payload,
   },
   max_retry: { description: 'Retries after the first attempt, 0 to 10 (default 3).', example: 3 },
+  priority: {
+    description:
+      'From 1 (lowest) to 10 (highest), default 5: whenever runs wait (workers busy, a destination held or at its limit), higher priority goes first; equal priority in due order.',
+    example: 5,
+  },
   timezone: { description: 'IANA timezone the schedule is read in (default UTC).', example: 'Europe/Paris' },
   enabled: { description: 'false creates or sets it paused (default true).', example: true },
   task_status: {

@@ -9,6 +9,7 @@ export const exampleTaskInput = {
   webhook_url: 'https://discord.com/api/webhooks/1234567890/abcdef',
   json_payload: { content: 'The daily report is ready.' },
   max_retry: 3,
+  priority: 5,
   timezone: 'Europe/Paris',
   enabled: true,
 };

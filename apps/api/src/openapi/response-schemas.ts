@@ -35,6 +35,9 @@ export const taskResponse = z
       oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
     }),
     max_retry: z.number().int().meta({ description: 'Retries after the first attempt, 0 to 10.' }),
+    priority: z.number().int().meta({
+      description: 'From 1 (lowest) to 10 (highest): where runs wait, higher priority goes first.',
+    }),
     task_status: z.enum(taskStatuses).meta({
       description: 'ready: waiting for its next run; running: a run is in flight; failed: out of retries.',
     }),

@@ -48,6 +48,7 @@ export function formatTask(
     `webhook:     ${safe(task.webhook_url)}`,
     `payload:     ${safe(JSON.stringify(task.json_payload))}`,
     `max retry:   ${task.max_retry}`,
+    `priority:    ${task.priority}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
     `next run:    ${nextRun(task)}`,
     `last run:    ${iso(task.last_run_at)}`,

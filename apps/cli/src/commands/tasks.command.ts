@@ -124,6 +124,12 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
     .addOption(
       new Option('--max-retry <n>', 'retries after the first attempt (0-10)').argParser(numberOrText),
     )
+    .addOption(
+      new Option(
+        '--priority <n>',
+        'from 1 (lowest) to 10 (highest), default 5: who goes first when runs wait',
+      ).argParser(numberOrText),
+    )
     .addOption(new Option('--timezone <zone>', 'IANA timezone the schedule is read in'))
     .addOption(
       new Option(
@@ -182,6 +188,7 @@ function fieldValues(options: {
   payload?: unknown;
   jsonPayload?: unknown;
   maxRetry?: number | string;
+  priority?: number | string;
   timezone?: string;
   runAt?: string;
   startsAt?: string;
@@ -197,6 +204,7 @@ function fieldValues(options: {
     webhook_url: options.url ?? options.webhookUrl,
     json_payload: options.payload ?? options.jsonPayload,
     max_retry: options.maxRetry,
+    priority: options.priority,
     timezone: options.timezone,
     run_at: options.runAt,
     starts_at: clearable(options.startsAt),

@@ -2,7 +2,8 @@ import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
-import { DeliveryWorker, EngineMetrics, FlowControl, WebhookClient } from '@scheduler/engine';
+import { DestinationRepository } from '@scheduler/db';
+import { DeliveryWorker, EngineMetrics, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -30,7 +31,11 @@ export function workerCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
+      const destinations = new DestinationRepository(context.db);
+      const storedLimits = new StoredLimits(() => destinations.list(), context.logger);
+      void storedLimits.start();
       const flow = new FlowControl({
+        storedLimits: (destination) => storedLimits.get(destination),
         redis: context.redis,
         prefix: config.redisPrefix,
         leaseTtlMs: LOCK_DURATION_MS,
@@ -62,6 +67,7 @@ export function workerCommand(): Command {
         async () => {
           await metricsServer?.stop();
           await worker.stop(graceMs);
+          storedLimits.stop();
           await webhooks.close();
           await context.close();
         },

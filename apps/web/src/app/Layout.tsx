@@ -12,6 +12,7 @@ const sections = [
   { to: '/tasks', label: 'Tasks', end: false },
   { to: '/runs', label: 'Runs', end: false },
   { to: '/logs', label: 'Logs', end: false },
+  { to: '/destinations', label: 'Destinations', end: false },
   { to: '/settings', label: 'Settings', end: false },
 ];
 

@@ -18,6 +18,8 @@ export interface Task {
   webhook_url: string;
   json_payload: unknown;
   max_retry: number;
+  /** 1 (lowest) to 10 (highest): where runs wait, higher priority goes first (SPEC §12). */
+  priority: number;
   task_status: TaskStatus;
   enabled: boolean;
   timezone: string;
@@ -131,6 +133,8 @@ interface TaskFields {
   webhook_url: string;
   json_payload: unknown;
   max_retry: number;
+  /** 1 (lowest) to 10 (highest), default 5. */
+  priority: number;
   timezone: string;
   enabled: boolean;
   starts_at?: string | null;
@@ -211,4 +215,24 @@ export interface DashboardStats {
  */
 export interface ApiErrorBody {
   error: { code: string; message: string; details: Record<string, unknown>; timestamp: string };
+}
+
+/** A destination (SPEC §12): an origin or a Discord webhook, its limits in force and its state. */
+export interface Destination {
+  key: string;
+  max_concurrency: number;
+  rate_limit_max: number | null;
+  rate_limit_per_seconds: number | null;
+  in_flight: number;
+  held_until: string | null;
+  held_reason: string | null;
+  waiting: number;
+  recent_429s: number;
+}
+
+/** `PUT /api/destinations/:key`: any of the limits; null clears one. */
+export interface DestinationLimits {
+  max_concurrency?: number | null;
+  rate_limit_max?: number | null;
+  rate_limit_per_seconds?: number | null;
 }

@@ -8,6 +8,8 @@ import {
 import { normalizeApiUrl, type SettingsState } from '../features/settings/settingsSlice';
 import type {
   DashboardStats,
+  Destination,
+  DestinationLimits,
   LogListQuery,
   Page,
   Run,
@@ -80,7 +82,7 @@ export const api = createApi({
   // Always (true): with a threshold (1 s) a page opened just after that entry's last poll kept its
   // rows for a whole refresh interval. Components mounting together share one request in flight.
   refetchOnMountOrArgChange: true,
-  tagTypes: ['Task', 'Log', 'Run', 'Stats'],
+  tagTypes: ['Task', 'Log', 'Run', 'Stats', 'Destination'],
   endpoints: (build) => ({
     getStats: build.query<DashboardStats, void>({
       query: () => '/api/dashboard/stats',
@@ -176,6 +178,23 @@ export const api = createApi({
       query: (id) => ({ url: `/api/runs/${encodeURIComponent(id)}/cancel`, method: 'POST' }),
       invalidatesTags: (result, _error, id) => [{ type: 'Run', id }, ...runChangedTags(result)],
     }),
+    listDestinations: build.query<{ data: Destination[] }, void>({
+      query: () => '/api/destinations',
+      providesTags: ['Destination'],
+    }),
+    /** A destination's own limits; the key is URL-encoded (an origin has `://` in it). */
+    setDestination: build.mutation<Destination, { key: string; limits: DestinationLimits }>({
+      query: ({ key, limits }) => ({
+        url: `/api/destinations/${encodeURIComponent(key)}`,
+        method: 'PUT',
+        body: limits,
+      }),
+      invalidatesTags: ['Destination'],
+    }),
+    resetDestination: build.mutation<null, string>({
+      query: (key) => ({ url: `/api/destinations/${encodeURIComponent(key)}`, method: 'DELETE' }),
+      invalidatesTags: ['Destination'],
+    }),
     /** Settings' "Test connection": the draft URL and key, not the saved ones. */
     checkConnection: build.mutation<DashboardStats, SettingsState>({
       queryFn: async (settings, queryApi, extraOptions) => {
@@ -204,4 +223,7 @@ export const {
   useRetryRunMutation,
   useCancelRunMutation,
   useCheckConnectionMutation,
+  useListDestinationsQuery,
+  useSetDestinationMutation,
+  useResetDestinationMutation,
 } = api;

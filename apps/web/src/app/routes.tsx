@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { LoadingState } from '../components/Feedback';
+import { DestinationsPage } from '../features/destinations/DestinationsPage';
 import { RequireApiKey } from '../components/RequireApiKey';
 import { LogsPage } from '../features/logs/LogsPage';
 import { OverviewPage } from '../features/overview/OverviewPage';
@@ -43,6 +44,7 @@ export const routes: RouteObject[] = [
       { path: 'runs', element: guarded(<RunsPage />) },
       { path: 'runs/:runId', element: guarded(<RunPage />) },
       { path: 'logs', element: guarded(<LogsPage />) },
+      { path: 'destinations', element: guarded(<DestinationsPage />) },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

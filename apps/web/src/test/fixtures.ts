@@ -9,6 +9,7 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     webhook_url: 'http://127.0.0.1:4000/webhook',
     json_payload: { content: 'hello' },
     max_retry: 3,
+    priority: 5,
     task_status: 'ready',
     enabled: true,
     timezone: 'UTC',

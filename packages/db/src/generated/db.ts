@@ -92,6 +92,7 @@ export interface Tasks {
   next_run_at: Timestamp | null;
   paused_until: Timestamp | null;
   previous_signing_secret: string | null;
+  priority: Generated<number>;
   run_at: Timestamp | null;
   secret_rotated_at: Timestamp | null;
   signing_secret: Generated<string>;

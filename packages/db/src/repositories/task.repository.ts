@@ -40,6 +40,7 @@ export type ClaimWrite =
       maxRetry: number;
       nextRunAt: Date | null;
       destination?: string | undefined;
+      priority?: number | undefined;
     }
   | { kind: 'look-later'; id: string; nextRunAt: Date | null };
 
@@ -50,6 +51,7 @@ export interface ClaimedRun {
   scheduledFor: Date;
   maxRetry: number;
   destination?: string | undefined;
+  priority?: number | undefined;
 }
 
 /** What one claim did: the runs it made, and how many tasks it only put off. */
@@ -358,6 +360,7 @@ export class TaskRepository {
           scheduledFor: w.scheduledFor,
           maxRetry: w.maxRetry,
           destination: w.destination,
+          priority: w.priority,
         })),
         repeated: repeated.map((w) => w.id),
       };

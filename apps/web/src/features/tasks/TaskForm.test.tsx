@@ -142,6 +142,8 @@ describe('task form', () => {
     await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
     await user.clear(screen.getByLabelText('Retries after a failed attempt'));
     await user.type(screen.getByLabelText('Retries after a failed attempt'), '5');
+    await user.clear(screen.getByLabelText('Priority'));
+    await user.type(screen.getByLabelText('Priority'), '9');
     await user.selectOptions(screen.getByLabelText('Timezone'), 'Europe/Paris');
     await user.click(screen.getByRole('switch', { name: 'Enabled' }));
     await user.click(screen.getByRole('button', { name: 'Create task' }));
@@ -157,6 +159,7 @@ describe('task form', () => {
       webhook_url: 'http://127.0.0.1:4000/webhook',
       json_payload: { content: 'Hello from Task Scheduler' },
       max_retry: 5,
+      priority: 9,
       enabled: false,
       starts_at: null,
       ends_at: null,
@@ -209,6 +212,20 @@ describe('task form', () => {
       catch_up: 'none',
       jitter_ms: 5000,
     });
+  });
+
+  it('refuses a priority outside 1 to 10, saying so beside the field', async () => {
+    const { fetchMock } = mockFetch({});
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Urgent');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
+    await user.clear(screen.getByLabelText('Priority'));
+    await user.type(screen.getByLabelText('Priority'), '11');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByLabelText('Priority')).toHaveAccessibleDescription(
+      'Expected a whole number from 1 (lowest) to 10 (highest).',
+    );
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it("shows the API's error message and its field details inline", async () => {

@@ -46,6 +46,7 @@ const fieldOrder: TaskFormField[] = [
   'json_payload',
   'max_retry',
   'control',
+  'priority',
 ];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
@@ -56,6 +57,7 @@ const fieldIds: Record<TaskFormField, string> = {
   webhook_url: 'task-url',
   json_payload: 'task-payload',
   max_retry: 'task-max-retry',
+  priority: 'task-priority',
   enabled: 'task-enabled',
   control: 'task-execution-control',
 };
@@ -276,6 +278,28 @@ export function TaskForm({
               aria-describedby={describedBy}
               onChange={(event) => set('max_retry', event.target.value)}
               onBlur={touch('max_retry')}
+            />
+          )}
+        </FormField>
+        <FormField
+          id="task-priority"
+          label="Priority"
+          error={shown('priority')}
+          hint="1 (lowest) to 10 (highest). When runs wait, higher priority goes first."
+        >
+          {(describedBy) => (
+            <input
+              id="task-priority"
+              type="number"
+              min={1}
+              max={10}
+              step={1}
+              className={`${inputClass} sm:w-32`}
+              value={values.priority}
+              aria-invalid={shown('priority') ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('priority', event.target.value)}
+              onBlur={touch('priority')}
             />
           )}
         </FormField>

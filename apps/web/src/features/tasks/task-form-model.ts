@@ -23,6 +23,8 @@ export interface TaskFormValues {
   webhook_url: string;
   json_payload: string;
   max_retry: string;
+  /** 1 (lowest) to 10 (highest): where runs wait, higher goes first (SPEC §12). */
+  priority: string;
   enabled: boolean;
   /** Execution control (SPEC §13), its own fieldset. */
   control: ExecutionControlValues;
@@ -44,6 +46,7 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
     webhook_url: '',
     json_payload: '{\n  "content": "Hello from Task Scheduler"\n}',
     max_retry: '3',
+    priority: '5',
     enabled: true,
     control: emptyExecutionControl(),
   };
@@ -59,6 +62,7 @@ export function taskFormFromTask(task: Task): TaskFormValues {
     webhook_url: task.webhook_url,
     json_payload: JSON.stringify(task.json_payload, null, 2),
     max_retry: String(task.max_retry),
+    priority: String(task.priority),
     enabled: task.enabled,
     control: executionControlFromTask(task),
   };
@@ -96,6 +100,13 @@ function urlProblem(text: string): string | undefined {
     : `${url.protocol} URLs are not supported: expected http or https.`;
 }
 
+function priorityProblem(text: string): string | undefined {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isInteger(value) && value >= 1 && value <= 10
+    ? undefined
+    : 'Expected a whole number from 1 (lowest) to 10 (highest).';
+}
+
 function retryProblem(text: string): string | undefined {
   const value = Number(text);
   return text.trim() !== '' && Number.isInteger(value) && value >= 0 && value <= maxRetryLimit
@@ -126,6 +137,8 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   if (retry) errors.max_retry = retry;
   const control = Object.values(validateExecutionControl(values.control, values.timezone));
   if (control.length > 0) errors.control = control.join(' ');
+  const priority = priorityProblem(values.priority);
+  if (priority) errors.priority = priority;
   return errors;
 }
 
@@ -148,6 +161,7 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
     webhook_url: values.webhook_url.trim(),
     json_payload: JSON.parse(values.json_payload) as unknown,
     max_retry: Number(values.max_retry),
+    priority: Number(values.priority),
     enabled: values.enabled,
     ...toExecutionControlInput(values.control, values.timezone),
   };
