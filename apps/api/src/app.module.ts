@@ -4,6 +4,7 @@ import type { ApiContext } from './context';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { API_KEY_MATCHER, apiKeyMatcher } from './http/api-key';
 import { REDIS } from './http/queue-available.guard';
 import { LogsController } from './logs/logs.controller';
 import { ClusterMetrics } from './metrics/cluster-metrics';
@@ -33,6 +34,7 @@ export class ApiModule {
         { provide: HealthService, useValue: context.healthService },
         { provide: ClusterMetrics, useValue: context.clusterMetrics },
         { provide: REDIS, useValue: context.redis },
+        { provide: API_KEY_MATCHER, useValue: apiKeyMatcher(context.config.apiKey) },
       ],
     };
   }

@@ -44,6 +44,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const attempts = new AttemptRepository(db);
   const runs = new RunRepository(db);
   const prefix = config.redisPrefix;
+  const cluster = new ClusterRepository(db);
   const taskService = new TaskService({
     tasks,
     attempts,
@@ -63,12 +64,16 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     attemptService: new AttemptService({ attempts, tasks: taskService }),
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
-    healthService: new HealthService(new HealthRepository(db), redis, logger),
-    clusterMetrics: new ClusterMetrics({
-      cluster: new ClusterRepository(db),
+    healthService: new HealthService({
+      database: new HealthRepository(db),
+      cluster,
+      redis,
       queue,
+      prefix,
       lateAfterMs: config.lateAlertAfterMs,
+      logger,
     }),
+    clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
     async close() {
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.

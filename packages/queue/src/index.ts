@@ -17,3 +17,5 @@ export {
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';
 export { runCancelledChannel, withdrawRun } from './cancel';
+export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';
+export type { BeatingRole, ProcessBeat } from './heartbeat';

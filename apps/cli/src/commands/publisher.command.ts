@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
 import { EngineMetrics, OutageLog, Publisher } from '@scheduler/engine';
+import { Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -48,6 +49,9 @@ export function publisherCommand(): Command {
       context.redis.on('error', (error: Error) => redisOutage.failed(error));
       context.redis.on('ready', () => redisOutage.recovered());
       publisher.start();
+      // Seen by the API's /health: a publisher alive (SPEC §15).
+      const heartbeat = new Heartbeat(context.redis, config.redisPrefix, 'publisher');
+      heartbeat.start();
       const startedAt = performance.now();
       // Healthy while ticks succeed: a publisher that has not claimed for a few ticks
       // (PostgreSQL or Redis away, a tick stuck) says so to its health check.
@@ -64,6 +68,7 @@ export function publisherCommand(): Command {
         context.logger,
         async () => {
           await metricsServer?.stop();
+          await heartbeat.stop();
           await publisher.stop();
           await context.close();
         },

@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
 import { DeliveryWorker, EngineMetrics, WebhookClient } from '@scheduler/engine';
+import { Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -37,6 +38,9 @@ export function workerCommand(): Command {
         metrics,
       });
       worker.start();
+      // Seen by the API's /health: a worker alive (SPEC §15).
+      const heartbeat = new Heartbeat(context.redis, config.redisPrefix, 'worker');
+      heartbeat.start();
       const metricsServer = await startMetricsServer(context, config.workerMetricsPort, metrics, () =>
         worker.liveness(),
       );
@@ -47,6 +51,7 @@ export function workerCommand(): Command {
         context.logger,
         async () => {
           await metricsServer?.stop();
+          await heartbeat.stop();
           await worker.stop(graceMs);
           await webhooks.close();
           await context.close();
