@@ -15,7 +15,13 @@ export type {
   StartedRun,
 } from './repositories/task.repository';
 export { RunRepository } from './repositories/run.repository';
-export type { RunListQuery, CancelTarget, CancelResult, ActiveRun } from './repositories/run.repository';
+export type {
+  RunListQuery,
+  CancelTarget,
+  CancelResult,
+  ActiveRun,
+  Punctuality,
+} from './repositories/run.repository';
 export { AttemptRepository } from './repositories/attempt.repository';
 export type {
   AttemptKey,

@@ -12,6 +12,7 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
+  Punctuality,
   RunListItem,
   RunRepository,
   RunRow,
@@ -49,6 +50,7 @@ export type TaskDetail = TaskRow & {
   logs: AttemptRow[];
   current_run: RunRow | null;
   last_run: RunRow | null;
+  punctuality: Punctuality;
 };
 
 /** What a run outside the schedule is (run now, retry). */
@@ -108,11 +110,12 @@ export class TaskService {
   /** The task with its latest attempts, its run in flight and its latest ended run. */
   async getDetail(id: string, limit = 20): Promise<TaskDetail> {
     const task = await this.get(id);
-    const [logs, runs] = await Promise.all([
+    const [logs, runs, punctuality] = await Promise.all([
       this.deps.attempts.listForTask(id, limit),
       this.deps.runs.currentAndLast(id),
+      this.deps.runs.punctuality(id),
     ]);
-    return { ...task, logs, current_run: runs.current, last_run: runs.last };
+    return { ...task, logs, current_run: runs.current, last_run: runs.last, punctuality };
   }
 
   /** A page of tasks as the list parameters ask, each with its latest attempt. */

@@ -57,7 +57,13 @@ export function taskView(task: TaskRow): TaskResponse {
 }
 
 export function taskDetailView(task: TaskDetail): TaskDetailResponse {
-  return { ...taskView(task), logs: task.logs, current_run: task.current_run, last_run: task.last_run };
+  return {
+    ...taskView(task),
+    logs: task.logs,
+    current_run: task.current_run,
+    last_run: task.last_run,
+    punctuality: task.punctuality,
+  };
 }
 
 export function taskPageView(page: Page<TaskWithLastAttempt>): TaskPageResponse {
