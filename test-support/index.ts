@@ -10,3 +10,5 @@ export type { TcpProxy } from './tcp-proxy';
 export { runFor } from './factories';
 export { parseMetrics, scrape } from './metrics';
 export type { Scrape } from './metrics';
+export { openEventStream } from './event-stream';
+export type { EventStream, ReceivedEvent } from './event-stream';

@@ -6,6 +6,8 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { API_KEY_MATCHER, apiKeyMatcher } from './http/api-key';
 import { REDIS } from './http/queue-available.guard';
+import { EventsController } from './events/events.controller';
+import { LiveEvents } from './events/live-events';
 import { LogsController } from './logs/logs.controller';
 import { ClusterMetrics } from './metrics/cluster-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -25,6 +27,7 @@ export class ApiModule {
         DashboardController,
         HealthController,
         MetricsController,
+        EventsController,
       ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
@@ -33,6 +36,7 @@ export class ApiModule {
         { provide: DashboardService, useValue: context.dashboardService },
         { provide: HealthService, useValue: context.healthService },
         { provide: ClusterMetrics, useValue: context.clusterMetrics },
+        { provide: LiveEvents, useValue: context.liveEvents },
         { provide: REDIS, useValue: context.redis },
         { provide: API_KEY_MATCHER, useValue: apiKeyMatcher(context.config.apiKey) },
       ],

@@ -12,11 +12,13 @@ import {
 import {
   createDeliveryQueue,
   createFailFastRedisConnection,
+  EventPublisher,
   type DeliveryQueue,
   type Redis,
 } from '@scheduler/queue';
 import { AttemptService, DashboardService, RunService, TaskService } from '@scheduler/services';
 import { HealthService } from './health/health.service';
+import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
@@ -32,6 +34,7 @@ export interface ApiContext {
   dashboardService: DashboardService;
   healthService: HealthService;
   clusterMetrics: ClusterMetrics;
+  liveEvents: LiveEvents;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const runs = new RunRepository(db);
   const prefix = config.redisPrefix;
   const cluster = new ClusterRepository(db);
+  const events = new EventPublisher(redis, prefix);
+  const liveEvents = new LiveEvents(config.redisUrl, prefix, logger);
   const taskService = new TaskService({
     tasks,
     attempts,
@@ -53,6 +58,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     redis,
     prefix,
     retryBackoffMs: config.retryBackoffMs,
+    events,
   });
   return {
     config,
@@ -62,7 +68,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     queue,
     taskService,
     attemptService: new AttemptService({ attempts, tasks: taskService }),
-    runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
+    runService: new RunService({ runs, tasks: taskService, queue, redis, prefix, events }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     healthService: new HealthService({
       database: new HealthRepository(db),
@@ -74,7 +80,9 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       logger,
     }),
     clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
+    liveEvents,
     async close() {
+      await liveEvents.close();
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.
       await Promise.race([

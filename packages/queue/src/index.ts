@@ -19,3 +19,5 @@ export { enqueueDeliveries } from './enqueue';
 export { runCancelledChannel, withdrawRun } from './cancel';
 export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';
 export type { BeatingRole, ProcessBeat } from './heartbeat';
+export { EventPublisher, eventsChannel, liveEventNames } from './events';
+export type { LiveEvent, LiveEventName } from './events';

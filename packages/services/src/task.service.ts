@@ -27,6 +27,7 @@ import {
   enqueueDeliveries,
   type DeliveryQueue,
   type Redis,
+  type EventPublisher,
   withdrawRun,
 } from '@scheduler/queue';
 import { toPage, type Page } from './page';
@@ -43,6 +44,8 @@ export interface TaskServiceDeps {
   retryBackoffMs: number;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
+  /** Live events (SPEC §15): task.created/updated/deleted, run.queued. */
+  events?: EventPublisher;
 }
 
 /** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
@@ -86,19 +89,22 @@ export class TaskService {
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
     const { run_at: _runAt, ...fields } = task;
-    return this.deps.tasks.create({
-      ...fields,
-      task_schedule: task.task_schedule ?? null,
-      run_at: runAt,
-      json_payload: JSON.stringify(task.json_payload),
-      // A run_at within the grace period fires at once.
-      next_run_at:
-        runAt ??
-        nextDueInstant(
-          { task_schedule: task.task_schedule ?? null, run_at: null, timezone: task.timezone },
-          now,
-        ),
-    });
+    return this.announced(
+      'task.created',
+      await this.deps.tasks.create({
+        ...fields,
+        task_schedule: task.task_schedule ?? null,
+        run_at: runAt,
+        json_payload: JSON.stringify(task.json_payload),
+        // A run_at within the grace period fires at once.
+        next_run_at:
+          runAt ??
+          nextDueInstant(
+            { task_schedule: task.task_schedule ?? null, run_at: null, timezone: task.timezone },
+            now,
+          ),
+      }),
+    );
   }
 
   async get(id: string): Promise<TaskRow> {
@@ -191,14 +197,21 @@ export class TaskService {
     }
     const paused = fields.enabled === false && current.enabled;
     if ((retimed || paused) && current.task_status === 'running') {
-      return (await this.withdrawQueuedScheduleRun(id)) ?? updated;
+      return this.announced('task.updated', (await this.withdrawQueuedScheduleRun(id)) ?? updated);
     }
-    return updated;
+    return this.announced('task.updated', updated);
+  }
+
+  /** Publishes a task's change for live dashboards, and answers the task. */
+  private announced(event: 'task.created' | 'task.updated', task: TaskRow): TaskRow {
+    this.deps.events?.emit(event, { task_id: task.id, task_status: task.task_status, enabled: task.enabled });
+    return task;
   }
 
   async delete(id: string): Promise<void> {
     const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
     if (!deleted) throw new TaskNotFoundError(id);
+    this.deps.events?.emit('task.deleted', { task_id: id });
   }
 
   /**
@@ -212,9 +225,9 @@ export class TaskService {
     const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
     if (!toggled) throw new TaskNotFoundError(id);
     if (!toggled.enabled && toggled.task_status === 'running') {
-      return (await this.withdrawQueuedScheduleRun(id)) ?? toggled;
+      return this.announced('task.updated', (await this.withdrawQueuedScheduleRun(id)) ?? toggled);
     }
-    return toggled;
+    return this.announced('task.updated', toggled);
   }
 
   /** Run now, outside the schedule, for a ready or failed task, enabled or not: the run it made. */
@@ -272,6 +285,14 @@ export class TaskService {
       );
       throw error;
     }
+    const { run } = started;
+    this.deps.events?.emit('run.queued', {
+      run_id: run.id,
+      task_id: id,
+      status: run.status,
+      trigger: run.trigger,
+      scheduled_for: run.scheduled_for.toISOString(),
+    });
     return started;
   }
 
@@ -286,6 +307,7 @@ export class TaskService {
       CHANGED_BEFORE_REQUEST,
     );
     if (result.kind !== 'cancelled') return undefined;
+    this.deps.events?.emit('run.finished', { run_id: result.run.id, task_id: id, status: 'cancelled' });
     await withdrawRun(this.deps.queue, this.deps.redis, this.deps.prefix, result.run.id, result.jobId).catch(
       () => undefined,
     );

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
 import { EngineMetrics, OutageLog, Publisher } from '@scheduler/engine';
-import { Heartbeat } from '@scheduler/queue';
+import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -33,6 +33,7 @@ export function publisherCommand(): Command {
         retryBackoffMs: config.retryBackoffMs,
         historyRetentionDays: config.historyRetentionDays,
         metrics,
+        events: new EventPublisher(context.redis, config.redisPrefix),
       });
       if (options.once) {
         const result = await publisher.tick();

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
 import { DeliveryWorker, EngineMetrics, WebhookClient } from '@scheduler/engine';
-import { Heartbeat } from '@scheduler/queue';
+import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -36,6 +36,7 @@ export function workerCommand(): Command {
         retryBackoffMs: config.retryBackoffMs,
         logger: context.logger,
         metrics,
+        events: new EventPublisher(context.redis, config.redisPrefix),
       });
       worker.start();
       // Seen by the API's /health: a worker alive (SPEC §15).
