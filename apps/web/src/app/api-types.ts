@@ -96,7 +96,8 @@ export interface TaskDetail extends Task {
   current_run: Run | null;
   /** Its latest ended run; null before the first. */
   last_run: Run | null;
-  punctuality: Punctuality;
+  /** Absent from an API older than SPEC §15. */
+  punctuality?: Punctuality;
 }
 
 /** How late its latest 100 scheduled runs were sent (SPEC §15); figures null while none started. */

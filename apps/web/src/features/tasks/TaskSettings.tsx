@@ -53,7 +53,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         <Item term="Last run">
           <When value={task.last_run_at} now={now} past />
         </Item>
-        <Item term="Punctuality">{describePunctuality(task.punctuality)}</Item>
+        {task.punctuality && <Item term="Punctuality">{describePunctuality(task.punctuality)}</Item>}
         <Item term="Created">
           <When value={task.created_at} now={now} past />
         </Item>
