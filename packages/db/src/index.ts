@@ -38,4 +38,4 @@ export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/
 export { HealthRepository } from './repositories/health.repository';
 export { isPostgresUnavailable, isTransientStorageError, isSchemaMissing } from './storage-errors';
 export { ClusterRepository } from './repositories/cluster.repository';
-export type { ClusterSnapshot } from './repositories/cluster.repository';
+export type { ClusterSnapshot, LateTask } from './repositories/cluster.repository';
