@@ -70,6 +70,7 @@ COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/packages/db/dist packages/db/dist
 COPY --from=build /app/packages/queue/dist packages/queue/dist
 COPY --from=build /app/packages/services/dist packages/services/dist
+COPY --from=build /app/packages/engine/dist packages/engine/dist
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY db/migrations db/migrations
 USER node

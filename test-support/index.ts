@@ -25,3 +25,5 @@ export type {
 } from './discord-receiver';
 export { parseMetrics, scrape } from './metrics';
 export type { Scrape } from './metrics';
+export { openEventStream } from './event-stream';
+export type { EventStream, ReceivedEvent } from './event-stream';

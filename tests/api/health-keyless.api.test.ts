@@ -38,6 +38,8 @@ test('started while PostgreSQL is out of reach: the API starts, answers 503, and
       status: 'unavailable',
       postgres: 'unavailable',
       redis: 'ok',
+      publishers: 0,
+      workers: 0,
       ...errorShape('SERVICE_UNAVAILABLE'),
     });
     expect(health.body.error.message).toBe('PostgreSQL cannot be reached: try again shortly.');

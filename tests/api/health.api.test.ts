@@ -43,10 +43,16 @@ describe('GET /health while PostgreSQL and Redis come and go', () => {
     await proxy?.postgres.close();
   });
 
-  test('both answer: 200 ok', async () => {
+  test('both answer, no publisher or worker runs here: 200 degraded', async () => {
     const response = await api.request('GET', '/health', { key: null });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', postgres: 'ok', redis: 'ok' });
+    expect(response.body).toEqual({
+      status: 'degraded',
+      postgres: 'ok',
+      redis: 'ok',
+      publishers: 0,
+      workers: 0,
+    });
   });
 
   test('Redis down: health 503 naming Redis; queue routes 503 at once; the rest still serves; then it recovers', async () => {

@@ -125,8 +125,13 @@ describe('the OpenAPI document', () => {
       for (const [method, operation] of Object.entries(operations)) {
         const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));
         expect(success, `${method} ${route}`).toBeDefined();
-        // GET /metrics answers the Prometheus text format; every other answer is JSON.
-        const type = route === '/metrics' ? 'text/plain' : 'application/json';
+        // GET /metrics answers the Prometheus text format, /api/events a stream; every other answer is JSON.
+        const type =
+          route === '/metrics'
+            ? 'text/plain'
+            : route === '/api/events'
+              ? 'text/event-stream'
+              : 'application/json';
         if (success![0] !== '204')
           expect(success![1].content?.[type]?.schema, `${method} ${route}`).toBeDefined();
       }

@@ -168,8 +168,14 @@ describe('npm start on a fresh clone', () => {
     };
 
     // npm ci, build, migrate, start (about 2 minutes on an idle machine): the API answers on API_PORT.
-    const health = await waitForIt('the API /health', answers(`http://127.0.0.1:${apiPort}/health`), 240_000);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    await waitForIt('the API /health', answers(`http://127.0.0.1:${apiPort}/health`), 240_000);
+    // The publisher and the worker npm start runs are seen alive by their heartbeats: ok, not degraded.
+    const health = await waitForIt('/health to see a publisher and a worker', async () => {
+      const body = (await (await answers(`http://127.0.0.1:${apiPort}/health`)())?.json()) as
+        { status: string } | undefined;
+      return body?.status === 'ok' && body;
+    });
+    expect(health).toMatchObject({ status: 'ok', publishers: 1, workers: 1 });
     expect(output).toContain('Installing dependencies (npm ci)');
     expect(output).toContain(
       `Created .env from .env.example, with a new random API_KEY (the API_KEY line of ${path.join(clone, '.env')};`,

@@ -11,7 +11,10 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { DestinationsController } from './destinations/destinations.controller';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { API_KEY_MATCHER, apiKeyMatcher } from './http/api-key';
 import { REDIS } from './http/queue-available.guard';
+import { EventsController } from './events/events.controller';
+import { LiveEvents } from './events/live-events';
 import { LogsController } from './logs/logs.controller';
 import { ClusterMetrics } from './metrics/cluster-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -32,6 +35,7 @@ export class ApiModule {
         DashboardController,
         HealthController,
         MetricsController,
+        EventsController,
       ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
@@ -41,7 +45,9 @@ export class ApiModule {
         { provide: DestinationService, useValue: context.destinationService },
         { provide: HealthService, useValue: context.healthService },
         { provide: ClusterMetrics, useValue: context.clusterMetrics },
+        { provide: LiveEvents, useValue: context.liveEvents },
         { provide: REDIS, useValue: context.redis },
+        { provide: API_KEY_MATCHER, useValue: apiKeyMatcher(context.config.apiKey) },
       ],
     };
   }

@@ -72,6 +72,11 @@ export async function createApiApp(context: ApiContext): Promise<NestFastifyAppl
     redisPrefix: config.redisPrefix,
   });
   fastify.addHook('onResponse', requestLog(logger));
+  // Open event streams would hold the server open: they end first, cleanly, when it stops.
+  fastify.addHook('preClose', (done) => {
+    context.liveEvents.endStreams();
+    done();
+  });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   serveOpenApi(app);
   return app;

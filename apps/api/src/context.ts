@@ -14,6 +14,7 @@ import {
 import {
   createDeliveryQueue,
   createFailFastRedisConnection,
+  EventPublisher,
   type DeliveryQueue,
   readDestinationStates,
   type Redis,
@@ -26,6 +27,7 @@ import {
   TaskService,
 } from '@scheduler/services';
 import { HealthService } from './health/health.service';
+import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
 
 /** Everything the API serves from, built with plain constructors; Nest only receives it. */
@@ -42,6 +44,7 @@ export interface ApiContext {
   destinationService: DestinationService;
   healthService: HealthService;
   clusterMetrics: ClusterMetrics;
+  liveEvents: LiveEvents;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,9 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const attempts = new AttemptRepository(db);
   const runs = new RunRepository(db);
   const prefix = config.redisPrefix;
+  const cluster = new ClusterRepository(db);
+  const events = new EventPublisher(redis, prefix);
+  const liveEvents = new LiveEvents(config.redisUrl, prefix, logger);
   const taskService = new TaskService({
     tasks,
     attempts,
@@ -63,6 +69,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     prefix,
     retryBackoffMs: config.retryBackoffMs,
     allowList: parseAllowList(config.webhookAllowedHosts),
+    events,
   });
   return {
     config,
@@ -72,20 +79,26 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     queue,
     taskService,
     attemptService: new AttemptService({ attempts, tasks: taskService }),
-    runService: new RunService({ runs, tasks: taskService, queue, redis, prefix }),
+    runService: new RunService({ runs, tasks: taskService, queue, redis, prefix, events }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     destinationService: new DestinationService({
       destinations: new DestinationRepository(db),
       states: (keys) => readDestinationStates(redis, prefix, keys),
       defaultMaxConcurrency: config.destinationMaxConcurrency,
     }),
-    healthService: new HealthService(new HealthRepository(db), redis, logger),
-    clusterMetrics: new ClusterMetrics({
-      cluster: new ClusterRepository(db),
+    healthService: new HealthService({
+      database: new HealthRepository(db),
+      cluster,
+      redis,
       queue,
+      prefix,
       lateAfterMs: config.lateAlertAfterMs,
+      logger,
     }),
+    clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
+    liveEvents,
     async close() {
+      await liveEvents.close();
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.
       await Promise.race([

@@ -1,4 +1,6 @@
 import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
+import { ClusterRepository } from '@scheduler/db';
+import { LateWatch } from '@scheduler/engine';
 import { createApiApp } from './app';
 import { createApiContext } from './context';
 import { exposedExampleKey } from './listen-address';
@@ -28,6 +30,15 @@ async function main(): Promise<void> {
     await context.close();
     process.exit(1);
   }
+  // The late alarm rings from the API too, so it rings when no publisher runs (SPEC §15).
+  const lateWatch = new LateWatch({
+    cluster: new ClusterRepository(context.db),
+    redis: context.redis,
+    prefix: config.redisPrefix,
+    lateAfterMs: config.lateAlertAfterMs,
+    logger,
+  });
+  lateWatch.start();
   logger.info(`API listening on http://${address} (docs at /api/docs)`);
   // JSON logs are buffered (see createLogger); this line is what supervisors and tests wait for.
   logger.flush();
@@ -36,6 +47,7 @@ async function main(): Promise<void> {
   runUntilSignal(
     logger,
     async () => {
+      await lateWatch.stop();
       await app.close();
       await context.close();
     },

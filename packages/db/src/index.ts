@@ -15,7 +15,13 @@ export type {
   StartedRun,
 } from './repositories/task.repository';
 export { RunRepository } from './repositories/run.repository';
-export type { RunListQuery, CancelTarget, CancelResult, ActiveRun } from './repositories/run.repository';
+export type {
+  RunListQuery,
+  CancelTarget,
+  CancelResult,
+  ActiveRun,
+  Punctuality,
+} from './repositories/run.repository';
 export { AttemptRepository } from './repositories/attempt.repository';
 export type {
   AttemptKey,
@@ -34,4 +40,4 @@ export { isPostgresUnavailable, isTransientStorageError, isSchemaMissing } from 
 export { DestinationRepository } from './repositories/destination.repository';
 export type { DestinationLimitsPatch } from './repositories/destination.repository';
 export { ClusterRepository } from './repositories/cluster.repository';
-export type { ClusterSnapshot } from './repositories/cluster.repository';
+export type { ClusterSnapshot, LateTask } from './repositories/cluster.repository';

@@ -19,6 +19,7 @@ import {
 import {
   DELIVERY_QUEUE,
   type DeliveryJobData,
+  type EventPublisher,
   isRedisUnavailable,
   type Redis,
   runCancelledChannel,
@@ -90,6 +91,8 @@ export interface DeliveryWorkerDeps {
   flow?: FlowControl;
   /** Counts attempts by outcome and times deliveries (SPEC §15); none: not measured. */
   metrics?: EngineMetrics;
+  /** Live events (SPEC §15): run.started, attempt.finished, run.finished. */
+  events?: EventPublisher;
 }
 
 /** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
@@ -379,6 +382,14 @@ export class DeliveryWorker {
     }
 
     const { target, attemptId } = started;
+    if (retryCount === 0) {
+      this.deps.events?.emit('run.started', {
+        run_id: started.runId,
+        task_id: taskId,
+        attempt_id: attemptId,
+        status: 'running',
+      });
+    }
     const legacy = !runId;
     if (legacy) this.inFlight.set(started.runId, cancel);
     // Cancelled while its attempt started: the cancel recorded the attempt; nothing is sent.
@@ -443,6 +454,7 @@ export class DeliveryWorker {
         });
         if (recorded === 'cancelled') return this.cancelled(log);
         this.count('finish');
+        this.announce(job, started.runId, attemptId, 'finish', httpStatus, executionTime, 'finish');
         log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
       }
@@ -453,6 +465,7 @@ export class DeliveryWorker {
         });
         if (recorded === 'cancelled') return this.cancelled(log);
         this.count('retry');
+        this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime);
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(log, decision, message);
       }
@@ -465,6 +478,7 @@ export class DeliveryWorker {
         });
         if (recorded === 'cancelled') return this.cancelled(log);
         this.count('failed');
+        this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime, 'failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
         return this.settle(log, decision, failure);
       }
@@ -477,6 +491,30 @@ export class DeliveryWorker {
   private cancelled(log: Logger): void {
     this.count('cancelled');
     log.info('run cancelled while its attempt was in flight: nothing more is sent');
+  }
+
+  /** attempt.finished, and run.finished when the attempt ended its run. */
+  private announce(
+    job: Job<DeliveryJobData, void, string>,
+    runId: string,
+    attemptId: string,
+    status: 'finish' | 'failed',
+    httpStatus: number | null,
+    executionTime: number,
+    runStatus?: 'finish' | 'failed',
+  ): void {
+    const events = this.deps.events;
+    if (!events) return;
+    const ids = { run_id: runId, task_id: job.data.taskId };
+    events.emit('attempt.finished', {
+      ...ids,
+      attempt_id: attemptId,
+      status,
+      http_status: httpStatus,
+      execution_time: executionTime,
+      retry_count: job.attemptsMade,
+    });
+    if (runStatus) events.emit('run.finished', { ...ids, status: runStatus });
   }
 
   private count(outcome: AttemptMetricOutcome): void {

@@ -16,3 +16,5 @@ export { EngineMetrics, attemptOutcomes, watchdogRecoveries } from './metrics';
 export type { AttemptMetricOutcome, WatchdogRecovery } from './metrics';
 export { MetricsServer } from './metrics-server';
 export type { Liveness, MetricsServerOptions } from './metrics-server';
+export { LateWatch, LATE_WATCH_INTERVAL_MS } from './late-watch';
+export type { LateWatchDeps } from './late-watch';

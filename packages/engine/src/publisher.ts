@@ -14,7 +14,13 @@ import {
   type ScheduledTask,
   type TaskRepository,
 } from '@scheduler/db';
-import { deliveryJobId, enqueueDeliveries, type DeliveryQueue, type DeliveryRun } from '@scheduler/queue';
+import {
+  deliveryJobId,
+  enqueueDeliveries,
+  type DeliveryQueue,
+  type DeliveryRun,
+  type EventPublisher,
+} from '@scheduler/queue';
 import type { EngineMetrics } from './metrics';
 import { OutageLog } from './outage-log';
 import { Retention } from './retention';
@@ -39,6 +45,8 @@ export interface PublisherDeps {
   historyRetentionDays?: number;
   /** Counts claims and times ticks (SPEC §15); none: not measured. */
   metrics?: EngineMetrics;
+  /** Live events (SPEC §15): run.queued for each run claimed. */
+  events?: EventPublisher;
 }
 
 export interface TickResult {
@@ -168,6 +176,13 @@ export class Publisher {
   private async enqueue(runs: DeliveryRun[]): Promise<void> {
     await enqueueDeliveries(this.deps.queue, runs, this.deps.retryBackoffMs);
     for (const run of runs) {
+      this.deps.events?.emit('run.queued', {
+        run_id: run.runId,
+        task_id: run.taskId,
+        status: 'queued',
+        trigger: run.trigger,
+        scheduled_for: run.scheduledFor.toISOString(),
+      });
       this.deps.logger.info(
         { taskId: run.taskId, runId: run.runId, scheduledFor: run.scheduledFor.toISOString() },
         `enqueued task ${run.taskId} due ${run.scheduledFor.toISOString()}`,

@@ -19,3 +19,7 @@ export { enqueueDeliveries } from './enqueue';
 export { runCancelledChannel, withdrawRun } from './cancel';
 export { flowKey, destinationKeys, readDestinationStates } from './flow-keys';
 export type { DestinationState } from './flow-keys';
+export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';
+export type { BeatingRole, ProcessBeat } from './heartbeat';
+export { EventPublisher, eventsChannel, liveEventNames } from './events';
+export type { LiveEvent, LiveEventName } from './events';

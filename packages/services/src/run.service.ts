@@ -11,7 +11,7 @@ import {
   TaskConflictError,
 } from '@scheduler/core';
 import type { CancelTarget, RunListItem, RunRepository, RunRow, RunWithAttempts } from '@scheduler/db';
-import { type DeliveryQueue, type Redis, withdrawRun } from '@scheduler/queue';
+import { type DeliveryQueue, type EventPublisher, type Redis, withdrawRun } from '@scheduler/queue';
 import { toPage, type Page } from './page';
 import type { TaskService } from './task.service';
 import { isUuid } from './uuid';
@@ -24,6 +24,8 @@ export interface RunServiceDeps {
   /** Announces cancels to the workers (pub/sub). */
   redis: Redis;
   prefix: string;
+  /** Live events (SPEC §15): run.finished for a cancel. */
+  events?: EventPublisher;
 }
 
 /** PostgreSQL's codes for a deadlock and a serialization failure: the statement may simply be tried again. */
@@ -120,6 +122,11 @@ export class RunService {
               { status: result.run.status },
             );
           case 'cancelled':
+            this.deps.events?.emit('run.finished', {
+              run_id: result.run.id,
+              task_id: result.run.task_id,
+              status: 'cancelled',
+            });
             // The database has decided; the queue and the workers only hear of it sooner.
             await withdrawRun(
               this.deps.queue,

@@ -21,6 +21,7 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
+  Punctuality,
   RunListItem,
   RunRepository,
   RunRow,
@@ -35,6 +36,7 @@ import {
   enqueueDeliveries,
   type DeliveryQueue,
   type Redis,
+  type EventPublisher,
   withdrawRun,
 } from '@scheduler/queue';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +56,8 @@ export interface TaskServiceDeps {
   allowList?: AllowList;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
+  /** Live events (SPEC §15): task.created/updated/deleted, run.queued. */
+  events?: EventPublisher;
 }
 
 /** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
@@ -63,6 +67,7 @@ export type TaskDetail = TaskRow & {
   next_runs: Date[];
   current_run: RunRow | null;
   last_run: RunRow | null;
+  punctuality: Punctuality;
 };
 
 /** What a run outside the schedule is (run now, retry). */
@@ -111,16 +116,19 @@ export class TaskService {
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
     };
-    return this.deps.tasks.create({
-      ...fields,
-      id,
-      signing_secret: newSigningSecret(),
-      task_schedule: task.task_schedule ?? null,
-      run_at: runAt,
-      json_payload: JSON.stringify(task.json_payload),
-      // A run_at within the grace period fires at once.
-      next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
-    });
+    return this.announced(
+      'task.created',
+      await this.deps.tasks.create({
+        ...fields,
+        id,
+        signing_secret: newSigningSecret(),
+        task_schedule: task.task_schedule ?? null,
+        run_at: runAt,
+        json_payload: JSON.stringify(task.json_payload),
+        // A run_at within the grace period fires at once.
+        next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
+      }),
+    );
   }
 
   async get(id: string): Promise<TaskRow> {
@@ -132,11 +140,19 @@ export class TaskService {
   /** The task with its latest attempts, its run in flight and its latest ended run. */
   async getDetail(id: string, limit = 20): Promise<TaskDetail> {
     const task = await this.get(id);
-    const [logs, runs] = await Promise.all([
+    const [logs, runs, punctuality] = await Promise.all([
       this.deps.attempts.listForTask(id, limit),
       this.deps.runs.currentAndLast(id),
+      this.deps.runs.punctuality(id),
     ]);
-    return { ...task, logs, next_runs: nextRuns(task), current_run: runs.current, last_run: runs.last };
+    return {
+      ...task,
+      logs,
+      next_runs: nextRuns(task),
+      current_run: runs.current,
+      last_run: runs.last,
+      punctuality,
+    };
   }
 
   /**
@@ -254,9 +270,15 @@ export class TaskService {
     }
     const paused = fields.enabled === false && current.enabled;
     if ((retimed || paused) && current.task_status === 'running') {
-      return (await this.withdrawQueuedScheduleRun(id)) ?? updated;
+      return this.announced('task.updated', (await this.withdrawQueuedScheduleRun(id)) ?? updated);
     }
-    return updated;
+    return this.announced('task.updated', updated);
+  }
+
+  /** Publishes a task's change for live dashboards, and answers the task. */
+  private announced(event: 'task.created' | 'task.updated', task: TaskRow): TaskRow {
+    this.deps.events?.emit(event, { task_id: task.id, task_status: task.task_status, enabled: task.enabled });
+    return task;
   }
 
   /** The task's signing secret (GET /api/tasks/:id/secret). */
@@ -275,6 +297,7 @@ export class TaskService {
   async delete(id: string): Promise<void> {
     const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
     if (!deleted) throw new TaskNotFoundError(id);
+    this.deps.events?.emit('task.deleted', { task_id: id });
   }
 
   /**
@@ -288,9 +311,9 @@ export class TaskService {
     const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
     if (!toggled) throw new TaskNotFoundError(id);
     if (!toggled.enabled && toggled.task_status === 'running') {
-      return (await this.withdrawQueuedScheduleRun(id)) ?? toggled;
+      return this.announced('task.updated', (await this.withdrawQueuedScheduleRun(id)) ?? toggled);
     }
-    return toggled;
+    return this.announced('task.updated', toggled);
   }
 
   /** Run now, outside the schedule, for a ready or failed task, enabled or not: the run it made. */
@@ -350,6 +373,14 @@ export class TaskService {
       );
       throw error;
     }
+    const { run } = started;
+    this.deps.events?.emit('run.queued', {
+      run_id: run.id,
+      task_id: id,
+      status: run.status,
+      trigger: run.trigger,
+      scheduled_for: run.scheduled_for.toISOString(),
+    });
     return started;
   }
 
@@ -372,6 +403,7 @@ export class TaskService {
       CHANGED_BEFORE_REQUEST,
     );
     if (result.kind !== 'cancelled') return undefined;
+    this.deps.events?.emit('run.finished', { run_id: result.run.id, task_id: id, status: 'cancelled' });
     await withdrawRun(this.deps.queue, this.deps.redis, this.deps.prefix, result.run.id, result.jobId).catch(
       () => undefined,
     );

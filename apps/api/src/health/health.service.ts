@@ -1,6 +1,6 @@
 import { describeError, type Logger } from '@scheduler/config';
-import { type HealthRepository, isSchemaMissing } from '@scheduler/db';
-import type { Redis } from '@scheduler/queue';
+import { type ClusterRepository, type HealthRepository, isSchemaMissing } from '@scheduler/db';
+import { aliveProcesses, type DeliveryQueue, type ProcessBeat, type Redis } from '@scheduler/queue';
 
 export type DependencyState = 'ok' | 'unavailable';
 type Dependency = 'postgres' | 'redis';
@@ -13,6 +13,31 @@ export interface HealthReport {
    * /health needs no key, so no address, no driver text (those go to the log).
    */
   problems: Partial<Record<Dependency, string>>;
+  /** The publishers and workers alive (a heartbeat within 15 s); none while Redis is out of reach. */
+  publishers: ProcessBeat[];
+  workers: ProcessBeat[];
+}
+
+/** What /health adds for a caller with the key (SPEC §15); null where the store that knows is away. */
+export interface HealthDetails {
+  publishers: ProcessBeat[];
+  workers: ProcessBeat[];
+  queue: { waiting: number; prioritized: number; active: number; delayed: number; failed: number } | null;
+  runs: { queued: number; running: number } | null;
+  due_backlog: number | null;
+  oldest_due_seconds: number | null;
+  late_tasks: number | null;
+  problems: Partial<Record<Dependency, string>>;
+}
+
+export interface HealthServiceDeps {
+  database: HealthRepository;
+  cluster: ClusterRepository;
+  redis: Redis;
+  queue: DeliveryQueue;
+  prefix: string;
+  lateAfterMs: number;
+  logger: Logger;
 }
 
 /** A check that has not answered by then counts as down: /health must answer quickly, always. */
@@ -24,23 +49,27 @@ export class HealthService {
   /** The last cause logged per dependency: a dependency down for an hour is logged once, not per check. */
   private readonly logged = new Map<Dependency, string>();
 
-  constructor(
-    private readonly database: HealthRepository,
-    private readonly redis: Redis,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: HealthServiceDeps) {}
 
   async check(): Promise<HealthReport> {
+    const { database, redis: connection, prefix } = this.deps;
+    let publishers: ProcessBeat[] = [];
+    let workers: ProcessBeat[] = [];
     const [postgres, redis] = await Promise.all([
       probe(() =>
-        this.database.ping().catch((error: unknown) => {
+        database.ping().catch((error: unknown) => {
           throw isSchemaMissing(error) ? new SchemaMissing(describeError(error)) : error;
         }),
       ),
+      // The heartbeats are the ping: Redis answers, and says who is alive.
       probe(async () => {
-        await this.redis.ping();
+        [publishers, workers] = await Promise.all([
+          aliveProcesses(connection, prefix, 'publisher'),
+          aliveProcesses(connection, prefix, 'worker'),
+        ]);
       }),
     ]);
+    if (redis) [publishers, workers] = [[], []];
     const problems: HealthReport['problems'] = {};
     if (postgres) {
       problems.postgres =
@@ -51,17 +80,50 @@ export class HealthService {
     if (redis) problems.redis = 'Redis is not answering';
     this.log('postgres', problems.postgres, postgres?.cause);
     this.log('redis', problems.redis, redis?.cause);
-    return { postgres: postgres ? 'unavailable' : 'ok', redis: redis ? 'unavailable' : 'ok', problems };
+    return {
+      postgres: postgres ? 'unavailable' : 'ok',
+      redis: redis ? 'unavailable' : 'ok',
+      problems,
+      publishers,
+      workers,
+    };
+  }
+
+  /** The detailed view: who is alive, the queue's depth, the oldest due run, and what failed. */
+  async details(report: HealthReport): Promise<HealthDetails> {
+    const { cluster, queue, lateAfterMs } = this.deps;
+    const [snapshot, jobs] = await Promise.all([
+      report.postgres === 'ok' ? cluster.snapshot(lateAfterMs).catch(() => null) : null,
+      report.redis === 'ok'
+        ? queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed').catch(() => null)
+        : null,
+    ]);
+    return {
+      publishers: report.publishers,
+      workers: report.workers,
+      queue: jobs && {
+        waiting: jobs.waiting ?? 0,
+        prioritized: jobs.prioritized ?? 0,
+        active: jobs.active ?? 0,
+        delayed: jobs.delayed ?? 0,
+        failed: jobs.failed ?? 0,
+      },
+      runs: snapshot?.runs ?? null,
+      due_backlog: snapshot?.dueBacklog ?? null,
+      oldest_due_seconds: snapshot ? Math.round(snapshot.oldestDueSeconds * 1000) / 1000 : null,
+      late_tasks: snapshot?.lateTasks ?? null,
+      problems: report.problems,
+    };
   }
 
   private log(dependency: Dependency, problem: string | undefined, cause: string | undefined): void {
     const text = problem && cause ? `${problem} (${cause})` : undefined;
     if (text === this.logged.get(dependency)) return;
     if (text) {
-      this.logger.warn(`health: ${text}`);
+      this.deps.logger.warn(`health: ${text}`);
       this.logged.set(dependency, text);
     } else {
-      this.logger.info(`health: ${dependency === 'postgres' ? 'PostgreSQL' : 'Redis'} answers again`);
+      this.deps.logger.info(`health: ${dependency === 'postgres' ? 'PostgreSQL' : 'Redis'} answers again`);
       this.logged.delete(dependency);
     }
   }

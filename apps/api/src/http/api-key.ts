@@ -49,6 +49,15 @@ export function apiKeyCheck(
   };
 }
 
+/** Nest's token for a KeyMatcher: /health adds its details for a caller with the key. */
+export const API_KEY_MATCHER = Symbol('ApiKeyMatcher');
+export type KeyMatcher = (provided: string | string[] | undefined) => boolean;
+
+export function apiKeyMatcher(apiKey: string): KeyMatcher {
+  const expected = sha256(apiKey);
+  return (provided) => keyRefusal(provided, expected) === undefined;
+}
+
 /** GET /metrics: X-API-KEY, or the METRICS_TOKEN as a bearer token when one is set (SPEC §15). */
 export function isMetrics(request: FastifyRequest): boolean {
   return request.routeOptions.url === '/metrics';

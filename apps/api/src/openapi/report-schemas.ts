@@ -75,17 +75,67 @@ export const errorResponse = z
 
 const dependencyState = z.enum(['ok', 'unavailable']);
 
+const processBeat = z.object({
+  id: z.string(),
+  host: z.string().meta({ description: 'The host name the process runs on.' }),
+  pid: count(),
+  started_at: z.string().meta({ format: 'date-time' }),
+  last_seen: z.string().meta({ format: 'date-time', description: 'Its last heartbeat, on Redis’s clock.' }),
+});
+
+const nullableCount = (description: string) => count(description).nullable();
+
+/** With the key only (SPEC §15): figures null where the store that holds them is out of reach. */
+const healthDetails = z
+  .object({
+    publishers: z.array(processBeat).meta({ description: 'The publishers alive, latest heartbeat first.' }),
+    workers: z.array(processBeat).meta({ description: 'The workers alive, latest heartbeat first.' }),
+    queue: z
+      .object({
+        waiting: count(),
+        prioritized: count(),
+        active: count(),
+        delayed: count(),
+        failed: count(),
+      })
+      .nullable(),
+    runs: z.object({ queued: count(), running: count() }).nullable(),
+    due_backlog: nullableCount('Tasks due that no publisher has claimed.'),
+    oldest_due_seconds: z
+      .number()
+      .nullable()
+      .meta({ description: 'Seconds since the oldest due instant still waiting; 0 when none.' }),
+    late_tasks: nullableCount('Tasks due more than LATE_ALERT_AFTER_MS ago whose run has not started.'),
+    problems: z
+      .object({ postgres: z.string().optional(), redis: z.string().optional() })
+      .meta({ description: 'What failed, by component, in words without addresses.' }),
+  })
+  .meta({ description: 'Only with X-API-KEY.' });
+
+const alive = {
+  publishers: count('Publishers alive: a heartbeat seen within 15 s (0 while Redis is out of reach).'),
+  workers: count('Workers alive: a heartbeat seen within 15 s (0 while Redis is out of reach).'),
+  details: healthDetails.optional(),
+};
+
 export const healthResponse = z
-  .object({ status: z.literal('ok'), postgres: z.literal('ok'), redis: z.literal('ok') })
-  .meta({ example: { status: 'ok', postgres: 'ok', redis: 'ok' } });
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    postgres: z.literal('ok'),
+    redis: z.literal('ok'),
+    ...alive,
+  })
+  .meta({ example: { status: 'ok', postgres: 'ok', redis: 'ok', publishers: 2, workers: 3 } });
 
 export const healthUnavailableResponse = errorResponse
-  .extend({ status: z.literal('unavailable'), postgres: dependencyState, redis: dependencyState })
+  .extend({ status: z.literal('unavailable'), postgres: dependencyState, redis: dependencyState, ...alive })
   .meta({
     example: {
       status: 'unavailable',
       postgres: 'ok',
       redis: 'unavailable',
+      publishers: 0,
+      workers: 0,
       error: {
         code: 'SERVICE_UNAVAILABLE',
         message: 'Redis is not answering: try again shortly.',

@@ -166,6 +166,30 @@ export const taskListItemResponse = taskResponse
 
 const taskRunResponse = runResponse.omit({ task_name: true });
 
+const lateness = (which: string) =>
+  z
+    .number()
+    .int()
+    .nullable()
+    .meta({
+      description: `${which} lateness in ms: from the instant a run came due to its first request. Null while no run has started.`,
+    });
+
+const punctualityResponse = z
+  .object({
+    runs: z
+      .number()
+      .int()
+      .meta({ description: 'Runs counted: its latest 100 `schedule` and `dependency` runs.' }),
+    lateness_p50_ms: lateness('Median'),
+    lateness_p99_ms: lateness('99th percentile'),
+    skipped: z
+      .number()
+      .int()
+      .meta({ description: 'Of those, the runs that ended `skipped`: no request made.' }),
+  })
+  .meta({ description: 'How punctual its scheduled runs have been (SPEC §15).' });
+
 export const taskDetailResponse = taskResponse
   .extend({
     logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
@@ -178,6 +202,7 @@ export const taskDetailResponse = taskResponse
     last_run: taskRunResponse
       .nullable()
       .meta({ description: 'Its latest ended run; null before the first.' }),
+    punctuality: punctualityResponse,
   })
   .meta({
     example: {
@@ -186,6 +211,7 @@ export const taskDetailResponse = taskResponse
       next_runs: exampleNextRuns,
       current_run: null,
       last_run: exampleRun,
+      punctuality: { runs: 42, lateness_p50_ms: 4, lateness_p99_ms: 31, skipped: 0 },
     },
   });
 

@@ -79,6 +79,7 @@ export function taskDetailView(task: TaskDetail): TaskDetailResponse {
     next_runs: task.next_runs,
     current_run: task.current_run,
     last_run: task.last_run,
+    punctuality: task.punctuality,
   };
 }
 

@@ -1,7 +1,9 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { createContext } from '../context';
-import { EngineMetrics, OutageLog, Publisher } from '@scheduler/engine';
+import { EngineMetrics, LateWatch, OutageLog, Publisher } from '@scheduler/engine';
+import { ClusterRepository } from '@scheduler/db';
+import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -32,6 +34,7 @@ export function publisherCommand(): Command {
         retryBackoffMs: config.retryBackoffMs,
         historyRetentionDays: config.historyRetentionDays,
         metrics,
+        events: new EventPublisher(context.redis, config.redisPrefix),
       });
       if (options.once) {
         const result = await publisher.tick();
@@ -48,6 +51,17 @@ export function publisherCommand(): Command {
       context.redis.on('error', (error: Error) => redisOutage.failed(error));
       context.redis.on('ready', () => redisOutage.recovered());
       publisher.start();
+      // Seen by the API's /health: a publisher alive (SPEC §15).
+      const heartbeat = new Heartbeat(context.redis, config.redisPrefix, 'publisher');
+      heartbeat.start();
+      const lateWatch = new LateWatch({
+        cluster: new ClusterRepository(context.db),
+        redis: context.redis,
+        prefix: config.redisPrefix,
+        lateAfterMs: config.lateAlertAfterMs,
+        logger: context.logger,
+      });
+      lateWatch.start();
       const startedAt = performance.now();
       // Healthy while ticks succeed: a publisher that has not claimed for a few ticks
       // (PostgreSQL or Redis away, a tick stuck) says so to its health check.
@@ -64,6 +78,8 @@ export function publisherCommand(): Command {
         context.logger,
         async () => {
           await metricsServer?.stop();
+          await heartbeat.stop();
+          await lateWatch.stop();
           await publisher.stop();
           await context.close();
         },

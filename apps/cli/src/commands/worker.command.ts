@@ -4,6 +4,7 @@ import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
 import { DestinationRepository } from '@scheduler/db';
 import { DeliveryWorker, EngineMetrics, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
+import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -54,8 +55,12 @@ export function workerCommand(): Command {
         retryBackoffMs: config.retryBackoffMs,
         logger: context.logger,
         metrics,
+        events: new EventPublisher(context.redis, config.redisPrefix),
       });
       worker.start();
+      // Seen by the API's /health: a worker alive (SPEC §15).
+      const heartbeat = new Heartbeat(context.redis, config.redisPrefix, 'worker');
+      heartbeat.start();
       const metricsServer = await startMetricsServer(context, config.workerMetricsPort, metrics, () =>
         worker.liveness(),
       );
@@ -66,6 +71,7 @@ export function workerCommand(): Command {
         context.logger,
         async () => {
           await metricsServer?.stop();
+          await heartbeat.stop();
           await worker.stop(graceMs);
           storedLimits.stop();
           await webhooks.close();

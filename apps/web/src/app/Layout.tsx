@@ -4,6 +4,8 @@ import { pageFocusTarget } from '../components/PageHeader';
 import { themeChosen, selectTheme, type Theme } from '../features/settings/preferencesSlice';
 import { selectHasApiKey } from '../features/settings/settingsSlice';
 import { useTheme } from '../features/settings/use-theme';
+import { LiveIndicator } from '../features/live/LiveIndicator';
+import { useLiveEvents } from '../features/live/use-live-events';
 import { Toasts } from '../features/toasts/Toasts';
 import { useAppDispatch, useAppSelector } from './hooks';
 
@@ -54,6 +56,7 @@ function ThemeButton() {
 export function Layout() {
   useTheme();
   useFocusOnNavigation();
+  useLiveEvents();
   const hasKey = useAppSelector(selectHasApiKey);
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
@@ -101,6 +104,7 @@ export function Layout() {
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-2">
+            {hasKey && <LiveIndicator />}
             {!hasKey && (
               <NavLink
                 to="/settings"

@@ -107,6 +107,16 @@ export interface TaskDetail extends Task {
   current_run: Run | null;
   /** Its latest ended run; null before the first. */
   last_run: Run | null;
+  /** Absent from an API older than SPEC §15. */
+  punctuality?: Punctuality;
+}
+
+/** How late its latest 100 scheduled runs were sent (SPEC §15); figures null while none started. */
+export interface Punctuality {
+  runs: number;
+  lateness_p50_ms: number | null;
+  lateness_p99_ms: number | null;
+  skipped: number;
 }
 
 export interface PageMeta {

@@ -74,6 +74,14 @@ const runChangedTags = (run: Pick<Run, 'id' | 'task_id'> | undefined) =>
       ]
     : [runListTag, listTag, logListTag, 'Stats' as const];
 
+/** What a live event (GET /api/events) changed: the queries to read again. */
+export function liveEventTags(event: string, data: Record<string, unknown>) {
+  const taskId = typeof data.task_id === 'string' ? data.task_id : undefined;
+  const runId = typeof data.run_id === 'string' ? data.run_id : undefined;
+  if (event.startsWith('task.')) return [listTag, 'Stats' as const, ...(taskId ? taskTags(taskId) : [])];
+  return runChangedTags(runId && taskId ? { id: runId, task_id: taskId } : undefined);
+}
+
 export const api = createApi({
   reducerPath: 'api',
   baseQuery: settingsBaseQuery,

@@ -1,4 +1,5 @@
 import { combineSlices, configureStore } from '@reduxjs/toolkit';
+import { liveSlice } from '../features/live/liveSlice';
 import { logListViewSlice } from '../features/logs/logListViewSlice';
 import { preferencesSlice } from '../features/settings/preferencesSlice';
 import { settingsSlice } from '../features/settings/settingsSlice';
@@ -12,6 +13,7 @@ const rootReducer = combineSlices(
   taskListViewSlice,
   logListViewSlice,
   toastsSlice,
+  liveSlice,
   api,
 );
 

@@ -47,7 +47,15 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
 
 export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
   const { last_attempt: _last, ...task } = taskItem();
-  return { ...task, logs: [], next_runs: [], current_run: null, last_run: null, ...overrides };
+  return {
+    ...task,
+    logs: [],
+    next_runs: [],
+    current_run: null,
+    last_run: null,
+    punctuality: { runs: 0, lateness_p50_ms: null, lateness_p99_ms: null, skipped: 0 },
+    ...overrides,
+  };
 }
 
 export function page<T>(data: T[], meta: Partial<Page<T>['meta']> = {}): Page<T> {

@@ -27,6 +27,14 @@ interface SnapshotRow {
   late_queued: number;
 }
 
+/** A task late as SPEC §15's alarm means it: due more than LATE_ALERT_AFTER_MS ago, its run not started. */
+export interface LateTask {
+  task_id: string;
+  task_name: string;
+  /** The due instant it is late for. */
+  due_at: Date;
+}
+
 export class ClusterRepository {
   constructor(private readonly db: Database) {}
 
@@ -37,6 +45,22 @@ export class ClusterRepository {
    * or claimed and queued with no attempt started (no worker, a stuck queue) — and runs
    * of one task never overlap, so the two counts never hold the same task.
    */
+  /** The late tasks, most late first, at most `limit` (the same rule as snapshot's count). */
+  async lateTasks(lateAfterMs: number, limit: number): Promise<LateTask[]> {
+    const late = sql`now() - make_interval(secs => ${lateAfterMs / 1000})`;
+    const result = await sql<LateTask>`
+      (SELECT id AS task_id, task_name, next_run_at AS due_at
+       FROM tasks
+       WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
+      UNION ALL
+      (SELECT r.task_id, t.task_name, r.scheduled_for AS due_at
+       FROM task_runs r JOIN tasks t ON t.id = r.task_id
+       WHERE r.finished_at IS NULL AND r.status = 'queued' AND r.scheduled_for < ${late})
+      ORDER BY due_at
+      LIMIT ${limit}`.execute(this.db);
+    return result.rows;
+  }
+
   async snapshot(lateAfterMs: number): Promise<ClusterSnapshot> {
     const late = sql`now() - make_interval(secs => ${lateAfterMs / 1000})`;
     const result = await sql<SnapshotRow>`

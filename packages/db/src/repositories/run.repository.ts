@@ -21,6 +21,16 @@ export interface RunListQuery {
  */
 export type CancelTarget = { runId: string } | { taskId: string; onlyQueuedSchedule?: boolean };
 
+/** How punctual a task's runs have been (SPEC §15): null figures while no run has started. */
+export interface Punctuality {
+  /** Runs counted: its latest 100 `schedule` and `dependency` runs. */
+  runs: number;
+  lateness_p50_ms: number | null;
+  lateness_p99_ms: number | null;
+  /** Of those, how many ended `skipped` (no request made). */
+  skipped: number;
+}
+
 export type CancelResult =
   /** Cancelled now; `jobId` is the queue job that carried it (to remove), if one is known. */
   | { kind: 'cancelled'; run: RunRow; jobId: string | null }
@@ -118,6 +128,39 @@ export class RunRepository {
   }
 
   /** A task's run in flight (queued or running) and its latest ended run; null where there is none. */
+  /**
+   * Over a task's latest 100 `schedule` and `dependency` runs (along its created_at index):
+   * lateness from the instant a run came due to its first attempt's start (started_at; the
+   * request goes out then), at the 50th and 99th percentiles, over the runs that started.
+   */
+  async punctuality(taskId: string): Promise<Punctuality> {
+    const result = await sql<{ runs: number; skipped: number; p50: number | null; p99: number | null }>`
+      WITH latest AS (
+        SELECT status, scheduled_for, started_at
+        FROM task_runs
+        WHERE task_id = ${taskId} AND trigger IN ('schedule', 'dependency')
+        ORDER BY created_at DESC
+        LIMIT 100
+      ), lateness AS (
+        SELECT greatest(0, extract(epoch FROM started_at - scheduled_for) * 1000) AS ms
+        FROM latest WHERE started_at IS NOT NULL
+      )
+      SELECT (SELECT count(*)::int FROM latest) AS runs,
+             (SELECT count(*) FILTER (WHERE status = 'skipped')::int FROM latest) AS skipped,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99
+      FROM lateness`.execute(this.db);
+    const row = result.rows[0];
+    const ms = (value: number | null | undefined) =>
+      value === null || value === undefined ? null : Math.round(value);
+    return {
+      runs: row?.runs ?? 0,
+      lateness_p50_ms: ms(row?.p50),
+      lateness_p99_ms: ms(row?.p99),
+      skipped: row?.skipped ?? 0,
+    };
+  }
+
   async currentAndLast(taskId: string): Promise<{ current: RunRow | null; last: RunRow | null }> {
     const [current, last] = await Promise.all([
       this.db

@@ -8,6 +8,7 @@ const failedTask = taskDetail({
   task_name: 'Backup hook',
   task_status: 'failed',
   timezone: 'UTC',
+  punctuality: { runs: 3, lateness_p50_ms: 12, lateness_p99_ms: 40, skipped: 0 },
   logs: [
     taskLog({
       id: 'a3',
@@ -39,6 +40,11 @@ describe('task detail page', () => {
 
     expect(await screen.findByRole('heading', { name: 'Backup hook' })).toBeInTheDocument();
     expect(screen.getByText('At 09:00')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Sent 12 ms after due (median), 40 ms at the 99th percentile, over its last 3 scheduled runs',
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByRole('img', { name: 'Execution time of the last 3 attempts, averaging 657 ms.' }),
     ).toBeInTheDocument();

@@ -3,6 +3,7 @@ import type { TaskDetail } from '../../app/api-types';
 import { DetailItem as Item, When } from '../../components/DetailList';
 import { cardClass } from '../../components/ui';
 import { describeSchedule } from './describe-schedule';
+import { describePunctuality } from './punctuality';
 
 /** When the task really runs next (a paused or failed task: only once a user acts). */
 function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
@@ -100,6 +101,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         <Item term="Last run">
           <When value={task.last_run_at} now={now} past />
         </Item>
+        {task.punctuality && <Item term="Punctuality">{describePunctuality(task.punctuality)}</Item>}
         <Item term="Created">
           <When value={task.created_at} now={now} past />
         </Item>
