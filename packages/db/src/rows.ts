@@ -22,6 +22,7 @@ export const SCHEDULED_TASK_COLUMNS = [
   'paused_until',
   'catch_up',
   'jitter_ms',
+  'deliver_within_ms',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

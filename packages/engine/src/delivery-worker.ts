@@ -9,6 +9,7 @@ import {
   type AttemptStart,
   type AttemptStarted,
   type RunOutcome,
+  type RunRepository,
 } from '@scheduler/db';
 import {
   DELIVERY_QUEUE,
@@ -62,6 +63,8 @@ export class RetryableDeliveryError extends Error {
 
 export interface DeliveryWorkerDeps {
   attempts: AttemptRepository;
+  /** Ends runs past their delivery deadline (SPEC §13); without it, only the watchdog does. */
+  runs?: RunRepository;
   webhooks: WebhookClient;
   connection: Redis;
   prefix: string;
@@ -214,6 +217,7 @@ export class DeliveryWorker {
     const scheduledFor = new Date(job.data.scheduledFor);
     const retryCount = job.attemptsMade;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
+    if (await this.expiredBeforeAttempt(job, log)) return;
     const startedAt = performance.now();
     const started = await this.starts
       .submit({ taskId, scheduledFor, retryCount, jobId, runId })
@@ -280,6 +284,10 @@ export class DeliveryWorker {
           run: { kind: 'continues' },
         });
         if (recorded === 'cancelled') return this.cancelled(log);
+        // A retry that would come after the deadline is not waited for: the run expires now.
+        if (await this.expiresBefore(job, Date.now() + decision.delayMs, started.runId, log)) {
+          throw new UnrecoverableError('TIMEOUT: the retry would come after the delivery deadline');
+        }
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(log, decision, message);
       }
@@ -297,6 +305,32 @@ export class DeliveryWorker {
       default:
         return assertNever(decision);
     }
+  }
+
+  /**
+   * SPEC §13: a run past its `deliver_by` ends `expired` and makes no attempt. The deadline
+   * travels with the job; the run repository ends the run, so every worker agrees.
+   */
+  private async expiredBeforeAttempt(job: Job<DeliveryJobData, void, string>, log: Logger): Promise<boolean> {
+    return job.data.runId !== undefined && this.expiresBefore(job, Date.now(), job.data.runId, log);
+  }
+
+  /** Whether the run's deadline comes by `at` (now, or when its retry would be); if so, it ends `expired`. */
+  private async expiresBefore(
+    job: Job<DeliveryJobData, void, string>,
+    at: number,
+    runId: string,
+    log: Logger,
+  ): Promise<boolean> {
+    const deliverBy = job.data.deliverBy ? Date.parse(job.data.deliverBy) : Number.NaN;
+    if (!(deliverBy <= at) || !this.deps.runs) return false;
+    // Whether this call or another (the watchdog, a cancel) ended it, nothing more is sent.
+    await this.deps.runs.expireOverdue({ runId, by: new Date(at) });
+    log.warn(
+      { deliverBy: job.data.deliverBy },
+      'run expired: not delivered by its deadline; no attempt is made',
+    );
+    return true;
   }
 
   /** The run was cancelled while its attempt was in flight: the cancel recorded it; the job ends here. */

@@ -1,4 +1,10 @@
-import { InvalidScheduleError, InvalidTimezoneError, nextDueInstant, planClaim } from '@scheduler/core';
+import {
+  deliveryDeadline,
+  InvalidScheduleError,
+  InvalidTimezoneError,
+  nextDueInstant,
+  planClaim,
+} from '@scheduler/core';
 import type { Logger } from '@scheduler/config';
 import {
   type ClaimWrite,
@@ -177,6 +183,7 @@ export class Publisher {
           scheduledFor: plan.scheduledFor,
           maxRetry: task.max_retry,
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
+          deliverBy: deliveryDeadline(task, plan.scheduledFor),
         };
       case 'skip':
         // catch_up none: what came due was missed, and is not replayed.

@@ -16,6 +16,8 @@ export interface DeliveryJobData {
   runId?: string;
   scheduledFor: string;
   trigger: RunTrigger;
+  /** SPEC §13: no attempt or retry after this instant (ISO-8601); absent: no deadline. */
+  deliverBy?: string;
 }
 
 /** A run to enqueue: one due instant of one task, and its row. */
@@ -25,6 +27,7 @@ export interface DeliveryRun {
   scheduledFor: Date;
   maxRetry: number;
   trigger: RunTrigger;
+  deliverBy?: Date | null;
 }
 
 /** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
@@ -52,6 +55,7 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
     runId: run.runId,
     scheduledFor: run.scheduledFor.toISOString(),
     trigger: run.trigger,
+    ...(run.deliverBy ? { deliverBy: run.deliverBy.toISOString() } : {}),
   };
 }
 

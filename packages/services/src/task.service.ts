@@ -311,6 +311,7 @@ export class TaskService {
             scheduledFor,
             maxRetry: started.task.max_retry,
             trigger: order.trigger,
+            deliverBy: started.run.deliver_by,
           },
         ],
         this.deps.retryBackoffMs,

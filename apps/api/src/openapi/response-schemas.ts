@@ -117,6 +117,9 @@ export const runResponse = z
     created_at: instant('When the run was made (claimed, or asked for).'),
     started_at: instant('When its first attempt started.').nullable(),
     finished_at: instant('When it ended; null while in flight.').nullable(),
+    deliver_by: instant(
+      'The instant by which it must be delivered (its due instant plus the task’s deliver_within_ms); past it the run ends expired. Null: no deadline.',
+    ).nullable(),
     prior_task_status: z.enum(taskStatuses).meta({
       description: 'The task’s status before this run: what a cancelled run gives back (ready, or failed).',
     }),

@@ -26,6 +26,7 @@ export function workerCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs);
       const worker = new DeliveryWorker({
         attempts: context.attempts,
+        runs: context.runs,
         webhooks,
         connection: context.redis,
         prefix: config.redisPrefix,

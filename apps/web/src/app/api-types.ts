@@ -84,6 +84,8 @@ export interface Run {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The instant by which it must be delivered, or it ends expired (SPEC §13); null: no deadline. */
+  deliver_by: string | null;
   prior_task_status: TaskStatus;
 }
 

@@ -54,6 +54,7 @@ export interface TaskLogs {
 export interface TaskRuns {
   attempt_count: Generated<number>;
   created_at: Generated<Timestamp>;
+  deliver_by: Timestamp | null;
   finished_at: Timestamp | null;
   http_status: number | null;
   id: Generated<string>;

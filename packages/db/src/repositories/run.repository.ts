@@ -190,6 +190,43 @@ export class RunRepository {
   }
 
   /**
+   * SPEC §13: ends `expired` the runs in flight past their `deliver_by` (one run, or up to
+   * `limit` of them, oldest deadline first) and gives each task back the status it had
+   * before the run. A run with an attempt in flight is left to that attempt; its job, if
+   * still queued, finds no run to deliver and is dropped. The runs it expired.
+   */
+  async expireOverdue(
+    target: { runId: string; by?: Date } | { limit: number },
+  ): Promise<{ id: string; task_id: string }[]> {
+    // `by`: a deadline that will have passed by then (a retry's instant) counts as passed.
+    const by = 'runId' in target && target.by ? sql`${target.by}::timestamptz` : sql`now()`;
+    const which =
+      'runId' in target
+        ? sql`id = ${target.runId}::uuid`
+        : sql`id IN (SELECT id FROM task_runs WHERE finished_at IS NULL AND deliver_by IS NOT NULL
+                     AND deliver_by <= now() ORDER BY deliver_by LIMIT ${target.limit})`;
+    const { rows } = await sql<{ id: string; task_id: string }>`
+      WITH overdue AS (
+        SELECT id FROM task_runs
+        WHERE ${which} AND finished_at IS NULL AND deliver_by IS NOT NULL AND deliver_by <= ${by}
+          AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
+        FOR UPDATE SKIP LOCKED
+      ), run AS (
+        UPDATE task_runs SET status = 'expired', finished_at = now(),
+          message = 'TIMEOUT: not delivered by ' ||
+            to_char(deliver_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+            ' (deliver_within_ms after it came due); no attempt is made after it'
+        FROM overdue WHERE task_runs.id = overdue.id
+        RETURNING task_runs.id, task_runs.task_id, task_runs.prior_task_status
+      ), task AS (
+        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+      )
+      SELECT id, task_id FROM run`.execute(this.db);
+    return rows;
+  }
+
+  /**
    * Runs in flight for longer than `olderThanMs`, oldest first, a page at a time:
    * `after` is the last run of the previous page. Each with its task's job.
    */
