@@ -4,6 +4,7 @@ import {
   createDatabase,
   type Database,
   HealthRepository,
+  DependencyRepository,
   RunRepository,
   StatsRepository,
   TaskRepository,
@@ -42,6 +43,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const runs = new RunRepository(db);
   const prefix = config.redisPrefix;
   const taskService = new TaskService({
+    dependencies: new DependencyRepository(db),
     tasks,
     attempts,
     runs,

@@ -3,6 +3,7 @@ import {
   AttemptRepository,
   createDatabase,
   type Database,
+  DependencyRepository,
   RunRepository,
   TaskRepository,
 } from '@scheduler/db';
@@ -55,6 +56,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const getRedis = () => (redis ??= connectRedis(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
+    dependencies: new DependencyRepository(db),
     tasks,
     attempts,
     runs,

@@ -153,9 +153,13 @@ export const taskListItemResponse = taskResponse
 
 const taskRunResponse = runResponse.omit({ task_name: true });
 
+const namedTask = z.object({ id: uuid('The task id.'), task_name: z.string() });
+
 export const taskDetailResponse = taskResponse
   .extend({
     logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
+    depends_on: z.array(namedTask).meta({ description: 'The tasks it runs after (SPEC §13).' }),
+    dependents: z.array(namedTask).meta({ description: 'The tasks that run after it.' }),
     next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
       description: 'The next 5 instants it comes due: jitter, active range, pause and catch_up applied.',
     }),
@@ -171,6 +175,8 @@ export const taskDetailResponse = taskResponse
       ...exampleTask,
       logs: [exampleAttempt],
       next_runs: exampleNextRuns,
+      depends_on: [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' }],
+      dependents: [],
       current_run: null,
       last_run: exampleRun,
     },

@@ -46,7 +46,16 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
 
 export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
   const { last_attempt: _last, ...task } = taskItem();
-  return { ...task, logs: [], next_runs: [], current_run: null, last_run: null, ...overrides };
+  return {
+    ...task,
+    logs: [],
+    next_runs: [],
+    depends_on: [],
+    dependents: [],
+    current_run: null,
+    last_run: null,
+    ...overrides,
+  };
 }
 
 export function page<T>(data: T[], meta: Partial<Page<T>['meta']> = {}): Page<T> {

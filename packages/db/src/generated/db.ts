@@ -38,6 +38,12 @@ export interface SchemaMigrations {
   version: string;
 }
 
+export interface TaskDependencies {
+  created_at: Generated<Timestamp>;
+  depends_on: string;
+  task_id: string;
+}
+
 export interface TaskLogs {
   created_at: Generated<Timestamp>;
   execution_time: number | null;
@@ -95,6 +101,7 @@ export interface Tasks {
 
 export interface DB {
   schema_migrations: SchemaMigrations;
+  task_dependencies: TaskDependencies;
   task_logs: TaskLogs;
   task_runs: TaskRuns;
   tasks: Tasks;
