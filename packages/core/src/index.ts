@@ -6,3 +6,4 @@ export * from './task-query';
 export * from './runs';
 export * from './upcoming-run';
 export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';
+export * from './dependency-gate';

@@ -1,4 +1,4 @@
-import { backoffDelayMs, decideRetry, type RetryDecision } from '@scheduler/core';
+import { backoffDelayMs, decideRetry, gateDecision, type RetryDecision } from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
@@ -8,6 +8,7 @@ import {
   type AttemptResult,
   type AttemptStart,
   type AttemptStarted,
+  type DependencyRepository,
   type RunOutcome,
   type RunRepository,
 } from '@scheduler/db';
@@ -29,6 +30,8 @@ const RECORD_TRIES = 4;
 const RECORD_RETRY_MS = 500;
 /** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
 const STORAGE_RETRY_MS = 5_000;
+/** How often a run waiting for its dependencies looks at them again. */
+const DEPENDENCY_LOOK_MS = 1_000;
 /** How many times a delivery may lose its worker and be made again before BullMQ fails its run. */
 const MAX_STALLED_COUNT = 2;
 
@@ -65,6 +68,10 @@ export interface DeliveryWorkerDeps {
   attempts: AttemptRepository;
   /** Ends runs past their delivery deadline (SPEC §13); without it, only the watchdog does. */
   runs?: RunRepository;
+  /** SPEC §13's gate: a run waits for its task's dependencies, or is skipped. */
+  dependencies?: DependencyRepository;
+  /** DEPENDENCY_WAIT_MS: how long a run waits for dependencies in flight. */
+  dependencyWaitMs?: number;
   webhooks: WebhookClient;
   connection: Redis;
   prefix: string;
@@ -166,6 +173,13 @@ export class DeliveryWorker {
    */
   async process(job: Job<DeliveryJobData, void, string>, token?: string): Promise<void> {
     try {
+      const gate = await this.gate(job);
+      if (gate === 'closed') return;
+      if (gate === 'wait') {
+        // Not an attempt: the job comes back in a second, spending nothing.
+        await job.moveToDelayed(Date.now() + DEPENDENCY_LOOK_MS, token);
+        throw new DelayedError();
+      }
       await this.attempt(job);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
@@ -302,6 +316,36 @@ export class DeliveryWorker {
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
         return this.settle(log, decision, failure);
       }
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  /**
+   * SPEC §13's gate, before any attempt of a run that is not a run now: every dependency's
+   * latest run must have ended `finish`. One in flight: the run waits (`wait`); one that
+   * ended otherwise, never ran or outlasted DEPENDENCY_WAIT_MS: the run ends `skipped` with
+   * DEPENDENCY_FAILED naming it (`closed`).
+   */
+  private async gate(job: Job<DeliveryJobData, void, string>): Promise<'open' | 'wait' | 'closed'> {
+    const { runId, taskId, trigger } = job.data;
+    const { dependencies, runs } = this.deps;
+    if (!runId || trigger === 'manual' || !dependencies || !runs || job.attemptsMade > 0) return 'open';
+    const states = await dependencies.gateOf(taskId).catch((error: unknown) => {
+      throw new StorageError('start', error);
+    });
+    if (states.length === 0) return 'open';
+    const waitedMs = Date.now() - Date.parse(job.data.scheduledFor);
+    const decision = gateDecision(states, waitedMs, this.deps.dependencyWaitMs);
+    switch (decision.kind) {
+      case 'open':
+        return 'open';
+      case 'wait':
+        return 'wait';
+      case 'skip':
+        await runs.skip(runId, decision.message);
+        this.deps.logger.info({ taskId, runId }, `run skipped: ${decision.message}`);
+        return 'closed';
       default:
         return assertNever(decision);
     }

@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
+import { DependencyRepository } from '@scheduler/db';
 import { createContext } from '../context';
 import { DeliveryWorker, WebhookClient } from '@scheduler/engine';
 import { positiveInt } from './options';
@@ -27,6 +28,7 @@ export function workerCommand(): Command {
       const worker = new DeliveryWorker({
         attempts: context.attempts,
         runs: context.runs,
+        dependencies: new DependencyRepository(context.db),
         webhooks,
         connection: context.redis,
         prefix: config.redisPrefix,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
+import type { TaskRunStatus } from '../generated/db';
 
 /** A task named, as a dependency message names it. */
 export interface NamedTask {
@@ -59,6 +60,20 @@ export class DependencyRepository {
           .execute();
       }
     });
+  }
+
+  /** Each dependency of the task with its latest run's status (null: never ran): what the gate reads. */
+  async gateOf(taskId: string): Promise<{ id: string; task_name: string; latest: TaskRunStatus | null }[]> {
+    const { rows } = await sql<{ id: string; task_name: string; latest: TaskRunStatus | null }>`
+      SELECT t.id, t.task_name, r.status AS latest
+      FROM task_dependencies d
+      JOIN tasks t ON t.id = d.depends_on
+      LEFT JOIN LATERAL (
+        SELECT status FROM task_runs WHERE task_id = t.id ORDER BY created_at DESC LIMIT 1
+      ) r ON true
+      WHERE d.task_id = ${taskId}::uuid
+      ORDER BY t.task_name`.execute(this.db);
+    return rows;
   }
 
   /** The tasks it depends on, and the tasks that depend on it, by name. */

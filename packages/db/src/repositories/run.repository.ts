@@ -190,6 +190,25 @@ export class RunRepository {
   }
 
   /**
+   * SPEC §13's gate: ends the run `skipped` with `message` while no attempt has started on
+   * it, and gives its task back the status it had before the run. Whether it did.
+   */
+  async skip(runId: string, message: string): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      WITH run AS (
+        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = ${message}
+        WHERE id = ${runId}::uuid AND finished_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
+        RETURNING id, task_id, prior_task_status
+      ), task AS (
+        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+      )
+      SELECT id FROM run`.execute(this.db);
+    return rows.length > 0;
+  }
+
+  /**
    * SPEC §13: ends `expired` the runs in flight past their `deliver_by` (one run, or up to
    * `limit` of them, oldest deadline first) and gives each task back the status it had
    * before the run. A run with an attempt in flight is left to that attempt; its job, if
