@@ -82,6 +82,7 @@ describe('loadConfig', () => {
       webhookTimeoutMs: 10000,
       retryBackoffMs: 1000,
       historyRetentionDays: 30,
+      dependencyWaitMs: 600000,
       dummyWebhookFailOn: [7, 11],
       dummyWebhookLatencyMs: { min: 100, max: 500 },
       logLevel: 'info',

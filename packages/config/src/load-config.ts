@@ -21,6 +21,8 @@ export interface Config {
   retryBackoffMs: number;
   /** HISTORY_RETENTION_DAYS; 0 keeps everything. */
   historyRetentionDays: number;
+  /** DEPENDENCY_WAIT_MS (SPEC §13). */
+  dependencyWaitMs: number;
   dummyWebhookFailOn: number[];
   dummyWebhookLatencyMs: { min: number; max: number };
   logLevel: LogLevel;
@@ -90,6 +92,7 @@ function toConfig(env: Env): Config {
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     retryBackoffMs: env.RETRY_BACKOFF_MS,
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,
+    dependencyWaitMs: env.DEPENDENCY_WAIT_MS,
     dummyWebhookFailOn: env.DUMMY_WEBHOOK_FAIL_ON,
     dummyWebhookLatencyMs: env.DUMMY_WEBHOOK_LATENCY_MS,
     logLevel: env.LOG_LEVEL,

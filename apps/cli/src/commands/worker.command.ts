@@ -29,6 +29,7 @@ export function workerCommand(): Command {
         attempts: context.attempts,
         runs: context.runs,
         dependencies: new DependencyRepository(context.db),
+        dependencyWaitMs: config.dependencyWaitMs,
         webhooks,
         connection: context.redis,
         prefix: config.redisPrefix,
