@@ -1,4 +1,5 @@
 import { loadConfig } from '@scheduler/config';
+import { DependencyRepository } from '@scheduler/db';
 import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
 import { parseAllowList } from '@scheduler/core';
 import { TaskService } from '@scheduler/services';
@@ -52,6 +53,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<SystemUn
   const queue = createDeliveryQueue(redis, prefix);
   const retryBackoffMs = options.retryBackoffMs ?? 200;
   const taskService = new TaskService({
+    dependencies: new DependencyRepository(database.db),
     tasks: database.tasks,
     attempts: database.attempts,
     runs: database.runs,

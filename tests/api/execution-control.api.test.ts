@@ -187,3 +187,72 @@ describe('bad input: 400 naming the field and what is expected', () => {
     expect(ended.body.next_run_at).toBeNull();
   });
 });
+
+describe('depends_on (SPEC §13)', () => {
+  const named = (task: Task) => `"${task.task_name}" (${task.id})`;
+
+  test('is stored and shown both ways: dependencies on the task, dependents on the dependency', async () => {
+    const a = await api.createTask({ task_name: 'export A' });
+    const b = await api.createTask({ task_name: 'report B', depends_on: [a.id] });
+    const detailB = await api.request<TaskDetail>('GET', `/api/tasks/${b.id}`);
+    expect(detailB.body.depends_on).toEqual([{ id: a.id, task_name: 'export A' }]);
+    const detailA = await api.request<TaskDetail>('GET', `/api/tasks/${a.id}`);
+    expect(detailA.body.dependents).toEqual([{ id: b.id, task_name: 'report B' }]);
+    // A chained task: depends_on and neither schedule nor run_at.
+    const chained = await api.request<Task>('POST', '/api/tasks', {
+      body: {
+        task_name: 'chained C',
+        depends_on: [b.id],
+        webhook_url: 'http://127.0.0.1:9/w',
+        json_payload: {},
+      },
+    });
+    expect(chained.status).toBe(201);
+    expect(chained.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+  });
+
+  test('an unknown id, duplicates and more than 20 are refused naming depends_on', async () => {
+    const a = await api.createTask();
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const input = {
+      task_name: 'x',
+      task_schedule: '0 * * * *',
+      webhook_url: 'http://127.0.0.1:9/w',
+      json_payload: {},
+    };
+    expect(
+      (await refused('POST', '/api/tasks', { ...input, depends_on: [unknown] })).details.depends_on,
+    ).toMatch(new RegExp(`no task has the id ${unknown}`));
+    expect(
+      (await refused('POST', '/api/tasks', { ...input, depends_on: [a.id, a.id] })).details.depends_on,
+    ).toMatch(/expected each task once/);
+    const many = Array.from(
+      { length: 21 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    expect((await refused('POST', '/api/tasks', { ...input, depends_on: many })).details.depends_on).toMatch(
+      /at most 20 task ids/,
+    );
+    expect(
+      (await refused('POST', '/api/tasks', { ...input, depends_on: ['nope'] })).details['depends_on.0'],
+    ).toMatch(/task id/);
+  });
+
+  test('itself is refused', async () => {
+    const a = await api.createTask();
+    const error = await refused('PATCH', `/api/tasks/${a.id}`, { depends_on: [a.id] });
+    expect(error.details.depends_on).toMatch(/cannot depend on itself/);
+  });
+
+  test('a cycle, also one closed by a PATCH of a third task, is refused naming each task of it', async () => {
+    const a = await api.createTask({ task_name: 'cycle A' });
+    const b = await api.createTask({ task_name: 'cycle B', depends_on: [a.id] });
+    const c = await api.createTask({ task_name: 'cycle C', depends_on: [b.id] });
+    // A → C would close A → C → B → A.
+    const error = await refused('PATCH', `/api/tasks/${a.id}`, { depends_on: [c.id] });
+    expect(error.details.depends_on).toContain(`${named(a)} → ${named(c)} → ${named(b)} → ${named(a)}`);
+    // Nothing was stored.
+    const detail = await api.request<TaskDetail>('GET', `/api/tasks/${a.id}`);
+    expect(detail.body.depends_on).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseAllowList } from '@scheduler/core';
+import { DependencyRepository } from '@scheduler/db';
 import { TaskService } from '@scheduler/services';
 import {
   schedulerBin,
@@ -38,6 +39,7 @@ test('a task whose address the worker refuses fails at once, with no retry and n
     tasks: system.database.tasks,
     attempts: system.database.attempts,
     runs: system.database.runs,
+    dependencies: new DependencyRepository(system.database.db),
     queue: system.queue,
     redis: system.redis,
     prefix: system.prefix,

@@ -7,6 +7,7 @@ import {
   DestinationRepository,
   type Database,
   HealthRepository,
+  DependencyRepository,
   RunRepository,
   StatsRepository,
   TaskRepository,
@@ -61,6 +62,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const events = new EventPublisher(redis, prefix);
   const liveEvents = new LiveEvents(config.redisUrl, prefix, logger);
   const taskService = new TaskService({
+    dependencies: new DependencyRepository(db),
     tasks,
     attempts,
     runs,

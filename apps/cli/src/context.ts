@@ -5,6 +5,7 @@ import {
   createDatabase,
   type Database,
   DestinationRepository,
+  DependencyRepository,
   RunRepository,
   TaskRepository,
 } from '@scheduler/db';
@@ -64,6 +65,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const getRedis = () => (redis ??= connectRedis(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
+    dependencies: new DependencyRepository(db),
     tasks,
     attempts,
     runs,

@@ -85,6 +85,7 @@ describe('loadConfig', () => {
       historyRetentionDays: 30,
       destinationMaxConcurrency: 10,
       maxConcurrentDeliveries: undefined,
+      dependencyWaitMs: 600000,
       dummyWebhookFailOn: [7, 11],
       dummyWebhookLatencyMs: { min: 100, max: 500 },
       publisherMetricsPort: undefined,

@@ -27,6 +27,8 @@ export interface Config {
   destinationMaxConcurrency: number;
   /** MAX_CONCURRENT_DELIVERIES: requests in flight across the cluster; undefined: no cap. */
   maxConcurrentDeliveries: number | undefined;
+  /** DEPENDENCY_WAIT_MS (SPEC §13). */
+  dependencyWaitMs: number;
   dummyWebhookFailOn: number[];
   dummyWebhookLatencyMs: { min: number; max: number };
   /** PUBLISHER_METRICS_PORT / WORKER_METRICS_PORT; undefined: no metrics server. */
@@ -106,6 +108,7 @@ function toConfig(env: Env): Config {
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,
     destinationMaxConcurrency: env.DESTINATION_MAX_CONCURRENCY,
     maxConcurrentDeliveries: env.MAX_CONCURRENT_DELIVERIES,
+    dependencyWaitMs: env.DEPENDENCY_WAIT_MS,
     dummyWebhookFailOn: env.DUMMY_WEBHOOK_FAIL_ON,
     dummyWebhookLatencyMs: env.DUMMY_WEBHOOK_LATENCY_MS,
     publisherMetricsPort: env.PUBLISHER_METRICS_PORT,

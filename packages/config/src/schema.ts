@@ -210,6 +210,14 @@ export const deliverySchema = z.object({
         '30',
       ),
     ),
+  DEPENDENCY_WAIT_MS: positiveInt('a wait in milliseconds')
+    .default(600000)
+    .meta(
+      doc(
+        'How long a run of a task with dependencies waits for a dependency whose run is in flight before it is skipped (`DEPENDENCY_FAILED`), in milliseconds; `600000` when unset.',
+        '600000',
+      ),
+    ),
 });
 
 const failOn = z

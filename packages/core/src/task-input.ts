@@ -182,8 +182,33 @@ const catchUp = z.enum(catchUpPolicies, {
   error: `expected one of ${catchUpPolicies.map((p) => `"${p}"`).join(', ')}`,
 });
 
+/** The most tasks one task may depend on (SPEC §13). */
+export const MAX_DEPENDENCIES = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEPENDS_ON_EXPECTED = `expected an array of at most ${MAX_DEPENDENCIES} task ids`;
+
+/** Ids of existing tasks, checked against the database by the service (unknown ones, itself, cycles). */
+const dependsOn = z
+  .array(z.string({ error: 'expected a task id (a UUID)' }).regex(UUID, 'expected a task id (a UUID)'), {
+    error: DEPENDS_ON_EXPECTED,
+  })
+  .max(MAX_DEPENDENCIES, `${DEPENDS_ON_EXPECTED}: got more`)
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const id of ids.map((i) => i.toLowerCase())) (seen.has(id) ? twice : seen).add(id);
+    if (twice.size > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected each task once: ${[...twice].join(', ')} given twice`,
+      });
+    }
+  })
+  .transform((ids) => ids.map((id) => id.toLowerCase()));
+
 /** SPEC §13's fields, the same on create and PATCH; null clears an instant or the deadline. */
 const executionControl = {
+  depends_on: dependsOn.optional(),
   starts_at: instant().nullable().optional(),
   ends_at: instant().nullable().optional(),
   paused_until: instant().nullable().optional(),
@@ -214,6 +239,10 @@ function activeRange(task: { starts_at?: Date | null; ends_at?: Date | null }, c
 const EITHER_TIMING = 'expected either task_schedule (a cron expression) or run_at (one instant), not both';
 const NEITHER_TIMING =
   'expected task_schedule (a cron expression) or run_at (one instant): neither was given';
+
+function isChained(task: { depends_on?: unknown }): boolean {
+  return Array.isArray(task.depends_on) && task.depends_on.length > 0;
+}
 
 /** SPEC §11: a task has either a schedule or one instant, never both, never neither. */
 function oneTiming(
@@ -251,7 +280,8 @@ export const createTaskSchema = z
         issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
     },
   )
-  .superRefine((task, ctx) => oneTiming(task, ctx, true), { when: isObject })
+  // A chained task (SPEC §13: depends_on, neither schedule nor run_at) runs after its dependencies.
+  .superRefine((task, ctx) => oneTiming(task, ctx, !isChained(task)), { when: isObject })
   .superRefine(activeRange);
 
 export const updateTaskSchema = z

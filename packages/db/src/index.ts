@@ -15,6 +15,11 @@ export type {
   StartedRun,
 } from './repositories/task.repository';
 export { RunRepository } from './repositories/run.repository';
+export {
+  type DependencyEdge,
+  DependencyRepository,
+  type NamedTask,
+} from './repositories/dependency.repository';
 export type {
   RunListQuery,
   CancelTarget,

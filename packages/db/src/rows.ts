@@ -25,6 +25,7 @@ export const SCHEDULED_TASK_COLUMNS = [
   'catch_up',
   'jitter_ms',
   'priority',
+  'deliver_within_ms',
 ] as const;
 export type ScheduledTask = Pick<TaskRow, (typeof SCHEDULED_TASK_COLUMNS)[number]>;
 /** A `task_logs` row as read: one delivery attempt. */

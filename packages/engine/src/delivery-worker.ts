@@ -2,6 +2,7 @@ import {
   backoffDelayMs,
   decideRateLimited,
   decideRetry,
+  gateDecision,
   type RetryDecision,
   signingSecrets,
 } from '@scheduler/core';
@@ -14,7 +15,9 @@ import {
   type AttemptResult,
   type AttemptStart,
   type AttemptStarted,
+  type DependencyRepository,
   type RunOutcome,
+  type RunRepository,
 } from '@scheduler/db';
 import {
   DELIVERY_QUEUE,
@@ -45,6 +48,8 @@ const RECORD_TRIES = 4;
 const RECORD_RETRY_MS = 500;
 /** How long a run waits when its attempt could not be written (PostgreSQL down, say). */
 const STORAGE_RETRY_MS = 5_000;
+/** How often a run waiting for its dependencies looks at them again. */
+const DEPENDENCY_LOOK_MS = 1_000;
 /** How many times a delivery may lose its worker and be made again before BullMQ fails its run. */
 const MAX_STALLED_COUNT = 2;
 
@@ -79,6 +84,12 @@ export class RetryableDeliveryError extends Error {
 
 export interface DeliveryWorkerDeps {
   attempts: AttemptRepository;
+  /** Ends runs past their delivery deadline (SPEC §13); without it, only the watchdog does. */
+  runs?: RunRepository;
+  /** SPEC §13's gate: a run waits for its task's dependencies, or is skipped. */
+  dependencies?: DependencyRepository;
+  /** DEPENDENCY_WAIT_MS: how long a run waits for dependencies in flight. */
+  dependencyWaitMs?: number;
   webhooks: WebhookClient;
   connection: Redis;
   prefix: string;
@@ -197,6 +208,13 @@ export class DeliveryWorker {
    */
   async process(job: Job<DeliveryJobData, void, string>, token?: string): Promise<void> {
     try {
+      const gate = await this.gate(job);
+      if (gate === 'closed') return;
+      if (gate === 'wait') {
+        // Not an attempt: the job comes back in a second, spending nothing.
+        await job.moveToDelayed(Date.now() + DEPENDENCY_LOOK_MS, token);
+        throw new DelayedError();
+      }
       await this.attempt(job, token);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
@@ -358,6 +376,7 @@ export class DeliveryWorker {
     const spent = job.attemptsMade;
     const retryCount = spent + rateLimited;
     const maxRetry = (job.opts.attempts ?? 1) - 1;
+    if (await this.expiredBeforeAttempt(job, log)) return;
     const startedAt = performance.now();
     const started = await this.starts
       .submit({ taskId, scheduledFor, retryCount, jobId, runId })
@@ -464,6 +483,10 @@ export class DeliveryWorker {
           run: { kind: 'continues' },
         });
         if (recorded === 'cancelled') return this.cancelled(log);
+        // A retry that would come after the deadline is not waited for: the run expires now.
+        if (await this.expiresBefore(job, Date.now() + decision.delayMs, started.runId, log)) {
+          throw new UnrecoverableError('TIMEOUT: the retry would come after the delivery deadline');
+        }
         this.count('retry');
         this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime);
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
@@ -485,6 +508,62 @@ export class DeliveryWorker {
       default:
         return assertNever(decision);
     }
+  }
+
+  /**
+   * SPEC §13's gate, before any attempt of a run that is not a run now: every dependency's
+   * latest run must have ended `finish`. One in flight: the run waits (`wait`); one that
+   * ended otherwise, never ran or outlasted DEPENDENCY_WAIT_MS: the run ends `skipped` with
+   * DEPENDENCY_FAILED naming it (`closed`).
+   */
+  private async gate(job: Job<DeliveryJobData, void, string>): Promise<'open' | 'wait' | 'closed'> {
+    const { runId, taskId, trigger } = job.data;
+    const { dependencies, runs } = this.deps;
+    if (!runId || trigger === 'manual' || !dependencies || !runs || job.attemptsMade > 0) return 'open';
+    const states = await dependencies.gateOf(taskId).catch((error: unknown) => {
+      throw new StorageError('start', error);
+    });
+    if (states.length === 0) return 'open';
+    const waitedMs = Date.now() - Date.parse(job.data.scheduledFor);
+    const decision = gateDecision(states, waitedMs, this.deps.dependencyWaitMs);
+    switch (decision.kind) {
+      case 'open':
+        return 'open';
+      case 'wait':
+        return 'wait';
+      case 'skip':
+        await runs.skip(runId, decision.message);
+        this.deps.logger.info({ taskId, runId }, `run skipped: ${decision.message}`);
+        return 'closed';
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  /**
+   * SPEC §13: a run past its `deliver_by` ends `expired` and makes no attempt. The deadline
+   * travels with the job; the run repository ends the run, so every worker agrees.
+   */
+  private async expiredBeforeAttempt(job: Job<DeliveryJobData, void, string>, log: Logger): Promise<boolean> {
+    return job.data.runId !== undefined && this.expiresBefore(job, Date.now(), job.data.runId, log);
+  }
+
+  /** Whether the run's deadline comes by `at` (now, or when its retry would be); if so, it ends `expired`. */
+  private async expiresBefore(
+    job: Job<DeliveryJobData, void, string>,
+    at: number,
+    runId: string,
+    log: Logger,
+  ): Promise<boolean> {
+    const deliverBy = job.data.deliverBy ? Date.parse(job.data.deliverBy) : Number.NaN;
+    if (!(deliverBy <= at) || !this.deps.runs) return false;
+    // Whether this call or another (the watchdog, a cancel) ended it, nothing more is sent.
+    await this.deps.runs.expireOverdue({ runId, by: new Date(at) });
+    log.warn(
+      { deliverBy: job.data.deliverBy },
+      'run expired: not delivered by its deadline; no attempt is made',
+    );
+    return true;
   }
 
   /** The run was cancelled while its attempt was in flight: the cancel recorded it; the job ends here. */

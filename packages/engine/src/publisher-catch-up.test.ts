@@ -149,4 +149,19 @@ describe('pause, range and jitter in the claim', () => {
       dueAt(task, new Date('2030-01-01T06:00:00Z')),
     );
   });
+
+  test('deliver_within_ms: the deadline counts from the jittered instant the run came due', async () => {
+    const { dueAt } = await import('@scheduler/core');
+    const task = await hourly({ jitter_ms: 600_000, deliver_within_ms: 30_000, next_run_at: null });
+    const due = dueAt(task, new Date('2030-01-01T05:00:00Z'));
+    await t.db.updateTable('tasks').set({ next_run_at: due }).where('id', '=', task.id).execute();
+    clock = new Date(due.getTime() + 100);
+    await publisher().tick();
+    const run = await t.db
+      .selectFrom('task_runs')
+      .selectAll()
+      .where('task_id', '=', task.id)
+      .executeTakeFirst();
+    expect(run?.deliver_by).toEqual(new Date(due.getTime() + 30_000));
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  deliveryDeadline,
   destinationOf,
   InvalidScheduleError,
   InvalidTimezoneError,
@@ -205,6 +206,7 @@ export class Publisher {
           destination: destinationOf(task.webhook_url),
           priority: task.priority,
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
+          deliverBy: deliveryDeadline(task, plan.scheduledFor),
         };
       case 'skip':
         // catch_up none: what came due was missed, and is not replayed.

@@ -85,6 +85,15 @@ export class Watchdog {
 
   async check(graceMs = WATCHDOG_GRACE_MS): Promise<{ released: number; requeued: number }> {
     const { runs: repository, queue, logger } = this.deps;
+    // SPEC §13: runs waiting past their delivery deadline (a busy queue, a backoff, a held
+    // destination) end expired; their jobs, when taken, find no run and are dropped.
+    const expired = await repository.expireOverdue({ limit: this.deps.pageSize ?? WATCHDOG_PAGE_SIZE });
+    for (const run of expired) {
+      logger.warn(
+        { taskId: run.task_id, runId: run.id },
+        'watchdog: run expired: not delivered by its deadline',
+      );
+    }
     let released = 0;
     let requeued = 0;
     const pageSize = this.deps.pageSize ?? WATCHDOG_PAGE_SIZE;

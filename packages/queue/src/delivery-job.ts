@@ -24,6 +24,8 @@ export interface DeliveryJobData {
   destination?: string;
   /** Answers 429/503 this run met so far: they did not spend retries (at most MAX_FREE_RATE_LIMITED). */
   rateLimited?: number;
+  /** SPEC §13: no attempt or retry after this instant (ISO-8601); absent: no deadline. */
+  deliverBy?: string;
 }
 
 /** A run to enqueue: one due instant of one task, and its row. */
@@ -36,6 +38,7 @@ export interface DeliveryRun {
   destination?: string | undefined;
   /** The task's priority, 1 (lowest) to 10 (highest); 5 when not given. */
   priority?: number | undefined;
+  deliverBy?: Date | null;
 }
 
 /** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
@@ -64,6 +67,7 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
     scheduledFor: run.scheduledFor.toISOString(),
     trigger: run.trigger,
     ...(run.destination ? { destination: run.destination } : {}),
+    ...(run.deliverBy ? { deliverBy: run.deliverBy.toISOString() } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
+  DependencyRepository,
+  NamedTask,
   Punctuality,
   RunListItem,
   RunRepository,
@@ -45,6 +47,8 @@ import { isUuid } from './uuid';
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
+  /** SPEC §13 depends_on. */
+  dependencies: DependencyRepository;
   attempts: AttemptRepository;
   runs: RunRepository;
   queue: DeliveryQueue;
@@ -65,6 +69,9 @@ export type TaskDetail = TaskRow & {
   logs: AttemptRow[];
   /** The next 5 instants it comes due (jitter, active range and pause applied). */
   next_runs: Date[];
+  /** The tasks it runs after, and those that run after it (SPEC §13). */
+  depends_on: NamedTask[];
+  dependents: NamedTask[];
   current_run: RunRow | null;
   last_run: RunRow | null;
   punctuality: Punctuality;
@@ -107,28 +114,51 @@ export class TaskService {
       const message = `${task.ends_at.toISOString()} has passed: expected a future instant (or none)`;
       throw new TaskValidationError(`ends_at: ${message}`, 'VALIDATION_ERROR', { ends_at: message });
     }
-    const { run_at: _runAt, ...fields } = task;
+    const { run_at: _runAt, depends_on: dependsOn, ...fields } = task;
     // Made here, not by the database: the jitter of its instants depends on it.
     const id = randomUUID();
+    if (dependsOn) await this.assertDependencies(id, dependsOn);
     const timing: TaskTiming = {
       ...fields,
       id,
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
     };
-    return this.announced(
-      'task.created',
-      await this.deps.tasks.create({
-        ...fields,
-        id,
-        signing_secret: newSigningSecret(),
-        task_schedule: task.task_schedule ?? null,
-        run_at: runAt,
-        json_payload: JSON.stringify(task.json_payload),
-        // A run_at within the grace period fires at once.
-        next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
-      }),
-    );
+    const created = await this.deps.tasks.create({
+      ...fields,
+      id,
+      signing_secret: newSigningSecret(),
+      task_schedule: task.task_schedule ?? null,
+      run_at: runAt,
+      json_payload: JSON.stringify(task.json_payload),
+      // A run_at within the grace period fires at once.
+      next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
+    });
+    if (dependsOn && dependsOn.length > 0) await this.deps.dependencies.replace(id, dependsOn);
+    return this.announced('task.created', created);
+  }
+
+  /**
+   * SPEC §13: each dependency an existing task, not the task itself, and no cycle — also one
+   * closed through other tasks' dependencies — named task by task.
+   */
+  private async assertDependencies(taskId: string, dependsOn: readonly string[]): Promise<void> {
+    const refuse = (message: string): never => {
+      throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
+    };
+    if (dependsOn.includes(taskId)) refuse(`a task cannot depend on itself (${taskId})`);
+    const known = new Set((await this.deps.dependencies.existing(dependsOn)).map((task) => task.id));
+    const unknown = dependsOn.filter((id) => !known.has(id));
+    if (unknown.length > 0)
+      refuse(`no task has the id ${unknown.join(', ')}: expected ids of existing tasks`);
+    const { edges, names } = await this.deps.dependencies.reachableFrom(dependsOn);
+    const cycle = cycleThrough(taskId, dependsOn, edges);
+    if (cycle) {
+      const named = (id: string) => `"${names.get(id) ?? 'this task'}" (${id})`;
+      refuse(
+        `this would make a cycle: ${cycle.map(named).join(' → ')}; expected dependencies that do not lead back to the task`,
+      );
+    }
   }
 
   async get(id: string): Promise<TaskRow> {
@@ -140,15 +170,18 @@ export class TaskService {
   /** The task with its latest attempts, its run in flight and its latest ended run. */
   async getDetail(id: string, limit = 20): Promise<TaskDetail> {
     const task = await this.get(id);
-    const [logs, runs, punctuality] = await Promise.all([
+    const [logs, runs, punctuality, dependencies] = await Promise.all([
       this.deps.attempts.listForTask(id, limit),
       this.deps.runs.currentAndLast(id),
       this.deps.runs.punctuality(id),
+      this.deps.dependencies.of(id),
     ]);
     return {
       ...task,
       logs,
       next_runs: nextRuns(task),
+      depends_on: dependencies.dependsOn,
+      dependents: dependencies.dependents,
       current_run: runs.current,
       last_run: runs.last,
       punctuality,
@@ -205,7 +238,8 @@ export class TaskService {
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
     const current = await this.get(id);
     const now = this.now();
-    const { task_status, json_payload, run_at, task_schedule, ...fields } = patch;
+    const { task_status, json_payload, run_at, task_schedule, depends_on: dependsOn, ...fields } = patch;
+    if (dependsOn) await this.assertDependencies(id, dependsOn);
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
     // A task has a schedule or one instant: giving one clears the other.
@@ -256,6 +290,7 @@ export class TaskService {
         );
       }
     }
+    if (dependsOn) await this.deps.dependencies.replace(id, dependsOn);
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;
     // A re-arm applies only while the task is still failed: a run may have started since it was read.
@@ -359,6 +394,7 @@ export class TaskService {
             trigger: order.trigger,
             destination: destinationOf(started.task.webhook_url),
             priority: started.task.priority,
+            deliverBy: started.run.deliver_by,
           },
         ],
         this.deps.retryBackoffMs,
@@ -409,6 +445,42 @@ export class TaskService {
     );
     return this.deps.tasks.findById(id);
   }
+}
+
+/**
+ * The cycle that depending on `dependsOn` would close: [task, …, task], following depends_on
+ * from the task back to itself; undefined when there is none.
+ */
+function cycleThrough(
+  taskId: string,
+  dependsOn: readonly string[],
+  edges: readonly { task_id: string; depends_on: string }[],
+): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    // The task's own current edges are being replaced by dependsOn.
+    if (edge.task_id === taskId) continue;
+    next.set(edge.task_id, [...(next.get(edge.task_id) ?? []), edge.depends_on]);
+  }
+  next.set(taskId, [...dependsOn]);
+  const cameFrom = new Map<string, string>();
+  const queue = [taskId];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const to of next.get(at) ?? []) {
+      if (to === taskId) {
+        // Back from `at` to the task, then read forwards: task → … → at → task.
+        const path = [at];
+        while (path[0] !== taskId) path.unshift(cameFrom.get(path[0]!)!);
+        return [...path, taskId];
+      }
+      if (!cameFrom.has(to)) {
+        cameFrom.set(to, at);
+        queue.push(to);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The next 5 instants the task comes due; none when its schedule cannot be read. */

@@ -86,6 +86,11 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     description: 'Only "ready", to re-arm a failed task: its next run is computed from now.',
     example: 'ready',
   },
+  depends_on: {
+    description:
+      'Up to 20 ids of tasks it runs after (SPEC §13); the whole set, replaced on PATCH. Unknown ids, itself, duplicates and cycles are refused, a cycle named task by task. With neither task_schedule nor run_at the task is chained: it runs once its dependencies have finished.',
+    example: ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'],
+  },
   starts_at: {
     description: 'No run comes due before this instant (RFC 3339 with an offset); null clears it.',
     example: '2025-05-01T00:00:00Z',

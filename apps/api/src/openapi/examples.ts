@@ -67,6 +67,7 @@ export const exampleRun = {
   created_at: '2025-05-01T07:00:00.004Z',
   started_at: '2025-05-01T07:00:00.031Z',
   finished_at: '2025-05-01T07:00:00.213Z',
+  deliver_by: '2025-05-01T07:10:00.000Z',
   prior_task_status: 'ready',
 };
 

@@ -133,6 +133,9 @@ export const runResponse = z
     created_at: instant('When the run was made (claimed, or asked for).'),
     started_at: instant('When its first attempt started.').nullable(),
     finished_at: instant('When it ended; null while in flight.').nullable(),
+    deliver_by: instant(
+      'The instant by which it must be delivered (its due instant plus the task’s deliver_within_ms); past it the run ends expired. Null: no deadline.',
+    ).nullable(),
     prior_task_status: z.enum(taskStatuses).meta({
       description: 'The task’s status before this run: what a cancelled run gives back (ready, or failed).',
     }),
@@ -190,9 +193,13 @@ const punctualityResponse = z
   })
   .meta({ description: 'How punctual its scheduled runs have been (SPEC §15).' });
 
+const namedTask = z.object({ id: uuid('The task id.'), task_name: z.string() });
+
 export const taskDetailResponse = taskResponse
   .extend({
     logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
+    depends_on: z.array(namedTask).meta({ description: 'The tasks it runs after (SPEC §13).' }),
+    dependents: z.array(namedTask).meta({ description: 'The tasks that run after it.' }),
     next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
       description: 'The next 5 instants it comes due: jitter, active range, pause and catch_up applied.',
     }),
@@ -209,6 +216,8 @@ export const taskDetailResponse = taskResponse
       ...exampleTask,
       logs: [exampleAttempt],
       next_runs: exampleNextRuns,
+      depends_on: [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' }],
+      dependents: [],
       current_run: null,
       last_run: exampleRun,
       punctuality: { runs: 42, lateness_p50_ms: 4, lateness_p99_ms: 31, skipped: 0 },

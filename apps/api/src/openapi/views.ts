@@ -77,6 +77,8 @@ export function taskDetailView(task: TaskDetail): TaskDetailResponse {
     ...taskView(task),
     logs: task.logs,
     next_runs: task.next_runs,
+    depends_on: task.depends_on,
+    dependents: task.dependents,
     current_run: task.current_run,
     last_run: task.last_run,
     punctuality: task.punctuality,

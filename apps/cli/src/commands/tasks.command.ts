@@ -172,6 +172,12 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
     );
 }
 
+/** `--depends-on a,b`: the ids; `none`: no dependency. */
+function dependsOnIds(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value === 'none' ? [] : value.split(',').map((id) => id.trim());
+}
+
 /** `none` clears an optional field (null); anything else goes to the domain's validation as given. */
 function clearable<T>(value: T | undefined): T | null | undefined {
   return value === 'none' ? null : value;
@@ -191,6 +197,7 @@ function fieldValues(options: {
   priority?: number | string;
   timezone?: string;
   runAt?: string;
+  dependsOn?: string;
   startsAt?: string;
   endsAt?: string;
   pausedUntil?: string;
@@ -207,6 +214,7 @@ function fieldValues(options: {
     priority: options.priority,
     timezone: options.timezone,
     run_at: options.runAt,
+    depends_on: dependsOnIds(options.dependsOn),
     starts_at: clearable(options.startsAt),
     ends_at: clearable(options.endsAt),
     paused_until: clearable(options.pausedUntil),

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { parseAllowList } from '@scheduler/core';
+import { DependencyRepository } from '@scheduler/db';
 import { createContext } from '../context';
 import { DestinationRepository } from '@scheduler/db';
 import { DeliveryWorker, EngineMetrics, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
@@ -48,6 +49,9 @@ export function workerCommand(): Command {
         flow,
         lockDurationMs: LOCK_DURATION_MS,
         attempts: context.attempts,
+        runs: context.runs,
+        dependencies: new DependencyRepository(context.db),
+        dependencyWaitMs: config.dependencyWaitMs,
         webhooks,
         connection: context.redis,
         prefix: config.redisPrefix,

@@ -86,6 +86,8 @@ export interface Run {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The instant by which it must be delivered, or it ends expired (SPEC §13); null: no deadline. */
+  deliver_by: string | null;
   prior_task_status: TaskStatus;
 }
 
@@ -103,6 +105,9 @@ export interface TaskDetail extends Task {
   logs: TaskLog[];
   /** The next 5 instants it comes due (jitter, active range, pause and catch-up applied). */
   next_runs: string[];
+  /** The tasks it runs after, and those that run after it (SPEC §13). */
+  depends_on: { id: string; task_name: string }[];
+  dependents: { id: string; task_name: string }[];
   /** Its run queued or running; null when none. */
   current_run: Run | null;
   /** Its latest ended run; null before the first. */

@@ -51,6 +51,8 @@ export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
     ...task,
     logs: [],
     next_runs: [],
+    depends_on: [],
+    dependents: [],
     current_run: null,
     last_run: null,
     punctuality: { runs: 0, lateness_p50_ms: null, lateness_p99_ms: null, skipped: 0 },

@@ -162,6 +162,19 @@ export function upcomingDueInstants(task: TaskTiming & { next_run_at: Date | nul
   return runs;
 }
 
+/**
+ * SPEC §13 `deliver_within_ms`: the instant by which the run for the nominal instant
+ * `scheduledFor` must be delivered — counted from when it came due (jitter included).
+ * Null when the task has no deadline.
+ */
+export function deliveryDeadline(
+  task: TaskTiming & { deliver_within_ms?: number | null },
+  scheduledFor: Date,
+): Date | null {
+  const within = task.deliver_within_ms ?? null;
+  return within === null ? null : new Date(dueAt(task, scheduledFor).getTime() + within);
+}
+
 /** What a publisher does with a task it claimed as due. */
 export type ClaimPlan =
   /** One run for the nominal instant `scheduledFor`; the task comes due again at `next`. */

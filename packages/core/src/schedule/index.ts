@@ -8,6 +8,7 @@ export {
   catchUpPolicies,
   type ClaimPlan,
   comesDueAt,
+  deliveryDeadline,
   dueAt,
   instantAfterNext,
   MAX_CATCH_UP_RUNS,

@@ -47,6 +47,12 @@ export interface SchemaMigrations {
   version: string;
 }
 
+export interface TaskDependencies {
+  created_at: Generated<Timestamp>;
+  depends_on: string;
+  task_id: string;
+}
+
 export interface TaskLogs {
   created_at: Generated<Timestamp>;
   execution_time: number | null;
@@ -63,6 +69,7 @@ export interface TaskLogs {
 export interface TaskRuns {
   attempt_count: Generated<number>;
   created_at: Generated<Timestamp>;
+  deliver_by: Timestamp | null;
   finished_at: Timestamp | null;
   http_status: number | null;
   id: Generated<string>;
@@ -108,6 +115,7 @@ export interface Tasks {
 export interface DB {
   destinations: Destinations;
   schema_migrations: SchemaMigrations;
+  task_dependencies: TaskDependencies;
   task_logs: TaskLogs;
   task_runs: TaskRuns;
   tasks: Tasks;

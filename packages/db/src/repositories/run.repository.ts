@@ -238,6 +238,64 @@ export class RunRepository {
   }
 
   /**
+   * SPEC §13's gate: ends the run `skipped` with `message` while no attempt has started on
+   * it, and gives its task back the status it had before the run. Whether it did.
+   */
+  async skip(runId: string, message: string): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      WITH run AS (
+        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = ${message}
+        WHERE id = ${runId}::uuid AND finished_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
+        RETURNING id, task_id, prior_task_status
+      ), task AS (
+        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+      )
+      SELECT id FROM run`.execute(this.db);
+    return rows.length > 0;
+  }
+
+  /**
+   * SPEC §13: ends `expired` the runs in flight past their `deliver_by` (one run, or up to
+   * `limit` of them, oldest deadline first) and gives each task back the status it had
+   * before the run. A run with an attempt in flight is left to that attempt; its job, if
+   * still queued, finds no run to deliver and is dropped. The runs it expired.
+   */
+  async expireOverdue(
+    target: { runId: string; by?: Date } | { limit: number },
+  ): Promise<{ id: string; task_id: string }[]> {
+    // `by`: a deadline that will have passed by then (a retry's instant) counts as passed.
+    const by = 'runId' in target && target.by ? sql`${target.by}::timestamptz` : sql`now()`;
+    const which =
+      'runId' in target
+        ? sql`id = ${target.runId}::uuid`
+        : // Among the runs in flight: each task running has one, its newest (tasks_running_order_idx).
+          sql`id IN (SELECT r.id FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
+                     WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.deliver_by <= now()
+                     ORDER BY r.deliver_by LIMIT ${target.limit})`;
+    const { rows } = await sql<{ id: string; task_id: string }>`
+      WITH overdue AS (
+        SELECT id FROM task_runs
+        WHERE ${which} AND finished_at IS NULL AND deliver_by IS NOT NULL AND deliver_by <= ${by}
+          AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
+        FOR UPDATE SKIP LOCKED
+      ), run AS (
+        UPDATE task_runs SET status = 'expired', finished_at = now(),
+          message = 'TIMEOUT: not delivered by ' ||
+            to_char(deliver_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+            ' (deliver_within_ms after it came due); no attempt is made after it'
+        FROM overdue WHERE task_runs.id = overdue.id
+        RETURNING task_runs.id, task_runs.task_id, task_runs.prior_task_status
+      ), task AS (
+        UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
+        FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
+      )
+      SELECT id, task_id FROM run`.execute(this.db);
+    return rows;
+  }
+
+  /**
    * Runs in flight for longer than `olderThanMs`, a page at a time, in the order of
    * their tasks' last change (tasks_running_order_idx holds only the tasks with a run
    * in flight): `after` is the last run of the previous page. Each with its task's job.

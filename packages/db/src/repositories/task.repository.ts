@@ -41,6 +41,8 @@ export type ClaimWrite =
       nextRunAt: Date | null;
       destination?: string | undefined;
       priority?: number | undefined;
+      /** The run's delivery deadline (SPEC §13); null: none. */
+      deliverBy?: Date | null;
     }
   | { kind: 'look-later'; id: string; nextRunAt: Date | null };
 
@@ -52,6 +54,8 @@ export interface ClaimedRun {
   maxRetry: number;
   destination?: string | undefined;
   priority?: number | undefined;
+  /** Its delivery deadline (SPEC §13), when the task has one. */
+  deliverBy?: Date;
 }
 
 /** What one claim did: the runs it made, and how many tasks it only put off. */
@@ -259,6 +263,8 @@ export class TaskRepository {
           retry_of: start.retryOf ?? null,
           payload_override: start.payloadOverride ?? null,
           prior_task_status: before.task_status,
+          // SPEC §13: a run now or a retry must be delivered within deliver_within_ms of being asked for.
+          deliver_by: sql<Date | null>`${start.scheduledFor}::timestamptz + ${task.deliver_within_ms}::int * interval '1 millisecond'`,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -329,10 +335,11 @@ export class TaskRepository {
         wanted.length === 0
           ? { rows: [] }
           : await sql<{ id: string; task_id: string }>`
-              INSERT INTO task_runs (task_id, scheduled_for, trigger)
-              SELECT task_id, scheduled_for, 'schedule'
-              FROM unnest(${wanted.map((w) => w.id)}::uuid[], ${wanted.map((w) => w.scheduledFor)}::timestamptz[])
-                AS d(task_id, scheduled_for)
+              INSERT INTO task_runs (task_id, scheduled_for, trigger, deliver_by)
+              SELECT task_id, scheduled_for, 'schedule', deliver_by
+              FROM unnest(${wanted.map((w) => w.id)}::uuid[], ${wanted.map((w) => w.scheduledFor)}::timestamptz[],
+                          ${wanted.map((w) => w.deliverBy ?? null)}::timestamptz[])
+                AS d(task_id, scheduled_for, deliver_by)
               ON CONFLICT DO NOTHING
               RETURNING id, task_id`.execute(trx);
       const runIds = new Map(made.map((row) => [row.task_id, row.id]));
@@ -361,6 +368,7 @@ export class TaskRepository {
           maxRetry: w.maxRetry,
           destination: w.destination,
           priority: w.priority,
+          ...(w.deliverBy ? { deliverBy: w.deliverBy } : {}),
         })),
         repeated: repeated.map((w) => w.id),
       };

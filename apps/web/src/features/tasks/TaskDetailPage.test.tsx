@@ -92,6 +92,8 @@ describe('task detail page', () => {
       deliver_within_ms: 60000,
       catch_up: 'all',
       jitter_ms: 0,
+      depends_on: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
+      dependents: [{ id: '33333333-3333-4333-8333-333333333333', task_name: 'Weekly summary' }],
     });
     const api = mockFetch({
       [`GET /api/tasks/${task.id}`]: task,
@@ -106,6 +108,11 @@ describe('task detail page', () => {
       /One run per missed instant/,
     );
     expect(screen.getByText('Deliver within').nextElementSibling).toHaveTextContent(/60000 ms/);
+    expect(screen.getByRole('link', { name: 'Nightly export' })).toHaveAttribute(
+      'href',
+      '/tasks/22222222-2222-4222-8222-222222222222',
+    );
+    expect(screen.getByText('Dependents').nextElementSibling).toHaveTextContent('Weekly summary');
     await user.click(screen.getByRole('button', { name: 'Skip next run' }));
     expect(await screen.findByText(/Skipped the next run of "Hourly hook"/)).toBeInTheDocument();
     expect(api.find('POST', `/api/tasks/${task.id}/skip-next`)).toHaveLength(1);

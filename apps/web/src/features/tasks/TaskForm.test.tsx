@@ -132,7 +132,13 @@ describe('task form', () => {
     const created = taskItem({ id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', task_name: 'Stand-up ping' });
     const api = mockFetch({
       'POST /api/tasks': { status: 201, body: created },
-      [`GET /api/tasks/${created.id}`]: { ...created, logs: [], next_runs: [] },
+      [`GET /api/tasks/${created.id}`]: {
+        ...created,
+        logs: [],
+        next_runs: [],
+        depends_on: [],
+        dependents: [],
+      },
       [`GET /api/tasks/${created.id}/logs`]: {
         data: [],
         meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
@@ -176,7 +182,13 @@ describe('task form', () => {
     const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Later' });
     const api = mockFetch({
       'POST /api/tasks': { status: 201, body: created },
-      [`GET /api/tasks/${created.id}`]: { ...created, logs: [], next_runs: [] },
+      [`GET /api/tasks/${created.id}`]: {
+        ...created,
+        logs: [],
+        next_runs: [],
+        depends_on: [],
+        dependents: [],
+      },
       [`GET /api/tasks/${created.id}/logs`]: {
         data: [],
         meta: { page: 1, limit: 20, total: 0, total_pages: 0 },

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { upcomingRun, waitingFor } from '@scheduler/core';
 import type { TaskDetail } from '../../app/api-types';
 import { DetailItem as Item, When } from '../../components/DetailList';
@@ -16,6 +17,21 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
     case 'due':
       return <When value={upcoming.at} now={now} />;
   }
+}
+
+function TaskLinks({ tasks, none }: { tasks: { id: string; task_name: string }[]; none: string }) {
+  if (tasks.length === 0) return <>{none}</>;
+  return (
+    <ul className="space-y-0.5">
+      {tasks.map((task) => (
+        <li key={task.id}>
+          <Link to={`/tasks/${task.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+            {task.task_name}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 const catchUpWords = {
@@ -98,6 +114,12 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
           )}
         </Item>
         <ExecutionControlSettings task={task} now={now} />
+        <Item term="Depends on">
+          <TaskLinks tasks={task.depends_on} none="No dependency" />
+        </Item>
+        <Item term="Dependents">
+          <TaskLinks tasks={task.dependents} none="No task runs after it" />
+        </Item>
         <Item term="Last run">
           <When value={task.last_run_at} now={now} past />
         </Item>

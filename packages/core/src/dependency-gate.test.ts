@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { type DependencyState, gateDecision } from './dependency-gate';
+
+const dep = (latest: DependencyState['latest'], task_name = 'export'): DependencyState => ({
+  id: '11111111-1111-4111-8111-111111111111',
+  task_name,
+  latest,
+});
+
+describe('gateDecision', () => {
+  it.each([
+    { name: 'all finished: open', deps: [dep('finish'), dep('finish')], kind: 'open' },
+    { name: 'none at all: open', deps: [], kind: 'open' },
+    { name: 'one running: wait', deps: [dep('finish'), dep('running')], kind: 'wait' },
+    { name: 'one queued: wait', deps: [dep('queued')], kind: 'wait' },
+    { name: 'one failed: skip', deps: [dep('finish'), dep('failed')], kind: 'skip' },
+    { name: 'one never ran: skip', deps: [dep(null)], kind: 'skip' },
+    { name: 'one expired: skip', deps: [dep('expired')], kind: 'skip' },
+  ] as const)('$name', ({ deps, kind }) => {
+    expect(gateDecision(deps, 0).kind).toBe(kind);
+  });
+
+  it('names the dependency that stopped it', () => {
+    expect(gateDecision([dep('finish', 'a'), dep(null, 'nightly export')], 0)).toEqual({
+      kind: 'skip',
+      message:
+        'DEPENDENCY_FAILED: "nightly export" (11111111-1111-4111-8111-111111111111) has never run; no request was made',
+    });
+  });
+
+  it('skips once the wait is over', () => {
+    const decision = gateDecision([dep('running')], 600_000);
+    expect(decision.kind).toBe('skip');
+    expect(decision.kind === 'skip' && decision.message).toMatch(
+      /^DEPENDENCY_FAILED: .* still running after 600000 ms/,
+    );
+    expect(gateDecision([dep('running')], 599_999).kind).toBe('wait');
+  });
+});

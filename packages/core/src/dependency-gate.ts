@@ -1,0 +1,48 @@
+import type { RunStatus } from './runs';
+
+/** A dependency as the gate sees it: its latest run's status, null when it has never run. */
+export interface DependencyState {
+  id: string;
+  task_name: string;
+  latest: RunStatus | null;
+}
+
+/** How long a run waits for dependencies in flight before it is skipped (SPEC §13 DEPENDENCY_WAIT_MS). */
+export const DEFAULT_DEPENDENCY_WAIT_MS = 600_000;
+
+export type GateDecision =
+  /** Every dependency's latest run ended `finish`: deliver. */
+  | { kind: 'open' }
+  /** A dependency's run is in flight: wait and look again. */
+  | { kind: 'wait'; on: DependencyState }
+  /** A dependency did not finish (or never ran, or outlasted the wait): the run ends `skipped`. */
+  | { kind: 'skip'; message: string };
+
+const named = (dependency: DependencyState) => `"${dependency.task_name}" (${dependency.id})`;
+
+/**
+ * SPEC §13's gate, for a run (any trigger but `manual`) of a task with dependencies, which
+ * has waited `waitedMs` so far: the latest run of each dependency must have ended `finish`.
+ */
+export function gateDecision(
+  dependencies: readonly DependencyState[],
+  waitedMs: number,
+  waitLimitMs = DEFAULT_DEPENDENCY_WAIT_MS,
+): GateDecision {
+  const stopped = dependencies.find(
+    (d) => d.latest !== 'finish' && d.latest !== 'queued' && d.latest !== 'running',
+  );
+  if (stopped) {
+    const why = stopped.latest === null ? 'has never run' : `its latest run ended ${stopped.latest}`;
+    return { kind: 'skip', message: `DEPENDENCY_FAILED: ${named(stopped)} ${why}; no request was made` };
+  }
+  const inFlight = dependencies.find((d) => d.latest === 'queued' || d.latest === 'running');
+  if (!inFlight) return { kind: 'open' };
+  if (waitedMs >= waitLimitMs) {
+    return {
+      kind: 'skip',
+      message: `DEPENDENCY_FAILED: ${named(inFlight)} was still ${inFlight.latest} after ${waitLimitMs} ms; no request was made`,
+    };
+  }
+  return { kind: 'wait', on: inFlight };
+}
