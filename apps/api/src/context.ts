@@ -51,6 +51,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     prefix,
     retryBackoffMs: config.retryBackoffMs,
     allowList: parseAllowList(config.webhookAllowedHosts),
+    timeoutMaxMs: config.webhookTimeoutMaxMs,
   });
   return {
     config,

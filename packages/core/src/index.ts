@@ -8,3 +8,4 @@ export * from './upcoming-run';
 export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stored-text';
 export * from './delivery/safe-target';
 export * from './delivery/signing';
+export * from './delivery/request-options';

@@ -247,6 +247,9 @@ export class DeliveryWorker {
         cancel: cancel.signal,
         runId: started.runId,
         signingSecrets: signingSecrets(target.secrets, new Date()),
+        method: target.method,
+        headers: target.headers,
+        ...(target.timeoutMs !== null ? { timeoutMs: target.timeoutMs } : {}),
       })
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);

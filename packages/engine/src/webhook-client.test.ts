@@ -306,3 +306,37 @@ describe('WebhookClient: Standard Webhooks signatures (SPEC §14)', () => {
     }
   });
 });
+
+describe('WebhookClient: request options (SPEC §14)', () => {
+  it('sends the method and the task headers as given; its Content-Type replaces ours', async () => {
+    await client.post(
+      `${base}/ok`,
+      { a: 1 },
+      {
+        method: 'PUT',
+        headers: { Authorization: 'Bearer whole-token', 'Content-Type': 'application/vnd.x+json' },
+      },
+    );
+
+    expect(received[0]).toMatchObject({ method: 'PUT', body: '{"a":1}' });
+    expect(received[0]?.headers.authorization).toBe('Bearer whole-token');
+    expect(received[0]?.headers['content-type']).toBe('application/vnd.x+json');
+  });
+
+  it.each(['GET', 'DELETE'] as const)('sends no body with %s', async (method) => {
+    await client.post(`${base}/ok`, {}, { method });
+
+    expect(received[0]).toMatchObject({ method, body: '' });
+    expect(received[0]?.headers['content-type']).toBeUndefined();
+  });
+
+  it("gives up after the task's own timeout", async () => {
+    try {
+      const delivery = await client.post(`${base}/hang`, {}, { timeoutMs: 300 });
+
+      expect(delivery.outcome).toEqual({ kind: 'timeout', timeoutMs: 300 });
+    } finally {
+      server.closeAllConnections();
+    }
+  });
+});

@@ -75,10 +75,11 @@ export class WebhookClient {
       const response = await request(url, {
         method,
         dispatcher: this.agent,
+        // The task's own headers may replace the content type and the user agent, never the signature.
         headers: {
-          ...options.headers,
           ...(withBody ? { 'content-type': 'application/json' } : {}),
           'user-agent': 'task-scheduler',
+          ...lowerCased(options.headers ?? {}),
           ...(runId ? signatureHeaders(options.signingSecrets ?? [], runId, this.now(), body) : {}),
         },
         ...(withBody ? { body } : {}),
@@ -122,6 +123,11 @@ export class WebhookClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** Header names in lower case, so a task's `Content-Type` replaces ours instead of being sent beside it. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {

@@ -1,23 +1,29 @@
+import { maskedHeaders } from '@scheduler/core';
 import type { TaskRow } from '@scheduler/db';
 
 /** Columns no answer shows: the job id of a run in flight (internal) and the signing secrets (SPEC §14). */
 type HiddenColumn = 'job_id' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at';
 
-/** A task as users see it, in the API and the CLI: its columns, less what is internal or secret. */
-export type PublicTask = Omit<TaskRow, HiddenColumn>;
+/** A task as users see it: its columns less what is internal or secret, its headers masked. */
+type Shown<T extends TaskRow> = Omit<T, HiddenColumn | 'headers'> & { headers: Record<string, string> };
 
-export function publicTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> {
+/** A task as users see it, in the API and the CLI. */
+export type PublicTask = Shown<TaskRow>;
+
+export function publicTask<T extends TaskRow>(task: T): Shown<T> {
   const {
     job_id: _jobId,
     signing_secret: _secret,
     previous_signing_secret: _previous,
     secret_rotated_at: _rotatedAt,
+    headers,
     ...shown
   } = task;
-  return shown;
+  // Sensitive header values are shown masked in every answer (SPEC §14).
+  return { ...shown, headers: maskedHeaders(headers as Record<string, string>) };
 }
 
 /** The create answer: the task with its signing secret, which only this answer and GET …/secret carry. */
-export function createdTask<T extends TaskRow>(task: T): Omit<T, HiddenColumn> & { signing_secret: string } {
+export function createdTask<T extends TaskRow>(task: T): Shown<T> & { signing_secret: string } {
   return { ...publicTask(task), signing_secret: task.signing_secret };
 }

@@ -1,7 +1,9 @@
 import {
   type AllowList,
+  BODYLESS_METHODS,
   createTaskSchema,
   EMPTY_ALLOW_LIST,
+  isEmptyPayload,
   nextDueInstant,
   parseTaskInput,
   RUN_AT_GRACE_MS,
@@ -9,6 +11,7 @@ import {
   type TaskListParams,
   TaskNotFoundError,
   TaskValidationError,
+  unmaskedHeaders,
   updateTaskSchema,
   urlTargetProblem,
 } from '@scheduler/core';
@@ -46,6 +49,8 @@ export interface TaskServiceDeps {
   retryBackoffMs: number;
   /** WEBHOOK_ALLOWED_HOSTS, read: IP literals of other classes are refused (SPEC §14); none by default. */
   allowList?: AllowList;
+  /** WEBHOOK_TIMEOUT_MAX_MS: the largest `timeout_ms` a task may have; 60000 by default. */
+  timeoutMaxMs?: number;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
 }
@@ -87,6 +92,7 @@ export class TaskService {
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
+    this.assertTimeoutWithinMax(task.timeout_ms);
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
@@ -96,7 +102,10 @@ export class TaskService {
       signing_secret: newSigningSecret(),
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
-      json_payload: JSON.stringify(task.json_payload),
+      // GET and DELETE send no body: their payload is {} (SPEC §14).
+      json_payload: JSON.stringify(task.json_payload ?? {}),
+      headers: JSON.stringify(task.headers),
+      timeout_ms: task.timeout_ms ?? null,
       // A run_at within the grace period fires at once.
       next_run_at:
         runAt ??
@@ -147,11 +156,17 @@ export class TaskService {
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
+    this.assertTimeoutWithinMax(patch.timeout_ms);
     const current = await this.get(id);
     const now = this.now();
-    const { task_status, json_payload, run_at, task_schedule, ...fields } = patch;
+    const { task_status, json_payload, run_at, task_schedule, headers, ...fields } = patch;
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
+    assertBodyFitsMethod(patch.http_method, json_payload, current);
+    // A masked value sent back unchanged (the edit form) keeps the stored one.
+    if (headers !== undefined) {
+      changes.headers = JSON.stringify(unmaskedHeaders(headers, current.headers as Record<string, string>));
+    }
     // A task has a schedule or one instant: giving one clears the other.
     if (task_schedule !== undefined) Object.assign(changes, { task_schedule, run_at: null });
     if (run_at !== undefined) {
@@ -294,6 +309,15 @@ export class TaskService {
     return started;
   }
 
+  /** SPEC §14: a task's timeout is at most WEBHOOK_TIMEOUT_MAX_MS. */
+  private assertTimeoutWithinMax(timeoutMs: number | null | undefined): void {
+    const max = this.deps.timeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
+    if (timeoutMs !== undefined && timeoutMs !== null && timeoutMs > max) {
+      const message = `expected at most ${max} ms (WEBHOOK_TIMEOUT_MAX_MS), got ${timeoutMs}`;
+      throw new TaskValidationError(`timeout_ms: ${message}`, 'VALIDATION_ERROR', { timeout_ms: message });
+    }
+  }
+
   /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
   private assertSafeTarget(webhookUrl: string): void {
     const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
@@ -318,6 +342,24 @@ export class TaskService {
     );
     return this.deps.tasks.findById(id);
   }
+}
+
+/** WEBHOOK_TIMEOUT_MAX_MS when the service is not told. */
+const DEFAULT_TIMEOUT_MAX_MS = 60_000;
+
+/**
+ * A method that sends no body, set on a task that has a payload: refused unless the
+ * payload is emptied in the same change (the schema checks a payload sent with it).
+ */
+function assertBodyFitsMethod(
+  method: string | undefined,
+  payload: unknown,
+  current: Pick<TaskRow, 'json_payload'>,
+): void {
+  if (method === undefined || !(BODYLESS_METHODS as readonly string[]).includes(method)) return;
+  if (payload !== undefined || isEmptyPayload(current.json_payload)) return;
+  const message = `${method} sends no body, and this task has a payload: expected json_payload {} with it`;
+  throw new TaskValidationError(`json_payload: ${message}`, 'VALIDATION_ERROR', { json_payload: message });
 }
 
 /** A Standard Webhooks secret: whsec_ + base64 of 32 random bytes. */

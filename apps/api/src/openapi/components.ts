@@ -79,6 +79,21 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     description: 'Only "ready", to re-arm a failed task: its next run is computed from now.',
     example: 'ready',
   },
+  http_method: {
+    description:
+      'POST (default), PUT, PATCH, DELETE or GET. GET and DELETE send no body: json_payload is then optional (stored as {}) and a non-empty one is refused.',
+    example: 'POST',
+  },
+  headers: {
+    description:
+      'Up to 20 request headers, name → string value (names are tokens, values at most 2,048 characters on one line). Host, Content-Length, Transfer-Encoding, Connection and webhook-* are refused. Sensitive values (Authorization, Cookie, names containing token, secret, key or password) are stored as given and shown masked; a masked value sent back unchanged keeps the stored one.',
+    example: { 'X-Team': 'reports' },
+  },
+  timeout_ms: {
+    description:
+      'The request’s time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS (default 60000) milliseconds; unset or null: WEBHOOK_TIMEOUT_MS.',
+    example: 15000,
+  },
 };
 
 function withFieldDocs(schema: SchemaObject, example: object): SchemaObject {

@@ -22,6 +22,9 @@ export const exampleTask = {
   last_run_at: '2025-05-01T07:00:00.012Z',
   created_at: '2025-04-30T16:20:11.503Z',
   updated_at: '2025-05-01T07:00:00.012Z',
+  http_method: 'POST',
+  headers: { 'X-Team': 'reports' },
+  timeout_ms: null,
 };
 
 export const exampleAttempt = {

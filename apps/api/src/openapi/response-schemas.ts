@@ -1,4 +1,4 @@
-import { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import { attemptStatuses, httpMethods, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 import { z } from 'zod';
 import {
   exampleAttempt,
@@ -43,6 +43,18 @@ export const taskResponse = z
     last_run_at: instant('When a run was last enqueued.').nullable(),
     created_at: instant('When the task was created.'),
     updated_at: instant('When the task last changed.'),
+    http_method: z.enum(httpMethods).meta({
+      description: 'The request’s method; GET and DELETE send no body (their json_payload is {}).',
+    }),
+    headers: z.record(z.string(), z.string()).meta({
+      description:
+        'The task’s own request headers, name → value. Values of Authorization, Cookie and names containing token, secret, key or password are shown masked (********, with the last 4 characters of a long value); sending a masked value back unchanged keeps the stored one.',
+    }),
+    timeout_ms: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The request’s time limit in milliseconds; null: WEBHOOK_TIMEOUT_MS.' }),
   })
   .meta({ example: exampleTask });
 

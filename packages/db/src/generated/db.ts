@@ -10,6 +10,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type HttpMethod = "DELETE" | "GET" | "PATCH" | "POST" | "PUT";
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -69,6 +71,8 @@ export interface TaskRuns {
 export interface Tasks {
   created_at: Generated<Timestamp>;
   enabled: Generated<boolean>;
+  headers: Generated<Json>;
+  http_method: Generated<HttpMethod>;
   id: Generated<string>;
   job_id: string | null;
   json_payload: Json;
@@ -82,6 +86,7 @@ export interface Tasks {
   task_name: string;
   task_schedule: string | null;
   task_status: Generated<TaskStatus>;
+  timeout_ms: number | null;
   timezone: Generated<string>;
   updated_at: Generated<Timestamp>;
   webhook_url: string;

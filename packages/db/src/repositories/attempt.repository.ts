@@ -1,4 +1,4 @@
-import { type TaskSecrets, toStorableText } from '@scheduler/core';
+import { type HttpMethod, type TaskSecrets, toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
@@ -34,6 +34,10 @@ export interface DeliveryTarget {
   payload: unknown;
   /** The task's signing secrets (core's signingSecrets picks those that sign). */
   secrets: TaskSecrets;
+  /** The task's request options (SPEC §14); a null timeout: the worker's WEBHOOK_TIMEOUT_MS. */
+  method: HttpMethod;
+  headers: Record<string, string>;
+  timeoutMs: number | null;
 }
 
 export type AttemptStarted =
@@ -85,6 +89,9 @@ interface StartedRow {
   signing_secret: string;
   previous_signing_secret: string | null;
   secret_rotated_at: Date | null;
+  http_method: HttpMethod;
+  headers: Record<string, string>;
+  timeout_ms: number | null;
 }
 
 const keyOf = (key: AttemptKey) => `${key.taskId}|${key.scheduledFor.getTime()}|${key.retryCount}`;
@@ -113,7 +120,8 @@ export class AttemptRepository {
         -- By primary key only: joined straight to the input, the planner may walk
         -- every running task through tasks_running_order_idx instead.
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id,
-               signing_secret, previous_signing_secret, secret_rotated_at
+               signing_secret, previous_signing_secret, secret_rotated_at,
+               http_method, headers, timeout_ms
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
         -- Each task's run in flight (task_runs_active_key: at most one), locked: a cancel
@@ -125,7 +133,8 @@ export class AttemptRepository {
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
                r.id AS run_id, i.scheduled_for, i.retry_count,
-               c.signing_secret, c.previous_signing_secret, c.secret_rotated_at
+               c.signing_secret, c.previous_signing_secret, c.secret_rotated_at,
+               c.http_method, c.headers, c.timeout_ms
         FROM input i
         JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
         JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
@@ -167,6 +176,9 @@ export class AttemptRepository {
             previous_signing_secret: row.previous_signing_secret,
             secret_rotated_at: row.secret_rotated_at,
           },
+          method: row.http_method,
+          headers: row.headers,
+          timeoutMs: row.timeout_ms,
         },
       };
     });

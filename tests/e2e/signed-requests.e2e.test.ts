@@ -85,3 +85,35 @@ test('a request, its redelivery (same webhook-id) and a request after a rotation
   }
   expect(system.workers[0]?.output()).not.toContain(secret.slice('whsec_'.length));
 });
+
+test('the worker sends the task’s method and headers, unmasked, and no body with GET', async () => {
+  const token = 'Bearer 0123456789abcdefWXYZ';
+  const put = await system.taskService.create({
+    task_name: 'put with headers',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: url,
+    json_payload: { content: 'put' },
+    http_method: 'PUT',
+    headers: { Authorization: token, 'X-Team': 'reports' },
+    timeout_ms: 5000,
+  });
+  const get = await system.taskService.create({
+    task_name: 'get',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: url,
+    http_method: 'GET',
+  });
+  const before = received.length;
+
+  await system.taskService.runNow(put.id);
+  await system.taskService.runNow(get.id);
+  await waitFor('both requests', async () => Promise.resolve(received.length >= before + 2));
+
+  const [first, second] = received.slice(before);
+  const byBody = first?.body === '' ? { get: first, put: second } : { get: second, put: first };
+  expect(byBody.put?.headers.authorization).toBe(token);
+  expect(byBody.put?.headers['x-team']).toBe('reports');
+  expect(byBody.put?.body).toBe('{"content":"put"}');
+  expect(byBody.get?.body).toBe('');
+  expect(new Webhook(get.signing_secret).verify('', byBody.get?.headers ?? {})).toBeUndefined();
+});
