@@ -208,7 +208,7 @@ export const createTaskSchema = z
       enabled: enabled.default(true),
       http_method: httpMethod.default('POST'),
       headers: taskHeaders.default({}),
-      timeout_ms: timeoutMs.optional(),
+      timeout_ms: timeoutMs.nullable().optional(),
     },
     {
       error: (issue) =>

@@ -1,5 +1,5 @@
 /** Wire shapes of the REST API (SPEC §4, §6 and §11): field names are the database column names. */
-import type { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import type { attemptStatuses, HttpMethod, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
 
 // The statuses are the domain's own lists (what the API validates against), not copies.
 export { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
@@ -25,6 +25,11 @@ export interface Task {
   last_run_at: string | null;
   created_at: string;
   updated_at: string;
+  /** SPEC §14 request options; sensitive header values come masked. */
+  http_method: HttpMethod;
+  headers: Record<string, string>;
+  /** Null: the worker's WEBHOOK_TIMEOUT_MS. */
+  timeout_ms: number | null;
 }
 
 /** The latest attempt, as the task list summarises it. */
@@ -124,6 +129,10 @@ interface TaskFields {
   max_retry: number;
   timezone: string;
   enabled: boolean;
+  http_method: HttpMethod;
+  /** A masked value sent back unchanged keeps the stored one. */
+  headers: Record<string, string>;
+  timeout_ms: number | null;
 }
 
 export type TaskPatch = Partial<TaskFields> & {

@@ -16,6 +16,9 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     last_run_at: null,
     created_at: '2025-03-01T08:00:00.000Z',
     updated_at: '2025-03-01T08:00:00.000Z',
+    http_method: 'POST',
+    headers: {},
+    timeout_ms: null,
     last_attempt: null,
     ...overrides,
   };

@@ -8,6 +8,7 @@ import { useNow } from '../../lib/use-now';
 import { FormField } from './FormField';
 import { OnceAtField, TimingChoice } from './OnceAtField';
 import { PayloadEditor } from './PayloadEditor';
+import { RequestOptionsFields } from './RequestOptionsFields';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
 import {
@@ -35,6 +36,9 @@ const fieldOrder: TaskFormField[] = [
   'run_at',
   'timezone',
   'webhook_url',
+  'http_method',
+  'headers',
+  'timeout_ms',
   'json_payload',
   'max_retry',
 ];
@@ -48,7 +52,16 @@ const fieldIds: Record<TaskFormField, string> = {
   json_payload: 'task-payload',
   max_retry: 'task-max-retry',
   enabled: 'task-enabled',
+  http_method: 'task-http-method',
+  headers: 'task-headers',
+  timeout_ms: 'task-timeout',
 };
+
+/** The API names a bad header `headers.<name>`: the form shows it under its one headers field. */
+function headersServerError(errors: Record<string, string>): string | undefined {
+  const entry = Object.entries(errors).find(([field]) => field === 'headers' || field.startsWith('headers.'));
+  return entry && (entry[0] === 'headers' ? entry[1] : `${entry[0].slice('headers.'.length)}: ${entry[1]}`);
+}
 
 export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alternative }: TaskFormProps) {
   const [values, setValues] = useState(initialValues);
@@ -69,11 +82,16 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
   const once = values.timing === 'once';
   const shown = (field: TaskFormField) =>
-    (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
+    (submitted || touched[field] ? errors[field] : undefined) ??
+    (field === 'headers' ? headersServerError(serverErrors) : serverErrors[field]);
 
   const set = <K extends TaskFormField>(field: K, value: TaskFormValues[K]) => {
     setValues((previous) => ({ ...previous, [field]: value }));
-    setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+    setServerErrors((previous) =>
+      Object.fromEntries(
+        Object.entries(previous).filter(([name]) => name !== field && !name.startsWith(`${field}.`)),
+      ),
+    );
   };
   const touch = (field: TaskFormField) => () => setTouched((previous) => ({ ...previous, [field]: true }));
 
@@ -187,7 +205,7 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
         id="task-url"
         label="Webhook URL"
         error={shown('webhook_url')}
-        hint="The payload is POSTed here."
+        hint="The payload is sent here."
       >
         {(describedBy) => (
           <input
@@ -205,10 +223,13 @@ export function TaskForm({ initialValues, submitLabel, cancelTo, onSubmit, alter
         )}
       </FormField>
 
+      <RequestOptionsFields values={values} error={shown} onChange={set} onBlur={touch} />
+
       <PayloadEditor
         value={values.json_payload}
         onChange={(text) => set('json_payload', text)}
         serverError={serverErrors.json_payload}
+        method={values.http_method}
       />
 
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
