@@ -60,6 +60,10 @@ describe('POST /api/tasks', () => {
       run_at: null,
       created_at: anyString(),
       updated_at: anyString(),
+      http_method: 'POST',
+      headers: {},
+      timeout_ms: null,
+      signing_secret: stringMatching(/^whsec_/),
     });
     const stored = await api.database.tasks.findById(response.body.id);
     expect(stored?.task_name).toBe('Daily report');

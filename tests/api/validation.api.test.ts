@@ -90,7 +90,7 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     'an unknown field',
     { priority: 'high' },
     'priority',
-    /unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, timezone, enabled$/,
+    /unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, timezone, enabled, http_method, headers, timeout_ms$/,
   ],
 ];
 
@@ -202,7 +202,7 @@ describe('a payload too large, and fields a route does not take', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual({
       priority:
-        'unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, timezone, enabled, task_status',
+        'unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, timezone, enabled, http_method, headers, timeout_ms, task_status',
     });
   });
 });
