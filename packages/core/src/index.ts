@@ -9,3 +9,4 @@ export { MAX_PAYLOAD_DEPTH, payloadContentProblem, toStorableText } from './stor
 export * from './delivery/safe-target';
 export * from './delivery/signing';
 export * from './delivery/request-options';
+export * from './delivery/discord';

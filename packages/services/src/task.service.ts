@@ -35,6 +35,7 @@ import {
   withdrawRun,
 } from '@scheduler/queue';
 import { randomBytes } from 'node:crypto';
+import { assertDiscordPayload } from './delivery-checks';
 import { toPage, type Page } from './page';
 import { isUuid } from './uuid';
 
@@ -93,6 +94,7 @@ export class TaskService {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
     this.assertTimeoutWithinMax(task.timeout_ms);
+    if (!isBodyless(task.http_method)) assertDiscordPayload(task.webhook_url, task.json_payload);
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
@@ -163,6 +165,13 @@ export class TaskService {
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
     assertBodyFitsMethod(patch.http_method, json_payload, current);
+    // A new URL or payload is checked as it will be sent: the URL with the payload it will carry.
+    if (
+      (json_payload !== undefined || patch.webhook_url !== undefined) &&
+      !isBodyless(patch.http_method ?? current.http_method)
+    ) {
+      assertDiscordPayload(patch.webhook_url ?? current.webhook_url, json_payload ?? current.json_payload);
+    }
     // A masked value sent back unchanged (the edit form) keeps the stored one.
     if (headers !== undefined) {
       changes.headers = JSON.stringify(unmaskedHeaders(headers, current.headers as Record<string, string>));
@@ -343,6 +352,8 @@ export class TaskService {
     return this.deps.tasks.findById(id);
   }
 }
+
+const isBodyless = (method: string) => (BODYLESS_METHODS as readonly string[]).includes(method);
 
 /** WEBHOOK_TIMEOUT_MAX_MS when the service is not told. */
 const DEFAULT_TIMEOUT_MAX_MS = 60_000;
