@@ -274,7 +274,7 @@ export class DeliveryWorker {
     switch (decision.kind) {
       case 'done': {
         const recorded = await this.record(log, {
-          result: { ...base, status: 'finish', message },
+          result: { ...base, status: 'finish', message, responseId: delivery.responseId ?? null },
           run: ends('finish', `delivered: HTTP ${httpStatus ?? ''}`.trim()),
         });
         if (recorded === 'cancelled') return this.cancelled(log);

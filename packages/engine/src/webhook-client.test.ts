@@ -32,6 +32,11 @@ const routes: Record<string, (res: http.ServerResponse) => void> = {
   '/boom': (res) => res.writeHead(500).end('database on fire'),
   '/busy': (res) => res.writeHead(429, { 'retry-after': '3' }).end(),
   '/hang': () => undefined,
+  '/api/webhooks/1/token?wait=true': (res) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"id":"1180000000000000001","content":"hi"}'),
+  '/api/webhooks/1/token': (res) => res.writeHead(204).end(),
   '/trickle': (res) => {
     res.writeHead(200);
     res.write('partial');
@@ -338,5 +343,21 @@ describe('WebhookClient: request options (SPEC §14)', () => {
     } finally {
       server.closeAllConnections();
     }
+  });
+});
+
+describe('WebhookClient: Discord answers (SPEC §14)', () => {
+  it('keeps the message id a Discord webhook answers with ?wait=true', async () => {
+    const delivery = await client.post(`${base}/api/webhooks/1/token?wait=true`, { content: 'hi' });
+
+    expect(delivery).toMatchObject({
+      outcome: { kind: 'delivered', httpStatus: 200 },
+      responseId: '1180000000000000001',
+    });
+  });
+
+  it('has no message id without ?wait=true, nor for a webhook that is not Discord', async () => {
+    expect((await client.post(`${base}/api/webhooks/1/token`, { content: 'hi' })).responseId).toBeUndefined();
+    expect((await client.post(`${base}/ok`, { content: 'hi' })).responseId).toBeUndefined();
   });
 });

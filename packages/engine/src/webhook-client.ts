@@ -1,5 +1,5 @@
 import type { AllowList, AttemptOutcome } from '@scheduler/core';
-import { EMPTY_ALLOW_LIST, parseRetryAfter } from '@scheduler/core';
+import { EMPTY_ALLOW_LIST, isDiscordWebhookUrl, parseRetryAfter } from '@scheduler/core';
 import { Agent, request } from 'undici';
 import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
 import { signatureHeaders } from './signature';
@@ -11,6 +11,8 @@ export interface Delivery {
   outcome: AttemptOutcome;
   /** The response body (capped) or the error, for `task_logs.message`. */
   message: string;
+  /** The message id a Discord webhook answers with `?wait=true` (SPEC §14), for `task_logs.response_id`. */
+  responseId?: string;
 }
 
 /** What a task asks of one request, beyond its URL and payload. */
@@ -88,7 +90,12 @@ export class WebhookClient {
       const answer = await readCapped(response.body);
       const httpStatus = response.statusCode;
       if (httpStatus >= 200 && httpStatus < 300) {
-        return { outcome: { kind: 'delivered', httpStatus }, message: answer };
+        const responseId = discordMessageId(url, answer);
+        return {
+          outcome: { kind: 'delivered', httpStatus },
+          message: answer,
+          ...(responseId ? { responseId } : {}),
+        };
       }
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(
@@ -122,6 +129,17 @@ export class WebhookClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+}
+
+/** The `id` of the message a Discord webhook posted, when it was asked to answer with it (`?wait=true`). */
+function discordMessageId(url: string, answer: string): string | undefined {
+  if (!isDiscordWebhookUrl(url) || new URL(url).searchParams.get('wait') !== 'true') return undefined;
+  try {
+    const message = JSON.parse(answer) as { id?: unknown };
+    return typeof message.id === 'string' ? message.id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

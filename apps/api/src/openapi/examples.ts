@@ -38,6 +38,7 @@ export const exampleAttempt = {
   scheduled_for: '2025-05-01T07:00:00.000Z',
   http_status: 204,
   run_id: exampleRunId,
+  response_id: null,
 };
 
 export const exampleRun = {

@@ -91,6 +91,10 @@ export const attemptResponse = z
       .nullable()
       .meta({ description: 'The webhook’s status; null on a network error or timeout.' }),
     run_id: uuid('The run this attempt belongs to.'),
+    response_id: z.string().nullable().meta({
+      description:
+        'The id of the message a Discord webhook posted, when its URL asks ?wait=true; null when there is none.',
+    }),
   })
   .meta({ example: exampleAttempt });
 

@@ -56,6 +56,8 @@ export interface Attempt {
   created_at: string;
   scheduled_for: string;
   http_status: number | null;
+  /** The id of the message a Discord webhook posted (`?wait=true`); null when none. */
+  response_id: string | null;
 }
 
 /** The seed's name for an attempt (its table is `task_logs`); new code says `Attempt`. */

@@ -37,6 +37,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
     created_at: '2025-03-06T11:00:00.000Z',
     scheduled_for: '2025-03-06T11:00:00.000Z',
     http_status: 200,
+    response_id: null,
     ...overrides,
   };
 }

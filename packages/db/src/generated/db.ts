@@ -44,6 +44,7 @@ export interface TaskLogs {
   http_status: number | null;
   id: Generated<string>;
   message: string | null;
+  response_id: string | null;
   retry_count: Generated<number>;
   run_id: string;
   scheduled_for: Timestamp;

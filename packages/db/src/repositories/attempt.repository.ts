@@ -58,6 +58,8 @@ export interface AttemptResult {
   executionTime: number;
   httpStatus: number | null;
   message: string;
+  /** The id of the message a Discord webhook posted (`?wait=true`); null or absent when none. */
+  responseId?: string | null;
 }
 
 /** How the run ends with this attempt, if it does: the run's and the task's new status. */
@@ -201,11 +203,12 @@ export class AttemptRepository {
       WITH results AS (
         SELECT * FROM unnest(${attemptIds}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
-                             ${results.map((r) => toStorableText(r.message))}::text[])
-          AS r(id, status, execution_time, http_status, message)
+                             ${results.map((r) => toStorableText(r.message))}::text[],
+                             ${results.map((r) => r.responseId ?? null)}::text[])
+          AS r(id, status, execution_time, http_status, message, response_id)
       ), logged AS (
         UPDATE task_logs SET status = r.status, execution_time = r.execution_time,
-                             http_status = r.http_status, message = r.message
+                             http_status = r.http_status, message = r.message, response_id = r.response_id
         -- id = ANY(...) keeps the planner on the primary key: with statistics
         -- older than a burst it may hash-join a sequential scan of every attempt instead.
         FROM results r WHERE task_logs.id = ANY(${attemptIds}::uuid[]) AND task_logs.id = r.id
