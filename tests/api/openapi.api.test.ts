@@ -147,7 +147,8 @@ describe('the OpenAPI document', () => {
       properties: Record<string, { maximum?: number; description?: string }>;
       additionalProperties: boolean;
     };
-    expect(create.required.sort()).toEqual(['json_payload', 'task_name', 'webhook_url']);
+    // json_payload is required unless http_method is GET or DELETE (SPEC §14): the service says so, not the schema.
+    expect(create.required.sort()).toEqual(['task_name', 'webhook_url']);
     expect(create.properties.run_at?.description).toMatch(/RFC 3339/);
     expect(create.properties.max_retry?.maximum).toBe(10);
     expect(create.additionalProperties).toBe(false);

@@ -67,6 +67,9 @@ describe('POST /api/tasks', () => {
       deliver_within_ms: null,
       catch_up: 'latest',
       jitter_ms: 0,
+      http_method: 'POST',
+      headers: {},
+      timeout_ms: null,
       // Only this answer (and GET …/secret) carries it (SPEC §14).
       signing_secret: stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });

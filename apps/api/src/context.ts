@@ -72,6 +72,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     retryBackoffMs: config.retryBackoffMs,
     allowList: parseAllowList(config.webhookAllowedHosts),
     events,
+    timeoutMaxMs: config.webhookTimeoutMaxMs,
   });
   return {
     config,

@@ -807,3 +807,64 @@ describe('scheduler destinations', () => {
     expect(after.data.map((d) => d.key)).not.toContain('https://limits.example.com:443');
   });
 });
+
+describe('request options and secrets (SPEC §14)', () => {
+  it('creates a PUT task with headers and a timeout: masked in its output, whole in storage; prints its secret once', async () => {
+    const created = await cliJson<TaskJson & { headers: Record<string, string>; signing_secret: string }>(
+      'tasks',
+      'create',
+      '--name',
+      'with options',
+      '--schedule',
+      '0 0 1 1 *',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--payload',
+      '{"a":1}',
+      '--http-method',
+      'PUT',
+      '--header',
+      'Authorization: Bearer 0123456789abcdefWXYZ',
+      '--header',
+      'X-Team: reports',
+      '--timeout-ms',
+      '5000',
+      '--json',
+    );
+
+    expect(created).toMatchObject({
+      http_method: 'PUT',
+      timeout_ms: 5000,
+      headers: { Authorization: '********WXYZ', 'X-Team': 'reports' },
+    });
+    expect(created.signing_secret).toMatch(/^whsec_/);
+    const stored = await testDb.tasks.findById(created.id);
+    expect(stored?.headers).toEqual({ Authorization: 'Bearer 0123456789abcdefWXYZ', 'X-Team': 'reports' });
+    const shown = await cli('tasks', 'get', created.id);
+    expect(shown.stdout).toContain('********WXYZ');
+    expect(shown.stdout).not.toContain('0123456789abcdef');
+    expect(shown.stdout).not.toContain(created.signing_secret);
+    const secret = await cli('tasks', 'secret', created.id);
+    expect(secret.stdout.trim()).toBe(created.signing_secret);
+  });
+
+  it('refuses a forbidden header with exit 2, naming it', async () => {
+    const result = await cli(
+      'tasks',
+      'create',
+      '--name',
+      'bad header',
+      '--schedule',
+      '0 0 1 1 *',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--payload',
+      '{}',
+      '--header',
+      'Host: internal',
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/headers\.Host: Host is set by the HTTP client/);
+  });
+});

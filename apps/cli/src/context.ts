@@ -78,6 +78,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     prefix: config.redisPrefix,
     retryBackoffMs: config.retryBackoffMs,
     allowList: parseAllowList(config.webhookAllowedHosts),
+    timeoutMaxMs: config.webhookTimeoutMaxMs,
   });
   const runService = new RunService({
     runs,

@@ -80,6 +80,7 @@ describe('loadConfig', () => {
       publisherIntervalMs: 1000,
       workerConcurrency: 10,
       webhookTimeoutMs: 10000,
+      webhookTimeoutMaxMs: 60000,
       webhookAllowedHosts: [],
       retryBackoffMs: 1000,
       historyRetentionDays: 30,

@@ -18,6 +18,8 @@ export interface Config {
   publisherIntervalMs: number;
   workerConcurrency: number;
   webhookTimeoutMs: number;
+  /** WEBHOOK_TIMEOUT_MAX_MS: the largest timeout_ms a task may ask for. */
+  webhookTimeoutMaxMs: number;
   /** WEBHOOK_ALLOWED_HOSTS: host names, addresses and CIDRs exempt from the safe-target rule (SPEC §14). */
   webhookAllowedHosts: string[];
   retryBackoffMs: number;
@@ -103,6 +105,7 @@ function toConfig(env: Env): Config {
     publisherIntervalMs: env.PUBLISHER_INTERVAL_MS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookTimeoutMaxMs: env.WEBHOOK_TIMEOUT_MAX_MS,
     webhookAllowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
     retryBackoffMs: env.RETRY_BACKOFF_MS,
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,

@@ -168,6 +168,14 @@ export const deliverySchema = z.object({
       '10000',
     ),
   ),
+  WEBHOOK_TIMEOUT_MAX_MS: positiveInt('a timeout in milliseconds')
+    .default(60000)
+    .meta(
+      doc(
+        'The largest `timeout_ms` a task may ask for, in milliseconds; `60000` when unset. A task without one gets `WEBHOOK_TIMEOUT_MS`.',
+        '60000',
+      ),
+    ),
   WEBHOOK_ALLOWED_HOSTS: allowedHosts.meta(
     doc(
       'Exceptions to the safe-target rule, separated by commas: host names (`dummy-webhook`), IP addresses (`127.0.0.1`, `::1`) and CIDRs (`10.1.0.0/16`) that webhooks may reach although they are loopback, private, link-local, unique-local, CGNAT, multicast, unspecified or reserved. Checked at create for IP literals and by the HTTP client on the address it connects to. Empty: only public addresses. An entry that is none of these stops every process at start.',

@@ -10,3 +10,5 @@ export * from './flow';
 export * from './delivery/safe-target';
 export * from './delivery/signing';
 export * from './dependency-gate';
+export * from './delivery/request-options';
+export * from './delivery/discord';

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { catchUpPolicies, InvalidScheduleError, MAX_JITTER_MS, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadContentProblem, storableText } from './stored-text';
+import {
+  BODYLESS_METHODS,
+  httpMethod,
+  isEmptyPayload,
+  taskHeaders,
+  timeoutMs,
+} from './delivery/request-options';
 
 /**
  * Marks on an issue that decide how a refusal is classed: its code (INVALID_SCHEDULE,
@@ -261,6 +268,28 @@ function oneTiming(
   }
 }
 
+/**
+ * SPEC §14: GET and DELETE send no body, so their payload is optional (stored as {})
+ * and a non-empty one is refused; every other method needs one.
+ */
+function payloadForMethod(
+  task: { http_method?: unknown; json_payload?: unknown },
+  ctx: z.RefinementCtx,
+  required: boolean,
+): void {
+  const method = typeof task.http_method === 'string' ? task.http_method : 'POST';
+  const bodyless = (BODYLESS_METHODS as readonly string[]).includes(method);
+  if (bodyless && task.json_payload !== undefined && !isEmptyPayload(task.json_payload)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['json_payload'],
+      message: `${method} sends no body: expected no json_payload, or {}`,
+    });
+  } else if (!bodyless && required && task.json_payload === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['json_payload'], message: 'expected a JSON object or array' });
+  }
+}
+
 export const createTaskSchema = z
   .strictObject(
     {
@@ -268,21 +297,24 @@ export const createTaskSchema = z
       task_schedule: taskSchedule.optional(),
       run_at: runAt.optional(),
       webhook_url: webhookUrl,
-      json_payload: jsonPayload,
+      json_payload: jsonPayload.optional(),
       max_retry: maxRetry.default(3),
       priority: priority.default(DEFAULT_PRIORITY),
       timezone: timezone.default('UTC'),
       enabled: enabled.default(true),
       ...executionControl,
+      http_method: httpMethod.default('POST'),
+      headers: taskHeaders.default({}),
+      timeout_ms: timeoutMs.nullable().optional(),
     },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys' ? undefined : 'expected a JSON object with the task fields',
     },
   )
-  // A chained task (SPEC §13: depends_on, neither schedule nor run_at) runs after its dependencies.
   .superRefine((task, ctx) => oneTiming(task, ctx, !isChained(task)), { when: isObject })
-  .superRefine(activeRange);
+  .superRefine(activeRange)
+  .superRefine((task, ctx) => payloadForMethod(task, ctx, true), { when: isObject });
 
 export const updateTaskSchema = z
   .strictObject(
@@ -297,6 +329,9 @@ export const updateTaskSchema = z
       timezone: timezone.optional(),
       enabled: enabled.optional(),
       ...executionControl,
+      http_method: httpMethod.optional(),
+      headers: taskHeaders.optional(),
+      timeout_ms: timeoutMs.nullable().optional(),
       task_status: z
         .literal('ready', {
           error:
@@ -314,7 +349,8 @@ export const updateTaskSchema = z
     params: flag('nothingToChange'),
   })
   .superRefine((patch, ctx) => oneTiming(patch, ctx, false), { when: isObject })
-  .superRefine(activeRange);
+  .superRefine(activeRange)
+  .superRefine((patch, ctx) => payloadForMethod(patch, ctx, false), { when: isObject });
 
 /** POST /api/runs/:id/retry: an optional payload sent instead of the task's, for that run only. */
 export const retryRunSchema = z

@@ -421,6 +421,9 @@ export class DeliveryWorker {
         cancel: cancel.signal,
         runId: started.runId,
         signingSecrets: signingSecrets(target.secrets, new Date()),
+        method: target.method,
+        headers: target.headers,
+        ...(target.timeoutMs !== null ? { timeoutMs: target.timeoutMs } : {}),
       })
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);
@@ -468,7 +471,7 @@ export class DeliveryWorker {
     switch (decision.kind) {
       case 'done': {
         const recorded = await this.record(log, {
-          result: { ...base, status: 'finish', message },
+          result: { ...base, status: 'finish', message, responseId: delivery.responseId ?? null },
           run: ends('finish', `delivered: HTTP ${httpStatus ?? ''}`.trim()),
         });
         if (recorded === 'cancelled') return this.cancelled(log);

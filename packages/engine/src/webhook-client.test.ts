@@ -41,6 +41,11 @@ const routes: Record<string, (res: http.ServerResponse) => void> = {
       })
       .end(),
   '/hang': () => undefined,
+  '/api/webhooks/1/token?wait=true': (res) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"id":"1180000000000000001","content":"hi"}'),
+  '/api/webhooks/1/token': (res) => res.writeHead(204).end(),
   '/trickle': (res) => {
     res.writeHead(200);
     res.write('partial');
@@ -325,5 +330,55 @@ describe('WebhookClient: Standard Webhooks signatures (SPEC §14)', () => {
     for (const key of [current, previous]) {
       expect(new Webhook(key).verify(received[0]?.body ?? '', headers)).toEqual({ x: 1 });
     }
+  });
+});
+
+describe('WebhookClient: request options (SPEC §14)', () => {
+  it('sends the method and the task headers as given; its Content-Type replaces ours', async () => {
+    await client.post(
+      `${base}/ok`,
+      { a: 1 },
+      {
+        method: 'PUT',
+        headers: { Authorization: 'Bearer whole-token', 'Content-Type': 'application/vnd.x+json' },
+      },
+    );
+
+    expect(received[0]).toMatchObject({ method: 'PUT', body: '{"a":1}' });
+    expect(received[0]?.headers.authorization).toBe('Bearer whole-token');
+    expect(received[0]?.headers['content-type']).toBe('application/vnd.x+json');
+  });
+
+  it.each(['GET', 'DELETE'] as const)('sends no body with %s', async (method) => {
+    await client.post(`${base}/ok`, {}, { method });
+
+    expect(received[0]).toMatchObject({ method, body: '' });
+    expect(received[0]?.headers['content-type']).toBeUndefined();
+  });
+
+  it("gives up after the task's own timeout", async () => {
+    try {
+      const delivery = await client.post(`${base}/hang`, {}, { timeoutMs: 300 });
+
+      expect(delivery.outcome).toEqual({ kind: 'timeout', timeoutMs: 300 });
+    } finally {
+      server.closeAllConnections();
+    }
+  });
+});
+
+describe('WebhookClient: Discord answers (SPEC §14)', () => {
+  it('keeps the message id a Discord webhook answers with ?wait=true', async () => {
+    const delivery = await client.post(`${base}/api/webhooks/1/token?wait=true`, { content: 'hi' });
+
+    expect(delivery).toMatchObject({
+      outcome: { kind: 'delivered', httpStatus: 200 },
+      responseId: '1180000000000000001',
+    });
+  });
+
+  it('has no message id without ?wait=true, nor for a webhook that is not Discord', async () => {
+    expect((await client.post(`${base}/api/webhooks/1/token`, { content: 'hi' })).responseId).toBeUndefined();
+    expect((await client.post(`${base}/ok`, { content: 'hi' })).responseId).toBeUndefined();
   });
 });

@@ -1,5 +1,10 @@
 import type { AllowList, AttemptOutcome, RateLimitSignals } from '@scheduler/core';
-import { EMPTY_ALLOW_LIST, parseRetryAfter, readRateLimitSignals } from '@scheduler/core';
+import {
+  EMPTY_ALLOW_LIST,
+  isDiscordWebhookUrl,
+  parseRetryAfter,
+  readRateLimitSignals,
+} from '@scheduler/core';
 import { Agent, request } from 'undici';
 import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
 import { signatureHeaders } from './signature';
@@ -13,6 +18,8 @@ export interface Delivery {
   message: string;
   /** What the answer said about sending more (holds, bucket); none without an answer. */
   signals?: RateLimitSignals;
+  /** The message id a Discord webhook answers with `?wait=true` (SPEC §14), for `task_logs.response_id`. */
+  responseId?: string;
 }
 
 /** What a task asks of one request, beyond its URL and payload. */
@@ -77,10 +84,11 @@ export class WebhookClient {
       const response = await request(url, {
         method,
         dispatcher: this.agent,
+        // The task's own headers may replace the content type and the user agent, never the signature.
         headers: {
-          ...options.headers,
           ...(withBody ? { 'content-type': 'application/json' } : {}),
           'user-agent': 'task-scheduler',
+          ...lowerCased(options.headers ?? {}),
           ...(runId ? signatureHeaders(options.signingSecrets ?? [], runId, this.now(), body) : {}),
         },
         ...(withBody ? { body } : {}),
@@ -93,7 +101,13 @@ export class WebhookClient {
         this.now(),
       );
       if (httpStatus >= 200 && httpStatus < 300) {
-        return { outcome: { kind: 'delivered', httpStatus }, message: answer, signals };
+        const responseId = discordMessageId(url, answer);
+        return {
+          outcome: { kind: 'delivered', httpStatus },
+          message: answer,
+          signals,
+          ...(responseId ? { responseId } : {}),
+        };
       }
       const retryAfter = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(
@@ -129,6 +143,22 @@ export class WebhookClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** The `id` of the message a Discord webhook posted, when it was asked to answer with it (`?wait=true`). */
+function discordMessageId(url: string, answer: string): string | undefined {
+  if (!isDiscordWebhookUrl(url) || new URL(url).searchParams.get('wait') !== 'true') return undefined;
+  try {
+    const message = JSON.parse(answer) as { id?: unknown };
+    return typeof message.id === 'string' ? message.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Header names in lower case, so a task's `Content-Type` replaces ours instead of being sent beside it. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {

@@ -12,6 +12,7 @@ import {
 } from '@scheduler/core';
 import type { CancelTarget, RunListItem, RunRepository, RunRow, RunWithAttempts } from '@scheduler/db';
 import { type DeliveryQueue, type EventPublisher, type Redis, withdrawRun } from '@scheduler/queue';
+import { assertDiscordPayload } from './delivery-checks';
 import { toPage, type Page } from './page';
 import type { TaskService } from './task.service';
 import { isUuid } from './uuid';
@@ -79,6 +80,10 @@ export class RunService {
         `Run ${id} is ${original.status}: only a ${retryableRunStatuses.join(', ')} run can be retried.`,
         { status: original.status },
       );
+    }
+    if (input?.json_payload !== undefined) {
+      const task = await this.deps.tasks.get(original.task_id);
+      assertDiscordPayload(task.webhook_url, input.json_payload);
     }
     const { run } = await this.deps.tasks.startRun(original.task_id, {
       trigger: 'retry',

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   activeRangeProblem,
   type AllowList,
+  BODYLESS_METHODS,
   createTaskSchema,
   destinationOf,
   EMPTY_ALLOW_LIST,
   instantAfterNext,
+  isEmptyPayload,
   nextDueInstant,
   parseTaskInput,
   RUN_AT_GRACE_MS,
@@ -15,6 +17,7 @@ import {
   TaskValidationError,
   type TaskTiming,
   upcomingDueInstants,
+  unmaskedHeaders,
   updateTaskSchema,
   urlTargetProblem,
 } from '@scheduler/core';
@@ -42,6 +45,7 @@ import {
   withdrawRun,
 } from '@scheduler/queue';
 import { randomBytes } from 'node:crypto';
+import { assertDiscordPayload } from './delivery-checks';
 import { toPage, type Page } from './page';
 import { isUuid } from './uuid';
 
@@ -58,6 +62,8 @@ export interface TaskServiceDeps {
   retryBackoffMs: number;
   /** WEBHOOK_ALLOWED_HOSTS, read: IP literals of other classes are refused (SPEC §14); none by default. */
   allowList?: AllowList;
+  /** WEBHOOK_TIMEOUT_MAX_MS: the largest `timeout_ms` a task may have; 60000 by default. */
+  timeoutMaxMs?: number;
   /** The clock; injected so tests can pin it. */
   now?: () => Date;
   /** Live events (SPEC §15): task.created/updated/deleted, run.queued. */
@@ -107,6 +113,8 @@ export class TaskService {
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
+    this.assertTimeoutWithinMax(task.timeout_ms);
+    if (!isBodyless(task.http_method)) assertDiscordPayload(task.webhook_url, task.json_payload);
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
@@ -130,7 +138,10 @@ export class TaskService {
       signing_secret: newSigningSecret(),
       task_schedule: task.task_schedule ?? null,
       run_at: runAt,
-      json_payload: JSON.stringify(task.json_payload),
+      // GET and DELETE send no body: their payload is {} (SPEC §14).
+      json_payload: JSON.stringify(task.json_payload ?? {}),
+      headers: JSON.stringify(task.headers),
+      timeout_ms: task.timeout_ms ?? null,
       // A run_at within the grace period fires at once.
       next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
     });
@@ -236,12 +247,33 @@ export class TaskService {
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
+    this.assertTimeoutWithinMax(patch.timeout_ms);
     const current = await this.get(id);
     const now = this.now();
-    const { task_status, json_payload, run_at, task_schedule, depends_on: dependsOn, ...fields } = patch;
+    const {
+      task_status,
+      json_payload,
+      run_at,
+      task_schedule,
+      headers,
+      depends_on: dependsOn,
+      ...fields
+    } = patch;
     if (dependsOn) await this.assertDependencies(id, dependsOn);
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
+    assertBodyFitsMethod(patch.http_method, json_payload, current);
+    // A new URL or payload is checked as it will be sent: the URL with the payload it will carry.
+    if (
+      (json_payload !== undefined || patch.webhook_url !== undefined) &&
+      !isBodyless(patch.http_method ?? current.http_method)
+    ) {
+      assertDiscordPayload(patch.webhook_url ?? current.webhook_url, json_payload ?? current.json_payload);
+    }
+    // A masked value sent back unchanged (the edit form) keeps the stored one.
+    if (headers !== undefined) {
+      changes.headers = JSON.stringify(unmaskedHeaders(headers, current.headers as Record<string, string>));
+    }
     // A task has a schedule or one instant: giving one clears the other.
     if (task_schedule !== undefined) Object.assign(changes, { task_schedule, run_at: null });
     if (run_at !== undefined) {
@@ -420,6 +452,15 @@ export class TaskService {
     return started;
   }
 
+  /** SPEC §14: a task's timeout is at most WEBHOOK_TIMEOUT_MAX_MS. */
+  private assertTimeoutWithinMax(timeoutMs: number | null | undefined): void {
+    const max = this.deps.timeoutMaxMs ?? DEFAULT_TIMEOUT_MAX_MS;
+    if (timeoutMs !== undefined && timeoutMs !== null && timeoutMs > max) {
+      const message = `expected at most ${max} ms (WEBHOOK_TIMEOUT_MAX_MS), got ${timeoutMs}`;
+      throw new TaskValidationError(`timeout_ms: ${message}`, 'VALIDATION_ERROR', { timeout_ms: message });
+    }
+  }
+
   /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
   private assertSafeTarget(webhookUrl: string): void {
     const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
@@ -490,6 +531,26 @@ function nextRuns(task: TaskRow): Date[] {
   } catch {
     return [];
   }
+}
+
+const isBodyless = (method: string) => (BODYLESS_METHODS as readonly string[]).includes(method);
+
+/** WEBHOOK_TIMEOUT_MAX_MS when the service is not told. */
+const DEFAULT_TIMEOUT_MAX_MS = 60_000;
+
+/**
+ * A method that sends no body, set on a task that has a payload: refused unless the
+ * payload is emptied in the same change (the schema checks a payload sent with it).
+ */
+function assertBodyFitsMethod(
+  method: string | undefined,
+  payload: unknown,
+  current: Pick<TaskRow, 'json_payload'>,
+): void {
+  if (method === undefined || !(BODYLESS_METHODS as readonly string[]).includes(method)) return;
+  if (payload !== undefined || isEmptyPayload(current.json_payload)) return;
+  const message = `${method} sends no body, and this task has a payload: expected json_payload {} with it`;
+  throw new TaskValidationError(`json_payload: ${message}`, 'VALIDATION_ERROR', { json_payload: message });
 }
 
 /** A Standard Webhooks secret: whsec_ + base64 of 32 random bytes. */

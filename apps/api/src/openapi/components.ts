@@ -120,6 +120,21 @@ const taskFieldDocs: Record<string, SchemaObject> = {
       '0 to 3600000 (default 0): each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant; scheduled_for stays the instant.',
     example: 30000,
   },
+  http_method: {
+    description:
+      'POST (default), PUT, PATCH, DELETE or GET. GET and DELETE send no body: json_payload is then optional (stored as {}) and a non-empty one is refused.',
+    example: 'POST',
+  },
+  headers: {
+    description:
+      'Up to 20 request headers, name → string value (names are tokens, values at most 2,048 characters on one line). Host, Content-Length, Transfer-Encoding, Connection and webhook-* are refused. Sensitive values (Authorization, Cookie, names containing token, secret, key or password) are stored as given and shown masked; a masked value sent back unchanged keeps the stored one.',
+    example: { 'X-Team': 'reports' },
+  },
+  timeout_ms: {
+    description:
+      'The request’s time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS (default 60000) milliseconds; unset or null: WEBHOOK_TIMEOUT_MS.',
+    example: 15000,
+  },
 };
 
 function withFieldDocs(schema: SchemaObject, example: object): SchemaObject {

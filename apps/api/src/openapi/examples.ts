@@ -29,6 +29,9 @@ export const exampleTask = {
   deliver_within_ms: 600000,
   catch_up: 'latest',
   jitter_ms: 0,
+  http_method: 'POST',
+  headers: { 'X-Team': 'reports' },
+  timeout_ms: null,
 };
 
 /** The example task's next 5 instants (weekdays at 09:00, Paris). */
@@ -51,6 +54,7 @@ export const exampleAttempt = {
   scheduled_for: '2025-05-01T07:00:00.000Z',
   http_status: 204,
   run_id: exampleRunId,
+  response_id: null,
 };
 
 export const exampleRun = {

@@ -1,4 +1,11 @@
-import { attemptStatuses, catchUpPolicies, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import {
+  attemptStatuses,
+  catchUpPolicies,
+  httpMethods,
+  runStatuses,
+  runTriggers,
+  taskStatuses,
+} from '@scheduler/core';
 import { z } from 'zod';
 import {
   exampleAttempt,
@@ -65,6 +72,18 @@ export const taskResponse = z
     jitter_ms: z.number().int().meta({
       description: 'Each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant.',
     }),
+    http_method: z.enum(httpMethods).meta({
+      description: 'The request’s method; GET and DELETE send no body (their json_payload is {}).',
+    }),
+    headers: z.record(z.string(), z.string()).meta({
+      description:
+        'The task’s own request headers, name → value. Values of Authorization, Cookie and names containing token, secret, key or password are shown masked (********, with the last 4 characters of a long value); sending a masked value back unchanged keeps the stored one.',
+    }),
+    timeout_ms: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The request’s time limit in milliseconds; null: WEBHOOK_TIMEOUT_MS.' }),
   })
   .meta({ example: exampleTask });
 
@@ -101,6 +120,10 @@ export const attemptResponse = z
       .nullable()
       .meta({ description: 'The webhook’s status; null on a network error or timeout.' }),
     run_id: uuid('The run this attempt belongs to.'),
+    response_id: z.string().nullable().meta({
+      description:
+        'The id of the message a Discord webhook posted, when its URL asks ?wait=true; null when there is none.',
+    }),
   })
   .meta({ example: exampleAttempt });
 

@@ -40,3 +40,15 @@ export function booleanValue(option: string): (value: string) => boolean {
 export function numberOrText(value: string): number | string {
   return /^-?\d{1,16}(\.\d+)?$/.test(value) ? Number(value) : value;
 }
+
+/**
+ * `--header "Name: value"`, repeatable: each adds one header to the ones before it. The
+ * name and value are checked by the task's own validation, as the API checks them.
+ */
+export function headerValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const colon = value.indexOf(':');
+  if (colon <= 0) {
+    throw new InvalidArgumentError(`--header expects "Name: value", got "${value.slice(0, 64)}".`);
+  }
+  return { ...previous, [value.slice(0, colon).trim()]: value.slice(colon + 1).trimStart() };
+}

@@ -1,4 +1,4 @@
-import { upcomingRun, waitingFor } from '@scheduler/core';
+import { maskedHeaders, upcomingRun, waitingFor } from '@scheduler/core';
 import { terminalSafe as safe } from '@scheduler/config';
 import type { AttemptRow, RunRow, TaskRow } from '@scheduler/db';
 
@@ -47,6 +47,9 @@ export function formatTask(
     `schedule:    ${timingOf(task)} (${safe(task.timezone)})`,
     `webhook:     ${safe(task.webhook_url)}`,
     `payload:     ${safe(JSON.stringify(task.json_payload))}`,
+    `request:     ${task.http_method}, timeout ${task.timeout_ms === null ? 'WEBHOOK_TIMEOUT_MS' : `${task.timeout_ms} ms`}`,
+    // Sensitive values masked, as in every answer (SPEC §14).
+    `headers:     ${safe(JSON.stringify(maskedHeaders(task.headers as Record<string, string>)))}`,
     `max retry:   ${task.max_retry}`,
     `priority:    ${task.priority}`,
     `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,

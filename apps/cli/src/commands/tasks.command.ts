@@ -18,7 +18,7 @@ import {
 import { createdTask, publicTask } from '@scheduler/services';
 import { createContext, type Context } from '../context';
 import { formatRunLine, formatTask, formatTaskTable } from './task-format';
-import { booleanValue, jsonValue, numberOrText } from './options';
+import { booleanValue, headerValue, jsonValue, numberOrText } from './options';
 
 /** Runs one task or run command with a short-lived context; domain errors become one line on stderr. */
 export async function withContext(action: (context: Context) => Promise<void>): Promise<void> {
@@ -154,6 +154,12 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
     )
     .addOption(
       new Option(
+        '--http-method <method>',
+        'POST (default), PUT, PATCH, DELETE or GET (no body with GET, DELETE)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--deliver-within-ms <ms>',
         'a run not delivered this long after it came due ends expired (at least 1000; "none" clears it)',
       ).argParser(numberOrText),
@@ -169,6 +175,18 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
         '--jitter-ms <ms>',
         'each run comes due up to this much after its instant (0-3600000)',
       ).argParser(numberOrText),
+    )
+    .addOption(
+      new Option(
+        '--header <header>',
+        'a request header "Name: value"; repeat it for more (replaces them all)',
+      ).argParser(headerValue),
+    )
+    .addOption(columnAlias('--headers <json>', 'header').argParser(jsonValue('--headers')))
+    .addOption(
+      new Option('--timeout-ms <ms>', 'request time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS').argParser(
+        numberOrText,
+      ),
     );
 }
 
@@ -204,6 +222,10 @@ function fieldValues(options: {
   deliverWithinMs?: number | string;
   catchUp?: string;
   jitterMs?: number | string;
+  httpMethod?: string;
+  header?: Record<string, string>;
+  headers?: unknown;
+  timeoutMs?: number | string;
 }) {
   return {
     task_name: options.name ?? options.taskName,
@@ -221,6 +243,9 @@ function fieldValues(options: {
     deliver_within_ms: clearable(options.deliverWithinMs),
     catch_up: options.catchUp,
     jitter_ms: options.jitterMs,
+    http_method: options.httpMethod,
+    headers: options.header ?? options.headers,
+    timeout_ms: options.timeoutMs,
   };
 }
 
@@ -287,6 +312,9 @@ export function tasksCommand(): Command {
     for (const [field, flags, column] of REQUIRED_FIELDS) {
       // A one-time task has --run-at instead of a schedule; giving both is refused by the task's own validation.
       if (field === 'task_schedule' && fields.run_at !== undefined) continue;
+      // GET and DELETE send no body: their payload is optional (SPEC §14).
+      if (field === 'json_payload' && (fields.http_method === 'GET' || fields.http_method === 'DELETE'))
+        continue;
       if (fields[field] === undefined) {
         create.error(`error: required option '${flags}' (or ${column}) not specified`, { exitCode: 2 });
       }

@@ -1,5 +1,12 @@
 /** Wire shapes of the REST API (SPEC §4, §6 and §11): field names are the database column names. */
-import type { attemptStatuses, CatchUp, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
+import type {
+  attemptStatuses,
+  CatchUp,
+  HttpMethod,
+  runStatuses,
+  runTriggers,
+  taskStatuses,
+} from '@scheduler/core';
 
 // The statuses are the domain's own lists (what the API validates against), not copies.
 export { attemptStatuses, runStatuses, runTriggers, taskStatuses } from '@scheduler/core';
@@ -34,6 +41,11 @@ export interface Task {
   deliver_within_ms: number | null;
   catch_up: CatchUp;
   jitter_ms: number;
+  /** SPEC §14 request options; sensitive header values come masked. */
+  http_method: HttpMethod;
+  headers: Record<string, string>;
+  /** Null: the worker's WEBHOOK_TIMEOUT_MS. */
+  timeout_ms: number | null;
 }
 
 /** The latest attempt, as the task list summarises it. */
@@ -60,6 +72,8 @@ export interface Attempt {
   created_at: string;
   scheduled_for: string;
   http_status: number | null;
+  /** The id of the message a Discord webhook posted (`?wait=true`); null when none. */
+  response_id: string | null;
 }
 
 /** The seed's name for an attempt (its table is `task_logs`); new code says `Attempt`. */
@@ -158,6 +172,10 @@ interface TaskFields {
   deliver_within_ms?: number | null;
   catch_up?: CatchUp;
   jitter_ms?: number;
+  http_method: HttpMethod;
+  /** A masked value sent back unchanged keeps the stored one. */
+  headers: Record<string, string>;
+  timeout_ms: number | null;
 }
 
 export type TaskPatch = Partial<TaskFields> & {

@@ -23,6 +23,9 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     deliver_within_ms: null,
     catch_up: 'latest',
     jitter_ms: 0,
+    http_method: 'POST',
+    headers: {},
+    timeout_ms: null,
     last_attempt: null,
     ...overrides,
   };
@@ -41,6 +44,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
     created_at: '2025-03-06T11:00:00.000Z',
     scheduled_for: '2025-03-06T11:00:00.000Z',
     http_status: 200,
+    response_id: null,
     ...overrides,
   };
 }

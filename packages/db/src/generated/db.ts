@@ -10,6 +10,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type HttpMethod = "DELETE" | "GET" | "PATCH" | "POST" | "PUT";
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -59,6 +61,7 @@ export interface TaskLogs {
   http_status: number | null;
   id: Generated<string>;
   message: string | null;
+  response_id: string | null;
   retry_count: Generated<number>;
   run_id: string;
   scheduled_for: Timestamp;
@@ -90,6 +93,8 @@ export interface Tasks {
   deliver_within_ms: number | null;
   enabled: Generated<boolean>;
   ends_at: Timestamp | null;
+  headers: Generated<Json>;
+  http_method: Generated<HttpMethod>;
   id: Generated<string>;
   jitter_ms: Generated<number>;
   job_id: string | null;
@@ -107,6 +112,7 @@ export interface Tasks {
   task_name: string;
   task_schedule: string | null;
   task_status: Generated<TaskStatus>;
+  timeout_ms: number | null;
   timezone: Generated<string>;
   updated_at: Generated<Timestamp>;
   webhook_url: string;

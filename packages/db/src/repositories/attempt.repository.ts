@@ -1,4 +1,4 @@
-import { type TaskSecrets, toStorableText } from '@scheduler/core';
+import { type HttpMethod, type TaskSecrets, toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
 import type { Database } from '../database';
 import type { TaskLogStatus } from '../generated/db';
@@ -34,6 +34,10 @@ export interface DeliveryTarget {
   payload: unknown;
   /** The task's signing secrets (core's signingSecrets picks those that sign). */
   secrets: TaskSecrets;
+  /** The task's request options (SPEC §14); a null timeout: the worker's WEBHOOK_TIMEOUT_MS. */
+  method: HttpMethod;
+  headers: Record<string, string>;
+  timeoutMs: number | null;
 }
 
 export type AttemptStarted =
@@ -54,6 +58,8 @@ export interface AttemptResult {
   executionTime: number;
   httpStatus: number | null;
   message: string;
+  /** The id of the message a Discord webhook posted (`?wait=true`); null or absent when none. */
+  responseId?: string | null;
 }
 
 /** How the run ends with this attempt, if it does: the run's and the task's new status. */
@@ -85,6 +91,9 @@ interface StartedRow {
   signing_secret: string;
   previous_signing_secret: string | null;
   secret_rotated_at: Date | null;
+  http_method: HttpMethod;
+  headers: Record<string, string>;
+  timeout_ms: number | null;
 }
 
 const keyOf = (key: AttemptKey) => `${key.taskId}|${key.scheduledFor.getTime()}|${key.retryCount}`;
@@ -113,7 +122,8 @@ export class AttemptRepository {
         -- By primary key only: joined straight to the input, the planner may walk
         -- every running task through tasks_running_order_idx instead.
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id,
-               signing_secret, previous_signing_secret, secret_rotated_at
+               signing_secret, previous_signing_secret, secret_rotated_at,
+               http_method, headers, timeout_ms
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
         -- The job's run (a job queued before runs had rows: its task's newest run, the one in
@@ -130,7 +140,8 @@ export class AttemptRepository {
       ), owned AS (
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
                r.id AS run_id, i.scheduled_for, i.retry_count,
-               c.signing_secret, c.previous_signing_secret, c.secret_rotated_at
+               c.signing_secret, c.previous_signing_secret, c.secret_rotated_at,
+               c.http_method, c.headers, c.timeout_ms
         FROM input i
         JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
         JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
@@ -172,6 +183,9 @@ export class AttemptRepository {
             previous_signing_secret: row.previous_signing_secret,
             secret_rotated_at: row.secret_rotated_at,
           },
+          method: row.http_method,
+          headers: row.headers,
+          timeoutMs: row.timeout_ms,
         },
       };
     });
@@ -194,11 +208,12 @@ export class AttemptRepository {
       WITH results AS (
         SELECT * FROM unnest(${attemptIds}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
-                             ${results.map((r) => toStorableText(r.message))}::text[])
-          AS r(id, status, execution_time, http_status, message)
+                             ${results.map((r) => toStorableText(r.message))}::text[],
+                             ${results.map((r) => r.responseId ?? null)}::text[])
+          AS r(id, status, execution_time, http_status, message, response_id)
       ), logged AS (
         UPDATE task_logs SET status = r.status, execution_time = r.execution_time,
-                             http_status = r.http_status, message = r.message
+                             http_status = r.http_status, message = r.message, response_id = r.response_id
         -- id = ANY(...) keeps the planner on the primary key: with statistics
         -- older than a burst it may hash-join a sequential scan of every attempt instead.
         FROM results r WHERE task_logs.id = ANY(${attemptIds}::uuid[]) AND task_logs.id = r.id

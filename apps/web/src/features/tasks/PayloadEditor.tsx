@@ -1,17 +1,20 @@
 import { buttonSecondary, fieldErrorClass, hintClass, inputClass, labelClass } from '../../components/ui';
 import { discordTemplateText } from './discord-template';
-import { payloadProblem } from './task-form-model';
+import type { HttpMethod } from '@scheduler/core';
+import { payloadProblem, payloadProblemFor } from './task-form-model';
 
 interface PayloadEditorProps {
   value: string;
   onChange: (text: string) => void;
   /** An error from the API for this field, shown when the text itself is fine. */
   serverError?: string;
+  /** The task's method: GET and DELETE take no payload. */
+  method?: HttpMethod;
 }
 
 /** The JSON body the webhook receives, checked on every keystroke. */
-export function PayloadEditor({ value, onChange, serverError }: PayloadEditorProps) {
-  const problem = payloadProblem(value) ?? serverError;
+export function PayloadEditor({ value, onChange, serverError, method = 'POST' }: PayloadEditorProps) {
+  const problem = payloadProblemFor(method, value) ?? serverError;
   const format = () => {
     if (payloadProblem(value)) return;
     onChange(JSON.stringify(JSON.parse(value), null, 2));

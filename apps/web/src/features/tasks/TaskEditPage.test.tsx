@@ -34,6 +34,33 @@ describe('task edit page', () => {
     });
   });
 
+  it('shows masked header values and sends the masks back unchanged, with the method and timeout edited', async () => {
+    const withHeaders = {
+      ...broken,
+      task_status: 'ready' as const,
+      headers: { Authorization: '********WXYZ', 'X-Team': 'reports' },
+    };
+    const api = mockFetch({
+      [`GET /api/tasks/${broken.id}`]: withHeaders,
+      [`GET /api/tasks/${broken.id}/logs`]: page([]),
+      [`PATCH /api/tasks/${broken.id}`]: withHeaders,
+    });
+    const { user } = renderApp(`/tasks/${broken.id}/edit`);
+    const headers = await screen.findByLabelText('Headers');
+    expect(headers).toHaveValue('Authorization: ********WXYZ\nX-Team: reports');
+
+    await user.selectOptions(screen.getByLabelText('Method'), 'PUT');
+    await user.type(screen.getByLabelText('Timeout (ms)'), '15000');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    expect(await screen.findByText('Task "Broken hook" saved.')).toBeInTheDocument();
+    expect(await api.find('PATCH', `/api/tasks/${broken.id}`)[0]?.json()).toMatchObject({
+      http_method: 'PUT',
+      timeout_ms: 15000,
+      headers: { Authorization: '********WXYZ', 'X-Team': 'reports' },
+    });
+  });
+
   it('saves a failed task without re-arming it when asked to', async () => {
     const api = mockFetch({
       [`GET /api/tasks/${broken.id}`]: broken,

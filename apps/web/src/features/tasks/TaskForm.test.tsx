@@ -174,6 +174,9 @@ describe('task form', () => {
       deliver_within_ms: null,
       catch_up: 'latest',
       jitter_ms: 0,
+      http_method: 'POST',
+      headers: {},
+      timeout_ms: null,
     });
     expect(screen.getByText('Task "Stand-up ping" created.')).toBeInTheDocument();
   });
@@ -260,5 +263,40 @@ describe('task form', () => {
     // Editing the field clears the stale server message.
     await user.type(screen.getByLabelText('Webhook URL'), 'x');
     expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription('The payload is POSTed here.');
+  });
+
+  it('sends a GET task with headers and no payload as {}, and names a bad header line', async () => {
+    const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Health probe' });
+    const api = mockFetch({
+      'POST /api/tasks': { status: 201, body: created },
+      [`GET /api/tasks/${created.id}`]: { ...created, logs: [] },
+      [`GET /api/tasks/${created.id}/logs`]: {
+        data: [],
+        meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
+      },
+    });
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Health probe');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/health');
+    await user.selectOptions(screen.getByLabelText('Method'), 'GET');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByText('GET sends no body: leave the payload empty, or {}.')).toBeInTheDocument();
+
+    await user.clear(screen.getByLabelText('JSON payload'));
+    await user.type(screen.getByLabelText('Headers'), 'no colon here');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByLabelText('Headers')).toHaveAccessibleDescription(
+      'Expected "Name: value" on each line, got "no colon here".',
+    );
+
+    await user.clear(screen.getByLabelText('Headers'));
+    await user.type(screen.getByLabelText('Headers'), 'X-Probe: yes');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(await screen.findByRole('heading', { name: 'Health probe' })).toBeInTheDocument();
+    expect(await api.find('POST', '/api/tasks')[0]?.json()).toMatchObject({
+      http_method: 'GET',
+      json_payload: {},
+      headers: { 'X-Probe': 'yes' },
+    });
   });
 });

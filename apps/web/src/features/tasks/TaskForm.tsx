@@ -14,6 +14,7 @@ import {
   previewDueInstants,
   validateExecutionControl,
 } from './execution-control-model';
+import { RequestOptionsFields } from './RequestOptionsFields';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
 import {
@@ -43,6 +44,9 @@ const fieldOrder: TaskFormField[] = [
   'run_at',
   'timezone',
   'webhook_url',
+  'http_method',
+  'headers',
+  'timeout_ms',
   'json_payload',
   'max_retry',
   'control',
@@ -60,7 +64,16 @@ const fieldIds: Record<TaskFormField, string> = {
   priority: 'task-priority',
   enabled: 'task-enabled',
   control: 'task-execution-control',
+  http_method: 'task-http-method',
+  headers: 'task-headers',
+  timeout_ms: 'task-timeout',
 };
+
+/** The API names a bad header `headers.<name>`: the form shows it under its one headers field. */
+function headersServerError(errors: Record<string, string>): string | undefined {
+  const entry = Object.entries(errors).find(([field]) => field === 'headers' || field.startsWith('headers.'));
+  return entry && (entry[0] === 'headers' ? entry[1] : `${entry[0].slice('headers.'.length)}: ${entry[1]}`);
+}
 
 export function TaskForm({
   initialValues,
@@ -105,11 +118,16 @@ export function TaskForm({
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
   const once = values.timing === 'once';
   const shown = (field: TaskFormField) =>
-    (submitted || touched[field] ? errors[field] : undefined) ?? serverErrors[field];
+    (submitted || touched[field] ? errors[field] : undefined) ??
+    (field === 'headers' ? headersServerError(serverErrors) : serverErrors[field]);
 
   const set = <K extends TaskFormField>(field: K, value: TaskFormValues[K]) => {
     setValues((previous) => ({ ...previous, [field]: value }));
-    setServerErrors(({ [field]: _dropped, ...rest }) => rest);
+    setServerErrors((previous) =>
+      Object.fromEntries(
+        Object.entries(previous).filter(([name]) => name !== field && !name.startsWith(`${field}.`)),
+      ),
+    );
   };
   const touch = (field: TaskFormField) => () => setTouched((previous) => ({ ...previous, [field]: true }));
 
@@ -223,7 +241,7 @@ export function TaskForm({
         id="task-url"
         label="Webhook URL"
         error={shown('webhook_url')}
-        hint="The payload is POSTed here."
+        hint="The payload is sent here."
       >
         {(describedBy) => (
           <input
@@ -241,10 +259,13 @@ export function TaskForm({
         )}
       </FormField>
 
+      <RequestOptionsFields values={values} error={shown} onChange={set} onBlur={touch} />
+
       <PayloadEditor
         value={values.json_payload}
         onChange={(text) => set('json_payload', text)}
         serverError={serverErrors.json_payload}
+        method={values.http_method}
       />
 
       <ExecutionControlFields

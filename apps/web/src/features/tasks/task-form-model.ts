@@ -1,4 +1,4 @@
-import { payloadContentProblem } from '@scheduler/core';
+import { BODYLESS_METHODS, type HttpMethod, MIN_TIMEOUT_MS, payloadContentProblem } from '@scheduler/core';
 import type { Task, TaskInput } from '../../app/api-types';
 import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
 import {
@@ -28,6 +28,11 @@ export interface TaskFormValues {
   enabled: boolean;
   /** Execution control (SPEC §13), its own fieldset. */
   control: ExecutionControlValues;
+  http_method: HttpMethod;
+  /** One header per line, `Name: value`; sensitive values as the API showed them (masked). */
+  headers: string;
+  /** Milliseconds; empty: the worker's WEBHOOK_TIMEOUT_MS. */
+  timeout_ms: string;
 }
 
 export type TaskFormField = keyof TaskFormValues;
@@ -49,6 +54,9 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
     priority: '5',
     enabled: true,
     control: emptyExecutionControl(),
+    http_method: 'POST',
+    headers: '',
+    timeout_ms: '',
   };
 }
 
@@ -65,7 +73,38 @@ export function taskFormFromTask(task: Task): TaskFormValues {
     priority: String(task.priority),
     enabled: task.enabled,
     control: executionControlFromTask(task),
+    http_method: task.http_method,
+    headers: Object.entries(task.headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n'),
+    timeout_ms: task.timeout_ms === null ? '' : String(task.timeout_ms),
   };
+}
+
+/** Whether the method sends no body (GET, DELETE): the payload is then optional and must be empty. */
+export function isBodyless(method: HttpMethod): boolean {
+  return BODYLESS_METHODS.includes(method);
+}
+
+/** The header lines as an object; a line without a colon is a problem. */
+export function parseHeaderLines(text: string): { headers: Record<string, string> } | { problem: string } {
+  const headers: Record<string, string> = {};
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { problem: `Expected "Name: value" on each line, got "${line.slice(0, 40)}".` };
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  if (Object.keys(headers).length > 20) return { problem: 'Expected at most 20 headers.' };
+  return { headers };
+}
+
+function timeoutProblem(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= MIN_TIMEOUT_MS
+    ? undefined
+    : `Expected a whole number of milliseconds from ${MIN_TIMEOUT_MS}, or nothing for the default.`;
 }
 
 /** Why the payload text is not an acceptable payload, or undefined when it is. */
@@ -131,8 +170,12 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   else if (scheduleError) errors.task_schedule = scheduleError;
   const url = urlProblem(values.webhook_url);
   if (url) errors.webhook_url = url;
-  const payload = payloadProblem(values.json_payload);
+  const payload = payloadProblemFor(values.http_method, values.json_payload);
   if (payload) errors.json_payload = payload;
+  const headers = parseHeaderLines(values.headers);
+  if ('problem' in headers) errors.headers = headers.problem;
+  const timeout = timeoutProblem(values.timeout_ms);
+  if (timeout) errors.timeout_ms = timeout;
   const retry = retryProblem(values.max_retry);
   if (retry) errors.max_retry = retry;
   const control = Object.values(validateExecutionControl(values.control, values.timezone));
@@ -140,6 +183,14 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   const priority = priorityProblem(values.priority);
   if (priority) errors.priority = priority;
   return errors;
+}
+
+/** The payload's problem for the method: GET and DELETE take none, or an empty one; others a JSON object or array. */
+export function payloadProblemFor(method: HttpMethod, text: string): string | undefined {
+  if (!isBodyless(method)) return payloadProblem(text);
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === '{}' || trimmed === '[]') return undefined;
+  return `${method} sends no body: leave the payload empty, or {}.`;
 }
 
 /** The instant "Once at" names, as RFC 3339 with the zone's offset then; undefined while it names none. */
@@ -159,10 +210,19 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
     ...timing,
     timezone: values.timezone,
     webhook_url: values.webhook_url.trim(),
-    json_payload: JSON.parse(values.json_payload) as unknown,
+    json_payload:
+      isBodyless(values.http_method) && values.json_payload.trim() === ''
+        ? {}
+        : (JSON.parse(values.json_payload) as unknown),
     max_retry: Number(values.max_retry),
     priority: Number(values.priority),
     enabled: values.enabled,
     ...toExecutionControlInput(values.control, values.timezone),
+    http_method: values.http_method,
+    headers: (() => {
+      const parsed = parseHeaderLines(values.headers);
+      return 'headers' in parsed ? parsed.headers : {};
+    })(),
+    timeout_ms: values.timeout_ms.trim() === '' ? null : Number(values.timeout_ms),
   };
 }

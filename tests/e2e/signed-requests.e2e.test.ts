@@ -30,6 +30,9 @@ beforeAll(async () => {
       if (failNext > 0) {
         failNext -= 1;
         res.writeHead(500).end('try again');
+      } else if (req.url?.includes('wait=true')) {
+        // A Discord-faithful answer to ?wait=true: the message it posted.
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"1180000000000000042"}');
       } else res.writeHead(204).end();
     });
   });
@@ -84,4 +87,55 @@ test('a request, its redelivery (same webhook-id) and a request after a rotation
     });
   }
   expect(system.workers[0]?.output()).not.toContain(secret.slice('whsec_'.length));
+});
+
+test('the worker sends the task’s method and headers, unmasked, and no body with GET', async () => {
+  const token = 'Bearer 0123456789abcdefWXYZ';
+  const put = await system.taskService.create({
+    task_name: 'put with headers',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: url,
+    json_payload: { content: 'put' },
+    http_method: 'PUT',
+    headers: { Authorization: token, 'X-Team': 'reports' },
+    timeout_ms: 5000,
+  });
+  const get = await system.taskService.create({
+    task_name: 'get',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: url,
+    http_method: 'GET',
+  });
+  const before = received.length;
+
+  await system.taskService.runNow(put.id);
+  await system.taskService.runNow(get.id);
+  await waitFor('both requests', async () => Promise.resolve(received.length >= before + 2));
+
+  const [first, second] = received.slice(before);
+  const byBody = first?.body === '' ? { get: first, put: second } : { get: second, put: first };
+  expect(byBody.put?.headers.authorization).toBe(token);
+  expect(byBody.put?.headers['x-team']).toBe('reports');
+  expect(byBody.put?.body).toBe('{"content":"put"}');
+  expect(byBody.get?.body).toBe('');
+  expect(new Webhook(get.signing_secret).verify('', byBody.get?.headers ?? {})).toBeUndefined();
+});
+
+test('a Discord webhook asked to wait: the message id is stored on the attempt as response_id', async () => {
+  const base = url.replace('/hook', '');
+  const task = await system.taskService.create({
+    task_name: 'discord wait',
+    task_schedule: '0 0 1 1 *',
+    webhook_url: `${base}/api/webhooks/1/token?wait=true`,
+    json_payload: { content: 'posted' },
+  });
+
+  const run = await system.taskService.runNow(task.id);
+  await waitFor(
+    'the run to end',
+    async () => (await system.database.runs.findById(run.id))?.status === 'finish',
+  );
+
+  const [attempt] = await system.database.attempts.listForTask(task.id, 10);
+  expect(attempt).toMatchObject({ status: 'finish', response_id: '1180000000000000042' });
 });
