@@ -80,7 +80,7 @@ test('started while PostgreSQL is out of reach: the API starts, answers 503, and
 test('a database never migrated: /health says to migrate, without the driver message', async () => {
   const api = await startApi();
   try {
-    await sql`DROP TABLE task_logs, task_runs, tasks`.execute(api.database.db);
+    await sql`DROP TABLE task_logs, task_runs, tasks CASCADE`.execute(api.database.db);
     // Redis connects in the background at start; PostgreSQL stays out of reach.
     const health = await waitFor(
       'Redis to be connected',

@@ -132,7 +132,7 @@ test('a database never migrated: health 503 saying to run the migrations, not ok
   const api = await startApi();
   try {
     // As if `npm run db:migrate` had never run against it.
-    await sql`DROP TABLE task_logs, task_runs, tasks`.execute(api.database.db);
+    await sql`DROP TABLE task_logs, task_runs, tasks CASCADE`.execute(api.database.db);
 
     const health = await api.request<ApiErrorBody>('GET', '/health', { key: null });
 
