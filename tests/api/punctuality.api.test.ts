@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type RunningApi, startApi, type TaskDetail } from './api-harness';
+import { type RunningApi, startApi, type TaskDetail, type TaskPage } from './api-harness';
 
 let api: RunningApi;
 
@@ -77,4 +77,52 @@ test('GET /api/tasks/:id carries punctuality over its latest 100 schedule and de
     lateness_p99_ms: 5,
     skipped: 0,
   });
+});
+
+test('the task list carries lateness_p99_ms and sorts by it, tasks without one last either way', async () => {
+  const early = await api.createTask({ task_name: 'lateness sort: early' });
+  const late = await api.createTask({ task_name: 'lateness sort: late' });
+  const never = await api.createTask({ task_name: 'lateness sort: never' });
+  const middle = await api.createTask({ task_name: 'lateness sort: middle' });
+  for (let i = 1; i <= 3; i++) await ranLate(early.id, 100 - i, 2);
+  await ranLate(late.id, 90, 4000);
+  await ranLate(late.id, 89, 3000);
+  await ranLate(middle.id, 80, 250);
+  // Skipped only: no request, no lateness.
+  await ranLate(never.id, 70, null);
+
+  const list = async (query: string) => {
+    const response = await api.request<TaskPage>('GET', `/api/tasks?search=lateness sort&${query}`);
+    expect(response.status).toBe(200);
+    return response.body.data.map((task) => [
+      task.task_name.replace('lateness sort: ', ''),
+      task.lateness_p99_ms,
+    ]);
+  };
+  expect(await list('sort=lateness_p99_ms&order=desc')).toEqual([
+    ['late', 3990],
+    ['middle', 250],
+    ['early', 2],
+    ['never', null],
+  ]);
+  expect(await list('sort=lateness_p99_ms&order=asc')).toEqual([
+    ['early', 2],
+    ['middle', 250],
+    ['late', 3990],
+    ['never', null],
+  ]);
+  // Paged: the sort holds across pages.
+  expect(await list('sort=lateness_p99_ms&order=asc&limit=2&page=2')).toEqual([
+    ['late', 3990],
+    ['never', null],
+  ]);
+  // Any other sort carries it too, for the page's rows, and agrees with the task's punctuality.
+  const byName = await list('sort=task_name&order=asc');
+  expect(byName).toEqual([
+    ['early', 2],
+    ['late', 3990],
+    ['middle', 250],
+    ['never', null],
+  ]);
+  expect((await punctualityOf(late.id)).lateness_p99_ms).toBe(3990);
 });

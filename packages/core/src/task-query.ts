@@ -14,7 +14,7 @@ const MAX_PAGE = 1_000_000;
 
 export const taskStatuses = ['ready', 'running', 'failed'] as const;
 export const attemptStatuses = ['running', 'finish', 'failed', 'cancelled'] as const;
-export const taskSortFields = ['created_at', 'task_name', 'next_run_at'] as const;
+export const taskSortFields = ['created_at', 'task_name', 'next_run_at', 'lateness_p99_ms'] as const;
 export const sortOrders = ['asc', 'desc'] as const;
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -146,10 +146,16 @@ export const taskListQuerySchema = queryObject({
     .meta({ description: 'Only tasks whose name contains this text (case-insensitive).', example: 'report' }),
   sort: oneOf(taskSortFields)
     .transform((value) => value ?? 'created_at')
-    .meta({ description: 'Sort field (default created_at); ties are broken by id.' }),
+    .meta({
+      description:
+        'Sort field (default created_at); ties are broken by id. lateness_p99_ms sorts by punctuality (tasks with no started scheduled run last).',
+    }),
   order: oneOf(sortOrders)
     .transform((value) => value ?? 'desc')
-    .meta({ description: 'Sort order (default desc); tasks without a next run sort last either way.' }),
+    .meta({
+      description:
+        'Sort order (default desc); tasks without a next run (or, by lateness_p99_ms, without a lateness) sort last either way.',
+    }),
 });
 
 const attemptFilters = {

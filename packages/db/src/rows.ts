@@ -35,7 +35,11 @@ export type AttemptListItem = AttemptRow & Pick<TaskRow, 'task_name'>;
 
 /** The latest attempt of a task, as a task list summarises it. */
 export type LastAttempt = Pick<AttemptRow, 'status' | 'http_status' | 'execution_time' | 'created_at'>;
-export type TaskWithLastAttempt = TaskRow & { last_attempt: LastAttempt | null };
+/** A task list item: its latest attempt, and its lateness at the 99th percentile (SPEC §15). */
+export type TaskWithLastAttempt = TaskRow & {
+  last_attempt: LastAttempt | null;
+  lateness_p99_ms: number | null;
+};
 
 /** A `task_runs` row as read: one firing of a task. */
 export type RunRow = Selectable<TaskRuns>;

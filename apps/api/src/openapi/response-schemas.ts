@@ -187,8 +187,12 @@ const pageMeta = z
 export const taskListItemResponse = taskResponse
   .extend({
     last_attempt: lastAttemptResponse.nullable().meta({ description: 'Null before the first attempt.' }),
+    lateness_p99_ms: z.number().int().nullable().meta({
+      description:
+        'Its punctuality: the 99th percentile lateness in ms (from the instant a run came due to its first request) over its latest 100 `schedule` and `dependency` runs, as `punctuality.lateness_p99_ms` on the task. Null while no such run has started.',
+    }),
   })
-  .meta({ example: { ...exampleTask, last_attempt: exampleLastAttempt } });
+  .meta({ example: { ...exampleTask, last_attempt: exampleLastAttempt, lateness_p99_ms: 31 } });
 
 const taskRunResponse = runResponse.omit({ task_name: true });
 
@@ -247,9 +251,12 @@ export const taskDetailResponse = taskResponse
     },
   });
 
-export const taskPageResponse = z
-  .object({ data: z.array(taskListItemResponse), meta: pageMeta })
-  .meta({ example: { data: [{ ...exampleTask, last_attempt: exampleLastAttempt }], meta: exampleMeta } });
+export const taskPageResponse = z.object({ data: z.array(taskListItemResponse), meta: pageMeta }).meta({
+  example: {
+    data: [{ ...exampleTask, last_attempt: exampleLastAttempt, lateness_p99_ms: 31 }],
+    meta: exampleMeta,
+  },
+});
 
 export const attemptListItemResponse = attemptResponse
   .extend({ task_name: z.string().meta({ description: 'The name of the task it belongs to.' }) })

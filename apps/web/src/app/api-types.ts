@@ -58,6 +58,8 @@ export interface LastAttempt {
 
 export interface TaskListItem extends Task {
   last_attempt: LastAttempt | null;
+  /** Lateness at the 99th percentile over its latest 100 scheduled runs (SPEC §15); null while none started. */
+  lateness_p99_ms: number | null;
 }
 
 /** One row of `task_logs`: one delivery attempt of a run. */
@@ -184,7 +186,7 @@ export type TaskPatch = Partial<TaskFields> & {
   task_status?: 'ready';
 };
 
-export const taskSortFields = ['created_at', 'task_name', 'next_run_at'] as const;
+export const taskSortFields = ['created_at', 'task_name', 'next_run_at', 'lateness_p99_ms'] as const;
 export type TaskSortField = (typeof taskSortFields)[number];
 export type SortOrder = 'asc' | 'desc';
 

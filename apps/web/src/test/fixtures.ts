@@ -27,6 +27,7 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     headers: {},
     timeout_ms: null,
     last_attempt: null,
+    lateness_p99_ms: null,
     ...overrides,
   };
 }
@@ -50,7 +51,7 @@ export function taskLog(overrides: Partial<TaskLogListItem> = {}): TaskLogListIt
 }
 
 export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
-  const { last_attempt: _last, ...task } = taskItem();
+  const { last_attempt: _last, lateness_p99_ms: _lateness, ...task } = taskItem();
   return {
     ...task,
     logs: [],

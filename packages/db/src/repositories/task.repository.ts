@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../database';
 import type { DB, TaskStatus } from '../generated/db';
 import {
@@ -12,7 +12,7 @@ import {
   type TaskWithLastAttempt,
 } from '../rows';
 
-export type TaskSort = 'created_at' | 'task_name' | 'next_run_at';
+export type TaskSort = 'created_at' | 'task_name' | 'next_run_at' | 'lateness_p99_ms';
 export type SortOrder = 'asc' | 'desc';
 
 export interface TaskListQuery {
@@ -97,10 +97,26 @@ export class TaskRepository {
    * A page of tasks, each with a summary of its latest attempt (or null): one query,
    * the attempt found per row by a LATERAL join on the (task_id, created_at) index.
    */
+  /**
+   * A page of tasks with their latest attempt and the 99th percentile of their lateness
+   * (as RunRepository.punctuality: over a task's latest 100 `schedule` and `dependency`
+   * runs, along task_runs_task_id_created_at_idx). The page is chosen first and the
+   * laterals run for its rows only, except that sorting by lateness needs it for every
+   * task the filters keep.
+   */
   async listWithLastAttempt(query: TaskListQuery): Promise<{ rows: TaskWithLastAttempt[]; total: number }> {
     const filtered = this.filtered(query);
-    const page = this.paged(
-      filtered
+    const byLateness = query.sort === 'lateness_p99_ms';
+    // Sorting by lateness needs it for every task the filters keep; the page's rows get it
+    // again below, along the same index, as every other sort does.
+    const chosen = filtered
+      .selectAll('tasks')
+      .$if(byLateness, (qb) => qb.leftJoinLateral(latenessP99(), (join) => join.onTrue()));
+    const sortKey = byLateness ? sql.ref('punct.lateness_p99_ms') : sql.ref(`tasks.${query.sort}`);
+    const pageRows = this.paged(chosen, query, sortKey);
+    const outer = this.paged(
+      this.db
+        .selectFrom(pageRows.as('tasks'))
         .leftJoinLateral(
           (eb) =>
             eb
@@ -113,16 +129,19 @@ export class TaskRepository {
               .as('last'),
           (join) => join.onTrue(),
         )
+        .leftJoinLateral(latenessP99(), (join) => join.onTrue())
         .selectAll('tasks')
         .select([
+          'punct.lateness_p99_ms',
           'last.status as last_status',
           'last.http_status as last_http_status',
           'last.execution_time as last_execution_time',
           'last.created_at as last_created_at',
         ]),
-      query,
+      { ...query, page: 1 },
+      sortKey,
     );
-    const [rows, total] = await Promise.all([page.execute(), countOf(filtered)]);
+    const [rows, total] = await Promise.all([outer.execute(), countOf(filtered)]);
     return {
       rows: rows.map(({ last_status, last_http_status, last_execution_time, last_created_at, ...task }) => {
         const last_attempt: LastAttempt | null =
@@ -149,14 +168,13 @@ export class TaskRepository {
   }
 
   /** Sorted, then by id so pages never overlap or skip rows that tie on the sort field. */
-  private paged<D extends DB, T extends keyof D, O>(
+  private paged<D, T extends keyof D, O>(
     select: SelectQueryBuilder<D, T, O>,
     query: TaskListQuery,
+    sortKey: RawBuilder<unknown>,
   ): SelectQueryBuilder<D, T, O> {
     return select
-      .orderBy(sql.ref(`tasks.${query.sort}`), (ob) =>
-        query.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast(),
-      )
+      .orderBy(sortKey, (ob) => (query.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast()))
       .orderBy(sql.ref('tasks.id'))
       .limit(query.limit)
       .offset((query.page - 1) * query.limit);
@@ -425,6 +443,27 @@ async function setNextRunAt(db: Database, rows: { id: string; nextRunAt: Date | 
 async function countOf(filtered: SelectQueryBuilder<DB, 'tasks', object>): Promise<number> {
   const row = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   return row.total;
+}
+
+/**
+ * A task's lateness at the 99th percentile, in whole ms, as a lateral over `tasks`: its
+ * latest 100 `schedule` and `dependency` runs (task_runs_task_id_created_at_idx), the runs
+ * that started (null while none has). The same figure as RunRepository.punctuality.
+ */
+function latenessP99() {
+  return sql<{ lateness_p99_ms: number | null }>`(
+    SELECT round(percentile_cont(0.99) WITHIN GROUP (
+             ORDER BY greatest(0, extract(epoch FROM latest.started_at - latest.scheduled_for) * 1000)
+           ))::float8 AS lateness_p99_ms
+    FROM (
+      SELECT task_runs.started_at, task_runs.scheduled_for
+      FROM task_runs
+      WHERE task_runs.task_id = tasks.id AND task_runs.trigger IN ('schedule', 'dependency')
+      ORDER BY task_runs.created_at DESC
+      LIMIT 100
+    ) AS latest
+    WHERE latest.started_at IS NOT NULL
+  )`.as('punct');
 }
 
 function escapeLike(text: string): string {

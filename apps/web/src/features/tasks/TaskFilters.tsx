@@ -19,6 +19,8 @@ const sortChoices: FilterChoice<`${TaskSortField}:${SortOrder}`>[] = [
   { value: 'task_name:desc', label: 'Name Z–A' },
   { value: 'next_run_at:asc', label: 'Next run soonest' },
   { value: 'next_run_at:desc', label: 'Next run latest' },
+  { value: 'lateness_p99_ms:desc', label: 'Least punctual first' },
+  { value: 'lateness_p99_ms:asc', label: 'Most punctual first' },
 ];
 
 const statusLabel = { ready: 'Ready', running: 'Running', failed: 'Failed' } as const;

@@ -1,11 +1,12 @@
 import { upcomingRun, waitingFor } from '@scheduler/core';
 import { Link } from 'react-router';
-import type { LastAttempt, TaskListItem } from '../../app/api-types';
+import type { LastAttempt, SortOrder, TaskListItem, TaskSortField } from '../../app/api-types';
 import { AttemptStatusBadge, TaskStatusBadge } from '../../components/StatusBadge';
 import { Switch } from '../../components/Switch';
 import { buttonGhost, buttonGhostDanger, linkClass, tableClass, tdClass, thClass } from '../../components/ui';
 import { formatAgo, formatDuration, formatInstant, formatRelative } from '../../lib/time';
 import { DeleteTaskButton } from './DeleteTaskButton';
+import { lateness } from './punctuality';
 import { useTaskActions } from './use-task-actions';
 
 /**
@@ -96,6 +97,20 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
       <td className={`${tdClass} ${cardLabel}`} data-label="Last result">
         <LastResult attempt={task.last_attempt} now={now} />
       </td>
+      <td className={`${tdClass} ${cardLabel} sm:whitespace-nowrap`} data-label="Punctuality (p99)">
+        {task.lateness_p99_ms === null ? (
+          <span
+            className="text-slate-600 dark:text-slate-300"
+            title="No scheduled run has sent a request yet"
+          >
+            —
+          </span>
+        ) : (
+          <span title="Sent this long after due at the 99th percentile, over its last 100 scheduled runs">
+            {lateness(task.lateness_p99_ms)}
+          </span>
+        )}
+      </td>
       <td className={`${tdClass} whitespace-nowrap max-sm:col-span-2 max-sm:-ml-2 sm:text-right`}>
         <button
           type="button"
@@ -124,8 +139,64 @@ const cardRow = 'max-sm:grid max-sm:grid-cols-2 max-sm:gap-x-2 max-sm:py-1';
 const cardLabel =
   'max-sm:before:block max-sm:before:text-xs max-sm:before:font-semibold max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]';
 
+export interface TaskSort {
+  sort: TaskSortField;
+  order: SortOrder;
+}
+
+/**
+ * A column header that sorts the list by its field: a first click sorts in `firstOrder`,
+ * the next ones flip the order; `aria-sort` says how the list is sorted now.
+ */
+function SortableHeader({
+  field,
+  firstOrder,
+  label,
+  sort,
+  onSortChange,
+}: {
+  field: TaskSortField;
+  firstOrder: SortOrder;
+  label: string;
+  sort?: TaskSort;
+  onSortChange?: (sort: TaskSort) => void;
+}) {
+  const active = sort?.sort === field;
+  const ariaSort = active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined;
+  if (!onSortChange)
+    return (
+      <th scope="col" className={thClass}>
+        {label}
+      </th>
+    );
+  return (
+    <th scope="col" className={thClass} aria-sort={ariaSort}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 font-semibold hover:underline"
+        onClick={() =>
+          onSortChange({ sort: field, order: active ? (sort.order === 'asc' ? 'desc' : 'asc') : firstOrder })
+        }
+      >
+        {label}
+        <span aria-hidden="true">{active ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}</span>
+      </button>
+    </th>
+  );
+}
+
 /** The task list: a table, or a list of cards on a phone. */
-export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) {
+export function TaskTable({
+  tasks,
+  now,
+  sort,
+  onSortChange,
+}: {
+  tasks: TaskListItem[];
+  now: Date;
+  sort?: TaskSort;
+  onSortChange?: (sort: TaskSort) => void;
+}) {
   return (
     // relative: the sr-only labels inside (absolutely positioned) scroll with the table instead of
     // widening the page on a narrow screen.
@@ -134,21 +205,36 @@ export function TaskTable({ tasks, now }: { tasks: TaskListItem[]; now: Date }) 
         <caption className="sr-only">Tasks</caption>
         <thead className="bg-slate-50 max-sm:sr-only dark:bg-slate-900">
           <tr>
-            <th scope="col" className={thClass}>
-              Task
-            </th>
+            <SortableHeader
+              field="task_name"
+              firstOrder="asc"
+              label="Task"
+              sort={sort}
+              onSortChange={onSortChange}
+            />
             <th scope="col" className={thClass}>
               Status
             </th>
             <th scope="col" className={thClass}>
               Enabled
             </th>
-            <th scope="col" className={thClass}>
-              Next run
-            </th>
+            <SortableHeader
+              field="next_run_at"
+              firstOrder="asc"
+              label="Next run"
+              sort={sort}
+              onSortChange={onSortChange}
+            />
             <th scope="col" className={thClass}>
               Last result
             </th>
+            <SortableHeader
+              field="lateness_p99_ms"
+              firstOrder="desc"
+              label="Punctuality (p99)"
+              sort={sort}
+              onSortChange={onSortChange}
+            />
             <th scope="col" className={`${thClass} text-right`}>
               <span className="sr-only">Actions</span>
             </th>

@@ -31,13 +31,13 @@ const backup = taskItem({
   },
 });
 
-/** The cells of a task's row, by column: task, status, enabled, next run, last result, actions. */
-type Cells = [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+/** The cells of a task's row, by column: task, status, enabled, next run, last result, punctuality, actions. */
+type Cells = [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
 function cellsOf(name: string): Cells {
   const row = screen.getByRole('link', { name }).closest('tr');
   if (!row) throw new Error(`no row for ${name}`);
   const cells = within(row).getAllByRole('cell');
-  expect(cells).toHaveLength(6);
+  expect(cells).toHaveLength(7);
   return cells as Cells;
 }
 

@@ -9,7 +9,13 @@ import { buttonPrimary, cardClass } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { TaskFilters } from './TaskFilters';
-import { selectTaskListView, taskListQuery, taskPageChanged, taskPageSizeChanged } from './taskListViewSlice';
+import {
+  selectTaskListView,
+  taskListQuery,
+  taskPageChanged,
+  taskPageSizeChanged,
+  taskSortChanged,
+} from './taskListViewSlice';
 import { TaskTable } from './TaskTable';
 
 export function TasksPage() {
@@ -45,7 +51,12 @@ export function TasksPage() {
     body = (
       <>
         {error && <ErrorState error={error} title="Refreshing failed; showing the last list" />}
-        <TaskTable tasks={data.data} now={now} />
+        <TaskTable
+          tasks={data.data}
+          now={now}
+          sort={{ sort: view.sort, order: view.order }}
+          onSortChange={(sort) => dispatch(taskSortChanged(sort))}
+        />
         <Pagination
           meta={data.meta}
           noun={['task', 'tasks']}
