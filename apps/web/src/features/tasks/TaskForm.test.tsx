@@ -2,7 +2,7 @@ import { InvalidScheduleError, parseSchedule } from '@scheduler/core';
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, mockFetch } from '../../test/fetch-mock';
-import { taskItem } from '../../test/fixtures';
+import { taskDetail, taskItem } from '../../test/fixtures';
 import { renderApp, testApiKey } from '../../test/render-app';
 import { discordTemplate } from './discord-template';
 
@@ -241,7 +241,10 @@ describe('task form', () => {
     expect(screen.getByLabelText('Priority')).toHaveAccessibleDescription(
       'Expected a whole number from 1 (lowest) to 10 (highest).',
     );
-    expect(fetchMock).not.toHaveBeenCalled();
+    // Nothing was sent (the live events stream aside).
+    expect(
+      fetchMock.mock.calls.filter(([url]) => typeof url === 'string' && url.startsWith('/api/tasks')),
+    ).toEqual([]);
   });
 
   it("shows the API's error message and its field details inline", async () => {
@@ -262,14 +265,14 @@ describe('task form', () => {
     );
     // Editing the field clears the stale server message.
     await user.type(screen.getByLabelText('Webhook URL'), 'x');
-    expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription('The payload is POSTed here.');
+    expect(screen.getByLabelText('Webhook URL')).toHaveAccessibleDescription('The payload is sent here.');
   });
 
   it('sends a GET task with headers and no payload as {}, and names a bad header line', async () => {
     const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Health probe' });
     const api = mockFetch({
       'POST /api/tasks': { status: 201, body: created },
-      [`GET /api/tasks/${created.id}`]: { ...created, logs: [] },
+      [`GET /api/tasks/${created.id}`]: taskDetail({ id: created.id, task_name: created.task_name }),
       [`GET /api/tasks/${created.id}/logs`]: {
         data: [],
         meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
