@@ -37,9 +37,12 @@ async function open(route: string, ready: Locator): Promise<void> {
   await visible(ready);
 }
 
-/** The text of the settings item named `term` on a task's page. */
+/** The text of the settings item named `term` on a task's page (by its whole name: "Next run" is not "Next runs"). */
 const setting = (term: string) =>
-  page.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+  page
+    .locator('dt', { hasText: new RegExp(`^${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .locator('xpath=following-sibling::dd[1]')
+    .textContent();
 
 beforeAll(async () => {
   dashboard = await startDashboard({ timezoneId: browserZone });
