@@ -61,7 +61,10 @@ const visible = (locator: Locator, timeout = 20_000) => locator.waitFor({ state:
 /** The rows of a table, each cell under its column's header text. */
 function readTable(table: Locator): Promise<Record<string, string>[]> {
   return table.evaluate((element) => {
-    const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    const headers = [...element.querySelectorAll('thead th')].map((th) =>
+      // A sortable header's arrow is decoration (aria-hidden), not its name.
+      (th.textContent ?? '').replace(/[↕▲▼]/g, '').trim(),
+    );
     return [...element.querySelectorAll('tbody tr')].map((row) =>
       Object.fromEntries(
         [...row.querySelectorAll('td')].map((cell, index) => [
