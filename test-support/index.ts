@@ -27,3 +27,5 @@ export { parseMetrics, scrape } from './metrics';
 export type { Scrape } from './metrics';
 export { openEventStream } from './event-stream';
 export type { EventStream, ReceivedEvent } from './event-stream';
+export { usePublisherFixture } from './publisher-fixture';
+export type { PublisherFixture } from './publisher-fixture';

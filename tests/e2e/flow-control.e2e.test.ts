@@ -1,6 +1,9 @@
+import { eventsChannel, type LiveEvent, parseLiveEvents } from '@scheduler/queue';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   type DiscordReceiver,
+  freePort,
+  scrape,
   startDiscordReceiver,
   startSystem,
   type SystemUnderTest,
@@ -15,11 +18,23 @@ const WINDOW_MS = 2000;
 
 let system: SystemUnderTest;
 let discord: DiscordReceiver;
+const workerMetrics: string[] = [];
 
 beforeAll(async () => {
   discord = await startDiscordReceiver({ limit: LIMIT, windowMs: WINDOW_MS });
-  system = await startSystem({ workers: 2, retryBackoffMs: 500 });
+  system = await startSystem({ workers: 0, retryBackoffMs: 500 });
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    await system.startWorker({ WORKER_METRICS_PORT: String(port) });
+    workerMetrics.push(`http://127.0.0.1:${port}/metrics`);
+  }
 });
+
+/** scheduler_destination_holds_total across both workers. */
+async function holdsCounted(): Promise<number> {
+  const scrapes = await Promise.all(workerMetrics.map((url) => scrape(url)));
+  return scrapes.reduce((sum, metrics) => sum + metrics.value('scheduler_destination_holds_total'), 0);
+}
 afterAll(async () => {
   await system?.stop();
   await discord?.close();
@@ -103,6 +118,11 @@ test('a burst of 100 at one Discord webhook: all delivered, none sent while told
 
 test('a 429 with retry_after holds the webhook for every worker, is logged once, and spends no retry', async () => {
   const webhookId = '4294967';
+  const holdsBefore = await holdsCounted();
+  const events: LiveEvent[] = [];
+  const subscriber = system.redis.duplicate();
+  subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
+  await subscriber.subscribe(eventsChannel(system.prefix));
   discord.answerNext(webhookId, 1, {
     status: 429,
     headers: { 'retry-after': '2' },
@@ -131,4 +151,10 @@ test('a 429 with retry_after holds the webhook for every worker, is logged once,
   ]);
   const output = system.workers.map((w) => w.output()).join('');
   expect(output.match(/destination discord:4294967 held until/g)).toHaveLength(1);
+  // Counted once, and announced to dashboards (SPEC §15).
+  expect((await holdsCounted()) - holdsBefore).toBe(1);
+  await subscriber.quit();
+  const held = events.find((e) => e.event === 'destination.held');
+  expect(held?.data).toMatchObject({ destination: 'discord:4294967' });
+  expect(Date.parse(String(held?.data.held_until))).toBeGreaterThan(0);
 });

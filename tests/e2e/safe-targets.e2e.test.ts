@@ -4,7 +4,9 @@ import { parseAllowList } from '@scheduler/core';
 import { DependencyRepository } from '@scheduler/db';
 import { TaskService } from '@scheduler/services';
 import {
+  freePort,
   schedulerBin,
+  scrape,
   startProcess,
   startSystem,
   type SystemUnderTest,
@@ -20,9 +22,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 let system: SystemUnderTest;
 let forbidden: http.Server;
 let forbiddenConnections = 0;
+let workerMetricsUrl: string;
 
 beforeAll(async () => {
-  system = await startSystem({ retryBackoffMs: 200 });
+  system = await startSystem({ retryBackoffMs: 200, workers: 0 });
+  const metricsPort = await freePort();
+  await system.startWorker({ WORKER_METRICS_PORT: String(metricsPort) });
+  workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   forbidden = http.createServer((_req, res) => res.writeHead(200).end('should not be reached'));
   forbidden.on('connection', () => forbiddenConnections++);
   await new Promise<void>((resolve) => forbidden.listen(0, '127.0.0.2', resolve));
@@ -68,6 +74,10 @@ test('a task whose address the worker refuses fails at once, with no retry and n
     /^refused: 127\.0\.0\.2 is a loopback address: .*WEBHOOK_ALLOWED_HOSTS.* — not retryable/,
   );
   expect(forbiddenConnections).toBe(0);
+  // Counted as refused (SPEC §15): no request was sent.
+  const metrics = await scrape(workerMetricsUrl);
+  expect(metrics.value('scheduler_attempts_total{outcome="refused"}')).toBe(1);
+  expect(metrics.value('scheduler_attempts_total{outcome="failed"}')).toBe(0);
 });
 
 test('a WEBHOOK_ALLOWED_HOSTS entry that is no host, address or CIDR stops the worker at start, naming it', async () => {

@@ -101,6 +101,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
     liveEvents,
     async close() {
+      events.flush();
       await liveEvents.close();
       // Let the queue's own connection set-up settle first (for at most a second):
       // closed half-way, its INFO is refused (no offline queue) and nobody handles that.

@@ -321,6 +321,12 @@ export class DeliveryWorker {
     try {
       const settled = await slot.flow.settle(slot.lease, httpStatus, signals);
       if (settled.newHold) {
+        this.deps.metrics?.destinationHolds.inc();
+        this.deps.events?.emit('destination.held', {
+          destination: settled.newHold.global ? 'discord:*' : destination,
+          held_until: settled.newHold.until.toISOString(),
+          reason: settled.newHold.reason,
+        });
         const scope = settled.newHold.global ? 'every Discord destination' : `destination ${destination}`;
         log.warn(
           { destination, heldUntil: settled.newHold.until.toISOString() },
@@ -503,7 +509,8 @@ export class DeliveryWorker {
           run: ends('failed', failure),
         });
         if (recorded === 'cancelled') return this.cancelled(log);
-        this.count('failed');
+        // A refused target (SPEC §14): no request was sent, and none will be.
+        this.count(outcome.kind === 'refused' ? 'refused' : 'failed');
         this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime, 'failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
         return this.settle(log, decision, failure);
@@ -520,9 +527,11 @@ export class DeliveryWorker {
    * DEPENDENCY_FAILED naming it (`closed`).
    */
   private async gate(job: Job<DeliveryJobData, void, string>): Promise<'open' | 'wait' | 'closed'> {
-    const { runId, taskId, trigger } = job.data;
+    const { runId, taskId, trigger, gated } = job.data;
     const { dependencies, runs } = this.deps;
-    if (!runId || trigger === 'manual' || !dependencies || !runs || job.attemptsMade > 0) return 'open';
+    // gated false: its task had no dependencies when the run was claimed (no look needed).
+    if (!runId || trigger === 'manual' || gated === false || !dependencies || !runs || job.attemptsMade > 0)
+      return 'open';
     const states = await dependencies.gateOf(taskId).catch((error: unknown) => {
       throw new StorageError('start', error);
     });
@@ -670,6 +679,7 @@ export class DeliveryWorker {
     clearTimeout(timer);
     if (result === 'forced') await worker.close(true);
     this.deps.flow?.stop();
+    this.deps.events?.flush();
     const subscriber = this.subscriber;
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }

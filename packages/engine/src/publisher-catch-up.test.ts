@@ -1,58 +1,12 @@
-import { createLogger } from '@scheduler/config';
-import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  clearPrefix,
-  createTestDatabase,
-  type TestDatabase,
-  testRedis,
-  uniquePrefix,
-} from '@scheduler/test-support';
-import { Publisher } from './publisher';
+import { describe, expect, test } from 'vitest';
+import { type TestDatabase, usePublisherFixture } from '@scheduler/test-support';
 
 /** The publisher's claim with SPEC §13's execution control, against the real schema. */
-let t: TestDatabase;
-let redis: Redis;
-let prefix: string;
-let queue: DeliveryQueue;
-const logger = createLogger('test', { logLevel: 'fatal', logFormat: 'json' });
-let clock = new Date('2030-01-01T05:20:00.000Z');
-
-const publisher = () =>
-  new Publisher({
-    tasks: t.tasks,
-    runs: t.runs,
-    queue,
-    logger,
-    intervalMs: 1000,
-    retryBackoffMs: 100,
-    now: () => clock,
-  });
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  redis = testRedis();
-});
-afterAll(async () => {
-  await queue?.close();
-  await clearPrefix(redis, prefix);
-  await redis?.quit();
-  await t?.drop();
-});
-beforeEach(async () => {
-  await t.db.deleteFrom('tasks').execute();
-  if (queue) {
-    await queue.close();
-    await clearPrefix(redis, prefix);
-  }
-  prefix = uniquePrefix();
-  queue = createDeliveryQueue(redis, prefix);
-  clock = new Date('2030-01-01T05:20:00.000Z');
-});
+const f = usePublisherFixture(new Date('2030-01-01T05:20:00.000Z'));
 
 /** An hourly task due at 01:00, claimed at 05:20: four hours of a publisher outage. */
 const hourly = (fields: Partial<Parameters<TestDatabase['tasks']['create']>[0]> = {}) =>
-  t.tasks.create({
+  f.t.tasks.create({
     task_name: 'hourly',
     task_schedule: '0 * * * *',
     webhook_url: 'http://127.0.0.1:4000/webhook',
@@ -63,13 +17,13 @@ const hourly = (fields: Partial<Parameters<TestDatabase['tasks']['create']>[0]> 
 
 /** Ends the task's run in flight as delivered, as a worker would, so the next can be claimed. */
 async function finishRun(taskId: string): Promise<void> {
-  await t.db
+  await f.t.db
     .updateTable('task_runs')
-    .set({ status: 'finish', finished_at: clock })
+    .set({ status: 'finish', finished_at: f.clock })
     .where('task_id', '=', taskId)
     .where('finished_at', 'is', null)
     .execute();
-  await t.db
+  await f.t.db
     .updateTable('tasks')
     .set({ task_status: 'ready', job_id: null })
     .where('id', '=', taskId)
@@ -77,7 +31,7 @@ async function finishRun(taskId: string): Promise<void> {
 }
 
 async function scheduledFor(taskId: string): Promise<string[]> {
-  const runs = await t.db
+  const runs = await f.t.db
     .selectFrom('task_runs')
     .select('scheduled_for')
     .where('task_id', '=', taskId)
@@ -90,62 +44,62 @@ async function scheduledFor(taskId: string): Promise<string[]> {
 describe('catch_up after an outage', () => {
   test('latest: one run, for the latest missed instant', async () => {
     const task = await hourly();
-    await publisher().tick();
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual(['2030-01-01T05:00:00.000Z']);
-    expect((await t.tasks.findById(task.id))?.next_run_at).toEqual(new Date('2030-01-01T06:00:00Z'));
+    expect((await f.t.tasks.findById(task.id))?.next_run_at).toEqual(new Date('2030-01-01T06:00:00Z'));
   });
 
   test('none: no run; the next is the next future instant', async () => {
     const task = await hourly({ catch_up: 'none' });
-    await publisher().tick();
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual([]);
-    const stored = await t.tasks.findById(task.id);
+    const stored = await f.t.tasks.findById(task.id);
     expect(stored).toMatchObject({ task_status: 'ready', next_run_at: new Date('2030-01-01T06:00:00Z') });
   });
 
   test('all: one run per missed instant, oldest first, back to back', async () => {
     const task = await hourly({ catch_up: 'all' });
     for (let i = 0; i < 7; i += 1) {
-      await publisher().tick();
+      await f.publisher().tick();
       await finishRun(task.id);
     }
     expect(await scheduledFor(task.id)).toEqual(
       ['01', '02', '03', '04', '05'].map((h) => `2030-01-01T${h}:00:00.000Z`),
     );
-    expect((await t.tasks.findById(task.id))?.next_run_at).toEqual(new Date('2030-01-01T06:00:00Z'));
+    expect((await f.t.tasks.findById(task.id))?.next_run_at).toEqual(new Date('2030-01-01T06:00:00Z'));
   });
 });
 
 describe('pause, range and jitter in the claim', () => {
   test('a paused task is not claimed; once the pause ends it catches up and the pause clears', async () => {
     const task = await hourly({ paused_until: new Date('2030-01-01T06:30:00Z') });
-    await publisher().tick();
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual([]);
-    clock = new Date('2030-01-01T06:30:00.500Z');
-    await publisher().tick();
+    f.clock = new Date('2030-01-01T06:30:00.500Z');
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual(['2030-01-01T06:00:00.000Z']);
-    expect((await t.tasks.findById(task.id))?.paused_until).toBeNull();
+    expect((await f.t.tasks.findById(task.id))?.paused_until).toBeNull();
   });
 
   test('the last run inside ends_at leaves next_run_at null, and nothing claims it again', async () => {
     const task = await hourly({ ends_at: new Date('2030-01-01T05:30:00Z') });
-    await publisher().tick();
+    await f.publisher().tick();
     await finishRun(task.id);
-    clock = new Date('2030-01-01T07:00:00Z');
-    await publisher().tick();
+    f.clock = new Date('2030-01-01T07:00:00Z');
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual(['2030-01-01T05:00:00.000Z']);
-    expect((await t.tasks.findById(task.id))?.next_run_at).toBeNull();
+    expect((await f.t.tasks.findById(task.id))?.next_run_at).toBeNull();
   });
 
   test('jitter: scheduled_for is the nominal instant; next_run_at the jittered next one', async () => {
     const { dueAt } = await import('@scheduler/core');
     const task = await hourly({ jitter_ms: 1_200_000, next_run_at: null });
     const due = dueAt(task, new Date('2030-01-01T05:00:00Z'));
-    await t.db.updateTable('tasks').set({ next_run_at: due }).where('id', '=', task.id).execute();
-    clock = new Date(due.getTime() + 100);
-    await publisher().tick();
+    await f.t.db.updateTable('tasks').set({ next_run_at: due }).where('id', '=', task.id).execute();
+    f.clock = new Date(due.getTime() + 100);
+    await f.publisher().tick();
     expect(await scheduledFor(task.id)).toEqual(['2030-01-01T05:00:00.000Z']);
-    expect((await t.tasks.findById(task.id))?.next_run_at).toEqual(
+    expect((await f.t.tasks.findById(task.id))?.next_run_at).toEqual(
       dueAt(task, new Date('2030-01-01T06:00:00Z')),
     );
   });
@@ -154,10 +108,10 @@ describe('pause, range and jitter in the claim', () => {
     const { dueAt } = await import('@scheduler/core');
     const task = await hourly({ jitter_ms: 600_000, deliver_within_ms: 30_000, next_run_at: null });
     const due = dueAt(task, new Date('2030-01-01T05:00:00Z'));
-    await t.db.updateTable('tasks').set({ next_run_at: due }).where('id', '=', task.id).execute();
-    clock = new Date(due.getTime() + 100);
-    await publisher().tick();
-    const run = await t.db
+    await f.t.db.updateTable('tasks').set({ next_run_at: due }).where('id', '=', task.id).execute();
+    f.clock = new Date(due.getTime() + 100);
+    await f.publisher().tick();
+    const run = await f.t.db
       .selectFrom('task_runs')
       .selectAll()
       .where('task_id', '=', task.id)

@@ -131,6 +131,7 @@ export class Publisher {
     await this.watchdog.stop();
     await this.retention.stop();
     await this.running;
+    this.deps.events?.flush();
   }
 
   /**

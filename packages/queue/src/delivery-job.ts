@@ -26,6 +26,11 @@ export interface DeliveryJobData {
   rateLimited?: number;
   /** SPEC §13: no attempt or retry after this instant (ISO-8601); absent: no deadline. */
   deliverBy?: string;
+  /**
+   * Whether the task had dependencies when the run was made (SPEC §13's gate). false: the
+   * worker does not look them up; absent (runs not made by a claim): it looks.
+   */
+  gated?: boolean;
 }
 
 /** A run to enqueue: one due instant of one task, and its row. */
@@ -39,6 +44,8 @@ export interface DeliveryRun {
   /** The task's priority, 1 (lowest) to 10 (highest); 5 when not given. */
   priority?: number | undefined;
   deliverBy?: Date | null;
+  /** Whether the task has dependencies; unknown (absent): the worker looks. */
+  gated?: boolean | undefined;
 }
 
 /** The backoff type our workers implement (exponential from RETRY_BACKOFF_MS, at least a 429's Retry-After). */
@@ -68,6 +75,7 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
     trigger: run.trigger,
     ...(run.destination ? { destination: run.destination } : {}),
     ...(run.deliverBy ? { deliverBy: run.deliverBy.toISOString() } : {}),
+    ...(run.gated !== undefined ? { gated: run.gated } : {}),
   };
 }
 

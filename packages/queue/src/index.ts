@@ -21,5 +21,5 @@ export { flowKey, destinationKeys, readDestinationStates } from './flow-keys';
 export type { DestinationState } from './flow-keys';
 export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';
 export type { BeatingRole, ProcessBeat } from './heartbeat';
-export { EventPublisher, eventsChannel, liveEventNames } from './events';
+export { EventPublisher, eventsChannel, liveEventNames, parseLiveEvents, EVENTS_FLUSH_MS } from './events';
 export type { LiveEvent, LiveEventName } from './events';

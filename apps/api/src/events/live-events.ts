@@ -1,5 +1,11 @@
 import type { Logger } from '@scheduler/config';
-import { createRedisConnection, eventsChannel, type LiveEvent, type Redis } from '@scheduler/queue';
+import {
+  createRedisConnection,
+  eventsChannel,
+  type LiveEvent,
+  parseLiveEvents,
+  type Redis,
+} from '@scheduler/queue';
 
 type Listener = (event: LiveEvent) => void;
 
@@ -46,13 +52,9 @@ export class LiveEvents {
     const subscriber = createRedisConnection(this.redisUrl);
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => {
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(message) as LiveEvent;
-      } catch {
-        return;
+      for (const event of parseLiveEvents(message)) {
+        for (const listener of this.listeners) listener(event);
       }
-      for (const listener of this.listeners) listener(event);
     });
     subscriber.subscribe(eventsChannel(this.prefix)).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'could not subscribe to live events: event streams stay quiet');

@@ -79,6 +79,7 @@ export function liveEventTags(event: string, data: Record<string, unknown>) {
   const taskId = typeof data.task_id === 'string' ? data.task_id : undefined;
   const runId = typeof data.run_id === 'string' ? data.run_id : undefined;
   if (event.startsWith('task.')) return [listTag, 'Stats' as const, ...(taskId ? taskTags(taskId) : [])];
+  if (event === 'destination.held') return ['Destination' as const];
   return runChangedTags(runId && taskId ? { id: runId, task_id: taskId } : undefined);
 }
 

@@ -180,7 +180,7 @@ describe('claiming due tasks', () => {
     expect(claim.claimed).toBe(1);
     expect(claim.repeated).toEqual([]);
     expect(claim.runs).toEqual([
-      { runId: expect.any(String) as string, taskId: due.id, scheduledFor: dueAt, maxRetry: 2 },
+      { runId: expect.any(String) as string, taskId: due.id, scheduledFor: dueAt, maxRetry: 2, gated: false },
     ]);
     const task = await t.tasks.findById(due.id);
     expect(task).toMatchObject({ task_status: 'running', job_id: `job-${due.id}`, next_run_at: fiveLater });

@@ -56,6 +56,8 @@ export interface ClaimedRun {
   priority?: number | undefined;
   /** Its delivery deadline (SPEC §13), when the task has one. */
   deliverBy?: Date;
+  /** Whether its task has dependencies (SPEC §13's gate): false spares the worker a look at them. */
+  gated: boolean;
 }
 
 /** What one claim did: the runs it made, and how many tasks it only put off. */
@@ -332,6 +334,9 @@ export class TaskRepository {
         .selectFrom('tasks')
         .select(SCHEDULED_TASK_COLUMNS)
         .select(instant.as('as_of'))
+        .select(
+          sql<boolean>`EXISTS (SELECT 1 FROM task_dependencies d WHERE d.task_id = tasks.id)`.as('gated'),
+        )
         .where('task_status', '=', 'ready')
         .where('enabled', '=', true)
         .where('next_run_at', '<=', instant)
@@ -361,6 +366,7 @@ export class TaskRepository {
               ON CONFLICT DO NOTHING
               RETURNING id, task_id`.execute(trx);
       const runIds = new Map(made.map((row) => [row.task_id, row.id]));
+      const gated = new Set(due.filter((task) => task.gated).map((task) => task.id));
       const started = wanted.filter((w) => runIds.has(w.id));
       const repeated = wanted.filter((w) => !runIds.has(w.id));
       if (started.length > 0) {
@@ -387,6 +393,7 @@ export class TaskRepository {
           destination: w.destination,
           priority: w.priority,
           ...(w.deliverBy ? { deliverBy: w.deliverBy } : {}),
+          gated: gated.has(w.id),
         })),
         repeated: repeated.map((w) => w.id),
       };
