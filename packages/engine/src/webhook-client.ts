@@ -77,7 +77,13 @@ export class WebhookClient {
     const { cancel, runId } = options;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const method = options.method ?? 'POST';
-    const timeout = AbortSignal.timeout(timeoutMs);
+    // One controller per request, aborted by its timer or by the run's cancel: cheaper than
+    // AbortSignal.timeout + AbortSignal.any (timers and weak references that GC must chase).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(timeoutError(timeoutMs)), timeoutMs);
+    const onCancel = () => abort.abort(cancel?.reason);
+    if (cancel?.aborted) onCancel();
+    else cancel?.addEventListener('abort', onCancel, { once: true });
     const withBody = method !== 'GET' && method !== 'DELETE';
     const body = withBody ? JSON.stringify(payload) : '';
     try {
@@ -92,7 +98,7 @@ export class WebhookClient {
           ...(runId ? signatureHeaders(options.signingSecrets ?? [], runId, this.now(), body) : {}),
         },
         ...(withBody ? { body } : {}),
-        signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
+        signal: abort.signal,
       });
       const answer = await readCapped(response.body);
       const httpStatus = response.statusCode;
@@ -137,6 +143,9 @@ export class WebhookClient {
       }
       const message = describeNetworkError(error);
       return { outcome: { kind: 'network-error', message }, message };
+    } finally {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
     }
   }
 
@@ -147,7 +156,9 @@ export class WebhookClient {
 
 /** The `id` of the message a Discord webhook posted, when it was asked to answer with it (`?wait=true`). */
 function discordMessageId(url: string, answer: string): string | undefined {
-  if (!isDiscordWebhookUrl(url) || new URL(url).searchParams.get('wait') !== 'true') return undefined;
+  // The cheap test first: most answers are not to a URL that asked to wait.
+  if (!url.includes('wait=') || !isDiscordWebhookUrl(url) || new URL(url).searchParams.get('wait') !== 'true')
+    return undefined;
   try {
     const message = JSON.parse(answer) as { id?: unknown };
     return typeof message.id === 'string' ? message.id : undefined;
@@ -176,6 +187,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }):
     }
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function timeoutError(timeoutMs: number): Error {
+  const error = new Error(`timed out after ${timeoutMs} ms`);
+  error.name = 'TimeoutError';
+  return error;
 }
 
 function isTimeout(error: unknown): boolean {

@@ -5,7 +5,7 @@ import { DependencyRepository } from '@scheduler/db';
 import { createContext } from '../context';
 import { DestinationRepository } from '@scheduler/db';
 import { DeliveryWorker, EngineMetrics, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
-import { EventPublisher, Heartbeat } from '@scheduler/queue';
+import { createRedisConnection, EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
 import { runUntilSignal } from './run-until-signal';
@@ -36,9 +36,12 @@ export function workerCommand(): Command {
       const destinations = new DestinationRepository(context.db);
       const storedLimits = new StoredLimits(() => destinations.list(), context.logger);
       void storedLimits.start();
+      // Flow control's scripts and live events: many small commands per delivery from every
+      // delivery in flight, on a connection of their own that sends them in batches.
+      const flowRedis = createRedisConnection(config.redisUrl, { autoPipelining: true });
       const flow = new FlowControl({
         storedLimits: (destination) => storedLimits.get(destination),
-        redis: context.redis,
+        redis: flowRedis,
         prefix: config.redisPrefix,
         leaseTtlMs: LOCK_DURATION_MS,
         defaultMaxConcurrency: config.destinationMaxConcurrency,
@@ -59,7 +62,7 @@ export function workerCommand(): Command {
         retryBackoffMs: config.retryBackoffMs,
         logger: context.logger,
         metrics,
-        events: new EventPublisher(context.redis, config.redisPrefix),
+        events: new EventPublisher(flowRedis, config.redisPrefix),
       });
       worker.start();
       // Seen by the API's /health: a worker alive (SPEC §15).
@@ -79,6 +82,7 @@ export function workerCommand(): Command {
           await worker.stop(graceMs);
           storedLimits.stop();
           await webhooks.close();
+          await flowRedis.quit().catch(() => flowRedis.disconnect());
           await context.close();
         },
         graceMs + 10_000,

@@ -233,15 +233,19 @@ export class AttemptRepository {
                              http_status = e.http_status
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
       ), tasks_ended AS (
-        UPDATE tasks SET task_status = e.task_status, job_id = NULL
-        FROM ends e
         -- Ownership by job id alone (a job id is only ever set while running:
-        -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the
-        -- planner on the primary key. With task_status in the condition, or joined
-        -- on the input alone, statistics taken before a burst steer it onto
-        -- tasks_running_order_idx, and every batch then walks every run in flight.
-        WHERE tasks.id = ANY(${ends.map((e) => e.taskId)}::uuid[])
-          AND tasks.id = e.task_id AND tasks.job_id = e.job_id
+        -- tasks_job_id_only_while_running): with task_status in the condition, statistics
+        -- taken before a burst steer the planner onto tasks_running_order_idx, and every
+        -- batch then walks every run in flight. Each task is found by its primary key once
+        -- (a nested loop over the batch): an id = ANY(...) beside the join made every row
+        -- of the batch walk the whole array again, n² index descents.
+        UPDATE tasks SET task_status = d.task_status, job_id = NULL
+        FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
+                    ${ends.map((e) => e.taskStatus)}::task_status[], ${ends.map((e) => e.result.attemptId)}::uuid[])
+          AS d(task_id, job_id, task_status, attempt_id)
+        WHERE tasks.id = d.task_id AND tasks.job_id = d.job_id
+          -- Only the tasks whose run ended here: a cancel that came first has released them.
+          AND d.attempt_id IN (SELECT attempt_id FROM ends)
       )
       SELECT id FROM logged`.execute(this.db);
     const written = new Set(rows.map((row) => row.id));

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
+import { newestRunOf } from './run.repository';
 import type { TaskStatus } from '../generated/db';
 
 /** The cluster as the API's /metrics reads it at scrape time (SPEC §15). */
@@ -40,8 +41,8 @@ export class ClusterRepository {
 
   /**
    * One statement, on PostgreSQL's clock. The due backlog walks tasks_due_idx, the runs
-   * in flight the partial index of runs with no finished_at: a scrape costs little
-   * however long the history. A task is late either way — not claimed (no publisher),
+   * in flight are the newest runs of the tasks running (tasks_running_order_idx): a scrape
+   * costs little however long the history. A task is late either way — not claimed (no publisher),
    * or claimed and queued with no attempt started (no worker, a stuck queue) — and runs
    * of one task never overlap, so the two counts never hold the same task.
    */
@@ -54,8 +55,9 @@ export class ClusterRepository {
        WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
       UNION ALL
       (SELECT r.task_id, t.task_name, r.scheduled_for AS due_at
-       FROM task_runs r JOIN tasks t ON t.id = r.task_id
-       WHERE r.finished_at IS NULL AND r.status = 'queued' AND r.scheduled_for < ${late})
+       FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
+       WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.status = 'queued'
+         AND r.scheduled_for < ${late})
       ORDER BY due_at
       LIMIT ${limit}`.execute(this.db);
     return result.rows;
@@ -76,12 +78,12 @@ export class ClusterRepository {
         FROM tasks
         WHERE task_status = 'ready' AND enabled AND next_run_at <= now()
       ), in_flight AS (
-        SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,
-               count(*) FILTER (WHERE status = 'running')::int AS running,
-               min(scheduled_for) FILTER (WHERE status = 'queued') AS oldest,
-               count(*) FILTER (WHERE status = 'queued' AND scheduled_for < ${late})::int AS late
-        FROM task_runs
-        WHERE finished_at IS NULL
+        SELECT count(*) FILTER (WHERE r.status = 'queued')::int AS queued,
+               count(*) FILTER (WHERE r.status = 'running')::int AS running,
+               min(r.scheduled_for) FILTER (WHERE r.status = 'queued') AS oldest,
+               count(*) FILTER (WHERE r.status = 'queued' AND r.scheduled_for < ${late})::int AS late
+        FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
+        WHERE t.task_status = 'running' AND r.finished_at IS NULL
       )
       SELECT task_counts.ready, task_counts.running, task_counts.failed,
              in_flight.queued AS queued_runs, in_flight.running AS running_runs,

@@ -56,7 +56,7 @@ export interface ActiveRun {
  * A task's newest run, by task_runs_task_id_created_at_idx: its run in flight, if
  * it has one (a run is made only while none is in flight, so it is the newest).
  */
-const newestRunOf = (taskId: unknown) =>
+export const newestRunOf = (taskId: unknown) =>
   sql<string>`(SELECT newest.id FROM task_runs newest WHERE newest.task_id = ${taskId}
                ORDER BY newest.created_at DESC LIMIT 1)`;
 
@@ -270,9 +270,11 @@ export class RunRepository {
     const which =
       'runId' in target
         ? sql`id = ${target.runId}::uuid`
-        : // Among the runs in flight: each task running has one, its newest (tasks_running_order_idx).
+        : // Among the runs in flight: each task running has one, its newest; only a task with a
+          // deadline gives its run one (tasks_running_deadline_idx holds just those tasks).
           sql`id IN (SELECT r.id FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
-                     WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.deliver_by <= now()
+                     WHERE t.task_status = 'running' AND t.deliver_within_ms IS NOT NULL
+                       AND r.finished_at IS NULL AND r.deliver_by <= now()
                      ORDER BY r.deliver_by LIMIT ${target.limit})`;
     const { rows } = await sql<{ id: string; task_id: string }>`
       WITH overdue AS (
