@@ -465,13 +465,14 @@ export class DeliveryWorker {
       throw new DelayedError();
     }
     const decision = decideRetry(outcome, spent, maxRetry, this.deps.retryBackoffMs);
-    const ends = (runStatus: 'finish' | 'failed', text: string): RunOutcome => ({
+    const ends = (runStatus: 'finish' | 'failed', text: string, disabledReason?: string): RunOutcome => ({
       kind: 'ends',
       taskId,
       jobId,
       runStatus,
       taskStatus: runStatus === 'finish' ? 'ready' : 'failed',
       message: text,
+      disabledReason,
     });
 
     switch (decision.kind) {
@@ -506,13 +507,14 @@ export class DeliveryWorker {
         const failure = `${message} — ${decision.reason}`;
         const recorded = await this.record(log, {
           result: { ...base, status: 'failed', message: failure },
-          run: ends('failed', failure),
+          run: ends('failed', failure, decision.disable),
         });
         if (recorded === 'cancelled') return this.cancelled(log);
         // A refused target (SPEC §14): no request was sent, and none will be.
         this.count(outcome.kind === 'refused' ? 'refused' : 'failed');
         this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime, 'failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
+        if (decision.disable) log.warn(`task "${target.taskName}" disabled: ${decision.disable}`);
         return this.settle(log, decision, failure);
       }
       default:

@@ -294,10 +294,15 @@ export class TaskService {
       });
     }
     if (task_status === 'ready' && current.task_status === 'running') throw runningConflict();
-    // A future run_at re-arms a failed one-time task by itself (SPEC §11).
-    const rearm = current.task_status === 'failed' && (task_status === 'ready' || run_at !== undefined);
-    if (rearm) changes.task_status = 'ready';
     const resumed = fields.enabled === true && !current.enabled;
+    // Enabled again, a task its webhook disabled forgets why, and is re-armed (SPEC §14).
+    const wasDisabledByWebhook = resumed && current.disabled_reason !== null;
+    if (wasDisabledByWebhook) changes.disabled_reason = null;
+    // A future run_at re-arms a failed one-time task by itself (SPEC §11).
+    const rearm =
+      current.task_status === 'failed' &&
+      (task_status === 'ready' || run_at !== undefined || wasDisabledByWebhook);
+    if (rearm) changes.task_status = 'ready';
     const retimed =
       task_schedule !== undefined ||
       run_at !== undefined ||

@@ -18,6 +18,7 @@ export const exampleTask = {
   id: exampleTaskId,
   ...exampleTaskInput,
   run_at: null,
+  disabled_reason: null,
   task_status: 'ready',
   next_run_at: '2025-05-02T07:00:00.000Z',
   last_run_at: '2025-05-01T07:00:00.012Z',

@@ -91,6 +91,7 @@ export interface Tasks {
   catch_up: Generated<TaskCatchUp>;
   created_at: Generated<Timestamp>;
   deliver_within_ms: number | null;
+  disabled_reason: string | null;
   enabled: Generated<boolean>;
   ends_at: Timestamp | null;
   headers: Generated<Json>;

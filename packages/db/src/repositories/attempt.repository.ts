@@ -73,6 +73,8 @@ export type RunOutcome =
       taskStatus: 'ready' | 'failed';
       /** Why the run ended as it did. */
       message: string;
+      /** The webhook is gone (SPEC §14): the task is disabled, with this reason. */
+      disabledReason?: string | undefined;
     };
 
 /** Whether an attempt's result was written, or found its attempt cancelled meanwhile (nothing written). */
@@ -224,8 +226,9 @@ export class AttemptRepository {
         FROM unnest(${ends.map((e) => e.result.attemptId)}::uuid[], ${ends.map((e) => e.taskId)}::uuid[],
                     ${ends.map((e) => e.jobId)}::text[], ${ends.map((e) => e.taskStatus)}::task_status[],
                     ${ends.map((e) => e.runStatus)}::task_run_status[],
-                    ${ends.map((e) => toStorableText(e.message))}::text[], ${ends.map((e) => e.result.httpStatus)}::int[])
-          AS e(attempt_id, task_id, job_id, task_status, run_status, message, http_status)
+                    ${ends.map((e) => toStorableText(e.message))}::text[], ${ends.map((e) => e.result.httpStatus)}::int[],
+                    ${ends.map((e) => (e.disabledReason === undefined ? null : toStorableText(e.disabledReason)))}::text[])
+          AS e(attempt_id, task_id, job_id, task_status, run_status, message, http_status, disabled_reason)
         -- Only the runs whose attempt was written: a cancel that came first has ended them already.
         JOIN logged l ON l.id = e.attempt_id
       ), runs_ended AS (
@@ -233,7 +236,10 @@ export class AttemptRepository {
                              http_status = e.http_status
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
       ), tasks_ended AS (
-        UPDATE tasks SET task_status = e.task_status, job_id = NULL
+        UPDATE tasks SET task_status = e.task_status, job_id = NULL,
+                         -- A webhook that is gone disables its task, saying why (SPEC §14).
+                         enabled = tasks.enabled AND e.disabled_reason IS NULL,
+                         disabled_reason = coalesce(e.disabled_reason, tasks.disabled_reason)
         FROM ends e
         -- Ownership by job id alone (a job id is only ever set while running:
         -- tasks_job_id_only_while_running), and id = ANY(...): this keeps the

@@ -225,6 +225,8 @@ export class TaskRepository {
   /**
    * Pauses a task, or resumes it from `resumeAt`: in one statement, so a due
    * instant left over from the pause is never claimable, not even for a moment.
+   * Resuming a task its webhook disabled (SPEC §14) clears the reason and re-arms it
+   * when the run that disabled it left it failed.
    */
   async toggleEnabled(id: string, resumeAt: Date | null): Promise<TaskRow | undefined> {
     return this.db
@@ -232,6 +234,9 @@ export class TaskRepository {
       .set((eb) => ({
         enabled: eb.not('enabled'),
         next_run_at: sql<Date | null>`CASE WHEN enabled THEN next_run_at ELSE ${resumeAt}::timestamptz END`,
+        task_status: sql<TaskStatus>`CASE WHEN disabled_reason IS NOT NULL AND task_status = 'failed'
+                                          THEN 'ready' ELSE task_status END`,
+        disabled_reason: null,
       }))
       .where('id', '=', id)
       .returningAll()
