@@ -13,3 +13,4 @@ export * from './dependency-gate';
 export * from './delivery/request-options';
 export * from './delivery/discord';
 export * from './delivery/webhook-gone';
+export * from './delivery/alert';

@@ -113,6 +113,7 @@ export class TaskService {
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
+    if (task.alert_url) this.assertSafeTarget(task.alert_url, 'alert_url');
     this.assertTimeoutWithinMax(task.timeout_ms);
     if (!isBodyless(task.http_method)) assertDiscordPayload(task.webhook_url, task.json_payload);
     const now = this.now();
@@ -247,6 +248,7 @@ export class TaskService {
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
+    if (patch.alert_url) this.assertSafeTarget(patch.alert_url, 'alert_url');
     this.assertTimeoutWithinMax(patch.timeout_ms);
     const current = await this.get(id);
     const now = this.now();
@@ -467,10 +469,10 @@ export class TaskService {
   }
 
   /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
-  private assertSafeTarget(webhookUrl: string): void {
-    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
+  private assertSafeTarget(url: string, field: 'webhook_url' | 'alert_url' = 'webhook_url'): void {
+    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, url);
     if (problem) {
-      throw new TaskValidationError(`webhook_url: ${problem}`, 'VALIDATION_ERROR', { webhook_url: problem });
+      throw new TaskValidationError(`${field}: ${problem}`, 'VALIDATION_ERROR', { [field]: problem });
     }
   }
 

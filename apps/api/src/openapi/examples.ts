@@ -33,6 +33,7 @@ export const exampleTask = {
   http_method: 'POST',
   headers: { 'X-Team': 'reports' },
   timeout_ms: null,
+  alert_url: null,
 };
 
 /** The example task's next 5 instants (weekdays at 09:00, Paris). */

@@ -90,6 +90,10 @@ export const taskResponse = z
       .int()
       .nullable()
       .meta({ description: 'The request’s time limit in milliseconds; null: WEBHOOK_TIMEOUT_MS.' }),
+    alert_url: z.string().nullable().meta({
+      description:
+        'Where this task’s alerts go (task.failed, task.disabled, task.recovered, task.late, task.late_recovered, digest), besides ALERT_WEBHOOK_URL; signed with the task’s secret. null: none.',
+    }),
   })
   .meta({ example: exampleTask });
 

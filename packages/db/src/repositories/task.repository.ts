@@ -12,6 +12,12 @@ import {
   type TaskWithLastAttempt,
 } from '../rows';
 
+/** A task as an alert about it needs it. */
+export type AlertTarget = Pick<
+  TaskRow,
+  'id' | 'task_name' | 'alert_url' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at'
+>;
+
 export type TaskSort = 'created_at' | 'task_name' | 'next_run_at' | 'lateness_p99_ms';
 export type SortOrder = 'asc' | 'desc';
 
@@ -214,6 +220,22 @@ export class TaskRepository {
       }))
       .where('id', '=', id)
       .returning('signing_secret')
+      .executeTakeFirst();
+  }
+
+  /** What an alert about the task needs (SPEC §14): its name, its own alert URL, the secrets that sign it. */
+  async alertTarget(id: string): Promise<AlertTarget | undefined> {
+    return this.db
+      .selectFrom('tasks')
+      .select([
+        'id',
+        'task_name',
+        'alert_url',
+        'signing_secret',
+        'previous_signing_secret',
+        'secret_rotated_at',
+      ])
+      .where('id', '=', id)
       .executeTakeFirst();
   }
 
