@@ -102,7 +102,10 @@ export function alertDiscordMessage(alert: Alert): Record<string, unknown> {
       content: clip(`**digest**: ${digestMessage(alert)}`, DISCORD_CONTENT),
       embeds: [
         {
-          title: clip(`${alert.alerts.length} more alerts`, DISCORD_TITLE),
+          title: clip(
+            `${alert.alerts.length} more ${alert.alerts.length === 1 ? 'alert' : 'alerts'}`,
+            DISCORD_TITLE,
+          ),
           description: clip(lines.join('\n'), DISCORD_DESCRIPTION),
           color: COLOURS.digest,
           timestamp: alert.at.toISOString(),
