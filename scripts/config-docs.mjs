@@ -48,6 +48,11 @@ const sections = [
     'The test receiver (`npm run dummy-webhook`, the `dummy-webhook` service); production deployments need not run it.',
   ],
   ['observabilitySchema', 'Observability', 'Metrics, health and the late alarm (docs/operations.md).'],
+  [
+    'alertsSchema',
+    'Alerts',
+    'Where alerts go when a task fails, is disabled by its webhook, recovers or is late (SPEC §14; a task’s own `alert_url` too). They are sent by the process that raises them, never through the queue.',
+  ],
   ['loggingSchema', 'Logging', 'Every process logs to standard output (docs/operations.md).'],
 ];
 

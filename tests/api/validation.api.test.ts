@@ -90,7 +90,7 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     'an unknown field',
     { colour: 'high' },
     'colour',
-    /unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, priority, timezone, enabled, depends_on, starts_at, ends_at, paused_until, deliver_within_ms, catch_up, jitter_ms, http_method, headers, timeout_ms$/,
+    /unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, priority, timezone, enabled, depends_on, starts_at, ends_at, paused_until, deliver_within_ms, catch_up, jitter_ms, http_method, headers, timeout_ms, alert_url$/,
   ],
 ];
 
@@ -202,7 +202,7 @@ describe('a payload too large, and fields a route does not take', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual({
       colour:
-        'unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, priority, timezone, enabled, depends_on, starts_at, ends_at, paused_until, deliver_within_ms, catch_up, jitter_ms, http_method, headers, timeout_ms, task_status',
+        'unknown field: expected only task_name, task_schedule, run_at, webhook_url, json_payload, max_retry, priority, timezone, enabled, depends_on, starts_at, ends_at, paused_until, deliver_within_ms, catch_up, jitter_ms, http_method, headers, timeout_ms, alert_url, task_status',
     });
   });
 });

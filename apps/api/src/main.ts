@@ -1,6 +1,7 @@
 import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
-import { ClusterRepository } from '@scheduler/db';
-import { LateWatch } from '@scheduler/engine';
+import { ClusterRepository, TaskRepository } from '@scheduler/db';
+import { parseAllowList } from '@scheduler/core';
+import { createAlerter, LateWatch, WebhookClient } from '@scheduler/engine';
 import { createApiApp } from './app';
 import { createApiContext } from './context';
 import { exposedExampleKey } from './listen-address';
@@ -31,12 +32,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // The late alarm rings from the API too, so it rings when no publisher runs (SPEC §15).
+  // Its alerts go out from here, through the safe client (SPEC §14).
+  const webhooks = new WebhookClient(config.webhookTimeoutMs, {
+    allowList: parseAllowList(config.webhookAllowedHosts),
+  });
   const lateWatch = new LateWatch({
     cluster: new ClusterRepository(context.db),
     redis: context.redis,
     prefix: config.redisPrefix,
     lateAfterMs: config.lateAlertAfterMs,
     logger,
+    alerts: createAlerter(config, {
+      webhooks,
+      redis: context.redis,
+      tasks: new TaskRepository(context.db),
+      logger,
+    }),
   });
   lateWatch.start();
   logger.info(`API listening on http://${address} (docs at /api/docs)`);
@@ -48,6 +59,7 @@ async function main(): Promise<void> {
     logger,
     async () => {
       await lateWatch.stop();
+      await webhooks.close();
       await app.close();
       await context.close();
     },

@@ -94,9 +94,38 @@ describe('loadConfig', () => {
       metricsHost: '127.0.0.1',
       metricsToken: undefined,
       lateAlertAfterMs: 60000,
+      alertWebhookUrl: undefined,
+      alertSigningSecret: undefined,
+      alertMaxPerMinute: 10,
       logLevel: 'info',
       logFormat: 'pretty',
     });
+  });
+
+  it('reads the alert settings of SPEC §14, naming each bad one', () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const config = loadConfig({
+      envFile: envFile({
+        ALERT_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/t',
+        ALERT_SIGNING_SECRET: secret,
+      }),
+      env: { ALERT_MAX_PER_MINUTE: '3' },
+    });
+    expect(config).toMatchObject({
+      alertWebhookUrl: 'https://discord.com/api/webhooks/1/t',
+      alertSigningSecret: secret,
+      alertMaxPerMinute: 3,
+    });
+    expect(
+      problemsOf({ ALERT_WEBHOOK_URL: 'ftp://x', ALERT_SIGNING_SECRET: 'hunter2', ALERT_MAX_PER_MINUTE: '0' })
+        .problems,
+    ).toEqual([
+      'ALERT_WEBHOOK_URL="ftp://x" is invalid: expected a http: or https: URL such as https://discord.com/api/webhooks/<id>/<token>',
+      expect.stringMatching(
+        /^ALERT_SIGNING_SECRET="hunter2" is invalid: expected a Standard Webhooks secret/,
+      ),
+      'ALERT_MAX_PER_MINUTE="0" is invalid: expected a number of alerts above 0',
+    ]);
   });
 
   it('reads the metrics settings of SPEC §15; empty optional ones are unset', () => {

@@ -40,6 +40,12 @@ export interface Config {
   /** METRICS_TOKEN: a second way into the API's /metrics; undefined: the API key only. */
   metricsToken: string | undefined;
   lateAlertAfterMs: number;
+  /** ALERT_WEBHOOK_URL (SPEC §14); undefined: only tasks' own alert_url. */
+  alertWebhookUrl: string | undefined;
+  /** ALERT_SIGNING_SECRET: signs ALERT_WEBHOOK_URL alerts; undefined: unsigned. */
+  alertSigningSecret: string | undefined;
+  /** ALERT_MAX_PER_MINUTE: alerts per alert URL a minute before the rest go in a digest. */
+  alertMaxPerMinute: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -119,6 +125,9 @@ function toConfig(env: Env): Config {
     metricsHost: env.METRICS_HOST,
     metricsToken: env.METRICS_TOKEN,
     lateAlertAfterMs: env.LATE_ALERT_AFTER_MS,
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    alertSigningSecret: env.ALERT_SIGNING_SECRET,
+    alertMaxPerMinute: env.ALERT_MAX_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
   };

@@ -321,6 +321,42 @@ export const observabilitySchema = z.object({
     ),
 });
 
+const ALERT_SECRET_EXPECTED =
+  'expected a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes (whsec_$(openssl rand -base64 32))';
+
+/** SPEC §14 alerts: where they go, how they are signed and how many a minute. */
+export const alertsSchema = z.object({
+  ALERT_WEBHOOK_URL: optional(url(['http:', 'https:'], 'https://discord.com/api/webhooks/<id>/<token>')).meta(
+    doc(
+      'When set, every alert (`task.failed`, `task.disabled`, `task.recovered`, `task.late`, `task.late_recovered`, `digest`) of every task is also sent here, besides the task’s own `alert_url`: a Discord webhook gets a message (content and one embed), any other URL JSON `{ type, task, run_id, message, at }`. Reached through the safe-target rule like any webhook. Empty: only tasks’ own `alert_url`.',
+      '',
+    ),
+  ),
+  ALERT_SIGNING_SECRET: optional(
+    z.string({ error: ALERT_SECRET_EXPECTED }).refine(
+      (value) => {
+        const key = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value)?.[1];
+        const bytes = key === undefined ? 0 : Buffer.from(key, 'base64').length;
+        return bytes >= 24 && bytes <= 64;
+      },
+      { message: ALERT_SECRET_EXPECTED },
+    ),
+  ).meta(
+    doc(
+      'When set, alerts sent to `ALERT_WEBHOOK_URL` are signed with it (Standard Webhooks headers, a `webhook-id` of their own); a task’s `alert_url` alerts are signed with the task’s own secret. Empty: `ALERT_WEBHOOK_URL` alerts go unsigned.',
+      '',
+    ),
+  ),
+  ALERT_MAX_PER_MINUTE: positiveInt('a number of alerts')
+    .default(10)
+    .meta(
+      doc(
+        'Alerts sent to one alert URL in a minute, across every process; past it the rest are summed in one `digest` sent when the minute ends; `10` when unset.',
+        '10',
+      ),
+    ),
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export const logFormats = ['json', 'pretty'] as const;
@@ -345,6 +381,7 @@ export const envSchema = storageSchema
   .extend(deliverySchema.shape)
   .extend(dummyWebhookSchema.shape)
   .extend(observabilitySchema.shape)
+  .extend(alertsSchema.shape)
   .extend(loggingSchema.shape);
 
 export type Env = z.output<typeof envSchema>;

@@ -12,3 +12,5 @@ export * from './delivery/signing';
 export * from './dependency-gate';
 export * from './delivery/request-options';
 export * from './delivery/discord';
+export * from './delivery/webhook-gone';
+export * from './delivery/alert';

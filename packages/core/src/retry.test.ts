@@ -56,6 +56,17 @@ describe('decideRetry', () => {
         reason: 'not retryable: the webhook resolves to an address webhooks may not reach',
       },
     ],
+    [
+      'a webhook that is gone fails at once and disables its task, whatever retries are left',
+      { kind: 'http-error', httpStatus: 410, gone: 'the webhook answered HTTP 410 Gone' },
+      0,
+      3,
+      {
+        kind: 'fail',
+        reason: 'not retryable: the webhook is gone, and its task is disabled',
+        disable: 'the webhook answered HTTP 410 Gone',
+      },
+    ],
     ['408 is retryable', http(408), 1, 3, { kind: 'retry', delayMs: 2000 }],
     ['429 without Retry-After uses the backoff', http(429), 0, 3, { kind: 'retry', delayMs: 1000 }],
     ['429 waits its longer Retry-After', http(429, 30_000), 0, 3, { kind: 'retry', delayMs: 30_000 }],

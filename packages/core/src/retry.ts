@@ -1,7 +1,8 @@
 /** What one delivery attempt came to. */
 export type AttemptOutcome =
   | { kind: 'delivered'; httpStatus: number } // 2xx
-  | { kind: 'http-error'; httpStatus: number; retryAfterMs?: number } // non-2xx response
+  // A non-2xx response; `gone` says why the webhook is gone for good (webhookGoneReason).
+  | { kind: 'http-error'; httpStatus: number; retryAfterMs?: number; gone?: string }
   | { kind: 'network-error'; message: string } // refused, reset, DNS…
   | { kind: 'timeout'; timeoutMs: number }
   // No request was made: the target's address is one webhooks may not reach (SPEC §14).
@@ -13,7 +14,8 @@ export type RetryDecision =
   | { kind: 'retry'; delayMs: number }
   // No retry left, or cannot succeed by retrying. `reason` says why the run ends, not what
   // the webhook answered, which the caller has (and puts first: "HTTP 404 — not retryable: …").
-  | { kind: 'fail'; reason: string };
+  // `disable`: the webhook is gone, and its task is disabled with this reason (SPEC §14).
+  | { kind: 'fail'; reason: string; disable?: string };
 
 /**
  * The longest a Retry-After header may hold a retry back. A webhook answering
@@ -40,6 +42,13 @@ export function decideRetry(
     case 'delivered':
       return { kind: 'done' };
     case 'http-error': {
+      if (outcome.gone !== undefined) {
+        return {
+          kind: 'fail',
+          reason: 'not retryable: the webhook is gone, and its task is disabled',
+          disable: outcome.gone,
+        };
+      }
       if (!isRetryableStatus(outcome.httpStatus)) {
         return { kind: 'fail', reason: notRetryableReason(outcome.httpStatus) };
       }

@@ -76,6 +76,9 @@ const webhookUrl = z
     }
   });
 
+/** SPEC §14: where the task's own alerts go, checked as a webhook URL is; null: none. */
+const alertUrl = webhookUrl.nullable().optional();
+
 const jsonPayload = z
   .unknown()
   .superRefine((value, ctx) => {
@@ -306,6 +309,7 @@ export const createTaskSchema = z
       http_method: httpMethod.default('POST'),
       headers: taskHeaders.default({}),
       timeout_ms: timeoutMs.nullable().optional(),
+      alert_url: alertUrl,
     },
     {
       error: (issue) =>
@@ -332,6 +336,7 @@ export const updateTaskSchema = z
       http_method: httpMethod.optional(),
       headers: taskHeaders.optional(),
       timeout_ms: timeoutMs.nullable().optional(),
+      alert_url: alertUrl,
       task_status: z
         .literal('ready', {
           error:

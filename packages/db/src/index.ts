@@ -5,6 +5,7 @@ export type * from './generated/db';
 export type * from './rows';
 export { TaskRepository } from './repositories/task.repository';
 export type {
+  AlertTarget,
   TaskListQuery,
   TaskSort,
   SortOrder,
@@ -37,6 +38,7 @@ export type {
   AttemptResult,
   RunOutcome,
   AttemptRecorded,
+  AttemptFinished,
 } from './repositories/attempt.repository';
 export { StatsRepository } from './repositories/stats.repository';
 export type { AttemptSummary, HourlyAttempts, TaskCounts } from './repositories/stats.repository';

@@ -3,6 +3,7 @@ import {
   decideRateLimited,
   decideRetry,
   gateDecision,
+  healthChange,
   type RetryDecision,
   signingSecrets,
 } from '@scheduler/core';
@@ -10,7 +11,7 @@ import { describeError, type Logger } from '@scheduler/config';
 import {
   isPostgresUnavailable,
   isTransientStorageError,
-  type AttemptRecorded,
+  type AttemptFinished,
   type AttemptRepository,
   type AttemptResult,
   type AttemptStart,
@@ -28,6 +29,7 @@ import {
   runCancelledChannel,
 } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Alerter } from './alerter';
 import type { Admission, FlowControl, Lease } from './flow-control/flow-control';
 import type { AttemptMetricOutcome, EngineMetrics } from './metrics';
 import type { Liveness } from './metrics-server';
@@ -104,6 +106,8 @@ export interface DeliveryWorkerDeps {
   metrics?: EngineMetrics;
   /** Live events (SPEC §15): run.started, attempt.finished, run.finished. */
   events?: EventPublisher;
+  /** SPEC §14 alerts: task.failed, task.disabled, task.recovered, sent by this worker itself. */
+  alerts?: Alerter;
 }
 
 /** The first recheck of a run waiting for a slot (no known end); it doubles up to RECHECK_MAX_MS. */
@@ -123,7 +127,7 @@ export class DeliveryWorker {
   private worker: Worker<DeliveryJobData, void, string> | undefined;
   /** Attempt rows are written in batches across the deliveries in flight, not one round trip each. */
   private readonly starts: MicroBatch<AttemptStart, AttemptStarted>;
-  private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, AttemptRecorded>;
+  private readonly finishes: MicroBatch<{ result: AttemptResult; run: RunOutcome }, AttemptFinished>;
   private readonly postgresOutage: OutageLog;
   private readonly redisOutage: OutageLog;
   /** The deliveries in flight on this worker, by run id: a cancel announced for one aborts its request. */
@@ -454,7 +458,7 @@ export class DeliveryWorker {
         },
         run: { kind: 'continues' },
       });
-      if (recorded === 'cancelled') return this.cancelled(log);
+      if (recorded.recorded === 'cancelled') return this.cancelled(log);
       this.count('retry');
       log.warn(
         { httpStatus, delayMs: waiting.delayMs },
@@ -465,13 +469,14 @@ export class DeliveryWorker {
       throw new DelayedError();
     }
     const decision = decideRetry(outcome, spent, maxRetry, this.deps.retryBackoffMs);
-    const ends = (runStatus: 'finish' | 'failed', text: string): RunOutcome => ({
+    const ends = (runStatus: 'finish' | 'failed', text: string, disabledReason?: string): RunOutcome => ({
       kind: 'ends',
       taskId,
       jobId,
       runStatus,
       taskStatus: runStatus === 'finish' ? 'ready' : 'failed',
       message: text,
+      disabledReason,
     });
 
     switch (decision.kind) {
@@ -480,9 +485,14 @@ export class DeliveryWorker {
           result: { ...base, status: 'finish', message, responseId: delivery.responseId ?? null },
           run: ends('finish', `delivered: HTTP ${httpStatus ?? ''}`.trim()),
         });
-        if (recorded === 'cancelled') return this.cancelled(log);
+        if (recorded.recorded === 'cancelled') return this.cancelled(log);
         this.count('finish');
         this.announce(job, started.runId, attemptId, 'finish', httpStatus, executionTime, 'finish');
+        this.alertOnChange(recorded, 'finish', undefined, {
+          taskId,
+          runId: started.runId,
+          message: `"${target.taskName}" delivered again (HTTP ${httpStatus ?? ''}) after failing.`,
+        });
         log.info({ httpStatus, executionTime }, `delivered "${target.taskName}"`);
         return;
       }
@@ -491,7 +501,7 @@ export class DeliveryWorker {
           result: { ...base, status: 'failed', message: `${message} (retry in ${decision.delayMs} ms)` },
           run: { kind: 'continues' },
         });
-        if (recorded === 'cancelled') return this.cancelled(log);
+        if (recorded.recorded === 'cancelled') return this.cancelled(log);
         // A retry that would come after the deadline is not waited for: the run expires now.
         if (await this.expiresBefore(job, Date.now() + decision.delayMs, started.runId, log)) {
           throw new UnrecoverableError('TIMEOUT: the retry would come after the delivery deadline');
@@ -506,13 +516,21 @@ export class DeliveryWorker {
         const failure = `${message} — ${decision.reason}`;
         const recorded = await this.record(log, {
           result: { ...base, status: 'failed', message: failure },
-          run: ends('failed', failure),
+          run: ends('failed', failure, decision.disable),
         });
-        if (recorded === 'cancelled') return this.cancelled(log);
+        if (recorded.recorded === 'cancelled') return this.cancelled(log);
         // A refused target (SPEC §14): no request was sent, and none will be.
         this.count(outcome.kind === 'refused' ? 'refused' : 'failed');
         this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime, 'failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
+        if (decision.disable) log.warn(`task "${target.taskName}" disabled: ${decision.disable}`);
+        this.alertOnChange(recorded, 'failed', decision.disable, {
+          taskId,
+          runId: started.runId,
+          message: decision.disable
+            ? `"${target.taskName}" was disabled automatically: ${decision.disable}. Enable it again once its webhook is fixed.`
+            : `"${target.taskName}" failed: ${failure}`,
+        });
         return this.settle(log, decision, failure);
       }
       default:
@@ -608,6 +626,18 @@ export class DeliveryWorker {
     if (runStatus) events.emit('run.finished', { ...ids, status: runStatus });
   }
 
+  /** Raises the alert of a change in the task's health (core's healthChange), if the run's end made one. */
+  private alertOnChange(
+    finished: AttemptFinished,
+    runStatus: 'finish' | 'failed',
+    disabled: string | undefined,
+    alert: { taskId: string; runId: string; message: string },
+  ): void {
+    if (!this.deps.alerts || finished.wasFailing === undefined) return;
+    const type = healthChange(finished.wasFailing, runStatus, disabled !== undefined);
+    if (type) this.deps.alerts.raise({ type, ...alert });
+  }
+
   private count(outcome: AttemptMetricOutcome): void {
     this.deps.metrics?.attempts.inc({ outcome });
   }
@@ -630,7 +660,7 @@ export class DeliveryWorker {
   private async record(
     log: Logger,
     finished: { result: AttemptResult; run: RunOutcome },
-  ): Promise<AttemptRecorded> {
+  ): Promise<AttemptFinished> {
     for (let tries = 1; ; tries += 1) {
       try {
         return await this.finishes.submit(finished);
@@ -680,6 +710,7 @@ export class DeliveryWorker {
     if (result === 'forced') await worker.close(true);
     this.deps.flow?.stop();
     this.deps.events?.flush();
+    await this.deps.alerts?.stop();
     const subscriber = this.subscriber;
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }

@@ -1,6 +1,7 @@
 import type { Logger } from '@scheduler/config';
 import type { ClusterRepository } from '@scheduler/db';
 import type { Redis } from '@scheduler/queue';
+import type { Alerter } from './alerter';
 
 /** How often each watcher looks. */
 export const LATE_WATCH_INTERVAL_MS = 5_000;
@@ -14,6 +15,8 @@ export interface LateWatchDeps {
   lateAfterMs: number;
   logger: Logger;
   intervalMs?: number;
+  /** Sends task.late and task.late_recovered as alerts (SPEC §14); without it, log lines only. */
+  alerts?: Alerter;
 }
 
 /**
@@ -21,8 +24,8 @@ export interface LateWatchDeps {
  * when no publisher runs). An incident is a task and the due instant it is late for:
  * whichever watcher first adds it to a Redis set raises `task.late`, once; whichever
  * first takes it out when the task is no longer late (its run started) raises
- * `task.late_recovered`, once. Alerts to webhooks (§14) are not in this version:
- * the alarm is a log line (warn, then info) and `scheduler_late_tasks` counts.
+ * `task.late_recovered`, once. Each is a log line (warn, then info) and an alert (§14),
+ * sent by the watcher that raised it; `scheduler_late_tasks` counts.
  */
 export class LateWatch {
   private timer: NodeJS.Timeout | undefined;
@@ -44,6 +47,7 @@ export class LateWatch {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.deps.alerts?.stop();
   }
 
   async check(): Promise<void> {
@@ -60,6 +64,12 @@ export class LateWatch {
         { alert: 'task.late', taskId: task.task_id, dueAt: task.due_at.toISOString(), lateMs },
         `task.late: "${task.task_name}" (${task.task_id}) is ${Math.round(lateMs / 1000)} s late: due ${task.due_at.toISOString()} and not started (no publisher or worker running, or a stuck queue)`,
       );
+      this.deps.alerts?.raise({
+        type: 'task.late',
+        taskId: task.task_id,
+        runId: null,
+        message: `"${task.task_name}" is ${Math.round(lateMs / 1000)} s late: due ${task.due_at.toISOString()} and not started (no publisher or worker running, or a stuck queue).`,
+      });
     }
     // A full page may leave late tasks unseen: only a short list says which incidents ended.
     if (late.length >= LATE_WATCH_LIMIT) return;
@@ -70,6 +80,12 @@ export class LateWatch {
         { alert: 'task.late_recovered', taskId, dueAt },
         `task.late_recovered: task ${taskId}, due ${dueAt}, is late no more`,
       );
+      this.deps.alerts?.raise({
+        type: 'task.late_recovered',
+        taskId,
+        runId: null,
+        message: `The run due ${dueAt} is late no more: it started.`,
+      });
     }
   }
 }

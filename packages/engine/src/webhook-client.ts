@@ -4,6 +4,7 @@ import {
   isDiscordWebhookUrl,
   parseRetryAfter,
   readRateLimitSignals,
+  webhookGoneReason,
 } from '@scheduler/core';
 import { Agent, request } from 'undici';
 import { type LookupFunction, refusedTarget, safeConnector } from './safe-connector';
@@ -120,8 +121,14 @@ export class WebhookClient {
         Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
         this.now(),
       );
+      const gone = webhookGoneReason(url, httpStatus, answer);
       return {
-        outcome: { kind: 'http-error', httpStatus, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+        outcome: {
+          kind: 'http-error',
+          httpStatus,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          ...(gone !== undefined ? { gone } : {}),
+        },
         message: answer ? `HTTP ${httpStatus}: ${answer}` : `HTTP ${httpStatus}`,
         signals,
       };

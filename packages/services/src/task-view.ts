@@ -1,8 +1,11 @@
 import { comesDueAt, maskedHeaders } from '@scheduler/core';
 import type { TaskRow } from '@scheduler/db';
 
-/** Columns no answer shows: the job id of a run in flight (internal) and the signing secrets (SPEC §14). */
-type HiddenColumn = 'job_id' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at';
+/**
+ * Columns no answer shows: the job id of a run in flight and the alerts' health state
+ * (internal), and the signing secrets (SPEC §14).
+ */
+type HiddenColumn = 'job_id' | 'failing' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at';
 
 /** A task as users see it: its columns less what is internal or secret, its headers masked. */
 type Shown<T extends TaskRow> = Omit<T, HiddenColumn | 'headers'> & { headers: Record<string, string> };
@@ -17,6 +20,7 @@ export type PublicTask = Shown<TaskRow>;
 export function publicTask<T extends TaskRow>(task: T): Shown<T> {
   const {
     job_id: _jobId,
+    failing: _failing,
     signing_secret: _secret,
     previous_signing_secret: _previous,
     secret_rotated_at: _rotatedAt,

@@ -113,6 +113,7 @@ export class TaskService {
   async create(input: unknown): Promise<TaskRow> {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
+    if (task.alert_url) this.assertSafeTarget(task.alert_url, 'alert_url');
     this.assertTimeoutWithinMax(task.timeout_ms);
     if (!isBodyless(task.http_method)) assertDiscordPayload(task.webhook_url, task.json_payload);
     const now = this.now();
@@ -247,6 +248,7 @@ export class TaskService {
   async update(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
+    if (patch.alert_url) this.assertSafeTarget(patch.alert_url, 'alert_url');
     this.assertTimeoutWithinMax(patch.timeout_ms);
     const current = await this.get(id);
     const now = this.now();
@@ -294,10 +296,15 @@ export class TaskService {
       });
     }
     if (task_status === 'ready' && current.task_status === 'running') throw runningConflict();
-    // A future run_at re-arms a failed one-time task by itself (SPEC §11).
-    const rearm = current.task_status === 'failed' && (task_status === 'ready' || run_at !== undefined);
-    if (rearm) changes.task_status = 'ready';
     const resumed = fields.enabled === true && !current.enabled;
+    // Enabled again, a task its webhook disabled forgets why, and is re-armed (SPEC §14).
+    const wasDisabledByWebhook = resumed && current.disabled_reason !== null;
+    if (wasDisabledByWebhook) changes.disabled_reason = null;
+    // A future run_at re-arms a failed one-time task by itself (SPEC §11).
+    const rearm =
+      current.task_status === 'failed' &&
+      (task_status === 'ready' || run_at !== undefined || wasDisabledByWebhook);
+    if (rearm) changes.task_status = 'ready';
     const retimed =
       task_schedule !== undefined ||
       run_at !== undefined ||
@@ -462,10 +469,10 @@ export class TaskService {
   }
 
   /** SPEC §14: an IP literal of a class webhooks may not reach is refused when saved. */
-  private assertSafeTarget(webhookUrl: string): void {
-    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, webhookUrl);
+  private assertSafeTarget(url: string, field: 'webhook_url' | 'alert_url' = 'webhook_url'): void {
+    const problem = urlTargetProblem(this.deps.allowList ?? EMPTY_ALLOW_LIST, url);
     if (problem) {
-      throw new TaskValidationError(`webhook_url: ${problem}`, 'VALIDATION_ERROR', { webhook_url: problem });
+      throw new TaskValidationError(`${field}: ${problem}`, 'VALIDATION_ERROR', { [field]: problem });
     }
   }
 

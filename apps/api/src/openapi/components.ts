@@ -130,6 +130,11 @@ const taskFieldDocs: Record<string, SchemaObject> = {
       'Up to 20 request headers, name → string value (names are tokens, values at most 2,048 characters on one line). Host, Content-Length, Transfer-Encoding, Connection and webhook-* are refused. Sensitive values (Authorization, Cookie, names containing token, secret, key or password) are stored as given and shown masked; a masked value sent back unchanged keeps the stored one.',
     example: { 'X-Team': 'reports' },
   },
+  alert_url: {
+    description:
+      'Where this task’s alerts go (SPEC §14: task.failed, task.disabled, task.recovered, task.late, task.late_recovered and digest), besides ALERT_WEBHOOK_URL: an http(s) URL checked as webhook_url is (safe targets). A Discord webhook gets a message, any other URL JSON { type, task, run_id, message, at }, signed with the task’s secret. null clears it.',
+    example: 'https://discord.com/api/webhooks/1234567890/alerts-token',
+  },
   timeout_ms: {
     description:
       'The request’s time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS (default 60000) milliseconds; unset or null: WEBHOOK_TIMEOUT_MS.',

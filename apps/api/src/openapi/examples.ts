@@ -18,6 +18,7 @@ export const exampleTask = {
   id: exampleTaskId,
   ...exampleTaskInput,
   run_at: null,
+  disabled_reason: null,
   task_status: 'ready',
   next_run_at: '2025-05-02T07:00:00.000Z',
   last_run_at: '2025-05-01T07:00:00.012Z',
@@ -32,6 +33,7 @@ export const exampleTask = {
   http_method: 'POST',
   headers: { 'X-Team': 'reports' },
   timeout_ms: null,
+  alert_url: null,
 };
 
 /** The example task's next 5 instants (weekdays at 09:00, Paris). */

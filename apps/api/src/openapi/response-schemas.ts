@@ -48,7 +48,13 @@ export const taskResponse = z
     task_status: z.enum(taskStatuses).meta({
       description: 'ready: waiting for its next run; running: a run is in flight; failed: out of retries.',
     }),
-    enabled: z.boolean().meta({ description: 'false while paused.' }),
+    enabled: z
+      .boolean()
+      .meta({ description: 'false while paused (by a user, or by its webhook: see disabled_reason).' }),
+    disabled_reason: z.string().nullable().meta({
+      description:
+        'Why the task was disabled automatically: its webhook said it is gone (Discord code 10015 Unknown Webhook or 50027 Invalid Webhook Token, or HTTP 410 from any webhook). null otherwise; enabling the task clears it.',
+    }),
     timezone: z.string().meta({ description: 'IANA timezone the schedule is read in.' }),
     next_run_at: instant(
       'When it next comes due (jitter applied, not before paused_until); null when it never fires again.',
@@ -84,6 +90,10 @@ export const taskResponse = z
       .int()
       .nullable()
       .meta({ description: 'The request’s time limit in milliseconds; null: WEBHOOK_TIMEOUT_MS.' }),
+    alert_url: z.string().nullable().meta({
+      description:
+        'Where this task’s alerts go (task.failed, task.disabled, task.recovered, task.late, task.late_recovered, digest), besides ALERT_WEBHOOK_URL; signed with the task’s secret. null: none.',
+    }),
   })
   .meta({ example: exampleTask });
 

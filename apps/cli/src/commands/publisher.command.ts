@@ -1,7 +1,15 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
+import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
-import { EngineMetrics, LateWatch, OutageLog, Publisher } from '@scheduler/engine';
+import {
+  createAlerter,
+  EngineMetrics,
+  LateWatch,
+  OutageLog,
+  Publisher,
+  WebhookClient,
+} from '@scheduler/engine';
 import { ClusterRepository } from '@scheduler/db';
 import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
@@ -54,12 +62,22 @@ export function publisherCommand(): Command {
       // Seen by the API's /health: a publisher alive (SPEC §15).
       const heartbeat = new Heartbeat(context.redis, config.redisPrefix, 'publisher');
       heartbeat.start();
+      // Alerts of the late alarm go out from here, through the safe client (SPEC §14).
+      const webhooks = new WebhookClient(config.webhookTimeoutMs, {
+        allowList: parseAllowList(config.webhookAllowedHosts),
+      });
       const lateWatch = new LateWatch({
         cluster: new ClusterRepository(context.db),
         redis: context.redis,
         prefix: config.redisPrefix,
         lateAfterMs: config.lateAlertAfterMs,
         logger: context.logger,
+        alerts: createAlerter(config, {
+          webhooks,
+          redis: context.redis,
+          tasks: context.tasks,
+          logger: context.logger,
+        }),
       });
       lateWatch.start();
       const startedAt = performance.now();
@@ -80,6 +98,7 @@ export function publisherCommand(): Command {
           await metricsServer?.stop();
           await heartbeat.stop();
           await lateWatch.stop();
+          await webhooks.close();
           await publisher.stop();
           await context.close();
         },

@@ -4,7 +4,14 @@ import { parseAllowList } from '@scheduler/core';
 import { DependencyRepository } from '@scheduler/db';
 import { createContext } from '../context';
 import { DestinationRepository } from '@scheduler/db';
-import { DeliveryWorker, EngineMetrics, FlowControl, StoredLimits, WebhookClient } from '@scheduler/engine';
+import {
+  createAlerter,
+  DeliveryWorker,
+  EngineMetrics,
+  FlowControl,
+  StoredLimits,
+  WebhookClient,
+} from '@scheduler/engine';
 import { createRedisConnection, EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
@@ -63,6 +70,12 @@ export function workerCommand(): Command {
         logger: context.logger,
         metrics,
         events: new EventPublisher(flowRedis, config.redisPrefix),
+        alerts: createAlerter(config, {
+          webhooks,
+          redis: context.redis,
+          tasks: context.tasks,
+          logger: context.logger,
+        }),
       });
       worker.start();
       // Seen by the API's /health: a worker alive (SPEC §15).

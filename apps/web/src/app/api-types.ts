@@ -29,6 +29,8 @@ export interface Task {
   priority: number;
   task_status: TaskStatus;
   enabled: boolean;
+  /** Why its webhook disabled it (SPEC §14: gone, per Discord's code or a 410); null otherwise. */
+  disabled_reason: string | null;
   timezone: string;
   next_run_at: string | null;
   last_run_at: string | null;

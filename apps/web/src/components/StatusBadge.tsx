@@ -41,7 +41,10 @@ export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
   return <Badge {...attemptStatusLook[status]} />;
 }
 
-export function DisabledBadge() {
+/** Paused by a user, or disabled by its webhook (SPEC §14), which says why. */
+export function DisabledBadge({ reason = null }: { reason?: string | null }) {
+  if (reason !== null)
+    return <Badge color="red" label="Disabled" title={`Disabled automatically: ${reason}`} />;
   return <Badge color="gray" label="Paused" title="Disabled: the publisher skips it" />;
 }
 

@@ -12,6 +12,7 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     priority: 5,
     task_status: 'ready',
     enabled: true,
+    disabled_reason: null,
     timezone: 'UTC',
     next_run_at: '2025-03-07T09:00:00.000Z',
     last_run_at: null,

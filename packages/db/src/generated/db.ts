@@ -88,11 +88,14 @@ export interface TaskRuns {
 }
 
 export interface Tasks {
+  alert_url: string | null;
   catch_up: Generated<TaskCatchUp>;
   created_at: Generated<Timestamp>;
   deliver_within_ms: number | null;
+  disabled_reason: string | null;
   enabled: Generated<boolean>;
   ends_at: Timestamp | null;
+  failing: Generated<boolean>;
   headers: Generated<Json>;
   http_method: Generated<HttpMethod>;
   id: Generated<string>;

@@ -233,7 +233,8 @@ test('finishAttempts records a batch of results and ends only the runs that end'
       run: { kind: 'continues' },
     },
   ]);
-  expect(recorded).toEqual(['recorded', 'recorded']);
+  // The ending run's task was not failing before; the continuing run changed no task.
+  expect(recorded).toEqual([{ recorded: 'recorded', wasFailing: false }, { recorded: 'recorded' }]);
   expect(await t.tasks.findById(ending.id)).toMatchObject({ task_status: 'ready', job_id: null });
   expect(await t.runs.findById(endingRun.id)).toMatchObject({
     status: 'finish',
@@ -261,7 +262,7 @@ test('finishAttempts records a batch of results and ends only the runs that end'
         run: { kind: 'continues' },
       },
     ]),
-  ).toEqual(['cancelled']);
+  ).toEqual([{ recorded: 'cancelled' }]);
   expect(await t.attempts.listForTask(ending.id, 5)).toMatchObject([{ status: 'finish', http_status: 204 }]);
 });
 
@@ -313,4 +314,99 @@ test('list: "to" holds its whole millisecond, though created_at has microseconds
   });
   expect(rows.map((row) => row.id)).toEqual([last!.id]);
   expect(total).toBe(1);
+});
+
+test('a run ending on a webhook that is gone disables its task with the reason; resuming it clears the reason and re-arms it', async () => {
+  const task = await newTask();
+  const run = await started(task.id, 'job-gone');
+  const [begun] = await t.attempts.beginAttempts([
+    { taskId: task.id, scheduledFor: run.scheduled_for, retryCount: 0, jobId: 'job-gone' },
+  ]);
+  if (begun?.kind !== 'deliver') throw new Error('expected to deliver');
+  const reason = 'the webhook answered HTTP 410 Gone: it no longer exists';
+  await t.attempts.finishAttempt(
+    { attemptId: begun.attemptId, status: 'failed', executionTime: 4, httpStatus: 410, message: 'HTTP 410' },
+    {
+      kind: 'ends',
+      taskId: task.id,
+      jobId: 'job-gone',
+      runStatus: 'failed',
+      taskStatus: 'failed',
+      message: 'HTTP 410 — not retryable',
+      disabledReason: reason,
+    },
+  );
+  expect(await t.tasks.findById(task.id)).toMatchObject({
+    enabled: false,
+    disabled_reason: reason,
+    task_status: 'failed',
+  });
+  expect(await t.runs.findById(run.id)).toMatchObject({ status: 'failed' });
+
+  const resumed = await t.tasks.toggleEnabled(task.id, new Date('2030-01-01T00:00:00Z'));
+  expect(resumed).toMatchObject({ enabled: true, disabled_reason: null, task_status: 'ready' });
+  // Paused by a user: no reason, and a failed task stays failed when resumed.
+  const paused = await t.tasks.toggleEnabled(task.id, null);
+  expect(paused).toMatchObject({ enabled: false, disabled_reason: null });
+});
+
+test('a run ending failed without a reason leaves its task enabled', async () => {
+  const task = await newTask();
+  const run = await started(task.id, 'job-404');
+  const [begun] = await t.attempts.beginAttempts([
+    { taskId: task.id, scheduledFor: run.scheduled_for, retryCount: 0, jobId: 'job-404' },
+  ]);
+  if (begun?.kind !== 'deliver') throw new Error('expected to deliver');
+  await t.attempts.finishAttempt(
+    { attemptId: begun.attemptId, status: 'failed', executionTime: 4, httpStatus: 404, message: 'HTTP 404' },
+    {
+      kind: 'ends',
+      taskId: task.id,
+      jobId: 'job-404',
+      runStatus: 'failed',
+      taskStatus: 'failed',
+      message: 'HTTP 404 — not retryable',
+    },
+  );
+  expect(await t.tasks.findById(task.id)).toMatchObject({
+    enabled: true,
+    disabled_reason: null,
+    task_status: 'failed',
+  });
+});
+
+test('each run end reports whether its task was failing before, and leaves it failing or not', async () => {
+  const task = await newTask();
+  const end = async (jobId: string, runStatus: 'finish' | 'failed') => {
+    const run = await started(task.id, jobId);
+    const [begun] = await t.attempts.beginAttempts([
+      { taskId: task.id, scheduledFor: run.scheduled_for, retryCount: 0, jobId },
+    ]);
+    if (begun?.kind !== 'deliver') throw new Error('expected to deliver');
+    const httpStatus = runStatus === 'finish' ? 204 : 500;
+    const [finished] = await t.attempts.finishAttempts([
+      {
+        result: { attemptId: begun.attemptId, status: runStatus, executionTime: 1, httpStatus, message: '' },
+        run: {
+          kind: 'ends',
+          taskId: task.id,
+          jobId,
+          runStatus,
+          taskStatus: runStatus === 'finish' ? 'ready' : 'failed',
+          message: `HTTP ${httpStatus}`,
+        },
+      },
+    ]);
+    return finished;
+  };
+  expect(await end('job-1', 'failed')).toEqual({ recorded: 'recorded', wasFailing: false });
+  expect(await end('job-2', 'failed')).toEqual({ recorded: 'recorded', wasFailing: true });
+  expect(await end('job-3', 'finish')).toEqual({ recorded: 'recorded', wasFailing: true });
+  expect(await end('job-4', 'finish')).toEqual({ recorded: 'recorded', wasFailing: false });
+  expect(await t.tasks.findById(task.id)).toMatchObject({ failing: false });
+  expect(await t.tasks.alertTarget(task.id)).toMatchObject({
+    id: task.id,
+    task_name: 'attempts',
+    alert_url: null,
+  });
 });

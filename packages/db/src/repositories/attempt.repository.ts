@@ -73,10 +73,22 @@ export type RunOutcome =
       taskStatus: 'ready' | 'failed';
       /** Why the run ended as it did. */
       message: string;
+      /** The webhook is gone (SPEC §14): the task is disabled, with this reason. */
+      disabledReason?: string | undefined;
     };
 
 /** Whether an attempt's result was written, or found its attempt cancelled meanwhile (nothing written). */
 export type AttemptRecorded = 'recorded' | 'cancelled';
+
+/**
+ * What finishAttempts wrote for one attempt. `wasFailing`, when the attempt ended its run
+ * and changed its task: whether the task's previous run to end with an attempt had failed
+ * (`tasks.failing` before this one set it), for core's healthChange (SPEC §14 alerts).
+ */
+export interface AttemptFinished {
+  recorded: AttemptRecorded;
+  wasFailing?: boolean;
+}
 
 interface StartedRow {
   run_id: string;
@@ -199,12 +211,12 @@ export class AttemptRepository {
    * `cancelled` row and changes nothing else ('cancelled'); a task changes only
    * while the ending run's job still owns it.
    */
-  async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<AttemptRecorded[]> {
+  async finishAttempts(finished: { result: AttemptResult; run: RunOutcome }[]): Promise<AttemptFinished[]> {
     if (finished.length === 0) return [];
     const results = finished.map((f) => f.result);
     const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [{ ...f.run, result: f.result }] : []));
     const attemptIds = results.map((r) => r.attemptId);
-    const { rows } = await sql<{ id: string }>`
+    const { rows } = await sql<{ id: string; was_failing: boolean | null }>`
       WITH results AS (
         SELECT * FROM unnest(${attemptIds}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
@@ -224,32 +236,47 @@ export class AttemptRepository {
         FROM unnest(${ends.map((e) => e.result.attemptId)}::uuid[], ${ends.map((e) => e.taskId)}::uuid[],
                     ${ends.map((e) => e.jobId)}::text[], ${ends.map((e) => e.taskStatus)}::task_status[],
                     ${ends.map((e) => e.runStatus)}::task_run_status[],
-                    ${ends.map((e) => toStorableText(e.message))}::text[], ${ends.map((e) => e.result.httpStatus)}::int[])
-          AS e(attempt_id, task_id, job_id, task_status, run_status, message, http_status)
+                    ${ends.map((e) => toStorableText(e.message))}::text[], ${ends.map((e) => e.result.httpStatus)}::int[],
+                    ${ends.map((e) => (e.disabledReason === undefined ? null : toStorableText(e.disabledReason)))}::text[])
+          AS e(attempt_id, task_id, job_id, task_status, run_status, message, http_status, disabled_reason)
         -- Only the runs whose attempt was written: a cancel that came first has ended them already.
         JOIN logged l ON l.id = e.attempt_id
       ), runs_ended AS (
         UPDATE task_runs SET status = e.run_status, finished_at = now(), message = e.message,
                              http_status = e.http_status
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
+      ), failing_before AS MATERIALIZED (
+        -- The tasks' health before this statement (its snapshot): only the run that owns a
+        -- task ends it, so no other statement flips it meanwhile.
+        SELECT id, failing FROM tasks WHERE id = ANY(${ends.map((e) => e.taskId)}::uuid[])
       ), tasks_ended AS (
+        UPDATE tasks SET task_status = e.task_status, job_id = NULL,
+                         failing = (e.run_status = 'failed'),
+                         -- A webhook that is gone disables its task, saying why (SPEC §14).
+                         enabled = tasks.enabled AND e.disabled_reason IS NULL,
+                         disabled_reason = coalesce(e.disabled_reason, tasks.disabled_reason)
+        FROM ends e
         -- Ownership by job id alone (a job id is only ever set while running:
         -- tasks_job_id_only_while_running): with task_status in the condition, statistics
         -- taken before a burst steer the planner onto tasks_running_order_idx, and every
         -- batch then walks every run in flight. Each task is found by its primary key once
         -- (a nested loop over the batch): an id = ANY(...) beside the join made every row
         -- of the batch walk the whole array again, n² index descents.
-        UPDATE tasks SET task_status = d.task_status, job_id = NULL
-        FROM unnest(${ends.map((e) => e.taskId)}::uuid[], ${ends.map((e) => e.jobId)}::text[],
-                    ${ends.map((e) => e.taskStatus)}::task_status[], ${ends.map((e) => e.result.attemptId)}::uuid[])
-          AS d(task_id, job_id, task_status, attempt_id)
-        WHERE tasks.id = d.task_id AND tasks.job_id = d.job_id
-          -- Only the tasks whose run ended here: a cancel that came first has released them.
-          AND d.attempt_id IN (SELECT attempt_id FROM ends)
+        WHERE tasks.id = e.task_id AND tasks.job_id = e.job_id
+        RETURNING tasks.id AS task_id, e.attempt_id
       )
-      SELECT id FROM logged`.execute(this.db);
-    const written = new Set(rows.map((row) => row.id));
-    return attemptIds.map((id) => (written.has(id) ? 'recorded' : 'cancelled'));
+      SELECT l.id, b.failing AS was_failing
+      FROM logged l
+      LEFT JOIN tasks_ended t ON t.attempt_id = l.id
+      LEFT JOIN failing_before b ON b.id = t.task_id`.execute(this.db);
+    const written = new Map(rows.map((row) => [row.id, row.was_failing]));
+    return attemptIds.map((id): AttemptFinished => {
+      if (!written.has(id)) return { recorded: 'cancelled' };
+      const wasFailing = written.get(id);
+      return typeof wasFailing === 'boolean'
+        ? { recorded: 'recorded', wasFailing }
+        : { recorded: 'recorded' };
+    });
   }
 
   /** One attempt's `running` row of the run `runId`, inserted or reused; undefined when it already has a final row. */
@@ -273,8 +300,8 @@ export class AttemptRepository {
   }
 
   async finishAttempt(result: AttemptResult, run: RunOutcome): Promise<AttemptRecorded> {
-    const [recorded] = await this.finishAttempts([{ result, run }]);
-    return recorded ?? 'cancelled';
+    const [finished] = await this.finishAttempts([{ result, run }]);
+    return finished?.recorded ?? 'cancelled';
   }
 
   /**

@@ -12,6 +12,12 @@ import {
   type TaskWithLastAttempt,
 } from '../rows';
 
+/** A task as an alert about it needs it. */
+export type AlertTarget = Pick<
+  TaskRow,
+  'id' | 'task_name' | 'alert_url' | 'signing_secret' | 'previous_signing_secret' | 'secret_rotated_at'
+>;
+
 export type TaskSort = 'created_at' | 'task_name' | 'next_run_at' | 'lateness_p99_ms';
 export type SortOrder = 'asc' | 'desc';
 
@@ -217,6 +223,22 @@ export class TaskRepository {
       .executeTakeFirst();
   }
 
+  /** What an alert about the task needs (SPEC §14): its name, its own alert URL, the secrets that sign it. */
+  async alertTarget(id: string): Promise<AlertTarget | undefined> {
+    return this.db
+      .selectFrom('tasks')
+      .select([
+        'id',
+        'task_name',
+        'alert_url',
+        'signing_secret',
+        'previous_signing_secret',
+        'secret_rotated_at',
+      ])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
   async delete(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
@@ -225,6 +247,8 @@ export class TaskRepository {
   /**
    * Pauses a task, or resumes it from `resumeAt`: in one statement, so a due
    * instant left over from the pause is never claimable, not even for a moment.
+   * Resuming a task its webhook disabled (SPEC §14) clears the reason and re-arms it
+   * when the run that disabled it left it failed.
    */
   async toggleEnabled(id: string, resumeAt: Date | null): Promise<TaskRow | undefined> {
     return this.db
@@ -232,6 +256,9 @@ export class TaskRepository {
       .set((eb) => ({
         enabled: eb.not('enabled'),
         next_run_at: sql<Date | null>`CASE WHEN enabled THEN next_run_at ELSE ${resumeAt}::timestamptz END`,
+        task_status: sql<TaskStatus>`CASE WHEN disabled_reason IS NOT NULL AND task_status = 'failed'
+                                          THEN 'ready' ELSE task_status END`,
+        disabled_reason: null,
       }))
       .where('id', '=', id)
       .returningAll()

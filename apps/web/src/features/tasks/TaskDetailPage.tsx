@@ -132,9 +132,15 @@ export function TaskDetailPage() {
         description={
           <span className="flex flex-wrap items-center gap-2">
             <TaskStatusBadge status={task.task_status} />
-            {!task.enabled && <DisabledBadge />}
-            {task.task_status === 'failed' && (
-              <span>Failed: {failureReason(task)} Re-arm it to schedule it again.</span>
+            {!task.enabled && <DisabledBadge reason={task.disabled_reason} />}
+            {task.disabled_reason !== null ? (
+              <span role="status">
+                Disabled automatically: {task.disabled_reason}. Enable it again once its webhook is fixed.
+              </span>
+            ) : (
+              task.task_status === 'failed' && (
+                <span>Failed: {failureReason(task)} Re-arm it to schedule it again.</span>
+              )
             )}
           </span>
         }

@@ -90,6 +90,14 @@ function TaskRow({ task, now }: { task: TaskListItem; now: Date }) {
           disabled={busy.toggling}
           onChange={() => void toggleEnabled(task)}
         />
+        {task.disabled_reason !== null && (
+          <span
+            className="mt-1 block max-w-48 text-xs text-red-700 dark:text-red-300"
+            title={task.disabled_reason}
+          >
+            Disabled automatically: {task.disabled_reason}
+          </span>
+        )}
       </td>
       <td className={`${tdClass} ${cardLabel}`} data-label="Next run">
         <NextRun task={task} now={now} />
