@@ -426,6 +426,7 @@ export class DeliveryWorker {
     // The first request of a run: how late it is sent after its due instant.
     if (retryCount === 0)
       this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
+    if (slot) slot.flow.markSent(slot.lease);
     const delivery = await this.deps.webhooks
       .post(target.webhookUrl, target.payload, {
         cancel: cancel.signal,

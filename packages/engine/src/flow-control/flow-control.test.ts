@@ -135,6 +135,24 @@ describe('FlowControl', () => {
     expect(waiting.kind === 'wait' && waiting.waitMs).toBeGreaterThan(800);
   });
 
+  it('a rate per window counts a request from when it was sent, not admitted: a receiver sees no more than the rate', async () => {
+    const flow = flowWith({ storedLimits: () => ({ rateLimitMax: 2, rateLimitPerSeconds: 1 }) });
+    const late = admitted(await flow.admit('http://x:80', 'j1'));
+    const prompt = admitted(await flow.admit('http://x:80', 'j2'));
+    // The first left 600 ms after its admission (its attempt's row was slow to write), the other at once.
+    late.admittedAt -= 600;
+    flow.markSent(late);
+    flow.markSent(prompt);
+    await flow.settle(late, 200);
+    await flow.settle(prompt, 200);
+    await sleep(1050);
+    // A second after both admissions only the prompt one has left the window: one more may go, not two.
+    admitted(await flow.admit('http://x:80', 'j3'));
+    const waiting = await flow.admit('http://x:80', 'j4');
+    expect(waiting).toMatchObject({ kind: 'wait', reason: 'rate limit' });
+    expect(waiting.kind === 'wait' && waiting.waitMs).toBeGreaterThan(400);
+  });
+
   it('MAX_CONCURRENT_DELIVERIES caps requests in flight across destinations', async () => {
     const flow = flowWith({ maxConcurrentDeliveries: 2 });
     const lease = admitted(await flow.admit('http://x:80', 'j1'));

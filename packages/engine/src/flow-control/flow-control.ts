@@ -22,6 +22,9 @@ export interface Lease {
   destination: DestinationKey;
   /** The bucket window it was sent in. */
   generation: number;
+  /** When it was admitted, and when its request went out (performance.now()): see markSent. */
+  admittedAt: number;
+  sentAt?: number;
 }
 
 export type Admission =
@@ -67,7 +70,7 @@ export class FlowControl {
     const redis = options.redis as Redis & Record<string, ScriptRunner | undefined>;
     if (!redis.schedulerFlowAdmit) {
       redis.defineCommand('schedulerFlowAdmit', { numberOfKeys: 6, lua: ADMIT_SCRIPT });
-      redis.defineCommand('schedulerFlowSettle', { numberOfKeys: 5, lua: SETTLE_SCRIPT });
+      redis.defineCommand('schedulerFlowSettle', { numberOfKeys: 6, lua: SETTLE_SCRIPT });
       redis.defineCommand('schedulerFlowRenew', { lua: RENEW_SCRIPT });
     }
     this.admitScript = (...args) => (redis.schedulerFlowAdmit as ScriptRunner)(...args);
@@ -119,7 +122,7 @@ export class FlowControl {
       0,
     )) as [number, number, string?, number?];
     if (result[0] === 1) {
-      const lease: Lease = { id, destination, generation: Number(result[1]) };
+      const lease: Lease = { id, destination, generation: Number(result[1]), admittedAt: performance.now() };
       this.leases.set(id, lease);
       return { kind: 'admitted', lease };
     }
@@ -130,6 +133,16 @@ export class FlowControl {
       reason: String(result[2] ?? 'held'),
       heldUntil: until > 0 ? new Date(until) : undefined,
     };
+  }
+
+  /**
+   * The request of `lease` goes out now. A rate per window counts a request from its
+   * admission; the attempt's row is written between the two, so under load a request may
+   * leave a while after it was counted. Its settle moves its place in the window to when it
+   * was sent: a receiver counting arrivals then sees no more than the rate either.
+   */
+  markSent(lease: Lease): void {
+    lease.sentAt = performance.now();
   }
 
   /** Gives the slot back and learns from the answer (none for a request that got no answer). */
@@ -143,6 +156,7 @@ export class FlowControl {
       this.key('fc:all:leases'),
       this.key('fc:discord'),
       k.recent429s,
+      k.sent,
       lease.id,
       lease.generation,
       httpStatus ?? 0,
@@ -152,6 +166,7 @@ export class FlowControl {
       bucket ? bucket.limit : -1,
       bucket ? bucket.remaining : -1,
       bucket?.resetAfterMs ?? -1,
+      lease.sentAt === undefined ? -1 : Math.max(0, Math.round(lease.sentAt - lease.admittedAt)),
     )) as [number, number, number];
     const heldUntil = Number(result[1]);
     const exhausted = Number(result[2]);

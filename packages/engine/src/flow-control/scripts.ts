@@ -106,9 +106,10 @@ return {1, gen}
 
 /**
  * A request came back (or failed): give back its slot and learn from the answer.
- * KEYS: dest, leases, all leases, discord hold, 429s.
+ * KEYS: dest, leases, all leases, discord hold, 429s, sent.
  * ARGV: lease id, generation, http status (0: none), hold ms (-1: none), hold is global
- * (0/1), hold reason, bucket limit (-1: none), remaining, reset-after ms (-1: not told).
+ * (0/1), hold reason, bucket limit (-1: none), remaining, reset-after ms (-1: not told),
+ * ms from admission to sending (-1: not sent).
  * Returns {new hold (0/1), held until, bucket exhausted until (0: not)}.
  */
 export const SETTLE_SCRIPT = `
@@ -123,6 +124,13 @@ local reason = ARGV[6]
 local lim = tonumber(ARGV[7])
 local remaining = tonumber(ARGV[8])
 local resetAfter = tonumber(ARGV[9])
+local sentAfter = tonumber(ARGV[10])
+
+-- A rate per window: the request's place moves from its admission to when it was sent.
+if sentAfter > 0 then
+  local admitted = redis.call('ZSCORE', KEYS[6], lease)
+  if admitted then redis.call('ZADD', KEYS[6], 'XX', tonumber(admitted) + sentAfter, lease) end
+end
 
 redis.call('ZREM', KEYS[2], lease)
 redis.call('ZREM', KEYS[3], lease)
