@@ -12,3 +12,4 @@ export * from './delivery/signing';
 export * from './dependency-gate';
 export * from './delivery/request-options';
 export * from './delivery/discord';
+export * from './delivery/payload-template';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catchUpPolicies, InvalidScheduleError, MAX_JITTER_MS, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadContentProblem, storableText } from './stored-text';
+import { templateProblems } from './delivery/payload-template';
 import {
   BODYLESS_METHODS,
   httpMethod,
@@ -97,6 +98,15 @@ const jsonPayload = z
           code: 'custom',
           message: `payload is ${size} bytes serialized: expected at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
           params: flag('payloadTooLarge'),
+        });
+        return;
+      }
+      // SPEC §14: a placeholder that could not be rendered when sent is refused now.
+      const placeholders = templateProblems(value);
+      if (placeholders.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: placeholders.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
         });
       }
     }
