@@ -102,19 +102,12 @@ export const signingSecretResponse = z
 
 export const webhookTestResponse = z
   .object({
-    http_status: z
-      .number()
-      .int()
-      .nullable()
-      .meta({
-        description: 'The status the webhook answered; null when no answer came (timeout, network error).',
-      }),
-    execution_time: z
-      .number()
-      .int()
-      .meta({
-        description: 'Milliseconds from sending the request to the end of the answer (or the failure).',
-      }),
+    http_status: z.number().int().nullable().meta({
+      description: 'The status the webhook answered; null when no answer came (timeout, network error).',
+    }),
+    execution_time: z.number().int().meta({
+      description: 'Milliseconds from sending the request to the end of the answer (or the failure).',
+    }),
     response: z
       .string()
       .nullable()
