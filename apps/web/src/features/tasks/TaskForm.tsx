@@ -15,11 +15,13 @@ import {
   validateExecutionControl,
 } from './execution-control-model';
 import { RequestOptionsFields } from './RequestOptionsFields';
+import { SendTestPanel } from './SendTestPanel';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
 import {
   maxRetryLimit,
   toTaskInput,
+  toWebhookTestInput,
   validateTaskForm,
   type TaskFormField,
   type TaskFormValues,
@@ -267,6 +269,7 @@ export function TaskForm({
         serverError={serverErrors.json_payload}
         method={values.http_method}
       />
+      <SendTestPanel request={toWebhookTestInput(values, taskId)} />
 
       <ExecutionControlFields
         values={values.control}
