@@ -5,6 +5,7 @@ import {
   DestinationService,
   RunService,
   TaskService,
+  WebhookTestService,
 } from '@scheduler/services';
 import type { ApiContext } from './context';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -20,6 +21,7 @@ import { ClusterMetrics } from './metrics/cluster-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { RunsController } from './runs/runs.controller';
 import { TasksController } from './tasks/tasks.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** Nest's view of the API: the controllers, and the services built outside it, as values. */
 @Module({})
@@ -36,6 +38,7 @@ export class ApiModule {
         HealthController,
         MetricsController,
         EventsController,
+        WebhooksController,
       ],
       providers: [
         { provide: TaskService, useValue: context.taskService },
@@ -43,6 +46,7 @@ export class ApiModule {
         { provide: RunService, useValue: context.runService },
         { provide: DashboardService, useValue: context.dashboardService },
         { provide: DestinationService, useValue: context.destinationService },
+        { provide: WebhookTestService, useValue: context.webhookTestService },
         { provide: HealthService, useValue: context.healthService },
         { provide: ClusterMetrics, useValue: context.clusterMetrics },
         { provide: LiveEvents, useValue: context.liveEvents },

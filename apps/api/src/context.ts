@@ -26,7 +26,9 @@ import {
   DestinationService,
   RunService,
   TaskService,
+  WebhookTestService,
 } from '@scheduler/services';
+import { WebhookClient } from '@scheduler/engine';
 import { HealthService } from './health/health.service';
 import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
@@ -43,6 +45,7 @@ export interface ApiContext {
   runService: RunService;
   dashboardService: DashboardService;
   destinationService: DestinationService;
+  webhookTestService: WebhookTestService;
   healthService: HealthService;
   clusterMetrics: ClusterMetrics;
   liveEvents: LiveEvents;
@@ -61,6 +64,9 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const cluster = new ClusterRepository(db);
   const events = new EventPublisher(redis, prefix);
   const liveEvents = new LiveEvents(config.redisUrl, prefix, logger);
+  const allowList = parseAllowList(config.webhookAllowedHosts);
+  // "Send test" (SPEC §14) goes through the client deliveries use: the same connect-time checks.
+  const webhooks = new WebhookClient(config.webhookTimeoutMs, { allowList });
   const taskService = new TaskService({
     dependencies: new DependencyRepository(db),
     tasks,
@@ -70,7 +76,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     redis,
     prefix,
     retryBackoffMs: config.retryBackoffMs,
-    allowList: parseAllowList(config.webhookAllowedHosts),
+    allowList,
     events,
     timeoutMaxMs: config.webhookTimeoutMaxMs,
   });
@@ -88,6 +94,12 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       destinations: new DestinationRepository(db),
       states: (keys) => readDestinationStates(redis, prefix, keys),
       defaultMaxConcurrency: config.destinationMaxConcurrency,
+    }),
+    webhookTestService: new WebhookTestService({
+      tasks,
+      webhooks,
+      allowList,
+      timeoutMaxMs: config.webhookTimeoutMaxMs,
     }),
     healthService: new HealthService({
       database: new HealthRepository(db),
@@ -113,6 +125,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       // QUIT needs a live connection (no offline queue); otherwise just drop the socket.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
+      await webhooks.close().catch(() => undefined);
       await db.destroy();
     },
   };

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@scheduler/config';
 import type { NewTaskRow, TaskRow } from '@scheduler/db';
 import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
@@ -866,5 +868,93 @@ describe('request options and secrets (SPEC §14)', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/headers\.Host: Host is set by the HTTP client/);
+  });
+});
+
+describe('scheduler webhooks test (SPEC §14)', () => {
+  let receiver: http.Server;
+  let origin: string;
+  const received: { method: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({
+          method: req.method ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+        });
+        if (req.url === '/broken') res.writeHead(503).end('come back later');
+        else res.writeHead(200).end('got it');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    receiver?.closeAllConnections();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it('sends one request and prints status, time and answer; --json for scripts', async () => {
+    received.length = 0;
+    const human = await cli('webhooks', 'test', '--url', `${origin}/hook`, '--payload', '{"text":"ping"}');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^HTTP 200 in \d+ ms\ngot it\n$/);
+
+    const json = await cliJson<Record<string, unknown>>(
+      'webhooks',
+      'test',
+      '--url',
+      `${origin}/hook`,
+      '--payload',
+      '{"text":"{{trigger}} #{{attempt}}"}',
+      '--method',
+      'PATCH',
+      '--header',
+      'X-Team: reports',
+      '--json',
+    );
+    expect(json).toEqual({
+      http_status: 200,
+      execution_time: expect.any(Number) as unknown,
+      response: 'got it',
+      error: null,
+    });
+    expect(received).toHaveLength(2);
+    expect(received[1]).toMatchObject({ method: 'PATCH', body: '{"text":"manual #1"}' });
+    expect(received[1]?.headers['x-team']).toBe('reports');
+  });
+
+  it('an answer other than 2xx: printed, exit 1', async () => {
+    const result = await cli('webhooks', 'test', '--url', `${origin}/broken`, '--payload', '{}');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^HTTP 503 in \d+ ms \(HTTP 503: the webhook did not accept it\)\ncome back later\n$/,
+    );
+  });
+
+  it('bad input and a refused target: exit 2 naming the field, no request', async () => {
+    received.length = 0;
+    const placeholder = await cli(
+      'webhooks',
+      'test',
+      '--url',
+      `${origin}/hook`,
+      '--payload',
+      '{"a":"{{nope}}"}',
+    );
+    expect(placeholder.code).toBe(2);
+    expect(placeholder.stderr).toMatch(
+      /json_payload: json_payload\.a: \{\{nope\}\} is not a known placeholder/,
+    );
+
+    const refused = await cli('webhooks', 'test', '--url', 'http://127.0.0.2:9/hook', '--payload', '{}');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/webhook_url: 127\.0\.0\.2 is a loopback address/);
+    expect(received).toHaveLength(0);
   });
 });

@@ -16,7 +16,8 @@ import {
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
-import { DestinationService, RunService, TaskService } from '@scheduler/services';
+import { WebhookClient } from '@scheduler/engine';
+import { DestinationService, RunService, TaskService, WebhookTestService } from '@scheduler/services';
 
 /** Everything a command needs, built with plain constructors; `close()` releases it all. */
 export interface Context {
@@ -32,6 +33,8 @@ export interface Context {
   taskService: TaskService;
   runService: RunService;
   destinationService: DestinationService;
+  /** "Send test" (SPEC §14): its client is made on first use. */
+  readonly webhookTestService: WebhookTestService;
   close(): Promise<void>;
 }
 
@@ -96,11 +99,24 @@ export function createContext(config: Config, role: string, options: ContextOpti
     states: (keys) => readDestinationStates(getRedis(), config.redisPrefix, keys),
     defaultMaxConcurrency: config.destinationMaxConcurrency,
   });
+  let webhooks: WebhookClient | undefined;
+  let webhookTestService: WebhookTestService | undefined;
   return {
     config,
     logger,
     db,
     destinationService,
+    get webhookTestService() {
+      webhooks ??= new WebhookClient(config.webhookTimeoutMs, {
+        allowList: parseAllowList(config.webhookAllowedHosts),
+      });
+      return (webhookTestService ??= new WebhookTestService({
+        tasks,
+        webhooks,
+        allowList: parseAllowList(config.webhookAllowedHosts),
+        timeoutMaxMs: config.webhookTimeoutMaxMs,
+      }));
+    },
     get redis() {
       return getRedis();
     },
@@ -113,6 +129,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     taskService,
     runService,
     async close() {
+      if (webhooks) await webhooks.close();
       if (queue) await queue.close();
       if (redis) {
         const connection = redis;

@@ -4,6 +4,7 @@ import { destinationsCommand } from './commands/destinations.command';
 import { publisherCommand } from './commands/publisher.command';
 import { runsCommand } from './commands/runs.command';
 import { tasksCommand } from './commands/tasks.command';
+import { webhooksCommand } from './commands/webhooks.command';
 import { workerCommand } from './commands/worker.command';
 
 const program = new Command('scheduler')
@@ -17,7 +18,8 @@ const program = new Command('scheduler')
   .addCommand(workerCommand())
   .addCommand(tasksCommand())
   .addCommand(runsCommand())
-  .addCommand(destinationsCommand());
+  .addCommand(destinationsCommand())
+  .addCommand(webhooksCommand());
 
 // Commander's usage errors quote what was typed (`unknown option '…'`): shown terminal-safe.
 for (const command of [program, ...program.commands.flatMap((c) => [c, ...c.commands])])

@@ -14,3 +14,4 @@ export * from './delivery/request-options';
 export * from './delivery/discord';
 export * from './delivery/webhook-gone';
 export * from './delivery/alert';
+export * from './delivery/payload-template';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catchUpPolicies, InvalidScheduleError, MAX_JITTER_MS, nextRunAt, storedTimezone } from './schedule';
 import { TaskValidationError } from './errors';
 import { payloadContentProblem, storableText } from './stored-text';
+import { templateProblems } from './delivery/payload-template';
 import {
   BODYLESS_METHODS,
   httpMethod,
@@ -100,6 +101,15 @@ const jsonPayload = z
           code: 'custom',
           message: `payload is ${size} bytes serialized: expected at most ${MAX_PAYLOAD_BYTES} (64 KiB)`,
           params: flag('payloadTooLarge'),
+        });
+        return;
+      }
+      // SPEC §14: a placeholder that could not be rendered when sent is refused now.
+      const placeholders = templateProblems(value);
+      if (placeholders.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: placeholders.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
         });
       }
     }
@@ -371,6 +381,34 @@ export const retryRunSchema = z
   .optional();
 
 export type RetryRunInput = z.output<typeof retryRunSchema>;
+
+/**
+ * POST /api/webhooks/test (SPEC §14): one request now, as a task with these options would
+ * send it; `task_id` signs it with that task's secret (and renders its name in templates).
+ */
+export const webhookTestSchema = z
+  .strictObject(
+    {
+      webhook_url: webhookUrl,
+      json_payload: jsonPayload.optional(),
+      http_method: httpMethod.default('POST'),
+      headers: taskHeaders.default({}),
+      timeout_ms: timeoutMs.nullable().optional(),
+      task_id: z
+        .string({ error: 'expected a task id (a UUID)' })
+        .regex(UUID, 'expected a task id (a UUID)')
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? undefined
+          : 'expected a JSON object with webhook_url and json_payload',
+    },
+  )
+  .superRefine((test, ctx) => payloadForMethod(test, ctx, true), { when: isObject });
+
+export type WebhookTestInput = z.output<typeof webhookTestSchema>;
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 

@@ -4,8 +4,10 @@ import {
   decideRetry,
   gateDecision,
   healthChange,
+  renderPayload,
   type RetryDecision,
   signingSecrets,
+  templateValues,
 } from '@scheduler/core';
 import { describeError, type Logger } from '@scheduler/config';
 import {
@@ -426,9 +428,22 @@ export class DeliveryWorker {
     // The first request of a run: how late it is sent after its due instant.
     if (retryCount === 0)
       this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
+    // SPEC §14: the payload's placeholders are rendered for this very request.
+    const payload = renderPayload(
+      target.payload,
+      templateValues({
+        scheduledFor,
+        timezone: target.timezone,
+        taskId,
+        taskName: target.taskName,
+        runId: started.runId,
+        attempt: retryCount + 1,
+        trigger: job.data.trigger,
+      }),
+    );
     if (slot) slot.flow.markSent(slot.lease);
     const delivery = await this.deps.webhooks
-      .post(target.webhookUrl, target.payload, {
+      .post(target.webhookUrl, payload, {
         cancel: cancel.signal,
         runId: started.runId,
         signingSecrets: signingSecrets(target.secrets, new Date()),

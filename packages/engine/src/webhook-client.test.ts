@@ -100,6 +100,7 @@ describe('WebhookClient.post', () => {
       signals: {},
       outcome: { kind: 'delivered', httpStatus: 201 },
       message: 'thanks',
+      body: 'thanks',
     });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: 'POST', url: '/ok', body: JSON.stringify(payload) });

@@ -21,6 +21,8 @@ export interface Delivery {
   signals?: RateLimitSignals;
   /** The message id a Discord webhook answers with `?wait=true` (SPEC §14), for `task_logs.response_id`. */
   responseId?: string;
+  /** The answer's body as received (its first MESSAGE_CAP_BYTES), when there was an answer. */
+  body?: string;
 }
 
 /** What a task asks of one request, beyond its URL and payload. */
@@ -112,6 +114,7 @@ export class WebhookClient {
         return {
           outcome: { kind: 'delivered', httpStatus },
           message: answer,
+          body: answer,
           signals,
           ...(responseId ? { responseId } : {}),
         };
@@ -130,6 +133,7 @@ export class WebhookClient {
           ...(gone !== undefined ? { gone } : {}),
         },
         message: answer ? `HTTP ${httpStatus}: ${answer}` : `HTTP ${httpStatus}`,
+        body: answer,
         signals,
       };
     } catch (error) {

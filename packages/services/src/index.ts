@@ -12,3 +12,5 @@ export { createdTask, publicTask } from './task-view';
 export type { PublicTask } from './task-view';
 export { DestinationService } from './destination.service';
 export type { DestinationServiceDeps, DestinationView, DestinationLiveState } from './destination.service';
+export { WebhookTestService } from './webhook-test.service';
+export type { WebhookSender, WebhookTestResult, WebhookTestServiceDeps } from './webhook-test.service';

@@ -1,7 +1,13 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { createTaskSchema, destinationLimitsSchema, retryRunSchema, updateTaskSchema } from '@scheduler/core';
+import {
+  createTaskSchema,
+  destinationLimitsSchema,
+  retryRunSchema,
+  updateTaskSchema,
+  webhookTestSchema,
+} from '@scheduler/core';
 import { z } from 'zod';
-import { exampleTaskInput } from './examples';
+import { exampleTaskId, exampleTaskInput } from './examples';
 import {
   dashboardStatsResponse,
   errorResponse,
@@ -26,6 +32,7 @@ import {
   taskListItemResponse,
   taskPageResponse,
   taskResponse,
+  webhookTestResponse,
 } from './response-schemas';
 
 /** A zod schema as an OpenAPI 3.0 schema; dates are sent as ISO-8601 strings. */
@@ -70,7 +77,8 @@ const taskFieldDocs: Record<string, SchemaObject> = {
     example: exampleTaskInput.webhook_url,
   },
   json_payload: {
-    description: 'A JSON object or array, at most 64 KiB serialized.',
+    description:
+      'A JSON object or array, at most 64 KiB serialized. Its string values may hold placeholders, replaced in each request: {{scheduled_for}} (ISO 8601, UTC), {{scheduled_for_unix}}, {{scheduled_for_local}} (ISO 8601 in the task’s timezone), {{task_id}}, {{task_name}}, {{run_id}}, {{attempt}} (1-based), {{trigger}}; an unknown name or an unclosed {{ is refused.',
     oneOf: [{ type: 'object' }, { type: 'array', items: {} }],
     example: exampleTaskInput.json_payload,
   },
@@ -135,6 +143,11 @@ const taskFieldDocs: Record<string, SchemaObject> = {
       'Where this task’s alerts go (SPEC §14: task.failed, task.disabled, task.recovered, task.late, task.late_recovered and digest), besides ALERT_WEBHOOK_URL: an http(s) URL checked as webhook_url is (safe targets). A Discord webhook gets a message, any other URL JSON { type, task, run_id, message, at }, signed with the task’s secret. null clears it.',
     example: 'https://discord.com/api/webhooks/1234567890/alerts-token',
   },
+  task_id: {
+    description:
+      'Send test only: the task whose secret signs the request, whose name and timezone its placeholders take, and whose stored header values masked ones stand for.',
+    example: exampleTaskId,
+  },
   timeout_ms: {
     description:
       'The request’s time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS (default 60000) milliseconds; unset or null: WEBHOOK_TIMEOUT_MS.',
@@ -182,6 +195,19 @@ export const componentSchemas = {
       'Optional. json_payload is sent instead of the task’s payload, for this run only; validated as a task’s payload.',
     example: { json_payload: { content: 'The daily report is ready (sent again).' } },
   },
+  WebhookTest: withFieldDocs(
+    {
+      ...toOpenApi(webhookTestSchema, 'input'),
+      description:
+        'One request now, as a task with these fields would send it: json_payload rendered (templates) and checked (Discord), headers, method and timeout as a task’s; task_id signs it with that task’s secret.',
+    },
+    {
+      webhook_url: 'https://discord.com/api/webhooks/123456789012345678/token?wait=true',
+      json_payload: { content: 'Test of {{task_name}}: due <t:{{scheduled_for_unix}}:R>' },
+      task_id: exampleTaskId,
+    },
+  ),
+  WebhookTestResult: toOpenApi(webhookTestResponse, 'output'),
   Destination: toOpenApi(destinationResponse, 'output'),
   DestinationList: toOpenApi(destinationListResponse, 'output'),
   DestinationLimits: {

@@ -110,6 +110,25 @@ export const signingSecretResponse = z
   .object({ signing_secret: z.string().meta({ description: SECRET_DESCRIPTION }) })
   .meta({ example: { signing_secret: exampleSecret } });
 
+export const webhookTestResponse = z
+  .object({
+    http_status: z.number().int().nullable().meta({
+      description: 'The status the webhook answered; null when no answer came (timeout, network error).',
+    }),
+    execution_time: z.number().int().meta({
+      description: 'Milliseconds from sending the request to the end of the answer (or the failure).',
+    }),
+    response: z
+      .string()
+      .nullable()
+      .meta({ description: 'The answer’s body, its first 4 KiB; null when no answer came.' }),
+    error: z.string().nullable().meta({
+      description:
+        'Why the test did not succeed: a status other than 2xx, a timeout, a network error; null when the webhook took it.',
+    }),
+  })
+  .meta({ example: { http_status: 204, execution_time: 87, response: '', error: null } });
+
 export const attemptResponse = z
   .object({
     id: uuid('The attempt id.'),

@@ -14,6 +14,7 @@ import {
   publicTask,
   type PublicTask,
   type TaskDetail,
+  type WebhookTestResult,
 } from '@scheduler/services';
 import type { z } from 'zod';
 import type { dashboardStatsResponse, healthResponse, healthUnavailableResponse } from './report-schemas';
@@ -31,6 +32,7 @@ import type {
   taskDetailResponse,
   taskPageResponse,
   taskResponse,
+  webhookTestResponse,
 } from './response-schemas';
 
 /** The response types, derived from the documented schemas. */
@@ -47,6 +49,7 @@ export type DestinationResponse = z.output<typeof destinationResponse>;
 export type DestinationListResponse = z.output<typeof destinationListResponse>;
 export type DashboardStatsResponse = z.output<typeof dashboardStatsResponse>;
 export type HealthResponse = z.output<typeof healthResponse>;
+export type WebhookTestResponse = z.output<typeof webhookTestResponse>;
 export type HealthUnavailableResponse = z.output<typeof healthUnavailableResponse>;
 
 // Compile-time guards: a column added to a table must be documented (or left out here) on purpose.
@@ -57,6 +60,8 @@ const attemptListItemDocumented: SameKeys<AttemptListItem, z.output<typeof attem
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
 const runColumnsDocumented: SameKeys<RunListItem, RunResponse> = true;
 const destinationDocumented: SameKeys<DestinationView, DestinationResponse> = true;
+const webhookTestDocumented: SameKeys<WebhookTestResult, WebhookTestResponse> = true;
+void webhookTestDocumented;
 void destinationDocumented;
 void runColumnsDocumented;
 void taskColumnsDocumented;

@@ -182,6 +182,25 @@ interface TaskFields {
   timeout_ms: number | null;
 }
 
+/** The body of POST /api/webhooks/test: one request now, as a task with these fields would send it. */
+export interface WebhookTestInput {
+  webhook_url: string;
+  json_payload: unknown;
+  http_method: HttpMethod;
+  headers: Record<string, string>;
+  timeout_ms: number | null;
+  /** Signs it with this task's secret; masked header values stand for its stored ones. */
+  task_id?: string;
+}
+
+/** What a test request came back with: its status, time and the first 4 KiB of the answer, or why none came. */
+export interface WebhookTestResult {
+  http_status: number | null;
+  execution_time: number;
+  response: string | null;
+  error: string | null;
+}
+
 export type TaskPatch = Partial<TaskFields> & {
   task_schedule?: string;
   run_at?: string;

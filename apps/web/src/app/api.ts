@@ -25,6 +25,8 @@ import type {
   TaskLogQuery,
   TaskPatch,
   TaskRunsQuery,
+  WebhookTestInput,
+  WebhookTestResult,
 } from './api-types';
 
 type ApiBaseQuery = BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError>;
@@ -204,6 +206,10 @@ export const api = createApi({
       query: (key) => ({ url: `/api/destinations/${encodeURIComponent(key)}`, method: 'DELETE' }),
       invalidatesTags: ['Destination'],
     }),
+    /** The task form's "Send test" (SPEC §14): records nothing, so it invalidates nothing. */
+    testWebhook: build.mutation<WebhookTestResult, WebhookTestInput>({
+      query: (body) => ({ url: '/api/webhooks/test', method: 'POST', body }),
+    }),
     /** Settings' "Test connection": the draft URL and key, not the saved ones. */
     checkConnection: build.mutation<DashboardStats, SettingsState>({
       queryFn: async (settings, queryApi, extraOptions) => {
@@ -232,6 +238,7 @@ export const {
   useRetryRunMutation,
   useCancelRunMutation,
   useCheckConnectionMutation,
+  useTestWebhookMutation,
   useListDestinationsQuery,
   useSetDestinationMutation,
   useResetDestinationMutation,

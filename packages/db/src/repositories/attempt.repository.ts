@@ -29,6 +29,8 @@ export interface AttemptStart extends AttemptKey {
 /** What a started attempt needs to deliver. */
 export interface DeliveryTarget {
   taskName: string;
+  /** The task's IANA timezone: its payload's `{{scheduled_for_local}}` is rendered in it. */
+  timezone: string;
   webhookUrl: string;
   /** The task's payload, or the run's own (a retry with an edited payload). */
   payload: unknown;
@@ -106,6 +108,7 @@ interface StartedRow {
   http_method: HttpMethod;
   headers: Record<string, string>;
   timeout_ms: number | null;
+  timezone: string;
 }
 
 const keyOf = (key: AttemptKey) => `${key.taskId}|${key.scheduledFor.getTime()}|${key.retryCount}`;
@@ -135,7 +138,7 @@ export class AttemptRepository {
         -- every running task through tasks_running_order_idx instead.
         SELECT id, task_name, webhook_url, json_payload, task_status, job_id,
                signing_secret, previous_signing_secret, secret_rotated_at,
-               http_method, headers, timeout_ms
+               http_method, headers, timeout_ms, timezone
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
       ), active AS MATERIALIZED (
         -- The job's run (a job queued before runs had rows: its task's newest run, the one in
@@ -153,7 +156,7 @@ export class AttemptRepository {
         SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
                r.id AS run_id, i.scheduled_for, i.retry_count,
                c.signing_secret, c.previous_signing_secret, c.secret_rotated_at,
-               c.http_method, c.headers, c.timeout_ms
+               c.http_method, c.headers, c.timeout_ms, c.timezone
         FROM input i
         JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
         JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
@@ -188,6 +191,7 @@ export class AttemptRepository {
         runId: row.run_id,
         target: {
           taskName: row.task_name,
+          timezone: row.timezone,
           webhookUrl: row.webhook_url,
           payload: row.payload_override ?? row.json_payload,
           secrets: {

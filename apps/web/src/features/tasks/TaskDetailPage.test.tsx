@@ -238,4 +238,41 @@ describe('task detail page', () => {
     await user.click(screen.getByRole('link', { name: 'Back to the task list' }));
     expect(router.state.location.pathname).toBe('/tasks');
   });
+  it('shows a payload with placeholders as the next run will send it, rendered for its due instant', async () => {
+    const templated = taskDetail({
+      task_name: 'Standup',
+      timezone: 'Europe/Berlin',
+      next_run_at: '2025-03-07T08:00:00.000Z',
+      json_payload: {
+        content: '{{task_name}} <t:{{scheduled_for_unix}}:R> at {{scheduled_for_local}}, run {{run_id}}',
+      },
+    });
+    mockFetch({
+      [`GET /api/tasks/${templated.id}`]: templated,
+      [`GET /api/tasks/${templated.id}/logs`]: page([]),
+    });
+    renderApp(`/tasks/${templated.id}`);
+
+    const sent = await screen.findByLabelText('Payload as sent at the next run');
+    expect(JSON.parse(sent.textContent ?? '')).toEqual({
+      content: 'Standup <t:1741334400:R> at 2025-03-07T09:00:00+01:00, run <run id>',
+    });
+    expect(screen.getByText('Payload').nextElementSibling).toHaveTextContent('{{task_name}}');
+  });
+
+  it('shows no second payload when there is nothing to render, or no next run', async () => {
+    const plain = taskDetail({ task_name: 'Plain' });
+    const paused = taskDetail({
+      task_name: 'Paused',
+      enabled: false,
+      json_payload: { content: '{{task_name}}' },
+    });
+    for (const task of [plain, paused]) {
+      mockFetch({ [`GET /api/tasks/${task.id}`]: task, [`GET /api/tasks/${task.id}/logs`]: page([]) });
+      const { unmount } = renderApp(`/tasks/${task.id}`);
+      expect(await screen.findByRole('heading', { name: task.task_name })).toBeInTheDocument();
+      expect(screen.queryByLabelText('Payload as sent at the next run')).not.toBeInTheDocument();
+      unmount();
+    }
+  });
 });

@@ -15,11 +15,15 @@ import {
   validateExecutionControl,
 } from './execution-control-model';
 import { RequestOptionsFields } from './RequestOptionsFields';
+import { SendTestPanel } from './SendTestPanel';
+import { DiscordPreview } from './DiscordPreview';
 import { previewSchedule } from './schedule-preview';
 import { SchedulePreviewPanel } from './SchedulePreviewPanel';
 import {
   maxRetryLimit,
+  runAtInstant,
   toTaskInput,
+  toWebhookTestInput,
   validateTaskForm,
   type TaskFormField,
   type TaskFormValues,
@@ -115,6 +119,16 @@ export function TaskForm({
       (submitted || controlTouched[field] ? controlErrors[field] : undefined) ?? serverErrors[field],
     ]),
   );
+  // The instant the payload's placeholders are previewed for: the next run's, else now.
+  const onceAt = runAtInstant(values);
+  const nextDue =
+    values.timing === 'once'
+      ? onceAt
+        ? new Date(onceAt)
+        : now
+      : preview.kind === 'valid'
+        ? (preview.nextRuns[0] ?? now)
+        : now;
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
   const once = values.timing === 'once';
   const shown = (field: TaskFormField) =>
@@ -267,6 +281,14 @@ export function TaskForm({
         serverError={serverErrors.json_payload}
         method={values.http_method}
       />
+      <DiscordPreview
+        webhookUrl={values.webhook_url}
+        payloadText={values.json_payload}
+        task={{ id: taskId, task_name: values.task_name, timezone: values.timezone }}
+        at={nextDue}
+        now={now}
+      />
+      <SendTestPanel request={toWebhookTestInput(values, taskId)} />
 
       <ExecutionControlFields
         values={values.control}

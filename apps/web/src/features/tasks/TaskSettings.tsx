@@ -1,9 +1,10 @@
 import { Link } from 'react-router';
-import { upcomingRun, waitingFor } from '@scheduler/core';
+import { hasPlaceholders, upcomingRun, waitingFor } from '@scheduler/core';
 import type { TaskDetail } from '../../app/api-types';
 import { DetailItem as Item, When } from '../../components/DetailList';
 import { cardClass } from '../../components/ui';
 import { describeSchedule } from './describe-schedule';
+import { payloadAsSent, UNKNOWN_RUN_ID } from './payload-preview';
 import { describePunctuality } from './punctuality';
 
 /** When the task really runs next (a paused or failed task: only once a user acts). */
@@ -68,6 +69,27 @@ function ExecutionControlSettings({ task, now }: { task: TaskDetail; now: Date }
   );
 }
 
+const payloadClass =
+  'max-h-72 overflow-auto rounded-md break-all whitespace-pre-wrap bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800';
+
+/** SPEC §14: a payload with placeholders, as the next run will send it (its first attempt). */
+function PayloadAsSent({ task }: { task: TaskDetail }) {
+  if (!hasPlaceholders(task.json_payload)) return null;
+  const upcoming = upcomingRun(task);
+  if (upcoming.kind !== 'due') return null;
+  const sent = payloadAsSent(task.json_payload, task, new Date(upcoming.at));
+  return (
+    <Item term="Sent next">
+      <pre className={payloadClass} aria-label="Payload as sent at the next run">
+        {JSON.stringify(sent, null, 2)}
+      </pre>
+      <span className="block text-slate-500 dark:text-slate-400">
+        Its placeholders rendered for the next run's first attempt; {UNKNOWN_RUN_ID} is the id the run gets.
+      </span>
+    </Item>
+  );
+}
+
 export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
   const description = task.task_schedule === null ? undefined : describeSchedule(task.task_schedule);
   return (
@@ -128,10 +150,9 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
           <When value={task.created_at} now={now} past />
         </Item>
         <Item term="Payload">
-          <pre className="max-h-72 overflow-auto rounded-md break-all whitespace-pre-wrap bg-slate-50 p-3 font-mono text-xs ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
-            {JSON.stringify(task.json_payload, null, 2)}
-          </pre>
+          <pre className={payloadClass}>{JSON.stringify(task.json_payload, null, 2)}</pre>
         </Item>
+        <PayloadAsSent task={task} />
       </dl>
     </section>
   );

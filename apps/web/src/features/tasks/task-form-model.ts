@@ -1,5 +1,5 @@
 import { BODYLESS_METHODS, type HttpMethod, MIN_TIMEOUT_MS, payloadContentProblem } from '@scheduler/core';
-import type { Task, TaskInput } from '../../app/api-types';
+import type { Task, TaskInput, WebhookTestInput } from '../../app/api-types';
 import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
 import {
   emptyExecutionControl,
@@ -224,5 +224,28 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
       return 'headers' in parsed ? parsed.headers : {};
     })(),
     timeout_ms: values.timeout_ms.trim() === '' ? null : Number(values.timeout_ms),
+  };
+}
+
+/**
+ * The form's request for "Send test", or undefined while it cannot be sent (no URL, a payload
+ * or headers that do not parse). The API checks the rest, as it does when the task is saved.
+ */
+export function toWebhookTestInput(values: TaskFormValues, taskId?: string): WebhookTestInput | undefined {
+  const url = values.webhook_url.trim();
+  if (url === '' || payloadProblemFor(values.http_method, values.json_payload)) return undefined;
+  const headers = parseHeaderLines(values.headers);
+  if (!('headers' in headers)) return undefined;
+  const timeout = values.timeout_ms.trim();
+  return {
+    webhook_url: url,
+    json_payload:
+      isBodyless(values.http_method) && values.json_payload.trim() === ''
+        ? {}
+        : (JSON.parse(values.json_payload) as unknown),
+    http_method: values.http_method,
+    headers: headers.headers,
+    timeout_ms: timeout === '' || !Number.isFinite(Number(timeout)) ? null : Number(timeout),
+    ...(taskId ? { task_id: taskId } : {}),
   };
 }
