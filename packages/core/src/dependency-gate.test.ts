@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DependencyState, gateDecision } from './dependency-gate';
+import { type DependencyState, dependencyDeletedNote, gateDecision } from './dependency-gate';
 
 const dep = (latest: DependencyState['latest'], task_name = 'export'): DependencyState => ({
   id: '11111111-1111-4111-8111-111111111111',
@@ -35,5 +35,13 @@ describe('gateDecision', () => {
       /^DEPENDENCY_FAILED: .* still running after 600000 ms/,
     );
     expect(gateDecision([dep('running')], 599_999).kind).toBe('wait');
+  });
+});
+
+describe('dependencyDeletedNote', () => {
+  it('names the deleted dependency by name and id, and says the run went on without it', () => {
+    expect(dependencyDeletedNote({ id: '11111111-1111-4111-8111-111111111111', task_name: 'export' })).toBe(
+      'DEPENDENCY_DELETED: "export" (11111111-1111-4111-8111-111111111111) was deleted while this run waited for it; the run went on without it',
+    );
   });
 });

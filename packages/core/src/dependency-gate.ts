@@ -18,7 +18,16 @@ export type GateDecision =
   /** A dependency did not finish (or never ran, or outlasted the wait): the run ends `skipped`. */
   | { kind: 'skip'; message: string };
 
-const named = (dependency: DependencyState) => `"${dependency.task_name}" (${dependency.id})`;
+const named = (dependency: Pick<DependencyState, 'id' | 'task_name'>) =>
+  `"${dependency.task_name}" (${dependency.id})`;
+
+/**
+ * What a run waiting for a dependency says when that dependency is deleted (SPEC §13): it
+ * goes on as if the dependency were gone, and its message (kept when it ends) names it.
+ */
+export function dependencyDeletedNote(dependency: Pick<DependencyState, 'id' | 'task_name'>): string {
+  return `DEPENDENCY_DELETED: ${named(dependency)} was deleted while this run waited for it; the run went on without it`;
+}
 
 /**
  * SPEC §13's gate, for a run (any trigger but `manual`) of a task with dependencies, which

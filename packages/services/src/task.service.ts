@@ -4,6 +4,7 @@ import {
   type AllowList,
   BODYLESS_METHODS,
   createTaskSchema,
+  dependencyDeletedNote,
   destinationOf,
   EMPTY_ALLOW_LIST,
   instantAfterNext,
@@ -371,7 +372,7 @@ export class TaskService {
   }
 
   async delete(id: string): Promise<void> {
-    const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
+    const deleted = isUuid(id) && (await this.deps.tasks.delete(id, dependencyDeletedNote));
     if (!deleted) throw new TaskNotFoundError(id);
     this.deps.events?.emit('task.deleted', { task_id: id });
   }

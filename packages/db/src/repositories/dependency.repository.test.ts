@@ -194,3 +194,32 @@ describe('releaseChainedRuns (SPEC §13 chain)', () => {
     expect(await runsOf(c)).toEqual([]);
   });
 });
+
+describe('deleting a dependency (SPEC §13)', () => {
+  const note = (deleted: { id: string; task_name: string }) => `DEPENDENCY_DELETED: ${deleted.task_name}`;
+
+  test('notes the dependents’ runs not started yet, and the note is kept after the message of their end', async () => {
+    const a = await task('A');
+    const [waiting, started, manual] = [await task('B'), await task('C'), await task('D')];
+    for (const dependent of [waiting, started, manual]) await dependencies.replace(dependent.id, [a.id]);
+    const unrelated = await task('E');
+    const made = async (of: TaskRow, trigger: 'schedule' | 'manual', status: 'queued' | 'running') =>
+      t.runs.create({ task_id: of.id, scheduled_for: new Date(), trigger, status });
+    const runs = {
+      waiting: await made(waiting, 'schedule', 'queued'),
+      started: await made(started, 'schedule', 'running'),
+      manual: await made(manual, 'manual', 'queued'),
+      unrelated: await made(unrelated, 'schedule', 'queued'),
+    };
+    expect(await t.tasks.delete(a.id, note)).toBe(true);
+    expect(await t.tasks.findById(a.id)).toBeUndefined();
+    const message = async (id: string) => (await t.runs.findById(id))?.message;
+    expect(await message(runs.waiting.id)).toBe('DEPENDENCY_DELETED: A');
+    for (const other of [runs.started, runs.manual, runs.unrelated])
+      expect(await message(other.id)).toBeNull();
+
+    await t.runs.skip(runs.waiting.id, 'DEPENDENCY_FAILED: another');
+    expect(await message(runs.waiting.id)).toBe('DEPENDENCY_FAILED: another — DEPENDENCY_DELETED: A');
+    expect(await t.tasks.delete(a.id, note)).toBe(false);
+  });
+});

@@ -208,7 +208,7 @@ export class RunRepository {
       if (ids.length === 0) return [];
       const { rows: changed } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
         WITH run AS (
-          UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = ${message},
+          UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = concat_ws(' — ', ${message}::text, message),
             -- Of its last attempt: a run cancelled in a retry's backoff keeps what that attempt got.
             http_status = coalesce(task_runs.http_status, (
               SELECT l.http_status FROM task_logs l WHERE l.run_id = task_runs.id
@@ -244,7 +244,7 @@ export class RunRepository {
   async skip(runId: string, message: string): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       WITH run AS (
-        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = ${message}
+        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = concat_ws(' — ', ${message}::text, message)
         WHERE id = ${runId}::uuid AND finished_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
         RETURNING id, task_id, prior_task_status
@@ -282,9 +282,9 @@ export class RunRepository {
         FOR UPDATE SKIP LOCKED
       ), run AS (
         UPDATE task_runs SET status = 'expired', finished_at = now(),
-          message = 'TIMEOUT: not delivered by ' ||
+          message = concat_ws(' — ', 'TIMEOUT: not delivered by ' ||
             to_char(deliver_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-            ' (deliver_within_ms after it came due); no attempt is made after it'
+            ' (deliver_within_ms after it came due); no attempt is made after it', task_runs.message)
         FROM overdue WHERE task_runs.id = overdue.id
         RETURNING task_runs.id, task_runs.task_id, task_runs.prior_task_status
       ), task AS (
@@ -331,7 +331,7 @@ export class RunRepository {
   async releaseLost(runId: string, jobId: string | null, message: string): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       WITH run AS (
-        UPDATE task_runs SET status = 'failed', finished_at = now(), message = ${message}
+        UPDATE task_runs SET status = 'failed', finished_at = now(), message = concat_ws(' — ', ${message}::text, message)
         WHERE id = ${runId} AND finished_at IS NULL
         RETURNING id, task_id
       ), closed AS (
