@@ -55,3 +55,32 @@ export function gateDecision(
   }
   return { kind: 'wait', on: inFlight };
 }
+
+/** The dependency a run's message names: the one that stopped it, or one deleted while it waited. */
+export interface NamedDependency {
+  kind: 'failed' | 'deleted';
+  id: string;
+  task_name: string;
+}
+
+const NAMED_IN_MESSAGE =
+  /^DEPENDENCY_(FAILED|DELETED): "(.*?)" \(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/i;
+
+/**
+ * The dependencies a run's message names, as gateDecision and dependencyDeletedNote write them
+ * (a run's end keeps a note after its own message, joined by " — "): for the dashboard to link them.
+ */
+export function dependenciesNamedIn(message: string | null): NamedDependency[] {
+  if (!message) return [];
+  return message.split(' — ').flatMap((part) => {
+    const match = NAMED_IN_MESSAGE.exec(part);
+    if (!match) return [];
+    return [
+      {
+        kind: match[1]!.toUpperCase() === 'FAILED' ? 'failed' : 'deleted',
+        task_name: match[2]!,
+        id: match[3]!,
+      },
+    ];
+  });
+}
