@@ -17,7 +17,8 @@ export interface RunListQuery {
 
 /**
  * Which run a cancel is for: one by id, or a task's run in flight — or only its
- * scheduled run claimed and not started yet (`onlyQueuedSchedule`).
+ * scheduled run claimed and not started yet (`onlyQueuedSchedule`; a chained task's run,
+ * trigger dependency, is its scheduled run: SPEC §13).
  */
 export type CancelTarget = { runId: string } | { taskId: string; onlyQueuedSchedule?: boolean };
 
@@ -194,7 +195,7 @@ export class RunRepository {
       'runId' in target
         ? sql`id = ${target.runId}::uuid`
         : target.onlyQueuedSchedule
-          ? sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL AND status = 'queued' AND trigger = 'schedule'`
+          ? sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL AND status = 'queued' AND trigger IN ('schedule', 'dependency')`
           : sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL`;
     // Two statements in one transaction: the run is locked first (waiting for an attempt
     // starting on it), and the changes are a statement of their own, whose snapshot
