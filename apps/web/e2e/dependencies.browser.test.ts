@@ -73,6 +73,10 @@ describe.sequential('dependencies in a real browser', () => {
     await visible(page.getByRole('heading', { level: 1, name: 'Weekly summary' }));
     await visible(setting('Depends on').getByRole('link', { name: 'Morning report' }));
     expect(await setting('Dependents').locator('dd').textContent()).toBe('No task runs after it');
+    // A chained task has no next instant: it runs when its dependencies have finished.
+    expect(await setting('Next run').locator('dd').textContent()).toBe(
+      'When the tasks it runs after have all finished',
+    );
   });
 
   test('a skipped run says which dependency stopped it, on its page and in the task’s runs', async () => {

@@ -14,6 +14,8 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
       return <>Not until {waitingFor(upcoming.until)}</>;
     case 'never':
       return <>Never: the schedule does not come due again</>;
+    case 'after-dependencies':
+      return <>When the tasks it runs after have all finished</>;
     case 'due':
       return <When value={upcoming.at} now={now} />;
   }
