@@ -15,7 +15,12 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
     case 'never':
       return <>Never: the schedule does not come due again</>;
     case 'after-dependencies':
-      return <>When the tasks it runs after have all finished</>;
+      // Its last dependency deleted: nothing releases it until it gets one (or a schedule).
+      return task.depends_on.length === 0 ? (
+        <>Never: the tasks it ran after were deleted; give it one, or a schedule</>
+      ) : (
+        <>When the tasks it runs after have all finished</>
+      );
     case 'due':
       return <When value={upcoming.at} now={now} />;
   }
