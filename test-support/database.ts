@@ -4,6 +4,7 @@ import {
   AttemptRepository,
   createDatabase,
   type Database,
+  DependencyRepository,
   RunRepository,
   TaskRepository,
   withDefaultSslMode,
@@ -24,6 +25,7 @@ export interface TestDatabase {
   tasks: TaskRepository;
   attempts: AttemptRepository;
   runs: RunRepository;
+  dependencies: DependencyRepository;
   drop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     tasks: new TaskRepository(db),
     attempts: new AttemptRepository(db),
     runs: new RunRepository(db),
+    dependencies: new DependencyRepository(db),
     async drop() {
       await db.destroy();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));

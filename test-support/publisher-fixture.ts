@@ -25,6 +25,7 @@ export function usePublisherFixture(startAt: Date): PublisherFixture {
     new Publisher({
       tasks: f.t.tasks,
       runs: f.t.runs,
+      dependencies: f.t.dependencies,
       queue: f.queue,
       logger,
       intervalMs: 1000,

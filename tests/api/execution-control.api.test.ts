@@ -255,4 +255,47 @@ describe('depends_on (SPEC §13)', () => {
     const detail = await api.request<TaskDetail>('GET', `/api/tasks/${a.id}`);
     expect(detail.body.depends_on).toEqual([]);
   });
+
+  describe('chained tasks (no task_schedule, no run_at)', () => {
+    const chainedInput = (dependsOn: string[]) => ({
+      task_name: 'chained',
+      depends_on: dependsOn,
+      webhook_url: 'http://127.0.0.1:9/w',
+      json_payload: {},
+    });
+
+    test('has no next instant: next_run_at null, next_runs empty', async () => {
+      const a = await api.createTask();
+      const created = await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id]) });
+      expect(created.status).toBe(201);
+      const detail = await api.request<TaskDetail>('GET', `/api/tasks/${created.body.id}`);
+      expect(detail.body).toMatchObject({ next_run_at: null, next_runs: [], task_status: 'ready' });
+    });
+
+    test('with an empty depends_on and no timing is refused naming task_schedule and run_at', async () => {
+      const error = await refused('POST', '/api/tasks', chainedInput([]));
+      expect(error.details.task_schedule).toMatch(/neither was given/);
+      expect(error.details.run_at).toMatch(/neither was given/);
+    });
+
+    test('PATCH depends_on [] of a chained task is refused, and changes nothing', async () => {
+      const a = await api.createTask({ task_name: 'upstream' });
+      const chained = (await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id]) })).body;
+      const error = await refused('PATCH', `/api/tasks/${chained.id}`, { depends_on: [] });
+      expect(error.details.depends_on).toMatch(/this task is chained .*expected at least one task id/);
+      const detail = await api.request<TaskDetail>('GET', `/api/tasks/${chained.id}`);
+      expect(detail.body.depends_on).toEqual([{ id: a.id, task_name: 'upstream' }]);
+    });
+
+    test('PATCH depends_on [] with a task_schedule turns it into a scheduled task', async () => {
+      const a = await api.createTask();
+      const chained = (await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id]) })).body;
+      const patched = await api.request<Task>('PATCH', `/api/tasks/${chained.id}`, {
+        body: { depends_on: [], task_schedule: '0 * * * *' },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body.task_schedule).toBe('0 * * * *');
+      expect(patched.body.next_run_at).not.toBeNull();
+    });
+  });
 });

@@ -30,6 +30,7 @@ export interface Context {
   tasks: TaskRepository;
   attempts: AttemptRepository;
   runs: RunRepository;
+  dependencies: DependencyRepository;
   taskService: TaskService;
   runService: RunService;
   destinationService: DestinationService;
@@ -60,6 +61,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const tasks = new TaskRepository(db);
   const attempts = new AttemptRepository(db);
   const runs = new RunRepository(db);
+  const dependencies = new DependencyRepository(db);
   // Redis is connected lazily: a command that ends while a connection it never
   // needed is still being set up would otherwise fail on closing it.
   let redis: Redis | undefined;
@@ -68,7 +70,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const getRedis = () => (redis ??= connectRedis(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
-    dependencies: new DependencyRepository(db),
+    dependencies,
     tasks,
     attempts,
     runs,
@@ -126,6 +128,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     tasks,
     attempts,
     runs,
+    dependencies,
     taskService,
     runService,
     async close() {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DependencyState, gateDecision } from './dependency-gate';
+import {
+  type DependencyState,
+  dependenciesNamedIn,
+  dependencyDeletedNote,
+  gateDecision,
+} from './dependency-gate';
 
 const dep = (latest: DependencyState['latest'], task_name = 'export'): DependencyState => ({
   id: '11111111-1111-4111-8111-111111111111',
@@ -35,5 +40,39 @@ describe('gateDecision', () => {
       /^DEPENDENCY_FAILED: .* still running after 600000 ms/,
     );
     expect(gateDecision([dep('running')], 599_999).kind).toBe('wait');
+  });
+});
+
+describe('dependencyDeletedNote', () => {
+  it('names the deleted dependency by name and id, and says the run went on without it', () => {
+    expect(dependencyDeletedNote({ id: '11111111-1111-4111-8111-111111111111', task_name: 'export' })).toBe(
+      'DEPENDENCY_DELETED: "export" (11111111-1111-4111-8111-111111111111) was deleted while this run waited for it; the run went on without it',
+    );
+  });
+});
+
+describe('dependenciesNamedIn', () => {
+  const id = '11111111-1111-4111-8111-111111111111';
+  it.each([
+    [
+      'a skip of the gate',
+      gateDecision([dep('failed', 'nightly "export"')], 0),
+      'failed',
+      'nightly "export"',
+    ],
+    ['a wait that ran out', gateDecision([dep('running')], 600_000), 'failed', 'export'],
+  ])('reads the dependency of %s', (_, decision, kind, name) => {
+    expect(decision.kind === 'skip' && dependenciesNamedIn(decision.message)).toEqual([
+      { kind, id, task_name: name },
+    ]);
+  });
+
+  it('reads a deleted dependency kept after the message of the run’s end, and nothing from other messages', () => {
+    const note = dependencyDeletedNote({ id, task_name: 'export' });
+    expect(dependenciesNamedIn(`delivered: HTTP 200 — ${note}`)).toEqual([
+      { kind: 'deleted', id, task_name: 'export' },
+    ]);
+    expect(dependenciesNamedIn('delivered: HTTP 200')).toEqual([]);
+    expect(dependenciesNamedIn(null)).toEqual([]);
   });
 });

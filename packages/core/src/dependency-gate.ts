@@ -18,7 +18,16 @@ export type GateDecision =
   /** A dependency did not finish (or never ran, or outlasted the wait): the run ends `skipped`. */
   | { kind: 'skip'; message: string };
 
-const named = (dependency: DependencyState) => `"${dependency.task_name}" (${dependency.id})`;
+const named = (dependency: Pick<DependencyState, 'id' | 'task_name'>) =>
+  `"${dependency.task_name}" (${dependency.id})`;
+
+/**
+ * What a run waiting for a dependency says when that dependency is deleted (SPEC §13): it
+ * goes on as if the dependency were gone, and its message (kept when it ends) names it.
+ */
+export function dependencyDeletedNote(dependency: Pick<DependencyState, 'id' | 'task_name'>): string {
+  return `DEPENDENCY_DELETED: ${named(dependency)} was deleted while this run waited for it; the run went on without it`;
+}
 
 /**
  * SPEC §13's gate, for a run (any trigger but `manual`) of a task with dependencies, which
@@ -45,4 +54,33 @@ export function gateDecision(
     };
   }
   return { kind: 'wait', on: inFlight };
+}
+
+/** The dependency a run's message names: the one that stopped it, or one deleted while it waited. */
+export interface NamedDependency {
+  kind: 'failed' | 'deleted';
+  id: string;
+  task_name: string;
+}
+
+const NAMED_IN_MESSAGE =
+  /^DEPENDENCY_(FAILED|DELETED): "(.*?)" \(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/i;
+
+/**
+ * The dependencies a run's message names, as gateDecision and dependencyDeletedNote write them
+ * (a run's end keeps a note after its own message, joined by " — "): for the dashboard to link them.
+ */
+export function dependenciesNamedIn(message: string | null): NamedDependency[] {
+  if (!message) return [];
+  return message.split(' — ').flatMap((part) => {
+    const match = NAMED_IN_MESSAGE.exec(part);
+    if (!match) return [];
+    return [
+      {
+        kind: match[1]!.toUpperCase() === 'FAILED' ? 'failed' : 'deleted',
+        task_name: match[2]!,
+        id: match[3]!,
+      },
+    ];
+  });
 }

@@ -18,6 +18,21 @@ describe('upcomingRun', () => {
       { kind: 'never' },
     ],
     [
+      'a chained task (neither schedule nor run_at): after its dependencies',
+      { task_status: 'ready', enabled: true, next_run_at: null, task_schedule: null, run_at: null },
+      { kind: 'after-dependencies' },
+    ],
+    [
+      'a one-time task that fired: never again',
+      { task_status: 'ready', enabled: true, next_run_at: null, task_schedule: null, run_at: past },
+      { kind: 'never' },
+    ],
+    [
+      'a paused chained task waits to be enabled',
+      { task_status: 'ready', enabled: false, next_run_at: null, task_schedule: null, run_at: null },
+      { kind: 'waiting', until: ['enabled'] },
+    ],
+    [
       'a paused task, whose next_run_at slips into the past',
       { task_status: 'ready', enabled: false, next_run_at: past },
       { kind: 'waiting', until: ['enabled'] },

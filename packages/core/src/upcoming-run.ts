@@ -8,6 +8,8 @@ export type UpcomingRun<Instant> =
   | { kind: 'due'; at: Instant }
   /** The schedule never comes due again. */
   | { kind: 'never' }
+  /** A chained task (SPEC §13): it runs when the tasks it depends on have all finished. */
+  | { kind: 'after-dependencies' }
   /** No run until a user acts: re-arms a failed task, enables a paused one, or both. */
   | { kind: 'waiting'; until: readonly ('re-armed' | 'enabled')[] };
 
@@ -15,6 +17,9 @@ export interface UpcomingRunTask<Instant> {
   enabled: boolean;
   task_status: string;
   next_run_at: Instant | null;
+  /** Neither (both null): a chained task. Absent: not known, taken as scheduled. */
+  task_schedule?: string | null;
+  run_at?: unknown;
 }
 
 export function upcomingRun<Instant>(task: UpcomingRunTask<Instant>): UpcomingRun<Instant> {
@@ -22,6 +27,7 @@ export function upcomingRun<Instant>(task: UpcomingRunTask<Instant>): UpcomingRu
   if (task.task_status === 'failed') until.push('re-armed');
   if (!task.enabled) until.push('enabled');
   if (until.length > 0) return { kind: 'waiting', until };
+  if (task.task_schedule === null && task.run_at === null) return { kind: 'after-dependencies' };
   return task.next_run_at === null ? { kind: 'never' } : { kind: 'due', at: task.next_run_at };
 }
 

@@ -19,6 +19,7 @@ export { RunRepository } from './repositories/run.repository';
 export {
   type DependencyEdge,
   DependencyRepository,
+  type ReleasedRun,
   type NamedTask,
 } from './repositories/dependency.repository';
 export type {

@@ -169,6 +169,7 @@ test("a publisher whose host clock runs ahead says so, and fires only what is du
   const onDatabaseClock = new Publisher({
     tasks: f.t.tasks,
     runs: f.t.runs,
+    dependencies: f.t.dependencies,
     queue: f.queue,
     logger: recording,
     intervalMs: 1000,

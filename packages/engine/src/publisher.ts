@@ -9,6 +9,7 @@ import {
 import type { Logger } from '@scheduler/config';
 import {
   type ClaimWrite,
+  type DependencyRepository,
   isPostgresUnavailable,
   isSchemaMissing,
   type RunRepository,
@@ -30,6 +31,8 @@ import { Watchdog } from './watchdog';
 export interface PublisherDeps {
   tasks: TaskRepository;
   runs: RunRepository;
+  /** SPEC §13 chains: each tick releases the runs of chained tasks whose dependencies finished. */
+  dependencies: DependencyRepository;
   queue: DeliveryQueue;
   logger: Logger;
   intervalMs: number;
@@ -167,12 +170,40 @@ export class Publisher {
       // Never leave an enqueue behind unobserved, even when a claim failed.
       await enqueuing;
     }
+    result.enqueued += await this.releaseChains(asOf);
     result.scheduled = await this.deps.tasks.scheduleUnscheduled(
       this.batchSize,
       (rows, now) => rows.map((task) => ({ id: task.id, nextRunAt: this.nextLook(task, now) })),
       asOf,
     );
     return result;
+  }
+
+  /**
+   * SPEC §13 chains: the runs (`trigger: dependency`) of chained tasks whose dependencies
+   * have all finished since their latest run, once per round however many publishers look.
+   */
+  private async releaseChains(asOf: Date | undefined): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const runs = await this.deps.dependencies.releaseChainedRuns(this.batchSize, deliveryJobId, asOf);
+      await this.enqueue(
+        runs.map((run): DeliveryRun => ({
+          runId: run.runId,
+          taskId: run.taskId,
+          scheduledFor: run.scheduledFor,
+          maxRetry: run.maxRetry,
+          trigger: 'dependency',
+          destination: destinationOf(run.webhookUrl),
+          priority: run.priority,
+          deliverBy: run.deliverBy,
+          // Any trigger but manual passes the gate (SPEC §13).
+          gated: true,
+        })),
+      );
+      released += runs.length;
+      if (runs.length < this.batchSize) return released;
+    }
   }
 
   private async enqueue(runs: DeliveryRun[]): Promise<void> {

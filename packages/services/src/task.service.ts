@@ -4,6 +4,7 @@ import {
   type AllowList,
   BODYLESS_METHODS,
   createTaskSchema,
+  dependencyDeletedNote,
   destinationOf,
   EMPTY_ALLOW_LIST,
   instantAfterNext,
@@ -262,6 +263,14 @@ export class TaskService {
       ...fields
     } = patch;
     if (dependsOn) await this.assertDependencies(id, dependsOn);
+    // SPEC §13: a chained task runs after its dependencies; without any it would never run.
+    if (dependsOn?.length === 0 && task_schedule === undefined && run_at === undefined) {
+      if (current.task_schedule === null && current.run_at === null) {
+        const message =
+          'this task is chained (no task_schedule, no run_at): expected at least one task id, or a task_schedule or run_at with it';
+        throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
+      }
+    }
     const changes: TaskRowPatch = { ...fields };
     if (json_payload !== undefined) changes.json_payload = JSON.stringify(json_payload);
     assertBodyFitsMethod(patch.http_method, json_payload, current);
@@ -318,7 +327,8 @@ export class TaskService {
         timing,
         run_at !== undefined && run_at <= now ? new Date(run_at.getTime() - 1) : now,
       );
-      if (task_status === 'ready' && timing.task_schedule === null && changes.next_run_at === null) {
+      // A chained task (neither schedule nor run_at) never has a next instant: its dependencies release it.
+      if (task_status === 'ready' && timing.run_at !== null && changes.next_run_at === null) {
         throw new TaskValidationError(
           'task_status: this one-time task has passed its run_at: give a future run_at, or run it now',
           'VALIDATION_ERROR',
@@ -369,7 +379,7 @@ export class TaskService {
   }
 
   async delete(id: string): Promise<void> {
-    const deleted = isUuid(id) && (await this.deps.tasks.delete(id));
+    const deleted = isUuid(id) && (await this.deps.tasks.delete(id, dependencyDeletedNote));
     if (!deleted) throw new TaskNotFoundError(id);
     this.deps.events?.emit('task.deleted', { task_id: id });
   }

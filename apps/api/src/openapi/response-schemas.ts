@@ -161,7 +161,9 @@ export const runResponse = z
     id: uuid('The run id; sent to the webhook as webhook-id, the same for every attempt of the run.'),
     task_id: uuid('The task it is a run of.'),
     task_name: z.string().meta({ description: 'The name of the task it is a run of.' }),
-    scheduled_for: instant('The due instant; for a run now or a retry, when it was asked for.'),
+    scheduled_for: instant(
+      'The due instant; for a run now or a retry, when it was asked for; for a chained run (trigger dependency), when the last of its dependencies finished.',
+    ),
     trigger: z.enum(runTriggers).meta({
       description:
         'schedule: its schedule (or run_at) came due; manual: run now; retry: a retry of an ended run; dependency: its dependencies finished.',
@@ -180,7 +182,10 @@ export const runResponse = z
         { type: 'array', items: {}, nullable: true },
       ],
     }),
-    message: z.string().nullable().meta({ description: 'Why it ended as it did; null while in flight.' }),
+    message: z.string().nullable().meta({
+      description:
+        'Why it ended as it did; null while in flight, unless a note was made on its way (a dependency deleted while it waited: DEPENDENCY_DELETED naming it), which its end keeps after its own message, joined by " — ".',
+    }),
     http_status: z.number().int().nullable().meta({ description: 'The status its last attempt got.' }),
     created_at: instant('When the run was made (claimed, or asked for).'),
     started_at: instant('When its first attempt started.').nullable(),

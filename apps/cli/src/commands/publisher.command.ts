@@ -36,6 +36,7 @@ export function publisherCommand(): Command {
       const publisher = new Publisher({
         tasks: context.tasks,
         runs: context.runs,
+        dependencies: context.dependencies,
         queue: context.queue,
         logger: context.logger,
         intervalMs,

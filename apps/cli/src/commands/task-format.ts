@@ -12,15 +12,17 @@ function nextRun(task: TaskRow): string {
       return iso(upcoming.at);
     case 'never':
       return '-';
+    case 'after-dependencies':
+      return 'after its dependencies';
     case 'waiting':
       return `not until ${waitingFor(upcoming.until)}`;
   }
 }
 
-/** How a task comes due: its schedule, or its one instant. */
+/** How a task comes due: its schedule, its one instant, or after its dependencies (chained). */
 export function timingOf(task: Pick<TaskRow, 'task_schedule' | 'run_at'>): string {
   if (task.task_schedule !== null) return safe(task.task_schedule);
-  return task.run_at ? `once at ${task.run_at.toISOString()}` : 'once';
+  return task.run_at ? `once at ${task.run_at.toISOString()}` : 'after its dependencies';
 }
 
 /** One run on one line: when it was due, why it exists, how it stands. */

@@ -1,7 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { loadConfigOrExit } from '@scheduler/config';
 import { parseAllowList } from '@scheduler/core';
-import { DependencyRepository } from '@scheduler/db';
 import { createContext } from '../context';
 import { DestinationRepository } from '@scheduler/db';
 import {
@@ -60,7 +59,7 @@ export function workerCommand(): Command {
         lockDurationMs: LOCK_DURATION_MS,
         attempts: context.attempts,
         runs: context.runs,
-        dependencies: new DependencyRepository(context.db),
+        dependencies: context.dependencies,
         dependencyWaitMs: config.dependencyWaitMs,
         webhooks,
         connection: context.redis,

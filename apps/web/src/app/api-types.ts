@@ -159,7 +159,8 @@ export interface Page<T> {
  * A task has `task_schedule` or `run_at` (an RFC 3339 instant with its offset), never both; on PATCH
  * giving one clears the other.
  */
-export type TaskInput = TaskFields & ({ task_schedule: string } | { run_at: string });
+export type TaskInput = TaskFields &
+  ({ task_schedule: string } | { run_at: string } | { depends_on: string[] });
 
 interface TaskFields {
   task_name: string;
@@ -170,6 +171,8 @@ interface TaskFields {
   priority: number;
   timezone: string;
   enabled: boolean;
+  /** Ids of the tasks it runs after (SPEC §13); with neither task_schedule nor run_at, it is chained. */
+  depends_on?: string[];
   starts_at?: string | null;
   ends_at?: string | null;
   paused_until?: string | null;

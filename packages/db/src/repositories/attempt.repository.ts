@@ -246,7 +246,8 @@ export class AttemptRepository {
         -- Only the runs whose attempt was written: a cancel that came first has ended them already.
         JOIN logged l ON l.id = e.attempt_id
       ), runs_ended AS (
-        UPDATE task_runs SET status = e.run_status, finished_at = now(), message = e.message,
+        UPDATE task_runs SET status = e.run_status, finished_at = now(),
+                             message = concat_ws(' — ', e.message, task_runs.message),
                              http_status = e.http_status
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
       ), failing_before AS MATERIALIZED (

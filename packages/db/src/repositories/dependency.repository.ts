@@ -14,6 +14,18 @@ export interface DependencyEdge {
   depends_on: string;
 }
 
+/** A run a chain released (SPEC §13), for the caller to enqueue after the commit. */
+export interface ReleasedRun {
+  runId: string;
+  taskId: string;
+  /** When its round completed: the end of the latest of its dependencies' finish runs. */
+  scheduledFor: Date;
+  maxRetry: number;
+  priority: number;
+  webhookUrl: string;
+  deliverBy: Date | null;
+}
+
 /** SPEC §13 `task_dependencies`: which tasks a task runs after. */
 export class DependencyRepository {
   constructor(private readonly db: Database) {}
@@ -95,5 +107,95 @@ export class DependencyRepository {
         .execute(),
     ]);
     return { dependsOn, dependents };
+  }
+
+  /**
+   * SPEC §13's chain: each chained task (depends_on, neither task_schedule nor run_at) that is
+   * ready, enabled, not paused and within its active range, and whose every dependency has a
+   * `finish` run that ended after this task's latest run was made, gets one run (`trigger:
+   * dependency`) and becomes `running` under `jobIdOf`'s job, in one transaction.
+   *
+   * Once per round, in the database: the task row is locked (SKIP LOCKED, so publishers split
+   * the work), and the run's scheduled_for is the round's completion (the latest of those
+   * ends), which task_runs_dependency_key makes one run per task — a release from a stale
+   * snapshot finds the round's run there and makes none. A fan-in of several dependencies is
+   * one round: released once the last of them has finished.
+   */
+  async releaseChainedRuns(
+    limit: number,
+    jobIdOf: (taskId: string, scheduledFor: Date) => string,
+    asOf?: Date,
+  ): Promise<ReleasedRun[]> {
+    const instant = asOf ? sql<Date>`${asOf}::timestamptz` : sql<Date>`now()`;
+    return this.db.transaction().execute(async (trx) => {
+      // Named raw SQL: a lateral aggregate over each dependency's latest finish run, which the
+      // builder cannot say; run against the real schema by dependency.repository.test.ts.
+      const { rows: due } = await sql<{
+        id: string;
+        round_at: Date;
+        max_retry: number;
+        priority: number;
+        webhook_url: string;
+        deliver_within_ms: number | null;
+      }>`
+        SELECT t.id, round.completed_at AS round_at, t.max_retry, t.priority, t.webhook_url, t.deliver_within_ms
+        FROM tasks t
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS dependencies, count(f.finished_at) AS finished,
+                 min(f.finished_at) AS oldest, max(f.finished_at) AS completed_at
+          FROM task_dependencies d
+          LEFT JOIN LATERAL (
+            SELECT r.finished_at FROM task_runs r
+            WHERE r.task_id = d.depends_on AND r.status = 'finish'
+            ORDER BY r.created_at DESC LIMIT 1
+          ) f ON true
+          WHERE d.task_id = t.id
+        ) round
+        WHERE t.task_schedule IS NULL AND t.run_at IS NULL
+          AND t.task_status = 'ready' AND t.enabled
+          AND (t.paused_until IS NULL OR t.paused_until <= ${instant})
+          AND (t.starts_at IS NULL OR t.starts_at <= ${instant})
+          AND (t.ends_at IS NULL OR t.ends_at > ${instant})
+          AND round.dependencies > 0 AND round.finished = round.dependencies
+          AND round.oldest > coalesce(
+            (SELECT created_at FROM task_runs WHERE task_id = t.id ORDER BY created_at DESC LIMIT 1),
+            '-infinity')
+          -- This round (or a later one) already has its run: nothing to release.
+          AND NOT EXISTS (SELECT 1 FROM task_runs WHERE task_id = t.id AND trigger = 'dependency'
+                            AND scheduled_for >= round.completed_at)
+        ORDER BY round.completed_at
+        LIMIT ${limit}
+        FOR UPDATE OF t SKIP LOCKED`.execute(trx);
+      if (due.length === 0) return [];
+      const { rows: made } = await sql<{ id: string; task_id: string; deliver_by: Date | null }>`
+        INSERT INTO task_runs (task_id, scheduled_for, trigger, deliver_by)
+        SELECT d.task_id, d.round_at, 'dependency',
+               ${instant} + d.deliver_within_ms * interval '1 millisecond'
+        FROM unnest(${due.map((d) => d.id)}::uuid[], ${due.map((d) => d.round_at)}::timestamptz[],
+                    ${due.map((d) => d.deliver_within_ms)}::int[]) AS d(task_id, round_at, deliver_within_ms)
+        ON CONFLICT DO NOTHING
+        RETURNING id, task_id, deliver_by`.execute(trx);
+      const byTask = new Map(due.map((d) => [d.id, d]));
+      const released = made.map((run): ReleasedRun => {
+        const task = byTask.get(run.task_id)!;
+        return {
+          runId: run.id,
+          taskId: run.task_id,
+          scheduledFor: task.round_at,
+          maxRetry: task.max_retry,
+          priority: task.priority,
+          webhookUrl: task.webhook_url,
+          deliverBy: run.deliver_by,
+        };
+      });
+      if (released.length > 0) {
+        await sql`
+          UPDATE tasks SET task_status = 'running', last_run_at = now(), job_id = d.job_id
+          FROM unnest(${released.map((r) => r.taskId)}::uuid[],
+                      ${released.map((r) => jobIdOf(r.taskId, r.scheduledFor))}::text[]) AS d(id, job_id)
+          WHERE tasks.id = d.id`.execute(trx);
+      }
+      return released;
+    });
   }
 }

@@ -248,7 +248,7 @@ describe('cancel', () => {
           },
         },
       ]),
-    ).toEqual(['cancelled']);
+    ).toEqual([{ recorded: 'cancelled' }]);
     expect(await t.runs.findById(runId)).toMatchObject({
       status: 'cancelled',
       message: 'cancelled',
@@ -357,6 +357,23 @@ describe('cancel', () => {
       task_status: 'running',
       job_id: busy.jobId,
     });
+  });
+
+  test('onlyQueuedSchedule withdraws a chained task’s queued run (trigger dependency)', async () => {
+    const upstream = await t.tasks.create(base);
+    const chained = await t.tasks.create({ ...base, task_schedule: null });
+    await t.dependencies.replace(chained.id, [upstream.id]);
+    await t.runs.create({
+      task_id: upstream.id,
+      scheduled_for: now,
+      trigger: 'schedule',
+      status: 'finish',
+      finished_at: new Date(),
+    });
+    const [released] = await t.dependencies.releaseChainedRuns(10, () => 'job-chain');
+    const result = await t.runs.cancel({ taskId: chained.id, onlyQueuedSchedule: true }, 'paused', 'paused');
+    expect(result).toMatchObject({ kind: 'cancelled', run: { id: released?.runId, status: 'cancelled' } });
+    expect(await t.tasks.findById(chained.id)).toMatchObject({ task_status: 'ready', job_id: null });
   });
 
   test('onlyQueuedSchedule leaves a queued run now alone: only a scheduled run is withdrawn', async () => {

@@ -17,7 +17,8 @@ export interface RunListQuery {
 
 /**
  * Which run a cancel is for: one by id, or a task's run in flight — or only its
- * scheduled run claimed and not started yet (`onlyQueuedSchedule`).
+ * scheduled run claimed and not started yet (`onlyQueuedSchedule`; a chained task's run,
+ * trigger dependency, is its scheduled run: SPEC §13).
  */
 export type CancelTarget = { runId: string } | { taskId: string; onlyQueuedSchedule?: boolean };
 
@@ -194,7 +195,7 @@ export class RunRepository {
       'runId' in target
         ? sql`id = ${target.runId}::uuid`
         : target.onlyQueuedSchedule
-          ? sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL AND status = 'queued' AND trigger = 'schedule'`
+          ? sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL AND status = 'queued' AND trigger IN ('schedule', 'dependency')`
           : sql`id = ${newestRunOf(sql`${target.taskId}::uuid`)} AND finished_at IS NULL`;
     // Two statements in one transaction: the run is locked first (waiting for an attempt
     // starting on it), and the changes are a statement of their own, whose snapshot
@@ -208,7 +209,7 @@ export class RunRepository {
       if (ids.length === 0) return [];
       const { rows: changed } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
         WITH run AS (
-          UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = ${message},
+          UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = concat_ws(' — ', ${message}::text, message),
             -- Of its last attempt: a run cancelled in a retry's backoff keeps what that attempt got.
             http_status = coalesce(task_runs.http_status, (
               SELECT l.http_status FROM task_logs l WHERE l.run_id = task_runs.id
@@ -244,7 +245,7 @@ export class RunRepository {
   async skip(runId: string, message: string): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       WITH run AS (
-        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = ${message}
+        UPDATE task_runs SET status = 'skipped', finished_at = now(), message = concat_ws(' — ', ${message}::text, message)
         WHERE id = ${runId}::uuid AND finished_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM task_logs l WHERE l.run_id = task_runs.id AND l.status = 'running')
         RETURNING id, task_id, prior_task_status
@@ -284,9 +285,9 @@ export class RunRepository {
         FOR UPDATE SKIP LOCKED
       ), run AS (
         UPDATE task_runs SET status = 'expired', finished_at = now(),
-          message = 'TIMEOUT: not delivered by ' ||
+          message = concat_ws(' — ', 'TIMEOUT: not delivered by ' ||
             to_char(deliver_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-            ' (deliver_within_ms after it came due); no attempt is made after it'
+            ' (deliver_within_ms after it came due); no attempt is made after it', task_runs.message)
         FROM overdue WHERE task_runs.id = overdue.id
         RETURNING task_runs.id, task_runs.task_id, task_runs.prior_task_status
       ), task AS (
@@ -333,7 +334,7 @@ export class RunRepository {
   async releaseLost(runId: string, jobId: string | null, message: string): Promise<boolean> {
     const { rows } = await sql<{ id: string }>`
       WITH run AS (
-        UPDATE task_runs SET status = 'failed', finished_at = now(), message = ${message}
+        UPDATE task_runs SET status = 'failed', finished_at = now(), message = concat_ws(' — ', ${message}::text, message)
         WHERE id = ${runId} AND finished_at IS NULL
         RETURNING id, task_id
       ), closed AS (

@@ -239,9 +239,35 @@ export class TaskRepository {
       .executeTakeFirst();
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  /**
+   * Deletes the task. Its dependents' runs not started yet (any trigger but manual, which
+   * the gate lets by) go on without it (SPEC §13), and say so: `note` names it, recorded
+   * on each such run as a message its end keeps (after its own).
+   */
+  async delete(id: string, note?: (task: { id: string; task_name: string }) => string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const task = await trx
+        .selectFrom('tasks')
+        .select(['id', 'task_name'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!task) return false;
+      if (note) {
+        await trx
+          .updateTable('task_runs')
+          .set({ message: sql<string>`concat_ws(' — ', message, ${note(task)}::text)` })
+          .where('task_id', 'in', (eb) =>
+            eb.selectFrom('task_dependencies').select('task_id').where('depends_on', '=', id),
+          )
+          .where('finished_at', 'is', null)
+          .where('status', '=', 'queued')
+          .where('trigger', '<>', 'manual')
+          .execute();
+      }
+      const result = await trx.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 
   /**

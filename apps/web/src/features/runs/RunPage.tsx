@@ -13,6 +13,7 @@ import { AttemptsTable } from '../logs/AttemptsTable';
 import { useRefreshOptions } from '../settings/use-refresh';
 import { CancelRunButton } from './CancelRunButton';
 import { RetryRunForm } from './RetryRunForm';
+import { RunDependencies } from './RunDependencies';
 import { triggerLabel } from './run-words';
 
 function RunFields({ run, now }: { run: RunDetail; now: Date }) {
@@ -57,7 +58,12 @@ function RunFields({ run, now }: { run: RunDetail; now: Date }) {
         </Item>
         <Item term="Attempts">{run.attempt_count}</Item>
         <Item term="HTTP status">{run.http_status ?? '—'}</Item>
-        <Item term="Message">{run.message ?? '—'}</Item>
+        <Item term="Message">
+          {run.message ?? '—'}
+          <div className="mt-1 font-medium">
+            <RunDependencies message={run.message} />
+          </div>
+        </Item>
         <Item term="Payload">
           {run.payload_override === null ? (
             'The task’s payload'

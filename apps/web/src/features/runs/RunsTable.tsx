@@ -4,6 +4,7 @@ import { RunStatusBadge } from '../../components/StatusBadge';
 import { linkClass, tableClass, tdClass, thClass } from '../../components/ui';
 import { formatAgo, formatInstant } from '../../lib/time';
 import { triggerLabel } from './run-words';
+import { RunDependencies } from './RunDependencies';
 
 interface RunsTableProps {
   runs: RunListItem[];
@@ -77,6 +78,7 @@ export function RunsTable({ runs, now, showTask, caption }: RunsTableProps) {
               <td className={tdClass}>{run.attempt_count}</td>
               <td className={tdClass}>{run.http_status ?? '—'}</td>
               <td className={`${tdClass} max-w-md text-xs`}>
+                <RunDependencies message={run.message} />
                 <span className="line-clamp-2 break-words">{run.message ?? '—'}</span>
               </td>
             </tr>

@@ -6,6 +6,7 @@ import { resolveLocalTime } from '../../lib/zoned-time';
 const timingChoices: { value: TaskTiming; label: string }[] = [
   { value: 'schedule', label: 'Cron schedule' },
   { value: 'once', label: 'Once at' },
+  { value: 'chain', label: 'After other tasks' },
 ];
 
 /** Whether the task fires on a cron schedule or once, at one date and time. */

@@ -130,6 +130,30 @@ describe('task detail page', () => {
     expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(/^Not until enabled$/);
   });
 
+  it('says a chained task runs after its dependencies, and never once they are all deleted', async () => {
+    const chained = taskDetail({
+      task_name: 'Chained hook',
+      task_schedule: null,
+      next_run_at: null,
+      depends_on: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
+    });
+    mockFetch({ [`GET /api/tasks/${chained.id}`]: chained, [`GET /api/tasks/${chained.id}/logs`]: page([]) });
+    const { unmount } = renderApp(`/tasks/${chained.id}`);
+    await screen.findByRole('heading', { name: 'Chained hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(
+      /^When the tasks it runs after have all finished$/,
+    );
+    unmount();
+
+    const orphan = { ...chained, task_name: 'Orphan hook', depends_on: [] };
+    mockFetch({ [`GET /api/tasks/${orphan.id}`]: orphan, [`GET /api/tasks/${orphan.id}/logs`]: page([]) });
+    renderApp(`/tasks/${orphan.id}`);
+    await screen.findByRole('heading', { name: 'Orphan hook' });
+    expect(screen.getByText('Next run').nextElementSibling).toHaveTextContent(
+      /^Never: the tasks it ran after were deleted/,
+    );
+  });
+
   it('shows no next run for a failed task until it is re-armed', async () => {
     mockFetch({
       [`GET /api/tasks/${failedTask.id}`]: failedTask,

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { mockFetch } from '../../test/fetch-mock';
-import { page, taskDetail } from '../../test/fixtures';
+import { page, taskDetail, taskItem } from '../../test/fixtures';
 import { renderApp } from '../../test/render-app';
 
 const broken = taskDetail({
@@ -32,6 +32,35 @@ describe('task edit page', () => {
       webhook_url: 'http://127.0.0.1:4000/webhook',
       task_status: 'ready',
     });
+  });
+
+  it('edits a chained task: its dependencies chosen, saved without a schedule', async () => {
+    const upstream = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Nightly export' });
+    const cleanup = taskItem({ id: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', task_name: 'Cleanup' });
+    const chained = taskDetail({
+      task_name: 'Chained report',
+      task_schedule: null,
+      next_run_at: null,
+      depends_on: [{ id: upstream.id, task_name: upstream.task_name }],
+    });
+    const api = mockFetch({
+      'GET /api/tasks': page([cleanup, upstream]),
+      [`GET /api/tasks/${chained.id}`]: chained,
+      [`GET /api/tasks/${chained.id}/logs`]: page([]),
+      [`PATCH /api/tasks/${chained.id}`]: chained,
+    });
+    const { user } = renderApp(`/tasks/${chained.id}/edit`);
+    const runsAfter = await screen.findByLabelText('Runs after');
+    expect(screen.getByRole('radio', { name: 'After other tasks' })).toBeChecked();
+    await screen.findByRole('option', { name: 'Cleanup' });
+    expect(runsAfter).toHaveValue([upstream.id]);
+
+    await user.selectOptions(runsAfter, 'Cleanup');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Task "Chained report" saved.')).toBeInTheDocument();
+    const body = (await api.find('PATCH', `/api/tasks/${chained.id}`)[0]?.json()) as Record<string, unknown>;
+    expect([...(body.depends_on as string[])].sort()).toEqual([upstream.id, cleanup.id].sort());
+    expect(body).not.toHaveProperty('task_schedule');
   });
 
   it('shows masked header values and sends the masks back unchanged, with the method and timeout edited', async () => {

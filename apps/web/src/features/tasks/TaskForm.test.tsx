@@ -181,6 +181,44 @@ describe('task form', () => {
     expect(screen.getByText('Task "Stand-up ping" created.')).toBeInTheDocument();
   });
 
+  it('creates a chained task: "After other tasks" sends depends_on and no schedule, and asks for one task at least', async () => {
+    const upstream = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Nightly export' });
+    const other = taskItem({ id: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', task_name: 'Cleanup' });
+    const created = taskItem({
+      id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+      task_name: 'Report',
+      task_schedule: null,
+      next_run_at: null,
+    });
+    const api = mockFetch({
+      'GET /api/tasks': { data: [other, upstream], meta: { page: 1, limit: 100, total: 2, total_pages: 1 } },
+      'POST /api/tasks': { status: 201, body: created },
+      [`GET /api/tasks/${created.id}`]: taskDetail({ ...created, depends_on: [upstream] }),
+      [`GET /api/tasks/${created.id}/logs`]: {
+        data: [],
+        meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
+      },
+    });
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Report');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
+    await user.click(screen.getByRole('radio', { name: 'After other tasks' }));
+    expect(screen.queryByLabelText('Schedule (cron)')).not.toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByLabelText('Runs after')).toHaveAccessibleDescription(
+      'Expected at least one task for it to run after.',
+    );
+    expect(api.find('POST', '/api/tasks')).toEqual([]);
+
+    await user.selectOptions(await screen.findByLabelText('Runs after'), 'Nightly export');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(await screen.findByRole('heading', { name: 'Report' })).toBeInTheDocument();
+    const body = (await api.find('POST', '/api/tasks')[0]?.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ task_name: 'Report', depends_on: [upstream.id] });
+    expect(body).not.toHaveProperty('task_schedule');
+    expect(body).not.toHaveProperty('run_at');
+  });
+
   it('takes execution control: the preview starts at starts_at and the body carries each field', async () => {
     const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Later' });
     const api = mockFetch({

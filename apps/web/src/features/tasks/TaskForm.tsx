@@ -5,6 +5,7 @@ import type { TaskInput } from '../../app/api-types';
 import { Switch } from '../../components/Switch';
 import { buttonPrimary, buttonSecondary, cardClass, inputClass } from '../../components/ui';
 import { useNow } from '../../lib/use-now';
+import { DependsOnField } from './DependsOnField';
 import { FormField } from './FormField';
 import { OnceAtField, TimingChoice } from './OnceAtField';
 import { PayloadEditor } from './PayloadEditor';
@@ -46,6 +47,7 @@ const fieldOrder: TaskFormField[] = [
   'task_name',
   'task_schedule',
   'run_at',
+  'depends_on',
   'timezone',
   'webhook_url',
   'http_method',
@@ -61,6 +63,7 @@ const fieldIds: Record<TaskFormField, string> = {
   timing: 'task-timing-schedule',
   task_schedule: 'task-schedule',
   run_at: 'task-run-at',
+  depends_on: 'task-depends-on',
   timezone: 'task-timezone',
   webhook_url: 'task-url',
   json_payload: 'task-payload',
@@ -131,6 +134,7 @@ export function TaskForm({
         : now;
   const errors = validateTaskForm(values, preview.kind === 'invalid' ? preview.message : undefined);
   const once = values.timing === 'once';
+  const chained = values.timing === 'chain';
   const shown = (field: TaskFormField) =>
     (submitted || touched[field] ? errors[field] : undefined) ??
     (field === 'headers' ? headersServerError(serverErrors) : serverErrors[field]);
@@ -211,8 +215,16 @@ export function TaskForm({
             onBlur={touch('run_at')}
           />
         )}
+        {chained && (
+          <DependsOnField
+            id="task-depends-on"
+            value={values.depends_on}
+            error={shown('depends_on')}
+            onChange={(ids) => set('depends_on', ids)}
+          />
+        )}
         {/* Hidden rather than unmounted for "Once at": the cron typed so far stays, for a way back. */}
-        <div hidden={once}>
+        <div hidden={once || chained}>
           <FormField id="task-schedule" label="Schedule (cron)" error={serverErrors.task_schedule}>
             {() => (
               <input

@@ -15,6 +15,13 @@ function NextRunSetting({ task, now }: { task: TaskDetail; now: Date }) {
       return <>Not until {waitingFor(upcoming.until)}</>;
     case 'never':
       return <>Never: the schedule does not come due again</>;
+    case 'after-dependencies':
+      // Its last dependency deleted: nothing releases it until it gets one (or a schedule).
+      return task.depends_on.length === 0 ? (
+        <>Never: the tasks it ran after were deleted; give it one, or a schedule</>
+      ) : (
+        <>When the tasks it runs after have all finished</>
+      );
     case 'due':
       return <When value={upcoming.at} now={now} />;
   }

@@ -17,7 +17,10 @@ export function NextRun({
   task,
   now,
 }: {
-  task: Pick<TaskListItem, 'next_run_at' | 'timezone' | 'enabled' | 'task_status'>;
+  task: Pick<
+    TaskListItem,
+    'next_run_at' | 'timezone' | 'enabled' | 'task_status' | 'task_schedule' | 'run_at'
+  >;
   now: Date;
 }) {
   const upcoming = upcomingRun(task);
@@ -28,6 +31,8 @@ export function NextRun({
       );
     case 'never':
       return <span className="text-slate-600 dark:text-slate-300">—</span>;
+    case 'after-dependencies':
+      return <span className="text-slate-600 dark:text-slate-300">After its dependencies</span>;
     case 'due':
       return (
         <span>

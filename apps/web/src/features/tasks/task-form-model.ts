@@ -1,5 +1,5 @@
 import { BODYLESS_METHODS, type HttpMethod, MIN_TIMEOUT_MS, payloadContentProblem } from '@scheduler/core';
-import type { Task, TaskInput, WebhookTestInput } from '../../app/api-types';
+import type { Task, TaskDetail, TaskInput, WebhookTestInput } from '../../app/api-types';
 import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
 import {
   emptyExecutionControl,
@@ -9,8 +9,11 @@ import {
   validateExecutionControl,
 } from './execution-control-model';
 
-/** A task fires on a cron schedule, or once at one instant (`run_at`, SPEC §11). */
-export type TaskTiming = 'schedule' | 'once';
+/**
+ * A task fires on a cron schedule, once at one instant (`run_at`, SPEC §11), or after the
+ * tasks it depends on have finished (chained, SPEC §13).
+ */
+export type TaskTiming = 'schedule' | 'once' | 'chain';
 
 /** The form edits strings; `toTaskInput` turns them into the API body once they validate. */
 export interface TaskFormValues {
@@ -19,6 +22,8 @@ export interface TaskFormValues {
   task_schedule: string;
   /** "Once at": an `<input type="datetime-local">` value, read in `timezone`. */
   run_at: string;
+  /** "After other tasks": the ids of the tasks it runs after. */
+  depends_on: string[];
   timezone: string;
   webhook_url: string;
   json_payload: string;
@@ -47,6 +52,7 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
     timing: 'schedule',
     task_schedule: '*/5 * * * *',
     run_at: '',
+    depends_on: [],
     timezone,
     webhook_url: '',
     json_payload: '{\n  "content": "Hello from Task Scheduler"\n}',
@@ -60,10 +66,11 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
   };
 }
 
-export function taskFormFromTask(task: Task): TaskFormValues {
+export function taskFormFromTask(task: Task | TaskDetail): TaskFormValues {
   return {
     task_name: task.task_name,
-    timing: task.task_schedule === null && task.run_at !== null ? 'once' : 'schedule',
+    timing: timingOf(task),
+    depends_on: 'depends_on' in task ? task.depends_on.map((dependency) => dependency.id) : [],
     task_schedule: task.task_schedule ?? '',
     run_at: task.run_at ? toLocalTimeInput(task.run_at, task.timezone) : '',
     timezone: task.timezone,
@@ -165,6 +172,8 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   if (values.timing === 'once') {
     const runAt = resolveLocalTime(values.run_at, values.timezone);
     if (runAt.kind === 'invalid') errors.run_at = runAt.message;
+  } else if (values.timing === 'chain') {
+    if (values.depends_on.length === 0) errors.depends_on = 'Expected at least one task for it to run after.';
   } else if (values.task_schedule.trim() === '')
     errors.task_schedule = 'Expected a cron expression such as */5 * * * *.';
   else if (scheduleError) errors.task_schedule = scheduleError;
@@ -204,7 +213,9 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
   const timing =
     values.timing === 'once'
       ? { run_at: runAtInstant(values) ?? values.run_at }
-      : { task_schedule: values.task_schedule.trim() };
+      : values.timing === 'chain'
+        ? { depends_on: values.depends_on }
+        : { task_schedule: values.task_schedule.trim() };
   return {
     task_name: values.task_name.trim(),
     ...timing,
@@ -248,4 +259,10 @@ export function toWebhookTestInput(values: TaskFormValues, taskId?: string): Web
     timeout_ms: timeout === '' || !Number.isFinite(Number(timeout)) ? null : Number(timeout),
     ...(taskId ? { task_id: taskId } : {}),
   };
+}
+
+/** How a stored task runs: once at run_at, on its schedule, or chained (neither: after its dependencies). */
+function timingOf(task: Pick<Task, 'task_schedule' | 'run_at'>): TaskTiming {
+  if (task.task_schedule !== null) return 'schedule';
+  return task.run_at !== null ? 'once' : 'chain';
 }
