@@ -179,6 +179,31 @@ describe('POST /api/webhooks/test', () => {
     expect(discord.requests.map((request) => request.body)).toEqual([{ content: 'Test message' }]);
   });
 
+  test('through flow control: a 429 holds the destination, and a test meanwhile is not sent', async () => {
+    const webhookId = '5550002';
+    discord.answerNext(webhookId, 1, {
+      status: 429,
+      headers: { 'retry-after': '60' },
+      body: { message: 'You are being rate limited.', retry_after: 60, global: false },
+    });
+    const url = discord.webhookUrl(webhookId);
+
+    const limited = await sendTest({ webhook_url: url, json_payload: { content: 'first' } });
+    expect(limited.body).toMatchObject({
+      http_status: 429,
+      error: 'HTTP 429: the webhook did not accept it',
+    });
+
+    const held = await sendTest({ webhook_url: url, json_payload: { content: 'second' } });
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ http_status: null, response: null });
+    expect(held.body.error).toMatch(
+      new RegExp(`^not sent: discord:${webhookId} is waited for until \\d{4}-.*Z \\(.*\\); try again then$`),
+    );
+    expect(discord.requests.filter((request) => request.webhookId === webhookId)).toHaveLength(1);
+    expect(discord.violations(webhookId)).toBe(0);
+  });
+
   test('a refused target: 400 naming the address class, no connection made', async () => {
     for (const webhookUrl of [
       `http://127.0.0.2:${forbiddenPort}/hook`,

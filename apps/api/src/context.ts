@@ -28,7 +28,7 @@ import {
   TaskService,
   WebhookTestService,
 } from '@scheduler/services';
-import { WebhookClient } from '@scheduler/engine';
+import { FlowControl, type Lease, StoredLimits, WebhookClient } from '@scheduler/engine';
 import { HealthService } from './health/health.service';
 import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
@@ -67,6 +67,19 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const allowList = parseAllowList(config.webhookAllowedHosts);
   // "Send test" (SPEC §14) goes through the client deliveries use: the same connect-time checks.
   const webhooks = new WebhookClient(config.webhookTimeoutMs, { allowList });
+  // ... and through flow control (SPEC §12), as one more request to its destination.
+  const destinations = new DestinationRepository(db);
+  const storedLimits = new StoredLimits(() => destinations.list(), logger);
+  const flow = new FlowControl({
+    storedLimits: (destination) => storedLimits.get(destination),
+    redis,
+    prefix: config.redisPrefix,
+    // A test's slot lives as long as its request may: the longest timeout, and a margin.
+    leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
+    defaultMaxConcurrency: config.destinationMaxConcurrency,
+    maxConcurrentDeliveries: config.maxConcurrentDeliveries,
+  });
+  let limitsLoaded = false;
   const taskService = new TaskService({
     dependencies: new DependencyRepository(db),
     tasks,
@@ -91,7 +104,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix, events }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
     destinationService: new DestinationService({
-      destinations: new DestinationRepository(db),
+      destinations,
       states: (keys) => readDestinationStates(redis, prefix, keys),
       defaultMaxConcurrency: config.destinationMaxConcurrency,
     }),
@@ -100,6 +113,17 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       webhooks,
       allowList,
       timeoutMaxMs: config.webhookTimeoutMaxMs,
+      flow: {
+        admit: async (destination, jobId) => {
+          // Read on first use, then kept fresh: an API that never sends a test never reads them.
+          if (!limitsLoaded) {
+            limitsLoaded = true;
+            await storedLimits.start();
+          }
+          return flow.admit(destination, jobId);
+        },
+        settle: (lease, httpStatus, signals) => flow.settle(lease as Lease, httpStatus, signals),
+      },
     }),
     healthService: new HealthService({
       database: new HealthRepository(db),
@@ -125,6 +149,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       // QUIT needs a live connection (no offline queue); otherwise just drop the socket.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
+      storedLimits.stop();
       await webhooks.close().catch(() => undefined);
       await db.destroy();
     },

@@ -16,7 +16,7 @@ import {
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
-import { WebhookClient } from '@scheduler/engine';
+import { FlowControl, type Lease, WebhookClient } from '@scheduler/engine';
 import { DestinationService, RunService, TaskService, WebhookTestService } from '@scheduler/services';
 
 /** Everything a command needs, built with plain constructors; `close()` releases it all. */
@@ -112,11 +112,40 @@ export function createContext(config: Config, role: string, options: ContextOpti
       webhooks ??= new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
+      const destinations = new DestinationRepository(db);
+      // Through flow control (SPEC §12), as one more request to its destination; its stored
+      // limits are read once, this command being short-lived.
+      const gate = async () => {
+        const stored = new Map((await destinations.list()).map((row) => [row.key, row]));
+        return new FlowControl({
+          storedLimits: (key) => {
+            const row = stored.get(key);
+            return row
+              ? {
+                  ...(row.max_concurrency !== null ? { maxConcurrency: row.max_concurrency } : {}),
+                  rateLimitMax: row.rate_limit_max,
+                  rateLimitPerSeconds: row.rate_limit_per_seconds,
+                }
+              : undefined;
+          },
+          redis: getRedis(),
+          prefix: config.redisPrefix,
+          leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
+          defaultMaxConcurrency: config.destinationMaxConcurrency,
+          maxConcurrentDeliveries: config.maxConcurrentDeliveries,
+        });
+      };
+      let flow: Promise<FlowControl> | undefined;
       return (webhookTestService ??= new WebhookTestService({
         tasks,
         webhooks,
         allowList: parseAllowList(config.webhookAllowedHosts),
         timeoutMaxMs: config.webhookTimeoutMaxMs,
+        flow: {
+          admit: async (destination, jobId) => (await (flow ??= gate())).admit(destination, jobId),
+          settle: async (lease, httpStatus, signals) =>
+            (await (flow ??= gate())).settle(lease as Lease, httpStatus, signals),
+        },
       }));
     },
     get redis() {

@@ -86,6 +86,32 @@ describe.sequential('the Discord preview and "Send test" in a real browser', () 
     expect(received).toHaveLength(0);
   });
 
+  test('a destination held by its flow control: "Not sent", with why and until when', async () => {
+    const { redis, prefix } = dashboard.system;
+    const until = Date.now() + 10 * 60_000;
+    await redis.hset(
+      `${prefix}:fc:dest:discord:777`,
+      'hold_until',
+      until,
+      'hold_reason',
+      'HTTP 429 with retry_after 600 s',
+    );
+    await page.goto(`${dashboard.webUrl}/tasks/new`);
+    await page.getByLabel('Webhook URL').fill(`${origin}/api/webhooks/777/token`);
+    await page.getByLabel('JSON payload').fill('{"content": "held?"}');
+    received.length = 0;
+    await page.getByRole('button', { name: 'Send test' }).click();
+
+    const result = page.getByRole('region', { name: 'Test result' });
+    await visible(result.getByText('Not sent', { exact: true }));
+    await visible(
+      result.getByText(
+        `not sent: discord:777 is waited for until ${new Date(until).toISOString()} (HTTP 429 with retry_after 600 s); try again then`,
+      ),
+    );
+    expect(received).toHaveLength(0);
+  });
+
   test('from the edit form: signed with the task’s secret, its stored header value behind the mask', async () => {
     const { body: task } = await dashboard.request<{ id: string; signing_secret: string }>(
       'POST',

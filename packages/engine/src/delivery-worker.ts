@@ -18,6 +18,7 @@ import {
   type AttemptResult,
   type AttemptStart,
   type AttemptStarted,
+  type DeliveryTarget,
   type DependencyRepository,
   type RunOutcome,
   type RunRepository,
@@ -428,19 +429,7 @@ export class DeliveryWorker {
     // The first request of a run: how late it is sent after its due instant.
     if (retryCount === 0)
       this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
-    // SPEC §14: the payload's placeholders are rendered for this very request.
-    const payload = renderPayload(
-      target.payload,
-      templateValues({
-        scheduledFor,
-        timezone: target.timezone,
-        taskId,
-        taskName: target.taskName,
-        runId: started.runId,
-        attempt: retryCount + 1,
-        trigger: job.data.trigger,
-      }),
-    );
+    const payload = renderedPayload(job.data, target, started.runId, retryCount);
     if (slot) slot.flow.markSent(slot.lease);
     const delivery = await this.deps.webhooks
       .post(target.webhookUrl, payload, {
@@ -730,6 +719,27 @@ export class DeliveryWorker {
     const subscriber = this.subscriber;
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
+}
+
+/** SPEC §14: the payload with its placeholders rendered for this very request (`retryCount` 0: attempt 1). */
+function renderedPayload(
+  job: DeliveryJobData,
+  target: DeliveryTarget,
+  runId: string,
+  retryCount: number,
+): unknown {
+  return renderPayload(
+    target.payload,
+    templateValues({
+      scheduledFor: new Date(job.scheduledFor),
+      timezone: target.timezone,
+      taskId: job.taskId,
+      taskName: target.taskName,
+      runId,
+      attempt: retryCount + 1,
+      trigger: job.trigger,
+    }),
+  );
 }
 
 function assertNever(value: never): never {

@@ -3,7 +3,10 @@ import {
   type AllowList,
   type AttemptOutcome,
   BODYLESS_METHODS,
+  destinationOf,
+  type DestinationKey,
   type HttpMethod,
+  type RateLimitSignals,
   EMPTY_ALLOW_LIST,
   parseTaskInput,
   renderPayload,
@@ -30,7 +33,22 @@ export interface WebhookSender {
       headers: Readonly<Record<string, string>>;
       timeoutMs?: number;
     },
-  ): Promise<{ outcome: AttemptOutcome; message: string; body?: string }>;
+  ): Promise<{ outcome: AttemptOutcome; message: string; body?: string; signals?: RateLimitSignals }>;
+}
+
+/**
+ * Flow control (SPEC §12, the engine's FlowControl): a test is one more request to its
+ * destination, so it takes a slot there and teaches what its answer says (a 429 holds it).
+ */
+export interface SendGate<Lease> {
+  admit(
+    destination: DestinationKey,
+    jobId: string,
+  ): Promise<
+    | { kind: 'admitted'; lease: Lease }
+    | { kind: 'wait'; waitMs: number; reason: string; heldUntil: Date | undefined }
+  >;
+  settle(lease: Lease, httpStatus: number | null, signals?: RateLimitSignals): Promise<unknown>;
 }
 
 export interface WebhookTestServiceDeps {
@@ -38,6 +56,10 @@ export interface WebhookTestServiceDeps {
   webhooks: WebhookSender;
   /** WEBHOOK_ALLOWED_HOSTS, read: as for tasks, IP literals of other classes are refused. */
   allowList?: AllowList;
+  /** Flow control; none: a test goes out at once, whatever its destination's limits. */
+  flow?: SendGate<unknown>;
+  /** How long a test waits for its destination to admit it before it answers that it was not sent. */
+  admissionWaitMs?: number;
   /** WEBHOOK_TIMEOUT_MAX_MS; 60000 by default. */
   timeoutMaxMs?: number;
   now?: () => Date;
@@ -56,6 +78,8 @@ export interface WebhookTestResult {
 }
 
 const DEFAULT_TIMEOUT_MAX_MS = 60_000;
+/** A test waits this long at most for a busy destination (a hold is usually longer: answered at once). */
+const DEFAULT_ADMISSION_WAIT_MS = 5_000;
 
 /**
  * "Send test" (SPEC §14): one request now through the same checks and the same client as
@@ -102,6 +126,16 @@ export class WebhookTestService {
       }),
     );
     const started = performance.now();
+    const destination = destinationOf(test.webhook_url);
+    const admitted = destination ? await this.admit(destination, messageId) : { kind: 'go' as const };
+    if (admitted.kind === 'wait') {
+      return {
+        http_status: null,
+        execution_time: Math.round(performance.now() - started),
+        response: null,
+        error: admitted.message,
+      };
+    }
     const delivery = await this.deps.webhooks.post(test.webhook_url, rendered, {
       runId: messageId,
       signingSecrets: task ? signingSecrets(task, now) : [],
@@ -112,6 +146,11 @@ export class WebhookTestService {
     });
     const executionTime = Math.round(performance.now() - started);
     const { outcome } = delivery;
+    if (admitted.kind === 'admitted' && this.deps.flow) {
+      const httpStatus =
+        outcome.kind === 'delivered' || outcome.kind === 'http-error' ? outcome.httpStatus : null;
+      await this.deps.flow.settle(admitted.lease, httpStatus, delivery.signals ?? {});
+    }
     switch (outcome.kind) {
       case 'refused':
         // Refused when connecting (a host resolving to a refused address): no request was sent.
@@ -132,6 +171,32 @@ export class WebhookTestService {
         };
       default:
         return { http_status: null, execution_time: executionTime, response: null, error: delivery.message };
+    }
+  }
+
+  /**
+   * A slot at the destination, waiting a few seconds at most for one (a limit reached); a
+   * destination held longer (a 429's Retry-After) is not waited for: nothing is sent.
+   */
+  private async admit(
+    destination: DestinationKey,
+    messageId: string,
+  ): Promise<{ kind: 'go' } | { kind: 'admitted'; lease: unknown } | { kind: 'wait'; message: string }> {
+    const flow = this.deps.flow;
+    if (!flow) return { kind: 'go' };
+    const deadline = Date.now() + (this.deps.admissionWaitMs ?? DEFAULT_ADMISSION_WAIT_MS);
+    for (;;) {
+      const admission = await flow.admit(destination, `test:${messageId}`);
+      if (admission.kind === 'admitted') return admission;
+      const left = deadline - Date.now();
+      if (admission.waitMs > left) {
+        const until = admission.heldUntil ? ` until ${admission.heldUntil.toISOString()}` : '';
+        return {
+          kind: 'wait',
+          message: `not sent: ${destination} is waited for${until} (${admission.reason}); try again then`,
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(admission.waitMs, 10)));
     }
   }
 

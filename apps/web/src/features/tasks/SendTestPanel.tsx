@@ -13,6 +13,8 @@ type Outcome = { kind: 'answered'; result: WebhookTestResult } | { kind: 'refuse
 
 /** The status line: what a person checks first. */
 function statusLine(result: WebhookTestResult): string {
+  // Flow control did not admit it (its destination held): nothing went out.
+  if (result.http_status === null && result.error?.startsWith('not sent')) return 'Not sent';
   if (result.http_status === null) return `No answer after ${result.execution_time} ms`;
   return `HTTP ${result.http_status} · ${result.execution_time} ms`;
 }

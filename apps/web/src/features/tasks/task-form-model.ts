@@ -1,4 +1,10 @@
-import { BODYLESS_METHODS, type HttpMethod, MIN_TIMEOUT_MS, payloadContentProblem } from '@scheduler/core';
+import {
+  BODYLESS_METHODS,
+  type HttpMethod,
+  MIN_TIMEOUT_MS,
+  payloadContentProblem,
+  templateProblems,
+} from '@scheduler/core';
 import type { Task, TaskDetail, TaskInput, WebhookTestInput } from '../../app/api-types';
 import { resolveLocalTime, toLocalTimeInput, toRfc3339InZone } from '../../lib/zoned-time';
 import {
@@ -131,6 +137,9 @@ export function payloadProblem(text: string): string | undefined {
   if (content) return `${content.charAt(0).toUpperCase()}${content.slice(1)}.`;
   const size = new TextEncoder().encode(JSON.stringify(value)).length;
   if (size > maxPayloadBytes) return `The payload is ${size} bytes: expected at most 64 KiB.`;
+  // SPEC §14 placeholders, as the API checks them.
+  const placeholder = templateProblems(value)[0];
+  if (placeholder) return `${placeholder.path}: ${placeholder.message}.`;
   return undefined;
 }
 
