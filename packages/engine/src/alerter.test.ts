@@ -15,7 +15,8 @@ import {
   waitFor,
 } from '@scheduler/test-support';
 import type { Redis } from '@scheduler/queue';
-import { Alerter, alertFlowControl } from './alerter';
+import { Alerter } from './alerter';
+import { alertFlowControl } from './alert-setup';
 import { WebhookClient } from './webhook-client';
 
 /** SPEC §14 alerts against real Redis, PostgreSQL and local receivers. */
