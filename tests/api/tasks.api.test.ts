@@ -70,6 +70,8 @@ describe('POST /api/tasks', () => {
       http_method: 'POST',
       headers: {},
       timeout_ms: null,
+      alert_url: null,
+      disabled_reason: null,
       // Only this answer (and GET …/secret) carries it (SPEC §14).
       signing_secret: stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });

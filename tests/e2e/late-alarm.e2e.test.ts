@@ -73,4 +73,5 @@ test('no publisher: a due task is reported late once, and recovered once when a 
   expect(count(api.process.output() + publisher.output(), recovered)).toBe(1);
   expect(alerts.map((alert) => alert.type)).toEqual(['task.late', 'task.late_recovered']);
   expect(alerts[1]).toMatchObject({ task: { id: task.id, task_name: 'nobody claims me' } });
+  for (const alert of alerts) console.log(`ALERT_WEBHOOK_URL (JSON) received:\n${JSON.stringify(alert)}`);
 });

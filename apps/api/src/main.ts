@@ -1,7 +1,7 @@
 import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
-import { ClusterRepository, TaskRepository } from '@scheduler/db';
+import { ClusterRepository, DestinationRepository, TaskRepository } from '@scheduler/db';
 import { parseAllowList } from '@scheduler/core';
-import { createAlerter, LateWatch, WebhookClient } from '@scheduler/engine';
+import { alertFlowControl, createAlerter, LateWatch, WebhookClient } from '@scheduler/engine';
 import { createApiApp } from './app';
 import { createApiContext } from './context';
 import { exposedExampleKey } from './listen-address';
@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   const webhooks = new WebhookClient(config.webhookTimeoutMs, {
     allowList: parseAllowList(config.webhookAllowedHosts),
   });
+  const alertFlow = alertFlowControl(config, {
+    redis: context.redis,
+    destinations: () => new DestinationRepository(context.db).list(),
+    logger,
+  });
   const lateWatch = new LateWatch({
     cluster: new ClusterRepository(context.db),
     redis: context.redis,
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
       redis: context.redis,
       tasks: new TaskRepository(context.db),
       logger,
+      flow: alertFlow.flow,
     }),
   });
   lateWatch.start();
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
     logger,
     async () => {
       await lateWatch.stop();
+      alertFlow.stop();
       await webhooks.close();
       await app.close();
       await context.close();

@@ -850,6 +850,40 @@ describe('request options and secrets (SPEC §14)', () => {
     expect(secret.stdout.trim()).toBe(created.signing_secret);
   });
 
+  it('sets, shows and clears a task’s alert_url; refuses a private address, naming the field', async () => {
+    const created = await cliJson<TaskJson & { alert_url: string | null }>(
+      'tasks',
+      'create',
+      '--name',
+      'alerting',
+      '--schedule',
+      '0 0 1 1 *',
+      '--url',
+      'http://127.0.0.1:9/hook',
+      '--payload',
+      '{}',
+      '--alert-url',
+      'http://127.0.0.1:9/alerts',
+      '--json',
+    );
+    expect(created.alert_url).toBe('http://127.0.0.1:9/alerts');
+    expect((await cli('tasks', 'get', created.id)).stdout).toMatch(
+      /alerts to: +http:\/\/127\.0\.0\.1:9\/alerts/,
+    );
+    const cleared = await cliJson<{ alert_url: string | null }>(
+      'tasks',
+      'update',
+      created.id,
+      '--alert-url',
+      'none',
+      '--json',
+    );
+    expect(cleared.alert_url).toBeNull();
+    const refused = await cli('tasks', 'update', created.id, '--alert-url', 'http://10.0.0.1/alerts');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/alert_url: .*private/);
+  });
+
   it('refuses a forbidden header with exit 2, naming it', async () => {
     const result = await cli(
       'tasks',

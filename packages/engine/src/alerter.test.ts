@@ -16,6 +16,7 @@ import {
 } from '@scheduler/test-support';
 import type { Redis } from '@scheduler/queue';
 import { Alerter } from './alerter';
+import { alertFlowControl } from './alert-setup';
 import { WebhookClient } from './webhook-client';
 
 /** SPEC §14 alerts against real Redis, PostgreSQL and local receivers. */
@@ -170,5 +171,41 @@ test('an alert that cannot be delivered is logged once, not retried, and raises 
     );
   } finally {
     answerStatus = 204;
+  }
+});
+
+test('alerts wait for their destination’s limits as deliveries do: a Discord bucket of one a second is never overrun', async () => {
+  const strict = await startDiscordReceiver({ limit: 1, windowMs: 1000 });
+  const prefix = uniquePrefix();
+  prefixes.push(prefix);
+  const { logger, warnings } = recordingLogger();
+  const flow = alertFlowControl(
+    { redisPrefix: prefix, destinationMaxConcurrency: 10, maxConcurrentDeliveries: undefined },
+    { redis, destinations: () => Promise.resolve([]), logger },
+  );
+  try {
+    const alerts = new Alerter({
+      webhooks,
+      redis,
+      prefix,
+      globalUrl: strict.webhookUrl('31'),
+      maxPerMinute: 10,
+      target: (taskId) => t.tasks.alertTarget(taskId),
+      logger,
+      flow: flow.flow,
+    });
+    const task = await newTask(null);
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        alerts.send({ type: 'task.failed', taskId: task.id, runId: null, message: `failure ${i}` }),
+      ),
+    );
+    expect(strict.delivered('31')).toBe(3);
+    expect(strict.rateLimited('31')).toBe(0);
+    expect(strict.violations('31')).toBe(0);
+    expect(warnings).toEqual([]);
+  } finally {
+    flow.stop();
+    await strict.close();
   }
 });

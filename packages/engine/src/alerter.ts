@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type Alert, alertBody, signingSecrets, type TaskAlert, type TaskAlertType } from '@scheduler/core';
-import { type Config, describeError, type Logger } from '@scheduler/config';
-import type { AlertTarget, TaskRepository } from '@scheduler/db';
+import {
+  type Alert,
+  alertBody,
+  destinationOf,
+  signingSecrets,
+  type TaskAlert,
+  type TaskAlertType,
+} from '@scheduler/core';
+import { describeError, type Logger } from '@scheduler/config';
+import type { AlertTarget } from '@scheduler/db';
 import type { Redis } from '@scheduler/queue';
-import type { WebhookClient } from './webhook-client';
+import type { FlowControl, Lease } from './flow-control/flow-control';
+import type { Delivery, WebhookClient } from './webhook-client';
 
 /** ALERT_MAX_PER_MINUTE counts over this window. */
 const ALERT_WINDOW_MS = 60_000;
+/** The longest an alert waits for its destination's limits (flow control) before it is dropped. */
+const ADMIT_MAX_WAIT_MS = 30_000;
 /** Alerts waiting for a digest are dropped after this long if no process is left to send them. */
 const DIGEST_KEEP_MS = 60 * 60 * 1000;
 
@@ -32,6 +42,8 @@ export interface AlerterDeps {
   /** The task an alert is about; undefined when it is gone. */
   target: (taskId: string) => Promise<AlertTarget | undefined>;
   logger: Logger;
+  /** Flow control (SPEC §12): an alert waits for its destination's limits as a delivery does. */
+  flow?: FlowControl | undefined;
   /** The window ALERT_MAX_PER_MINUTE counts over; a minute unless a test says otherwise. */
   windowMs?: number;
   now?: () => Date;
@@ -198,12 +210,22 @@ export class Alerter {
 
   /** One request, no retry: a failure is logged (without the URL, which may hold a token). */
   private async deliver(destination: Destination, alert: Alert): Promise<void> {
-    const delivery = await this.deps.webhooks.post(destination.url, alertBody(alert, destination.url), {
-      runId: randomUUID(),
-      signingSecrets: destination.secrets,
-    });
     const about = alert.type === 'digest' ? {} : { taskId: alert.task.id, runId: alert.runId };
     const where = destination.key === 'global' ? 'ALERT_WEBHOOK_URL' : 'the task’s alert_url';
+    const messageId = randomUUID();
+    const send = () =>
+      this.deps.webhooks.post(destination.url, alertBody(alert, destination.url), {
+        runId: messageId,
+        signingSecrets: destination.secrets,
+      });
+    const delivery = await this.withinLimits(destination.url, messageId, send);
+    if (!delivery) {
+      this.deps.logger.warn(
+        { alert: alert.type, ...about, host: hostOf(destination.url) },
+        `alert ${alert.type} to ${where} (${hostOf(destination.url)}) dropped: its destination did not admit it within ${ADMIT_MAX_WAIT_MS / 1000} s`,
+      );
+      return;
+    }
     if (delivery.outcome.kind === 'delivered') {
       this.deps.logger.info({ alert: alert.type, ...about }, `alert ${alert.type} sent to ${where}`);
       return;
@@ -212,6 +234,39 @@ export class Alerter {
       { alert: alert.type, ...about, host: hostOf(destination.url) },
       `alert ${alert.type} could not be delivered to ${where} (${hostOf(destination.url)}): ${delivery.message.slice(0, 300)}; it is not sent again`,
     );
+  }
+
+  /**
+   * Sends through flow control when there is one: waits (at most ADMIT_MAX_WAIT_MS) for a
+   * slot at the destination, and tells it what the answer said (a Discord bucket, a hold).
+   * Undefined when the destination did not admit it in time.
+   */
+  private async withinLimits(
+    url: string,
+    messageId: string,
+    send: () => Promise<Delivery>,
+  ): Promise<Delivery | undefined> {
+    const flow = this.deps.flow;
+    const key = destinationOf(url);
+    if (!flow || !key) return send();
+    const deadline = Date.now() + ADMIT_MAX_WAIT_MS;
+    let lease: Lease | undefined;
+    while (!lease) {
+      const admission = await flow.admit(key, `alert:${messageId}`);
+      if (admission.kind === 'admitted') lease = admission.lease;
+      else if (Date.now() + admission.waitMs > deadline) return undefined;
+      else await new Promise((resolve) => setTimeout(resolve, Math.max(admission.waitMs, 20)));
+    }
+    let delivery: Delivery | undefined;
+    try {
+      delivery = await send();
+      return delivery;
+    } finally {
+      const outcome = delivery?.outcome;
+      const httpStatus =
+        outcome?.kind === 'delivered' || outcome?.kind === 'http-error' ? outcome.httpStatus : null;
+      await flow.settle(lease, httpStatus, delivery?.signals).catch(() => undefined);
+    }
   }
 
   private track(promise: Promise<void>): void {
@@ -226,21 +281,4 @@ function hostOf(url: string): string {
   } catch {
     return 'an invalid URL';
   }
-}
-
-/** A process's alerter, from its settings (ALERT_*): the worker, a publisher and the API each make one. */
-export function createAlerter(
-  config: Pick<Config, 'alertWebhookUrl' | 'alertSigningSecret' | 'alertMaxPerMinute' | 'redisPrefix'>,
-  deps: { webhooks: WebhookClient; redis: Redis; tasks: Pick<TaskRepository, 'alertTarget'>; logger: Logger },
-): Alerter {
-  return new Alerter({
-    webhooks: deps.webhooks,
-    redis: deps.redis,
-    prefix: config.redisPrefix,
-    globalUrl: config.alertWebhookUrl,
-    globalSecret: config.alertSigningSecret,
-    maxPerMinute: config.alertMaxPerMinute,
-    target: (taskId) => deps.tasks.alertTarget(taskId),
-    logger: deps.logger,
-  });
 }

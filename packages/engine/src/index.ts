@@ -18,5 +18,6 @@ export { MetricsServer } from './metrics-server';
 export type { Liveness, MetricsServerOptions } from './metrics-server';
 export { LateWatch, LATE_WATCH_INTERVAL_MS } from './late-watch';
 export type { LateWatchDeps } from './late-watch';
-export { Alerter, createAlerter } from './alerter';
+export { Alerter } from './alerter';
+export { alertFlowControl, createAlerter } from './alert-setup';
 export type { AlerterDeps, RaisedAlert } from './alerter';

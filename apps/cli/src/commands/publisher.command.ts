@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@scheduler/config';
 import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
 import {
+  alertFlowControl,
   createAlerter,
   EngineMetrics,
   LateWatch,
@@ -10,7 +11,7 @@ import {
   Publisher,
   WebhookClient,
 } from '@scheduler/engine';
-import { ClusterRepository } from '@scheduler/db';
+import { ClusterRepository, DestinationRepository } from '@scheduler/db';
 import { EventPublisher, Heartbeat } from '@scheduler/queue';
 import { startMetricsServer } from './metrics-server';
 import { positiveInt } from './options';
@@ -67,6 +68,11 @@ export function publisherCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
+      const alertFlow = alertFlowControl(config, {
+        redis: context.redis,
+        destinations: () => new DestinationRepository(context.db).list(),
+        logger: context.logger,
+      });
       const lateWatch = new LateWatch({
         cluster: new ClusterRepository(context.db),
         redis: context.redis,
@@ -78,6 +84,7 @@ export function publisherCommand(): Command {
           redis: context.redis,
           tasks: context.tasks,
           logger: context.logger,
+          flow: alertFlow.flow,
         }),
       });
       lateWatch.start();
@@ -99,6 +106,7 @@ export function publisherCommand(): Command {
           await metricsServer?.stop();
           await heartbeat.stop();
           await lateWatch.stop();
+          alertFlow.stop();
           await webhooks.close();
           await publisher.stop();
           await context.close();

@@ -54,7 +54,8 @@ export function formatTask(
     `headers:     ${safe(JSON.stringify(maskedHeaders(task.headers as Record<string, string>)))}`,
     `max retry:   ${task.max_retry}`,
     `priority:    ${task.priority}`,
-    `status:      ${task.task_status}${task.enabled ? '' : ' (paused)'}`,
+    `status:      ${task.task_status}${task.enabled ? '' : task.disabled_reason === null ? ' (paused)' : ` (disabled: ${safe(task.disabled_reason)})`}`,
+    `alerts to:   ${task.alert_url === null ? 'ALERT_WEBHOOK_URL only' : safe(task.alert_url)}`,
     `next run:    ${nextRun(task)}`,
     `last run:    ${iso(task.last_run_at)}`,
   ];

@@ -187,6 +187,12 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
       new Option('--timeout-ms <ms>', 'request time limit, 1000 to WEBHOOK_TIMEOUT_MAX_MS').argParser(
         numberOrText,
       ),
+    )
+    .addOption(
+      new Option(
+        '--alert-url <url>',
+        'where this task\'s alerts go, besides ALERT_WEBHOOK_URL ("none" clears it)',
+      ),
     );
 }
 
@@ -226,6 +232,7 @@ function fieldValues(options: {
   header?: Record<string, string>;
   headers?: unknown;
   timeoutMs?: number | string;
+  alertUrl?: string;
 }) {
   return {
     task_name: options.name ?? options.taskName,
@@ -246,6 +253,7 @@ function fieldValues(options: {
     http_method: options.httpMethod,
     headers: options.header ?? options.headers,
     timeout_ms: options.timeoutMs,
+    alert_url: clearable(options.alertUrl),
   };
 }
 

@@ -74,6 +74,7 @@ export function workerCommand(): Command {
           redis: context.redis,
           tasks: context.tasks,
           logger: context.logger,
+          flow,
         }),
       });
       worker.start();

@@ -48,6 +48,8 @@ export interface Task {
   headers: Record<string, string>;
   /** Null: the worker's WEBHOOK_TIMEOUT_MS. */
   timeout_ms: number | null;
+  /** Where this task's alerts go besides ALERT_WEBHOOK_URL (SPEC §14); null: none. */
+  alert_url: string | null;
 }
 
 /** The latest attempt, as the task list summarises it. */
@@ -183,6 +185,7 @@ interface TaskFields {
   /** A masked value sent back unchanged keeps the stored one. */
   headers: Record<string, string>;
   timeout_ms: number | null;
+  alert_url?: string | null;
 }
 
 /** The body of POST /api/webhooks/test: one request now, as a task with these fields would send it. */

@@ -27,6 +27,7 @@ export function taskItem(overrides: Partial<TaskListItem> = {}): TaskListItem {
     http_method: 'POST',
     headers: {},
     timeout_ms: null,
+    alert_url: null,
     last_attempt: null,
     lateness_p99_ms: null,
     ...overrides,

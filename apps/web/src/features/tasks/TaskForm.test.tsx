@@ -128,6 +128,43 @@ describe('task form', () => {
     expect(requests.filter((request) => !request.url.endsWith('/api/events'))).toEqual([]);
   });
 
+  it('sends the alert URL typed, and names one that is no URL before sending anything', async () => {
+    const created = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Alerting' });
+    const api = mockFetch({
+      'POST /api/tasks': { status: 201, body: created },
+      [`GET /api/tasks/${created.id}`]: {
+        ...created,
+        logs: [],
+        next_runs: [],
+        depends_on: [],
+        dependents: [],
+      },
+      [`GET /api/tasks/${created.id}/logs`]: {
+        data: [],
+        meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
+      },
+    });
+    const { user } = await openForm();
+    await user.type(screen.getByLabelText('Name'), 'Alerting');
+    await user.type(screen.getByLabelText('Webhook URL'), 'http://127.0.0.1:4000/webhook');
+    await user.type(screen.getByLabelText('Alert URL (optional)'), 'alerts please');
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(screen.getByLabelText('Alert URL (optional)')).toHaveAccessibleDescription(
+      /Expected an http\(s\) URL/,
+    );
+    expect(api.find('POST', '/api/tasks')).toEqual([]);
+
+    await user.clear(screen.getByLabelText('Alert URL (optional)'));
+    await user.type(
+      screen.getByLabelText('Alert URL (optional)'),
+      'https://discord.com/api/webhooks/1/alerts',
+    );
+    await user.click(screen.getByRole('button', { name: 'Create task' }));
+    expect(await screen.findByRole('heading', { name: 'Alerting' })).toBeInTheDocument();
+    const [request] = api.find('POST', '/api/tasks');
+    expect(await request?.json()).toMatchObject({ alert_url: 'https://discord.com/api/webhooks/1/alerts' });
+  });
+
   it('creates the task with the API body and opens its page', async () => {
     const created = taskItem({ id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', task_name: 'Stand-up ping' });
     const api = mockFetch({
@@ -177,6 +214,7 @@ describe('task form', () => {
       http_method: 'POST',
       headers: {},
       timeout_ms: null,
+      alert_url: null,
     });
     expect(screen.getByText('Task "Stand-up ping" created.')).toBeInTheDocument();
   });

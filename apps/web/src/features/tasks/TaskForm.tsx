@@ -57,6 +57,7 @@ const fieldOrder: TaskFormField[] = [
   'max_retry',
   'control',
   'priority',
+  'alert_url',
 ];
 const fieldIds: Record<TaskFormField, string> = {
   task_name: 'task-name',
@@ -74,6 +75,7 @@ const fieldIds: Record<TaskFormField, string> = {
   http_method: 'task-http-method',
   headers: 'task-headers',
   timeout_ms: 'task-timeout',
+  alert_url: 'task-alert-url',
 };
 
 /** The API names a bad header `headers.<name>`: the form shows it under its one headers field. */
@@ -370,6 +372,27 @@ export function TaskForm({
           </span>
         </div>
       </div>
+
+      <FormField
+        id="task-alert-url"
+        label="Alert URL (optional)"
+        error={shown('alert_url')}
+        hint="Told when the task fails, is disabled by its webhook, recovers or is late: a Discord webhook gets a message, any other URL JSON, signed with the task’s secret. Empty: ALERT_WEBHOOK_URL only."
+      >
+        {(describedBy) => (
+          <input
+            id="task-alert-url"
+            type="url"
+            className={`${inputClass} font-mono`}
+            value={values.alert_url}
+            placeholder="https://discord.com/api/webhooks/…"
+            aria-invalid={shown('alert_url') ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => set('alert_url', event.target.value)}
+            onBlur={touch('alert_url')}
+          />
+        )}
+      </FormField>
 
       <div className="flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 pt-4 dark:border-slate-800">
         {alternative && (

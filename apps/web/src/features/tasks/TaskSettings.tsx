@@ -125,7 +125,20 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
             ? 'None: one attempt per run'
             : `Up to ${task.max_retry} after a failed attempt`}
         </Item>
-        <Item term="Enabled">{task.enabled ? 'Yes' : 'No (paused)'}</Item>
+        <Item term="Enabled">
+          {task.enabled
+            ? 'Yes'
+            : task.disabled_reason === null
+              ? 'No (paused)'
+              : `No: disabled automatically (${task.disabled_reason})`}
+        </Item>
+        <Item term="Alerts to">
+          {task.alert_url === null ? (
+            'ALERT_WEBHOOK_URL only, if set'
+          ) : (
+            <span className="font-mono text-xs">{task.alert_url}</span>
+          )}
+        </Item>
         <Item term="Next run">
           <NextRunSetting task={task} now={now} />
         </Item>

@@ -44,6 +44,8 @@ export interface TaskFormValues {
   headers: string;
   /** Milliseconds; empty: the worker's WEBHOOK_TIMEOUT_MS. */
   timeout_ms: string;
+  /** Where the task's alerts go (SPEC §14); empty: none of its own. */
+  alert_url: string;
 }
 
 export type TaskFormField = keyof TaskFormValues;
@@ -69,6 +71,7 @@ export function emptyTaskForm(timezone: string): TaskFormValues {
     http_method: 'POST',
     headers: '',
     timeout_ms: '',
+    alert_url: '',
   };
 }
 
@@ -91,6 +94,7 @@ export function taskFormFromTask(task: Task | TaskDetail): TaskFormValues {
       .map(([name, value]) => `${name}: ${value}`)
       .join('\n'),
     timeout_ms: task.timeout_ms === null ? '' : String(task.timeout_ms),
+    alert_url: task.alert_url ?? '',
   };
 }
 
@@ -192,6 +196,10 @@ export function validateTaskForm(values: TaskFormValues, scheduleError?: string)
   if (payload) errors.json_payload = payload;
   const headers = parseHeaderLines(values.headers);
   if ('problem' in headers) errors.headers = headers.problem;
+  if (values.alert_url.trim() !== '') {
+    const alertUrl = urlProblem(values.alert_url);
+    if (alertUrl) errors.alert_url = alertUrl;
+  }
   const timeout = timeoutProblem(values.timeout_ms);
   if (timeout) errors.timeout_ms = timeout;
   const retry = retryProblem(values.max_retry);
@@ -244,6 +252,7 @@ export function toTaskInput(values: TaskFormValues): TaskInput {
       return 'headers' in parsed ? parsed.headers : {};
     })(),
     timeout_ms: values.timeout_ms.trim() === '' ? null : Number(values.timeout_ms),
+    alert_url: values.alert_url.trim() === '' ? null : values.alert_url.trim(),
   };
 }
 
