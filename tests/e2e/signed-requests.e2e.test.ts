@@ -87,6 +87,18 @@ test('a request, its redelivery (same webhook-id) and a request after a rotation
     });
   }
   expect(system.workers[0]?.output()).not.toContain(secret.slice('whsec_'.length));
+  // For the record: what the receiver got, each verified above by the standardwebhooks package.
+  const described = [
+    ['request (answered 500)', first],
+    ['redelivery', redelivery],
+    ['after rotation', afterRotation],
+  ] as const;
+  for (const [what, request] of described) {
+    const headers = request?.headers ?? {};
+    console.log(
+      `${what}: webhook-id ${String(headers['webhook-id'])}, webhook-timestamp ${String(headers['webhook-timestamp'])}, webhook-signature ${String(headers['webhook-signature'])} — verified`,
+    );
+  }
 });
 
 test('the worker sends the task’s method and headers, unmasked, and no body with GET', async () => {
