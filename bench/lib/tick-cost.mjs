@@ -13,7 +13,8 @@ import { YEARLY } from './product.mjs';
 import { median, round } from './stats.mjs';
 
 const { Publisher } = await import('../../packages/engine/dist/publisher.js');
-const { RunRepository, TaskRepository, createDatabase } = await import('../../packages/db/dist/index.js');
+const { DependencyRepository, RunRepository, TaskRepository, createDatabase } =
+  await import('../../packages/db/dist/index.js');
 const { createDeliveryQueue, createRedisConnection } = await import('../../packages/queue/dist/index.js');
 
 const HOUR = 3_600_000;
@@ -115,6 +116,7 @@ export async function runTickCost({ resources, sizes, dues, reps, log }) {
     retryBackoffMs: 1000,
     now: () => now,
     runs: new RunRepository(db),
+    dependencies: new DependencyRepository(db),
   };
   const timed = { claim: 0, enqueue: 0 };
   const publisher = new Publisher({
