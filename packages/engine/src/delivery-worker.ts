@@ -3,6 +3,7 @@ import {
   decideRateLimited,
   decideRetry,
   gateDecision,
+  hasPlaceholders,
   healthChange,
   renderPayload,
   type RetryDecision,
@@ -728,6 +729,8 @@ function renderedPayload(
   runId: string,
   retryCount: number,
 ): unknown {
+  // The values (a time zone's wall clock among them) are worked out only for a payload that uses them.
+  if (!hasPlaceholders(target.payload)) return target.payload;
   return renderPayload(
     target.payload,
     templateValues({

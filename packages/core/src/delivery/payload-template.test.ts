@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  hasPlaceholders,
   localIsoString,
   renderPayload,
   templatePlaceholders,
@@ -157,5 +158,17 @@ describe('templateProblems', () => {
     ],
   ])('%s', (_name, payload, expected) => {
     expect(templateProblems(payload)).toEqual(expected);
+  });
+});
+
+describe('hasPlaceholders', () => {
+  it.each([
+    [{ content: 'plain' }, false],
+    [{ embeds: [{ title: 'x', fields: [{ value: 'due {{scheduled_for}}' }] }] }, true],
+    [['a', 'b{{'], true],
+    [{ n: 1, ok: true, none: null }, false],
+    ['{{task_name}}', true],
+  ])('%j: %s', (payload, expected) => {
+    expect(hasPlaceholders(payload)).toBe(expected);
   });
 });

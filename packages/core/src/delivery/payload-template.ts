@@ -108,6 +108,14 @@ export function templateProblems(payload: unknown, root = 'json_payload'): Templ
   return problems;
 }
 
+/** Whether any string value of `payload` opens a placeholder: most payloads have none, and are sent as stored. */
+export function hasPlaceholders(payload: unknown): boolean {
+  if (typeof payload === 'string') return payload.includes(OPEN);
+  if (Array.isArray(payload)) return payload.some(hasPlaceholders);
+  if (isObject(payload)) return Object.values(payload).some(hasPlaceholders);
+  return false;
+}
+
 /** The text each placeholder stands for in one request. */
 export function templateValues(context: TemplateContext): Record<TemplatePlaceholder, string> {
   return {
@@ -147,11 +155,6 @@ export function renderPayload<T>(payload: T, values: Readonly<Record<TemplatePla
     return value;
   };
   return render(payload) as T;
-}
-
-/** Whether any string of `payload` holds a `{{`: such a payload is rendered, others go as they are. */
-export function hasPlaceholders(payload: unknown): boolean {
-  return JSON.stringify(payload ?? null).includes(OPEN);
 }
 
 const localFormats = new Map<string, Intl.DateTimeFormat>();
