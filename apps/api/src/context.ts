@@ -28,7 +28,7 @@ import {
   TaskService,
   WebhookTestService,
 } from '@scheduler/services';
-import { FlowControl, type Lease, StoredLimits, WebhookClient } from '@scheduler/engine';
+import { type FlowControl, type Lease, storedFlowControl, WebhookClient } from '@scheduler/engine';
 import { HealthService } from './health/health.service';
 import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
@@ -46,6 +46,9 @@ export interface ApiContext {
   dashboardService: DashboardService;
   destinationService: DestinationService;
   webhookTestService: WebhookTestService;
+  /** The API's own requests (send test, alerts): its client and its flow control. */
+  webhooks: WebhookClient;
+  flow: FlowControl;
   healthService: HealthService;
   clusterMetrics: ClusterMetrics;
   liveEvents: LiveEvents;
@@ -65,21 +68,17 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
   const events = new EventPublisher(redis, prefix);
   const liveEvents = new LiveEvents(config.redisUrl, prefix, logger);
   const allowList = parseAllowList(config.webhookAllowedHosts);
-  // "Send test" (SPEC §14) goes through the client deliveries use: the same connect-time checks.
+  // The API's own requests — "send test" (SPEC §14) and alerts — go through the client
+  // deliveries use (the same connect-time checks) and through flow control (SPEC §12).
   const webhooks = new WebhookClient(config.webhookTimeoutMs, { allowList });
-  // ... and through flow control (SPEC §12), as one more request to its destination.
   const destinations = new DestinationRepository(db);
-  const storedLimits = new StoredLimits(() => destinations.list(), logger);
-  const flow = new FlowControl({
-    storedLimits: (destination) => storedLimits.get(destination),
+  const requestFlow = storedFlowControl(config, {
     redis,
-    prefix: config.redisPrefix,
+    destinations: () => destinations.list(),
+    logger,
     // A test's slot lives as long as its request may: the longest timeout, and a margin.
     leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
-    defaultMaxConcurrency: config.destinationMaxConcurrency,
-    maxConcurrentDeliveries: config.maxConcurrentDeliveries,
   });
-  let limitsLoaded = false;
   const taskService = new TaskService({
     dependencies: new DependencyRepository(db),
     tasks,
@@ -115,14 +114,10 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       timeoutMaxMs: config.webhookTimeoutMaxMs,
       flow: {
         admit: async (destination, jobId) => {
-          // Read on first use, then kept fresh: an API that never sends a test never reads them.
-          if (!limitsLoaded) {
-            limitsLoaded = true;
-            await storedLimits.start();
-          }
-          return flow.admit(destination, jobId);
+          await requestFlow.loaded;
+          return requestFlow.flow.admit(destination, jobId);
         },
-        settle: (lease, httpStatus, signals) => flow.settle(lease as Lease, httpStatus, signals),
+        settle: (lease, httpStatus, signals) => requestFlow.flow.settle(lease as Lease, httpStatus, signals),
       },
     }),
     healthService: new HealthService({
@@ -136,6 +131,8 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     }),
     clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
     liveEvents,
+    webhooks,
+    flow: requestFlow.flow,
     async close() {
       events.flush();
       await liveEvents.close();
@@ -149,7 +146,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       // QUIT needs a live connection (no offline queue); otherwise just drop the socket.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
-      storedLimits.stop();
+      requestFlow.stop();
       await webhooks.close().catch(() => undefined);
       await db.destroy();
     },

@@ -1,7 +1,6 @@
 import { createLogger, loadConfigOrExit, runUntilSignal } from '@scheduler/config';
-import { ClusterRepository, DestinationRepository, TaskRepository } from '@scheduler/db';
-import { parseAllowList } from '@scheduler/core';
-import { alertFlowControl, createAlerter, LateWatch, WebhookClient } from '@scheduler/engine';
+import { ClusterRepository, TaskRepository } from '@scheduler/db';
+import { createAlerter, LateWatch } from '@scheduler/engine';
 import { createApiApp } from './app';
 import { createApiContext } from './context';
 import { exposedExampleKey } from './listen-address';
@@ -32,15 +31,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // The late alarm rings from the API too, so it rings when no publisher runs (SPEC §15).
-  // Its alerts go out from here, through the safe client (SPEC §14).
-  const webhooks = new WebhookClient(config.webhookTimeoutMs, {
-    allowList: parseAllowList(config.webhookAllowedHosts),
-  });
-  const alertFlow = alertFlowControl(config, {
-    redis: context.redis,
-    destinations: () => new DestinationRepository(context.db).list(),
-    logger,
-  });
+  // Its alerts go out from here, through the API's safe client and flow control (SPEC §14).
   const lateWatch = new LateWatch({
     cluster: new ClusterRepository(context.db),
     redis: context.redis,
@@ -48,11 +39,11 @@ async function main(): Promise<void> {
     lateAfterMs: config.lateAlertAfterMs,
     logger,
     alerts: createAlerter(config, {
-      webhooks,
+      webhooks: context.webhooks,
       redis: context.redis,
       tasks: new TaskRepository(context.db),
       logger,
-      flow: alertFlow.flow,
+      flow: context.flow,
     }),
   });
   lateWatch.start();
@@ -65,8 +56,6 @@ async function main(): Promise<void> {
     logger,
     async () => {
       await lateWatch.stop();
-      alertFlow.stop();
-      await webhooks.close();
       await app.close();
       await context.close();
     },

@@ -16,7 +16,7 @@ import {
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
-import { FlowControl, type Lease, WebhookClient } from '@scheduler/engine';
+import { type Lease, storedFlowControl, WebhookClient } from '@scheduler/engine';
 import { DestinationService, RunService, TaskService, WebhookTestService } from '@scheduler/services';
 
 /** Everything a command needs, built with plain constructors; `close()` releases it all. */
@@ -103,6 +103,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
   });
   let webhooks: WebhookClient | undefined;
   let webhookTestService: WebhookTestService | undefined;
+  let requestFlow: ReturnType<typeof storedFlowControl> | undefined;
   return {
     config,
     logger,
@@ -112,39 +113,26 @@ export function createContext(config: Config, role: string, options: ContextOpti
       webhooks ??= new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
-      const destinations = new DestinationRepository(db);
-      // Through flow control (SPEC §12), as one more request to its destination; its stored
-      // limits are read once, this command being short-lived.
-      const gate = async () => {
-        const stored = new Map((await destinations.list()).map((row) => [row.key, row]));
-        return new FlowControl({
-          storedLimits: (key) => {
-            const row = stored.get(key);
-            return row
-              ? {
-                  ...(row.max_concurrency !== null ? { maxConcurrency: row.max_concurrency } : {}),
-                  rateLimitMax: row.rate_limit_max,
-                  rateLimitPerSeconds: row.rate_limit_per_seconds,
-                }
-              : undefined;
-          },
+      // Through flow control (SPEC §12), as one more request to its destination, over the
+      // stored limits (read before its first request).
+      const gate = () =>
+        (requestFlow ??= storedFlowControl(config, {
           redis: getRedis(),
-          prefix: config.redisPrefix,
+          destinations: () => new DestinationRepository(db).list(),
+          logger,
           leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
-          defaultMaxConcurrency: config.destinationMaxConcurrency,
-          maxConcurrentDeliveries: config.maxConcurrentDeliveries,
-        });
-      };
-      let flow: Promise<FlowControl> | undefined;
+        }));
       return (webhookTestService ??= new WebhookTestService({
         tasks,
         webhooks,
         allowList: parseAllowList(config.webhookAllowedHosts),
         timeoutMaxMs: config.webhookTimeoutMaxMs,
         flow: {
-          admit: async (destination, jobId) => (await (flow ??= gate())).admit(destination, jobId),
-          settle: async (lease, httpStatus, signals) =>
-            (await (flow ??= gate())).settle(lease as Lease, httpStatus, signals),
+          admit: async (destination, jobId) => {
+            await gate().loaded;
+            return gate().flow.admit(destination, jobId);
+          },
+          settle: (lease, httpStatus, signals) => gate().flow.settle(lease as Lease, httpStatus, signals),
         },
       }));
     },
@@ -161,6 +149,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     taskService,
     runService,
     async close() {
+      requestFlow?.stop();
       if (webhooks) await webhooks.close();
       if (queue) await queue.close();
       if (redis) {

@@ -34,26 +34,35 @@ export function createAlerter(
 const ALERT_LEASE_TTL_MS = 10_000;
 
 /**
- * Flow control for a process that sends alerts but delivers no runs (a publisher, the API):
- * the destinations' stored limits, read every few seconds, and the defaults.
+ * Flow control over the destinations' stored limits (read at once, then every few seconds)
+ * and the defaults, for a process that sends requests besides a worker's deliveries: alerts
+ * (a publisher, the API) and "send test" (the API, the CLI). `loaded` settles once the stored
+ * limits were first read: a short-lived sender waits for it, so they apply to its first request.
  */
-export function alertFlowControl(
+export function storedFlowControl(
   config: Pick<Config, 'redisPrefix' | 'destinationMaxConcurrency' | 'maxConcurrentDeliveries'>,
-  deps: { redis: Redis; destinations: () => Promise<DestinationRow[]>; logger: Logger },
-): { flow: FlowControl; stop: () => void } {
+  deps: {
+    redis: Redis;
+    destinations: () => Promise<DestinationRow[]>;
+    logger: Logger;
+    /** How long a slot outlives a process that died with it (default: an alert's 10 s). */
+    leaseTtlMs?: number;
+  },
+): { flow: FlowControl; loaded: Promise<void>; stop: () => void } {
   const storedLimits = new StoredLimits(deps.destinations, deps.logger);
-  void storedLimits.start().catch(() => undefined);
+  const loaded = storedLimits.start().catch(() => undefined);
   const flow = new FlowControl({
     storedLimits: (destination) => storedLimits.get(destination),
     redis: deps.redis,
     prefix: config.redisPrefix,
-    leaseTtlMs: ALERT_LEASE_TTL_MS,
+    leaseTtlMs: deps.leaseTtlMs ?? ALERT_LEASE_TTL_MS,
     defaultMaxConcurrency: config.destinationMaxConcurrency,
     maxConcurrentDeliveries: config.maxConcurrentDeliveries,
   });
   flow.start();
   return {
     flow,
+    loaded,
     stop: () => {
       flow.stop();
       storedLimits.stop();

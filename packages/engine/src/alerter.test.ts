@@ -16,7 +16,7 @@ import {
 } from '@scheduler/test-support';
 import type { Redis } from '@scheduler/queue';
 import { Alerter } from './alerter';
-import { alertFlowControl } from './alert-setup';
+import { storedFlowControl } from './alert-setup';
 import { WebhookClient } from './webhook-client';
 
 /** SPEC §14 alerts against real Redis, PostgreSQL and local receivers. */
@@ -179,7 +179,7 @@ test('alerts wait for their destination’s limits as deliveries do: a Discord b
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   const { logger, warnings } = recordingLogger();
-  const flow = alertFlowControl(
+  const flow = storedFlowControl(
     { redisPrefix: prefix, destinationMaxConcurrency: 10, maxConcurrentDeliveries: undefined },
     { redis, destinations: () => Promise.resolve([]), logger },
   );

@@ -19,5 +19,5 @@ export type { Liveness, MetricsServerOptions } from './metrics-server';
 export { LateWatch, LATE_WATCH_INTERVAL_MS } from './late-watch';
 export type { LateWatchDeps } from './late-watch';
 export { Alerter } from './alerter';
-export { alertFlowControl, createAlerter } from './alert-setup';
+export { storedFlowControl, createAlerter } from './alert-setup';
 export type { AlerterDeps, RaisedAlert } from './alerter';

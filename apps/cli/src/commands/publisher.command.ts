@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '@scheduler/config';
 import { parseAllowList } from '@scheduler/core';
 import { createContext } from '../context';
 import {
-  alertFlowControl,
+  storedFlowControl,
   createAlerter,
   EngineMetrics,
   LateWatch,
@@ -68,7 +68,7 @@ export function publisherCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
-      const alertFlow = alertFlowControl(config, {
+      const alertFlow = storedFlowControl(config, {
         redis: context.redis,
         destinations: () => new DestinationRepository(context.db).list(),
         logger: context.logger,
