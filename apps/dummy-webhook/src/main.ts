@@ -17,18 +17,6 @@ async function main(): Promise<void> {
   const latencyMs = config.dummyWebhookLatencyMs;
   const dummy = createDummyWebhook({ failOn, latencyMs, logger });
 
-  const port = config.dummyWebhookPort;
-  try {
-    await dummy.listen(port, '0.0.0.0');
-  } catch (error) {
-    logger.fatal(
-      { err: error },
-      `dummy webhook cannot listen on :${port}: change DUMMY_WEBHOOK_PORT or free the port`,
-    );
-    process.exit(1);
-  }
-  logger.info(`dummy webhook listening on :${port} (${describeDummyWebhook(failOn, latencyMs)})`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -49,8 +37,22 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before listening: a signal that comes as soon as the port answers is not missed
+  // (the default action would end the process without its last lines).
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  const port = config.dummyWebhookPort;
+  try {
+    await dummy.listen(port, '0.0.0.0');
+  } catch (error) {
+    logger.fatal(
+      { err: error },
+      `dummy webhook cannot listen on :${port}: change DUMMY_WEBHOOK_PORT or free the port`,
+    );
+    process.exit(1);
+  }
+  logger.info(`dummy webhook listening on :${port} (${describeDummyWebhook(failOn, latencyMs)})`);
 }
 
 main().catch((error: unknown) => {
