@@ -51,13 +51,22 @@ describe.sequential('destinations in a real browser', () => {
     await maxInFlight.fill('2');
     await page.getByLabel(`Requests per window of ${KEY}`).fill('5');
     await page.getByLabel(`Window in seconds of ${KEY}`).fill('2');
+    // The list is fetched again once the save lands; the user goes on typing meanwhile, and
+    // what they type is not replaced by the stored limits arriving.
+    const refetched = page.waitForResponse(
+      (response) => response.url().endsWith('/api/destinations') && response.request().method() === 'GET',
+    );
     await page.getByRole('button', { name: `Save limits of ${KEY}` }).click();
+    await maxInFlight.fill('0');
     await visible(page.getByText(`Limits of ${KEY} saved`));
     await expect
       .poll(destination, slow)
       .toMatchObject({ max_concurrency: 2, rate_limit_max: 5, rate_limit_per_seconds: 2 });
+    await refetched;
+    await page.waitForTimeout(100); // the fetched list rendered
+    expect(await maxInFlight.inputValue()).toBe('0');
+    expect(await page.getByLabel(`Requests per window of ${KEY}`).inputValue()).toBe('5');
 
-    await maxInFlight.fill('0');
     await page.getByRole('button', { name: `Save limits of ${KEY}` }).click();
     await visible(page.getByText(/expected a number of requests in flight from 1/).first());
     expect((await destination())?.max_concurrency).toBe(2);

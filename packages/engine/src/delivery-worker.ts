@@ -119,7 +119,7 @@ const RECHECK_MS = 50;
 const RECHECK_MAX_MS = 1000;
 /** How soon a run waiting for a bucket's answer looks again. */
 const BUCKET_RECHECK_MS = 100;
-/** Runs put off wake on this grid (see waitFor). */
+/** Runs put off wake on this grid (see wakeAt). */
 const WAKE_GRID_MS = 25;
 
 /**
@@ -288,17 +288,20 @@ export class DeliveryWorker {
       this.rechecks.delete(jobId);
       return { flow, lease: admission.lease, settled: false };
     }
-    const delayMs = this.waitFor(jobId, admission);
+    const wakeAt = this.wakeAt(jobId, admission);
     log.debug(
-      { destination, delayMs, reason: admission.reason },
+      { destination, wakeAt, reason: admission.reason },
       `waiting for ${destination}: ${admission.reason}`,
     );
-    await job.moveToDelayed(Date.now() + delayMs, token);
+    await job.moveToDelayed(wakeAt, token);
     throw new DelayedError();
   }
 
-  /** How long a run waits: until a hold ends, or — at a limit with no known end — a short recheck that backs off. */
-  private waitFor(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
+  /**
+   * When a run put off wakes (epoch ms): when a hold ends, or — at a limit with no known end —
+   * after a short recheck that backs off.
+   */
+  private wakeAt(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
     let delay: number;
     if (admission.heldUntil) {
       delay = admission.waitMs + 2;
@@ -314,8 +317,9 @@ export class DeliveryWorker {
     }
     // Wake-ups fall on a grid: runs waking together come back to the queue together, and
     // the queue hands them out by priority (then due order) — not by who woke a few ms first.
-    const now = Date.now();
-    return Math.ceil((now + delay) / WAKE_GRID_MS) * WAKE_GRID_MS - now;
+    // The instant itself goes to moveToDelayed: a delay re-added to a later Date.now() would
+    // fall a millisecond off the grid, behind runs of the same priority put off after it.
+    return Math.ceil((Date.now() + delay) / WAKE_GRID_MS) * WAKE_GRID_MS;
   }
 
   /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */

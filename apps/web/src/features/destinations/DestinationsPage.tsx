@@ -88,15 +88,7 @@ function DestinationRow({ destination }: { destination: Destination }) {
       <td className={tdClass}>{destination.waiting}</td>
       <td className={tdClass}>{destination.recent_429s}</td>
       <td className={tdClass}>
-        {/* Limits changed elsewhere (saved, reset, another client) start the form afresh. */}
-        <LimitsForm
-          key={[
-            destination.max_concurrency,
-            destination.rate_limit_max,
-            destination.rate_limit_per_seconds,
-          ].join('|')}
-          destination={destination}
-        />
+        <LimitsForm destination={destination} />
       </td>
     </tr>
   );
@@ -106,10 +98,35 @@ const text = (value: number | null) => (value === null ? '' : String(value));
 /** An empty field clears the limit (null: the default); anything else goes to the API as typed, which says what is wrong. */
 const limitValue = (value: string): number | null => (value.trim() === '' ? null : Number(value));
 
+interface LimitFields {
+  maxConcurrency: string;
+  rateMax: string;
+  ratePer: string;
+}
+const FIELDS = ['maxConcurrency', 'rateMax', 'ratePer'] as const;
+const sameFields = (a: LimitFields, b: LimitFields) => FIELDS.every((field) => a[field] === b[field]);
+
 function LimitsForm({ destination }: { destination: Destination }) {
-  const [maxConcurrency, setMaxConcurrency] = useState(text(destination.max_concurrency));
-  const [rateMax, setRateMax] = useState(text(destination.rate_limit_max));
-  const [ratePer, setRatePer] = useState(text(destination.rate_limit_per_seconds));
+  const stored: LimitFields = {
+    maxConcurrency: text(destination.max_concurrency),
+    rateMax: text(destination.rate_limit_max),
+    ratePer: text(destination.rate_limit_per_seconds),
+  };
+  // What the form shows, and the stored limits it last took in.
+  const [form, setForm] = useState({ fields: stored, shown: stored });
+  // Limits changed elsewhere (saved, reset, another client) show in the form, except in a
+  // field the user has typed in since: what they are typing is never replaced under them.
+  if (!sameFields(stored, form.shown)) {
+    const fields = { ...form.fields };
+    for (const field of FIELDS) if (form.fields[field] === form.shown[field]) fields[field] = stored[field];
+    setForm({ fields, shown: stored });
+  }
+  const { maxConcurrency, rateMax, ratePer } = form.fields;
+  const setField = (field: keyof LimitFields, value: string) =>
+    setForm((f) => ({ ...f, fields: { ...f.fields, [field]: value } }));
+  const setMaxConcurrency = (value: string) => setField('maxConcurrency', value);
+  const setRateMax = (value: string) => setField('rateMax', value);
+  const setRatePer = (value: string) => setField('ratePer', value);
   const [save, saving] = useSetDestinationMutation();
   const [reset, resetting] = useResetDestinationMutation();
   const toast = useToast();
@@ -129,7 +146,11 @@ function LimitsForm({ destination }: { destination: Destination }) {
   const resetLimits = async () => {
     const result = await reset(destination.key);
     if ('error' in result) toast('error', errorMessage(result.error));
-    else toast('success', `${destination.key} is back to the default limits`);
+    else {
+      // A reset drops what was typed: the form shows the defaults as they arrive.
+      setForm((f) => ({ ...f, fields: f.shown }));
+      toast('success', `${destination.key} is back to the default limits`);
+    }
   };
 
   return (
