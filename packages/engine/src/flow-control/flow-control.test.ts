@@ -41,6 +41,28 @@ describe('FlowControl', () => {
     expect((await a.states(['http://x:80'])).get('http://x:80')).toMatchObject({ inFlight: 3, waiting: 0 });
   });
 
+  it('admits requests of one turn in one round trip, each in turn: the limit holds within a batch', async () => {
+    const flow = flowWith();
+    const calls: unknown[] = [];
+    const monitor = await redis.monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0] ?? '') && args.includes(`${prefix}:fc:all:leases`)) calls.push(args[0]);
+    });
+    const admissions = await Promise.all(
+      ['j1', 'j2', 'j3', 'j4', 'j5'].map((job) => flow.admit('http://x:80', job)),
+    );
+    const leases = admissions.filter((a) => a.kind === 'admitted').map(admitted);
+    expect(admissions.map((a) => a.kind)).toEqual(['admitted', 'admitted', 'admitted', 'wait', 'wait']);
+    await Promise.all(leases.map((lease) => flow.settle(lease, 200)));
+    expect((await flow.states(['http://x:80'])).get('http://x:80')).toMatchObject({
+      inFlight: 0,
+      waiting: 2,
+    });
+    monitor.disconnect();
+    // Five admits, then three settles: one script call each.
+    expect(calls).toHaveLength(2);
+  });
+
   it("a killed worker's slot comes back when its lease lapses (no longer than the job lock)", async () => {
     const dead = flowWith({ leaseTtlMs: 400, defaultMaxConcurrency: 1 });
     admitted(await dead.admit('http://x:80', 'j1')); // never settled: its worker was killed

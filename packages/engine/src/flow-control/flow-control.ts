@@ -7,6 +7,7 @@ import {
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
+import { MicroBatch } from '../micro-batch';
 import { ADMIT_SCRIPT, RENEW_SCRIPT, SETTLE_SCRIPT } from './scripts';
 
 /** A destination's limits in force (stored overrides over the defaults); null: no rate limit. */
@@ -53,15 +54,23 @@ export interface FlowControlOptions {
 
 type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
 
+/** One request to admit, or one to settle, as its script takes it: its own keys and arguments. */
+interface ScriptCall {
+  keys: string[];
+  args: (string | number)[];
+}
+
 /**
  * SPEC §12 across every worker: per destination, requests in flight, a rate per window,
  * holds learned from 429/503 and Discord's global limit, and pacing by bucket headers —
- * admitted and settled by atomic scripts in Redis, one round trip each. All state is
+ * admitted and settled by atomic scripts in Redis. The requests of one turn of the event
+ * loop go in one round trip (a busy worker admits and settles dozens at a time, for the
+ * cost of one script call); each is decided in turn, as if it came alone. All state is
  * Redis's with expiries: after a Redis restart it starts empty, and nothing is stuck.
  */
 export class FlowControl {
-  private readonly admitScript: ScriptRunner;
-  private readonly settleScript: ScriptRunner;
+  private readonly admits: MicroBatch<ScriptCall, unknown>;
+  private readonly settles: MicroBatch<ScriptCall, unknown>;
   private readonly renewScript: ScriptRunner;
   private readonly leases = new Map<string, Lease>();
   private renewTimer: NodeJS.Timeout | undefined;
@@ -69,12 +78,18 @@ export class FlowControl {
   constructor(private readonly options: FlowControlOptions) {
     const redis = options.redis as Redis & Record<string, ScriptRunner | undefined>;
     if (!redis.schedulerFlowAdmit) {
-      redis.defineCommand('schedulerFlowAdmit', { numberOfKeys: 6, lua: ADMIT_SCRIPT });
-      redis.defineCommand('schedulerFlowSettle', { numberOfKeys: 6, lua: SETTLE_SCRIPT });
+      redis.defineCommand('schedulerFlowAdmit', { lua: ADMIT_SCRIPT });
+      redis.defineCommand('schedulerFlowSettle', { lua: SETTLE_SCRIPT });
       redis.defineCommand('schedulerFlowRenew', { lua: RENEW_SCRIPT });
     }
-    this.admitScript = (...args) => (redis.schedulerFlowAdmit as ScriptRunner)(...args);
-    this.settleScript = (...args) => (redis.schedulerFlowSettle as ScriptRunner)(...args);
+    const batch = (command: string) => (calls: ScriptCall[]) => {
+      const shared = [this.key('fc:all:leases'), this.key('fc:discord')];
+      const keys = shared.concat(...calls.map((call) => call.keys));
+      const args = ([] as (string | number)[]).concat(...calls.map((call) => call.args));
+      return (redis[command] as ScriptRunner)(keys.length, ...keys, ...args) as Promise<unknown[]>;
+    };
+    this.admits = new MicroBatch(batch('schedulerFlowAdmit'));
+    this.settles = new MicroBatch(batch('schedulerFlowSettle'));
     this.renewScript = (...args) => (redis.schedulerFlowRenew as ScriptRunner)(...args);
   }
 
@@ -104,13 +119,8 @@ export class FlowControl {
     const rate = limits.rateLimitMax !== null && limits.rateLimitPerSeconds !== null;
     const id = randomUUID();
     const k = this.keys(destination);
-    const result = (await this.admitScript(
-      k.dest,
-      k.leases,
-      k.sent,
-      k.waiting,
-      this.key('fc:all:leases'),
-      this.key('fc:discord'),
+    // ADMIT_ARGS of them, in the script's order.
+    const args = [
       id,
       this.options.leaseTtlMs,
       limits.maxConcurrency,
@@ -120,7 +130,11 @@ export class FlowControl {
       isDiscordDestination(destination) ? 1 : 0,
       jobId,
       0,
-    )) as [number, number, string?, number?];
+    ];
+    const result = (await this.admits.submit({
+      keys: [k.dest, k.leases, k.sent, k.waiting],
+      args,
+    })) as [number, number, string?, number?];
     if (result[0] === 1) {
       const lease: Lease = { id, destination, generation: Number(result[1]), admittedAt: performance.now() };
       this.leases.set(id, lease);
@@ -150,13 +164,8 @@ export class FlowControl {
     this.leases.delete(lease.id);
     const k = this.keys(lease.destination);
     const { hold, bucket } = signals;
-    const result = (await this.settleScript(
-      k.dest,
-      k.leases,
-      this.key('fc:all:leases'),
-      this.key('fc:discord'),
-      k.recent429s,
-      k.sent,
+    // SETTLE_ARGS of them, in the script's order.
+    const args = [
       lease.id,
       lease.generation,
       httpStatus ?? 0,
@@ -167,7 +176,11 @@ export class FlowControl {
       bucket ? bucket.remaining : -1,
       bucket?.resetAfterMs ?? -1,
       lease.sentAt === undefined ? -1 : Math.max(0, Math.round(lease.sentAt - lease.admittedAt)),
-    )) as [number, number, number];
+    ];
+    const result = (await this.settles.submit({
+      keys: [k.dest, k.leases, k.recent429s, k.sent],
+      args,
+    })) as [number, number, number];
     const heldUntil = Number(result[1]);
     const exhausted = Number(result[2]);
     return {
