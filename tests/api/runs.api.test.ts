@@ -21,10 +21,13 @@ const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).t
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 /** A run of `taskId` that has ended in `status`, as the worker would have left it. */
+/** Due instants of the runs made here: a minute ago, and never the same twice (one run per due instant). */
+let lastDue = 0;
 async function endedRun(taskId: string, status: 'finish' | 'failed' | 'cancelled' | 'expired') {
+  lastDue = Math.max(Date.now() - 60_000, lastDue + 1);
   return api.database.runs.create({
     task_id: taskId,
-    scheduled_for: new Date(Date.now() - 60_000),
+    scheduled_for: new Date(lastDue),
     trigger: 'schedule',
     status,
     attempt_count: 1,
