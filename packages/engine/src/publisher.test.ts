@@ -201,14 +201,26 @@ test("a publisher whose host clock runs ahead says so, and fires only what is du
 describe('the watchdog', () => {
   const watchdog = () => new Watchdog({ runs: f.t.runs, queue: f.queue, logger, retryBackoffMs: 100 });
 
-  test('re-enqueues a run whose job was never added, and leaves live runs alone', async () => {
-    const lost = await task({ next_run_at: f.clock });
+  test('re-enqueues a run whose job was never added, as the publisher made it, and leaves live runs alone', async () => {
+    const lost = await task({ next_run_at: f.clock, priority: 8, deliver_within_ms: 60_000 });
     await f.publisher().tick();
     const jobId = deliveryJobId(lost.id, f.clock);
     // A publisher that died between its commit and the add:
-    await (await f.queue.getJob(jobId))?.remove();
+    const made = await f.queue.getJob(jobId);
+    expect(made?.data.destination).toMatch(/^https?:\/\//);
+    expect(made?.data.deliverBy).toBeDefined();
+    await made?.remove();
     expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 1 });
     expect(await f.queue.getJobState(jobId)).toBe('prioritized');
+    // Its destination's flow control admits it, in its priority, within its deadline.
+    const again = await f.queue.getJob(jobId);
+    expect(again?.data).toMatchObject({
+      runId: made?.data.runId,
+      destination: made?.data.destination,
+      deliverBy: made?.data.deliverBy,
+    });
+    expect(again?.opts.priority).toBe(made?.opts.priority);
+    expect(again?.opts.priority).toBe(3);
     expect(await watchdog().check(0)).toEqual({ released: 0, requeued: 0 });
     expect((await f.t.tasks.findById(lost.id))?.task_status).toBe('running');
   });

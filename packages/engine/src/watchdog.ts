@@ -1,5 +1,6 @@
 import type { Logger } from '@scheduler/config';
 import { type ActiveRun, isPostgresUnavailable, isSchemaMissing, type RunRepository } from '@scheduler/db';
+import { destinationOf } from '@scheduler/core';
 import { enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
 import type { EngineMetrics } from './metrics';
 
@@ -116,6 +117,11 @@ export class Watchdog {
               scheduledFor: run.scheduled_for,
               maxRetry: run.max_retry,
               trigger: run.trigger,
+              // As the publisher made it: admitted by its destination's flow control, in its
+              // priority, within its deadline (gated unknown: the worker looks at its dependencies).
+              destination: destinationOf(run.webhook_url),
+              priority: run.priority,
+              deliverBy: run.deliver_by,
             },
           ],
           this.deps.retryBackoffMs,

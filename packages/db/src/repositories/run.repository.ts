@@ -49,6 +49,10 @@ export interface ActiveRun {
   /** The job of the task's run in flight (null if the task lost it). */
   job_id: string | null;
   max_retry: number;
+  /** What a job made again needs to wait where the first one would: its task's webhook and priority, its deadline. */
+  webhook_url: string;
+  priority: number;
+  deliver_by: Date | null;
   /** Where the run stands in the watchdog's sweep: its task's updated_at (as text, to the microsecond). */
   updated_at: string;
 }
@@ -314,6 +318,7 @@ export class RunRepository {
       : sql``;
     const { rows } = await sql<ActiveRun>`
       SELECT r.id, r.task_id, r.scheduled_for, r.trigger, t.job_id, t.max_retry,
+             t.webhook_url, t.priority, r.deliver_by,
              -- As text, to the microsecond: a Date would round it down and a page could repeat forever.
              t.updated_at::text AS updated_at
       FROM tasks t
