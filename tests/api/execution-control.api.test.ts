@@ -241,7 +241,8 @@ describe('depends_on (SPEC §13)', () => {
   test('itself is refused', async () => {
     const a = await api.createTask();
     const error = await refused('PATCH', `/api/tasks/${a.id}`, { depends_on: [a.id] });
-    expect(error.details.depends_on).toMatch(/cannot depend on itself/);
+    // Named as a cycle names its tasks: by name and id.
+    expect(error.details.depends_on).toContain(`cannot depend on itself: "${a.task_name}" (${a.id})`);
   });
 
   test('a cycle, also one closed by a PATCH of a third task, is refused naming each task of it', async () => {

@@ -123,6 +123,26 @@ describe('one-time tasks (run_at)', () => {
     expect(rearmed.status).toBe(200);
     expect(rearmed.body).toMatchObject({ task_status: 'ready', run_at: at, next_run_at: at });
   });
+
+  test('a one-time task that has fired and finished: task_status ready alone is refused too, and changes nothing', async () => {
+    const task = await api.createTask({ task_schedule: undefined, run_at: inMinutes(1) });
+    // What its run's end leaves: ready, its run_at past, no next instant.
+    await api.database.tasks.update(task.id, { run_at: new Date(Date.now() - 3_600_000), next_run_at: null });
+    const refused = await api.request('PATCH', `/api/tasks/${task.id}`, { body: { task_status: 'ready' } });
+    expect(refused.status).toBe(400);
+    expect(
+      (refused.body as { error: { details: { task_status: string } } }).error.details.task_status,
+    ).toMatch(/future run_at/);
+    expect(await api.database.tasks.findById(task.id)).toMatchObject({
+      task_status: 'ready',
+      next_run_at: null,
+    });
+    // Other edits of it are taken.
+    const renamed = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { task_name: 'Once more' },
+    });
+    expect(renamed.status).toBe(200);
+  });
 });
 
 describe('runs: run now, history, cancel', () => {

@@ -796,6 +796,16 @@ describe('scheduler destinations', () => {
     );
     const human = await cli('destinations', 'list');
     expect(human.stdout).toMatch(/^https:\/\/limits\.example\.com:443 {2}max 2 in flight, 5\/2 s/m);
+    // `default` clears one limit, as the help says; the others stay.
+    const cleared = await cliJson<{ max_concurrency: number; rate_limit_max: number | null }>(
+      'destinations',
+      'set',
+      'https://limits.example.com',
+      '--max-concurrency',
+      'default',
+      '--json',
+    );
+    expect(cleared).toMatchObject({ max_concurrency: 10, rate_limit_max: 5 });
 
     const zero = await cli('destinations', 'set', 'discord:555', '--max-concurrency', '0');
     expect(zero.code).toBe(2);

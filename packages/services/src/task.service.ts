@@ -159,7 +159,10 @@ export class TaskService {
     const refuse = (message: string): never => {
       throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
     };
-    if (dependsOn.includes(taskId)) refuse(`a task cannot depend on itself (${taskId})`);
+    if (dependsOn.includes(taskId)) {
+      const name = (await this.deps.tasks.findById(taskId))?.task_name ?? 'this task';
+      refuse(`a task cannot depend on itself: "${name}" (${taskId}); expected ids of other tasks`);
+    }
     const known = new Set((await this.deps.dependencies.existing(dependsOn)).map((task) => task.id));
     const unknown = dependsOn.filter((id) => !known.has(id));
     if (unknown.length > 0)
@@ -329,15 +332,19 @@ export class TaskService {
       );
       // A chained task (neither schedule nor run_at) never has a next instant: its dependencies release it.
       if (task_status === 'ready' && timing.run_at !== null && changes.next_run_at === null) {
-        throw new TaskValidationError(
-          'task_status: this one-time task has passed its run_at: give a future run_at, or run it now',
-          'VALIDATION_ERROR',
-          {
-            task_status:
-              'this one-time task has passed its run_at: expected a future run_at with it, or run it now (POST /api/tasks/:id/execute)',
-          },
-        );
+        throw passedRunAtError();
       }
+    }
+    // A one-time task that has fired (ready, no next instant): ready again alone would never fire.
+    if (
+      task_status === 'ready' &&
+      !rearm &&
+      run_at === undefined &&
+      task_schedule === undefined &&
+      timing.run_at !== null &&
+      current.next_run_at === null
+    ) {
+      throw passedRunAtError();
     }
     if (dependsOn) await this.deps.dependencies.replace(id, dependsOn);
     // Re-arming a task that is already ready changes nothing.
@@ -581,4 +588,16 @@ function assertRunAtAhead(runAt: Date, now: Date): void {
     const message = `${runAt.toISOString()} is more than ${RUN_AT_GRACE_MS / 1000} s in the past: expected a future instant (or one at most ${RUN_AT_GRACE_MS / 1000} s ago, which fires at once)`;
     throw new TaskValidationError(`run_at: ${message}`, 'VALIDATION_ERROR', { run_at: message });
   }
+}
+
+/** SPEC §11: `task_status: "ready"` alone on a one-time task whose run_at has passed. */
+function passedRunAtError(): TaskValidationError {
+  return new TaskValidationError(
+    'task_status: this one-time task has passed its run_at: give a future run_at, or run it now',
+    'VALIDATION_ERROR',
+    {
+      task_status:
+        'this one-time task has passed its run_at: expected a future run_at with it, or run it now (POST /api/tasks/:id/execute)',
+    },
+  );
 }

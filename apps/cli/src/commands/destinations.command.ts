@@ -2,11 +2,13 @@ import { Command } from '@commander-js/extra-typings';
 import type { DestinationView } from '@scheduler/services';
 import { jsonOption, print, withContext } from './tasks.command';
 
-/** A limit as typed: a number, or `default` (null: the default applies); anything else goes to validation as is. */
-function limitValue(value: string): number | string | null {
-  if (value === 'default') return null;
+/** A limit as typed: a number, or `default` (kept as the word: Commander turns a parser's null into ''); anything else goes to validation as is. */
+function limitValue(value: string): number | string {
   return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 }
+
+/** What the API takes for a limit: `default` clears it (null: the default applies). */
+const asLimit = (value: number | string | undefined) => (value === 'default' ? null : value);
 
 function formatDestination(d: DestinationView): string {
   const rate = d.rate_limit_max === null ? 'no rate' : `${d.rate_limit_max}/${d.rate_limit_per_seconds} s`;
@@ -46,9 +48,9 @@ export function destinationsCommand(): Command {
       withContext(async ({ destinationService }) => {
         const body = Object.fromEntries(
           Object.entries({
-            max_concurrency: options.maxConcurrency,
-            rate_limit_max: options.rateLimitMax,
-            rate_limit_per_seconds: options.rateLimitPerSeconds,
+            max_concurrency: asLimit(options.maxConcurrency),
+            rate_limit_max: asLimit(options.rateLimitMax),
+            rate_limit_per_seconds: asLimit(options.rateLimitPerSeconds),
           }).filter(([, value]) => value !== undefined),
         );
         const destination = await destinationService.set(key, body);
