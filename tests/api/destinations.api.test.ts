@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { testRedis } from '@scheduler/test-support';
+import { limitsChangedChannel } from '@scheduler/queue';
+import { testRedis, waitFor } from '@scheduler/test-support';
 import { errorShape, type RunningApi, startApi } from './api-harness';
 
 // SPEC §12: GET/PUT/DELETE /api/destinations.
@@ -73,6 +74,25 @@ describe('destinations', () => {
       body: { max_concurrency: null },
     });
     expect(cleared.body).toMatchObject({ max_concurrency: 10, rate_limit_max: 5 });
+  });
+
+  test('PUT and DELETE announce the change, so every worker applies it at once', async () => {
+    const subscriber = testRedis();
+    const heard: string[] = [];
+    try {
+      subscriber.on('message', (channel: string) => heard.push(channel));
+      await subscriber.subscribe(limitsChangedChannel(api.prefix));
+      await api.request('PUT', path('discord:43'), { body: { max_concurrency: 2 } });
+      await waitFor('the PUT announced', async () => heard.length === 1, 5000);
+      await api.request('DELETE', path('discord:43'));
+      await waitFor('the DELETE announced', async () => heard.length === 2, 5000);
+      // A refused change is not announced.
+      await api.request('PUT', path('discord:43'), { body: { max_concurrency: 0 } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([limitsChangedChannel(api.prefix), limitsChangedChannel(api.prefix)]);
+    } finally {
+      await subscriber.quit();
+    }
   });
 
   test('DELETE: 204, and the defaults apply again', async () => {

@@ -17,6 +17,7 @@ import {
   createFailFastRedisConnection,
   EventPublisher,
   type DeliveryQueue,
+  announceLimitsChanged,
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
@@ -106,6 +107,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       destinations,
       states: (keys) => readDestinationStates(redis, prefix, keys),
       defaultMaxConcurrency: config.destinationMaxConcurrency,
+      announce: () => announceLimitsChanged(redis, prefix),
     }),
     webhookTestService: new WebhookTestService({
       tasks,

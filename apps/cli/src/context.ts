@@ -13,6 +13,7 @@ import {
   createDeliveryQueue,
   createRedisConnection,
   type DeliveryQueue,
+  announceLimitsChanged,
   readDestinationStates,
   type Redis,
 } from '@scheduler/queue';
@@ -100,6 +101,7 @@ export function createContext(config: Config, role: string, options: ContextOpti
     destinations: new DestinationRepository(db),
     states: (keys) => readDestinationStates(getRedis(), config.redisPrefix, keys),
     defaultMaxConcurrency: config.destinationMaxConcurrency,
+    announce: () => announceLimitsChanged(getRedis(), config.redisPrefix),
   });
   let webhooks: WebhookClient | undefined;
   let webhookTestService: WebhookTestService | undefined;

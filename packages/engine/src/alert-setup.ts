@@ -50,7 +50,7 @@ export function storedFlowControl(
   },
 ): { flow: FlowControl; loaded: Promise<void>; stop: () => void } {
   const storedLimits = new StoredLimits(deps.destinations, deps.logger);
-  const loaded = storedLimits.start().catch(() => undefined);
+  const loaded = storedLimits.start({ redis: deps.redis, prefix: config.redisPrefix }).catch(() => undefined);
   const flow = new FlowControl({
     storedLimits: (destination) => storedLimits.get(destination),
     redis: deps.redis,

@@ -19,6 +19,20 @@ export function destinationKeys(prefix: string, destination: string) {
   };
 }
 
+/** Where a change of stored destination limits is announced: workers read the limits again at once. */
+export function limitsChangedChannel(prefix: string): string {
+  return flowKey(prefix, 'fc:limits-changed');
+}
+
+/**
+ * Tells every process with flow control that stored limits changed (SPEC §12: a limit set
+ * applies across the workers at once, not at their next periodic read). Best effort: a
+ * process that misses it reads the limits again within its refresh period anyway.
+ */
+export async function announceLimitsChanged(redis: Redis, prefix: string): Promise<void> {
+  await redis.publish(limitsChangedChannel(prefix), '1').catch(() => undefined);
+}
+
 /** A destination's state in Redis. */
 export interface DestinationState {
   inFlight: number;

@@ -17,7 +17,13 @@ export {
 export type { DeliveryQueue, Redis } from './connection';
 export { enqueueDeliveries } from './enqueue';
 export { runCancelledChannel, withdrawRun } from './cancel';
-export { flowKey, destinationKeys, readDestinationStates } from './flow-keys';
+export {
+  announceLimitsChanged,
+  flowKey,
+  destinationKeys,
+  limitsChangedChannel,
+  readDestinationStates,
+} from './flow-keys';
 export type { DestinationState } from './flow-keys';
 export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';
 export type { BeatingRole, ProcessBeat } from './heartbeat';

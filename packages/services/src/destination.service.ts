@@ -37,6 +37,8 @@ export interface DestinationServiceDeps {
   states: (keys: DestinationKey[]) => Promise<Map<DestinationKey, DestinationLiveState>>;
   /** DESTINATION_MAX_CONCURRENCY. */
   defaultMaxConcurrency: number;
+  /** Tells the workers that stored limits changed, so they apply at once (best effort). */
+  announce?: () => Promise<void>;
 }
 
 const IDLE: DestinationLiveState = {
@@ -85,6 +87,7 @@ export class DestinationService {
       throw new TaskValidationError(`${missing}: ${message}`, 'VALIDATION_ERROR', { [missing]: message });
     }
     const row = await this.deps.destinations.upsert(key, limits);
+    await this.deps.announce?.();
     const states = await this.deps.states([key]);
     return this.view(key, row, states.get(key));
   }
@@ -92,6 +95,7 @@ export class DestinationService {
   /** Forgets a destination's limits: the defaults apply again. */
   async reset(keyText: string): Promise<void> {
     await this.deps.destinations.delete(destinationKeyInput(keyText));
+    await this.deps.announce?.();
   }
 
   private view(key: DestinationKey, row: DestinationRow | undefined, state = IDLE): DestinationView {

@@ -41,7 +41,7 @@ export function workerCommand(): Command {
       });
       const destinations = new DestinationRepository(context.db);
       const storedLimits = new StoredLimits(() => destinations.list(), context.logger);
-      void storedLimits.start();
+      void storedLimits.start({ redis: context.redis, prefix: config.redisPrefix });
       // Flow control's scripts and live events: many small commands per delivery from every
       // delivery in flight, on a connection of their own that sends them in batches.
       const flowRedis = createRedisConnection(config.redisUrl, { autoPipelining: true });
