@@ -106,6 +106,23 @@ test('cancel aborts the attempt in flight within 1 s; it is recorded cancelled a
   expect(await runsOf(task.id)).toMatchObject([{ status: 'cancelled' }]);
 });
 
+test('deleting a task aborts its request in flight within 1 s: its destination gets its slot back at once', async () => {
+  received = [];
+  answer = () => 'hold';
+  const task = await oneTimeTask('deleted mid-request', 3);
+  await waitFor('the request to arrive', async () => received.length === 1);
+  const leases = `${system.prefix}:fc:dest:${new URL(receiverUrl).origin}:leases`;
+  expect(await system.redis.zcard(leases)).toBe(1);
+
+  const deletedAt = Date.now();
+  await system.taskService.delete(task.id);
+  await waitFor('the request to be closed', async () => received[0]?.closedAt !== undefined, 5000);
+  expect(received[0]!.closedAt! - deletedAt).toBeLessThan(1000);
+  await waitFor('the slot given back', async () => (await system.redis.zcard(leases)) === 0, 2000);
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // longer than the retry backoff
+  expect(received).toHaveLength(1);
+});
+
 test('a retry waiting out its backoff, cancelled, never fires; retried with an edited payload, that payload is sent', async () => {
   received = [];
   answer = () => 500;

@@ -386,9 +386,23 @@ export class TaskService {
   }
 
   async delete(id: string): Promise<void> {
-    const deleted = isUuid(id) && (await this.deps.tasks.delete(id, dependencyDeletedNote));
+    if (!isUuid(id)) throw new TaskNotFoundError(id);
+    // Its run in flight goes with it: its queued job is taken out, and a request a worker is
+    // making is aborted (as a cancel does), not left to run to its timeout holding a slot of
+    // its destination.
+    const [task, { current }] = await Promise.all([
+      this.deps.tasks.findById(id),
+      this.deps.runs.currentAndLast(id),
+    ]);
+    const deleted = task !== undefined && (await this.deps.tasks.delete(id, dependencyDeletedNote));
     if (!deleted) throw new TaskNotFoundError(id);
     this.deps.events?.emit('task.deleted', { task_id: id });
+    if (current) {
+      // Best effort: missed (Redis out of reach), its worker drops the run when it finds it gone.
+      await withdrawRun(this.deps.queue, this.deps.redis, this.deps.prefix, current.id, task.job_id).catch(
+        () => undefined,
+      );
+    }
   }
 
   /**
