@@ -34,10 +34,11 @@ export function createAlerter(
 const ALERT_LEASE_TTL_MS = 10_000;
 
 /**
- * Flow control over the destinations' stored limits (read at once, then every few seconds)
- * and the defaults, for a process that sends requests besides a worker's deliveries: alerts
- * (a publisher, the API) and "send test" (the API, the CLI). `loaded` settles once the stored
- * limits were first read: a short-lived sender waits for it, so they apply to its first request.
+ * Flow control over the destinations' stored limits (read at once, again whenever a change
+ * is announced, and every few seconds) and the defaults, for every process that sends
+ * requests: a worker's deliveries, alerts (a publisher, the API) and "send test" (the API,
+ * the CLI). `loaded` settles once the stored limits were first read: a short-lived sender
+ * waits for it, so they apply to its first request.
  */
 export function storedFlowControl(
   config: Pick<Config, 'redisPrefix' | 'destinationMaxConcurrency' | 'maxConcurrentDeliveries'>,

@@ -127,7 +127,7 @@ export class TaskService {
     const { run_at: _runAt, depends_on: dependsOn, ...fields } = task;
     // Made here, not by the database: the jitter of its instants depends on it.
     const id = randomUUID();
-    if (dependsOn) await this.assertDependencies(id, dependsOn);
+    if (dependsOn) await this.assertDependencies({ id, task_name: task.task_name }, dependsOn);
     const timing: TaskTiming = {
       ...fields,
       id,
@@ -155,13 +155,16 @@ export class TaskService {
    * SPEC §13: each dependency an existing task, not the task itself, and no cycle — also one
    * closed through other tasks' dependencies — named task by task.
    */
-  private async assertDependencies(taskId: string, dependsOn: readonly string[]): Promise<void> {
+  private async assertDependencies(
+    task: { id: string; task_name: string },
+    dependsOn: readonly string[],
+  ): Promise<void> {
+    const taskId = task.id;
     const refuse = (message: string): never => {
       throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
     };
     if (dependsOn.includes(taskId)) {
-      const name = (await this.deps.tasks.findById(taskId))?.task_name ?? 'this task';
-      refuse(`a task cannot depend on itself: "${name}" (${taskId}); expected ids of other tasks`);
+      refuse(`a task cannot depend on itself: "${task.task_name}" (${taskId}); expected ids of other tasks`);
     }
     const known = new Set((await this.deps.dependencies.existing(dependsOn)).map((task) => task.id));
     const unknown = dependsOn.filter((id) => !known.has(id));
@@ -265,7 +268,7 @@ export class TaskService {
       depends_on: dependsOn,
       ...fields
     } = patch;
-    if (dependsOn) await this.assertDependencies(id, dependsOn);
+    if (dependsOn) await this.assertDependencies(current, dependsOn);
     // SPEC §13: a chained task runs after its dependencies; without any it would never run.
     if (dependsOn?.length === 0 && task_schedule === undefined && run_at === undefined) {
       if (current.task_schedule === null && current.run_at === null) {
@@ -330,22 +333,12 @@ export class TaskService {
         timing,
         run_at !== undefined && run_at <= now ? new Date(run_at.getTime() - 1) : now,
       );
-      // A chained task (neither schedule nor run_at) never has a next instant: its dependencies release it.
-      if (task_status === 'ready' && timing.run_at !== null && changes.next_run_at === null) {
-        throw passedRunAtError();
-      }
     }
-    // A one-time task that has fired (ready, no next instant): ready again alone would never fire.
-    if (
-      task_status === 'ready' &&
-      !rearm &&
-      run_at === undefined &&
-      task_schedule === undefined &&
-      timing.run_at !== null &&
-      current.next_run_at === null
-    ) {
-      throw passedRunAtError();
-    }
+    // A one-time task made ready with no next instant (its run_at has passed, whether it is
+    // re-armed here or has fired and finished) would never fire. (A chained task — neither
+    // schedule nor run_at — never has one: its dependencies release it.)
+    const nextRunAt = changes.next_run_at !== undefined ? changes.next_run_at : current.next_run_at;
+    if (task_status === 'ready' && timing.run_at !== null && nextRunAt === null) throw passedRunAtError();
     if (dependsOn) await this.deps.dependencies.replace(id, dependsOn);
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;

@@ -7,8 +7,7 @@ import {
   createAlerter,
   DeliveryWorker,
   EngineMetrics,
-  FlowControl,
-  StoredLimits,
+  storedFlowControl,
   WebhookClient,
 } from '@scheduler/engine';
 import { createRedisConnection, EventPublisher, Heartbeat } from '@scheduler/queue';
@@ -39,19 +38,15 @@ export function workerCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
-      const destinations = new DestinationRepository(context.db);
-      const storedLimits = new StoredLimits(() => destinations.list(), context.logger);
-      void storedLimits.start({ redis: context.redis, prefix: config.redisPrefix });
       // Flow control's scripts and live events: many small commands per delivery from every
       // delivery in flight, on a connection of their own that sends them in batches.
       const flowRedis = createRedisConnection(config.redisUrl, { autoPipelining: true });
-      const flow = new FlowControl({
-        storedLimits: (destination) => storedLimits.get(destination),
+      const destinations = new DestinationRepository(context.db);
+      const { flow, stop: stopFlow } = storedFlowControl(config, {
         redis: flowRedis,
-        prefix: config.redisPrefix,
+        destinations: () => destinations.list(),
+        logger: context.logger,
         leaseTtlMs: LOCK_DURATION_MS,
-        defaultMaxConcurrency: config.destinationMaxConcurrency,
-        maxConcurrentDeliveries: config.maxConcurrentDeliveries,
       });
       const metrics = new EngineMetrics();
       const worker = new DeliveryWorker({
@@ -93,7 +88,7 @@ export function workerCommand(): Command {
           await metricsServer?.stop();
           await heartbeat.stop();
           await worker.stop(graceMs);
-          storedLimits.stop();
+          stopFlow();
           await webhooks.close();
           await flowRedis.quit().catch(() => flowRedis.disconnect());
           await context.close();

@@ -95,6 +95,7 @@ export class FlowControl {
 
   /** Renews the leases of requests in flight every third of their life. */
   start(): void {
+    if (this.renewTimer) return; // started already (its owner, then the worker using it)
     const every = Math.max(500, Math.floor(this.options.leaseTtlMs / 3));
     this.renewTimer = setInterval(() => void this.renew().catch(() => undefined), every);
     this.renewTimer.unref();
@@ -102,6 +103,7 @@ export class FlowControl {
 
   stop(): void {
     clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
   }
 
   limitsOf(destination: DestinationKey): DestinationLimits {

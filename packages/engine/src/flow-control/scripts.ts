@@ -16,6 +16,30 @@
  * Shared: `fc:all:leases` (the cluster-wide cap) and `fc:discord` (Discord's global hold).
  */
 
+/** Redis's clock in ms, as `now`: one clock for all workers. */
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * A script that applies `fn` (defined by `body`) to each request of a batch in turn, and
+ * returns their answers in order. KEYS: all leases, discord hold (as `allLeases`,
+ * `discordKey`); then four per request, passed to `fn` with the offset of its `argsEach`
+ * arguments in ARGV.
+ */
+function perRequest(fn: string, argsEach: number, body: string): string {
+  return `${NOW}local allLeases = KEYS[1]
+local discordKey = KEYS[2]
+${body}
+local out = {}
+for i = 0, (#KEYS - 2) / 4 - 1 do
+  local k = 2 + i * 4
+  out[i + 1] = ${fn}(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], i * ${argsEach})
+end
+return out
+`;
+}
+
 /** Arguments per request of ADMIT_SCRIPT and SETTLE_SCRIPT. */
 export const ADMIT_ARGS = 9;
 export const SETTLE_ARGS = 10;
@@ -28,12 +52,10 @@ export const SETTLE_ARGS = 10;
  * window ms, cluster cap (0: none), is Discord (0/1), job id, recheck ms.
  * Returns per request {1, generation} or {0, wait ms, reason, held until (0: not known)}.
  */
-export const ADMIT_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local allLeases = KEYS[1]
-local discordKey = KEYS[2]
-
+export const ADMIT_SCRIPT = perRequest(
+  'admit',
+  ADMIT_ARGS,
+  `
 local function admit(dest, leases, sentKey, waiting, a)
   local lease = ARGV[a + 1]
   local ttl = tonumber(ARGV[a + 2])
@@ -112,14 +134,8 @@ local function admit(dest, leases, sentKey, waiting, a)
   redis.call('ZREM', waiting, job)
   return {1, gen}
 end
-
-local out = {}
-for i = 0, (#KEYS - 2) / 4 - 1 do
-  local k = 2 + i * 4
-  out[i + 1] = admit(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], i * ${ADMIT_ARGS})
-end
-return out
-`;
+`,
+);
 
 /**
  * Requests came back (or failed): give back their slots and learn from the answers, in
@@ -130,12 +146,10 @@ return out
  * told), ms from admission to sending (-1: not sent).
  * Returns per request {new hold (0/1), held until, bucket exhausted until (0: not)}.
  */
-export const SETTLE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local allLeases = KEYS[1]
-local discordKey = KEYS[2]
-
+export const SETTLE_SCRIPT = perRequest(
+  'settle',
+  SETTLE_ARGS,
+  `
 local function settle(dest, leases, recent429s, sentKey, a)
   local lease = ARGV[a + 1]
   local gen = tonumber(ARGV[a + 2])
@@ -198,20 +212,12 @@ local function settle(dest, leases, recent429s, sentKey, a)
   end
   return {newHold, heldUntil, exhausted}
 end
-
-local out = {}
-for i = 0, (#KEYS - 2) / 4 - 1 do
-  local k = 2 + i * 4
-  out[i + 1] = settle(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], i * ${SETTLE_ARGS})
-end
-return out
-`;
+`,
+);
 
 /** Extends the leases of requests still in flight (a long delivery keeps its slot). KEYS: lease sets; ARGV: ttl ms, lease ids (one per key). */
 export const RENEW_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ttl = tonumber(ARGV[1])
+${NOW}local ttl = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, 'XX', now + ttl, ARGV[i + 1])
 end

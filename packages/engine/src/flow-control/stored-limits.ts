@@ -44,7 +44,8 @@ export class StoredLimits {
 
   /** Reads the limits again whenever a change is announced (a connection in subscriber mode does nothing else). */
   private listen(redis: Redis, prefix: string): void {
-    const subscriber = redis.duplicate();
+    // Its own connection, without auto-pipelining (the given one may send scripts in batches).
+    const subscriber = redis.duplicate({ enableAutoPipelining: false });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined);
     subscriber.on('message', () => void this.refresh());

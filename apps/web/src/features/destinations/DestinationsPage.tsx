@@ -124,9 +124,6 @@ function LimitsForm({ destination }: { destination: Destination }) {
   const { maxConcurrency, rateMax, ratePer } = form.fields;
   const setField = (field: keyof LimitFields, value: string) =>
     setForm((f) => ({ ...f, fields: { ...f.fields, [field]: value } }));
-  const setMaxConcurrency = (value: string) => setField('maxConcurrency', value);
-  const setRateMax = (value: string) => setField('rateMax', value);
-  const setRatePer = (value: string) => setField('ratePer', value);
   const [save, saving] = useSetDestinationMutation();
   const [reset, resetting] = useResetDestinationMutation();
   const toast = useToast();
@@ -169,7 +166,7 @@ function LimitsForm({ destination }: { destination: Destination }) {
           placeholder="max in flight"
           value={maxConcurrency}
           aria-invalid={problems.max_concurrency ? true : undefined}
-          onChange={(event) => setMaxConcurrency(event.target.value)}
+          onChange={(event) => setField('maxConcurrency', event.target.value)}
         />
         {problems.max_concurrency && <p className={fieldErrorClass}>{problems.max_concurrency}</p>}
       </div>
@@ -181,7 +178,7 @@ function LimitsForm({ destination }: { destination: Destination }) {
           placeholder="requests"
           value={rateMax}
           aria-invalid={problems.rate_limit_max ? true : undefined}
-          onChange={(event) => setRateMax(event.target.value)}
+          onChange={(event) => setField('rateMax', event.target.value)}
         />
         {problems.rate_limit_max && <p className={fieldErrorClass}>{problems.rate_limit_max}</p>}
       </div>
@@ -193,7 +190,7 @@ function LimitsForm({ destination }: { destination: Destination }) {
           placeholder="per seconds"
           value={ratePer}
           aria-invalid={problems.rate_limit_per_seconds ? true : undefined}
-          onChange={(event) => setRatePer(event.target.value)}
+          onChange={(event) => setField('ratePer', event.target.value)}
         />
         {problems.rate_limit_per_seconds && (
           <p className={fieldErrorClass}>{problems.rate_limit_per_seconds}</p>
