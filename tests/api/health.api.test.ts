@@ -72,6 +72,13 @@ describe('GET /health while PostgreSQL and Redis come and go', () => {
     expect(execute.status).toBe(503);
     expect(executeMs).toBeLessThan(2500);
     expect((await api.request<Task>('GET', `/api/tasks/${task.id}`)).body.task_status).toBe('ready');
+    // A test request goes through flow control, kept in Redis: refused, nothing sent.
+    const [sendTest, sendTestMs] = await timed(() =>
+      api.request('POST', '/api/webhooks/test', { body: { webhook_url: 'http://127.0.0.1:9/hook' } }),
+    );
+    expect(sendTest.status).toBe(503);
+    expect(sendTest.body).toEqual(errorShape('SERVICE_UNAVAILABLE'));
+    expect(sendTestMs).toBeLessThan(2500);
     // Rate limiting is skipped while Redis is away; reading and writing tasks goes on.
     expect((await api.request('GET', '/api/tasks')).status).toBe(200);
 

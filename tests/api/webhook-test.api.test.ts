@@ -266,3 +266,19 @@ describe('POST /api/webhooks/test', () => {
     expect(received).toHaveLength(0);
   });
 });
+
+test('sent the moment the API has started: it waits for the Redis connection being made, then sends', async () => {
+  // The API listens before its Redis connection is ready; flow control needs it. Without
+  // the wait, the first test request after a start answered 503 (seen in CI under load).
+  const fresh = await startApi();
+  try {
+    const response = await fresh.request<TestResult>('POST', '/api/webhooks/test', {
+      body: { webhook_url: `${origin}/hook`, json_payload: { text: 'first' } },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.http_status).toBe(200);
+    expect(received.map((request) => request.body)).toContain('{"text":"first"}');
+  } finally {
+    await fresh.stop();
+  }
+});

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WebhookTestService } from '@scheduler/services';
+import { QueueAvailableGuard } from '../http/queue-available.guard';
 import { ref } from '../openapi/components';
 import { ApiKeyRoute } from '../openapi/decorators';
 import type { WebhookTestResponse } from '../openapi/views';
@@ -12,6 +13,9 @@ export class WebhooksController {
 
   @Post('test')
   @HttpCode(200)
+  // The request goes through flow control, kept in Redis: wait briefly for a connection
+  // being made (the API has just started), then answer 503.
+  @UseGuards(QueueAvailableGuard)
   @ApiOperation({
     summary: 'Send a test request',
     description:
