@@ -140,41 +140,38 @@ export class AttemptRepository {
                signing_secret, previous_signing_secret, secret_rotated_at,
                http_method, headers, timeout_ms, timezone
         FROM tasks WHERE id = ANY(${taskIds}::uuid[])
-      ), active AS MATERIALIZED (
-        -- The job's run (a job queued before runs had rows: its task's newest run, the one in
-        -- flight if any), by primary key, if still in flight, and locked: a cancel holding it
-        -- is waited for, and a run it ended is then seen ended (no attempt starts); a cancel
-        -- that comes after waits for this attempt's row, and finds it.
-        SELECT id, task_id, payload_override FROM task_runs
-        WHERE id IN (
-          SELECT coalesce(i.run_id, (SELECT r.id FROM task_runs r WHERE r.task_id = i.task_id
-                                     ORDER BY r.created_at DESC LIMIT 1))
-          FROM input i)
-          AND finished_at IS NULL
-        FOR NO KEY UPDATE
-      ), owned AS (
-        SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload, r.payload_override,
-               r.id AS run_id, i.scheduled_for, i.retry_count,
+      ), owned AS MATERIALIZED (
+        -- The attempts whose job still owns its task, and the job's run (a job queued before
+        -- runs had rows: its task's newest run, the one in flight if any).
+        SELECT c.id AS task_id, c.task_name, c.webhook_url, c.json_payload,
                c.signing_secret, c.previous_signing_secret, c.secret_rotated_at,
-               c.http_method, c.headers, c.timeout_ms, c.timezone
+               c.http_method, c.headers, c.timeout_ms, c.timezone, i.scheduled_for, i.retry_count,
+               coalesce(i.run_id, (SELECT r.id FROM task_runs r WHERE r.task_id = i.task_id
+                                   ORDER BY r.created_at DESC LIMIT 1)) AS run_id
         FROM input i
         JOIN candidates c ON c.id = i.task_id AND c.task_status = 'running' AND c.job_id = i.job_id
-        JOIN active r ON r.task_id = c.id AND (i.run_id IS NULL OR r.id = i.run_id)
+      ), active AS (
+        -- The run marked running if still in flight, by primary key. The update is the lock
+        -- (one write, not a lock and then a write): a cancel holding the run is waited for,
+        -- and a run it ended is then seen ended (no attempt starts); a cancel that comes
+        -- after waits for this attempt's row, and finds it.
+        UPDATE task_runs SET status = 'running', started_at = coalesce(task_runs.started_at, now()),
+                             attempt_count = greatest(task_runs.attempt_count, o.retry_count + 1)
+        FROM owned o
+        WHERE task_runs.id = ANY(ARRAY(SELECT run_id FROM owned)) AND task_runs.id = o.run_id
+          AND task_runs.task_id = o.task_id AND task_runs.finished_at IS NULL
+        RETURNING task_runs.id AS run_id, task_runs.task_id, task_runs.payload_override
       ), started AS (
         INSERT INTO task_logs (task_id, scheduled_for, retry_count, run_id)
-        SELECT task_id, scheduled_for, retry_count, run_id FROM owned
+        SELECT o.task_id, o.scheduled_for, o.retry_count, a.run_id
+        FROM owned o JOIN active a ON a.run_id = o.run_id AND a.task_id = o.task_id
         ON CONFLICT ON CONSTRAINT task_logs_attempt_key
           DO UPDATE SET created_at = now() WHERE task_logs.status = 'running'
         RETURNING id, run_id, retry_count
-      ), run_started AS (
-        UPDATE task_runs SET status = 'running', started_at = coalesce(task_runs.started_at, now()),
-                             attempt_count = greatest(task_runs.attempt_count, s.retry_count + 1)
-        FROM started s WHERE task_runs.id = s.run_id AND task_runs.finished_at IS NULL
       )
-      SELECT o.*, s.id AS attempt_id
-      FROM owned o LEFT JOIN started s ON s.run_id = o.run_id AND s.retry_count = o.retry_count`.execute(
-      this.db,
-    );
+      SELECT o.*, a.payload_override, s.id AS attempt_id
+      FROM owned o JOIN active a ON a.run_id = o.run_id AND a.task_id = o.task_id
+      LEFT JOIN started s ON s.run_id = a.run_id AND s.retry_count = o.retry_count`.execute(this.db);
     const byKey = new Map(
       rows.map((row) => [
         keyOf({ taskId: row.task_id, scheduledFor: row.scheduled_for, retryCount: row.retry_count }),
