@@ -304,7 +304,9 @@ export class DeliveryWorker {
   private wakeAt(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
     let delay: number;
     if (admission.heldUntil) {
-      delay = admission.waitMs + 2;
+      // From the hold's own end, not from now plus what is left of it: every run put off by
+      // one hold wakes at the same instant, whatever the moment each was told to wait.
+      return Math.ceil((admission.heldUntil.getTime() + 2) / WAKE_GRID_MS) * WAKE_GRID_MS;
     } else if (admission.reason.startsWith('bucket')) {
       // Waiting for the answer that tells the bucket (its first, or a new window's): that comes
       // within a round trip, so every run waiting on it rechecks at one short pace, together.
