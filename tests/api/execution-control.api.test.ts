@@ -298,5 +298,44 @@ describe('depends_on (SPEC §13)', () => {
       expect(patched.body.task_schedule).toBe('0 * * * *');
       expect(patched.body.next_run_at).not.toBeNull();
     });
+
+    test('PATCH task_schedule null with depends_on turns a scheduled task into a chained one', async () => {
+      const a = await api.createTask({ task_name: 'upstream' });
+      const scheduled = await api.createTask({ task_name: 'report' });
+      const patched = await api.request<Task>('PATCH', `/api/tasks/${scheduled.id}`, {
+        body: { task_schedule: null, depends_on: [a.id] },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+      const detail = await api.request<TaskDetail>('GET', `/api/tasks/${scheduled.id}`);
+      expect(detail.body).toMatchObject({ next_runs: [], depends_on: [{ id: a.id, task_name: 'upstream' }] });
+    });
+
+    test('PATCH run_at null of a one-time task with stored dependencies makes it chained', async () => {
+      const a = await api.createTask({ task_name: 'upstream' });
+      const once = await api.request<Task>('POST', '/api/tasks', {
+        body: { ...chainedInput([a.id]), run_at: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+      expect(once.body.next_run_at).not.toBeNull();
+      const patched = await api.request<Task>('PATCH', `/api/tasks/${once.body.id}`, {
+        body: { run_at: null },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+    });
+
+    test('PATCH task_schedule null without a dependency is refused naming task_schedule, and changes nothing', async () => {
+      const scheduled = await api.createTask({ task_schedule: '0 9 * * *' });
+      const error = await refused('PATCH', `/api/tasks/${scheduled.id}`, { task_schedule: null });
+      expect(error.details.task_schedule).toMatch(/runs after its dependencies: expected depends_on/);
+      const again = await refused('PATCH', `/api/tasks/${scheduled.id}`, {
+        task_schedule: null,
+        depends_on: [],
+      });
+      expect(again.details.task_schedule).toMatch(/expected depends_on with at least one task id/);
+      const detail = await api.request<TaskDetail>('GET', `/api/tasks/${scheduled.id}`);
+      expect(detail.body).toMatchObject({ task_schedule: '0 9 * * *' });
+      expect(detail.body.next_run_at).not.toBeNull();
+    });
   });
 });

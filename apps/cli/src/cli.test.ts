@@ -487,6 +487,51 @@ describe('scheduler tasks', () => {
     expect(both.stderr).toMatch(/task_schedule: .*not both; run_at: .*not both/);
   });
 
+  it('creates a chained task with --depends-on, and makes a scheduled one chained with --schedule none', async () => {
+    const hook = ['--url', 'http://127.0.0.1:9/hook', '--payload', '{}'];
+    const upstream = await cliJson<{ id: string }>(
+      'tasks',
+      'create',
+      '--name',
+      'upstream',
+      '--schedule',
+      '0 * * * *',
+      ...hook,
+      '--json',
+    );
+    const chained = await cliJson<{
+      task_schedule: string | null;
+      run_at: string | null;
+      next_run_at: string | null;
+    }>('tasks', 'create', '--name', 'after upstream', '--depends-on', upstream.id, ...hook, '--json');
+    expect(chained).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+
+    const scheduled = await cliJson<{ id: string }>(
+      'tasks',
+      'create',
+      '--name',
+      'report',
+      '--schedule',
+      '0 9 * * *',
+      ...hook,
+      '--json',
+    );
+    const alone = await cli('tasks', 'update', scheduled.id, '--schedule', 'none');
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toMatch(/task_schedule: .*expected depends_on with at least one task id/);
+    const updated = await cliJson<{ task_schedule: string | null; next_run_at: string | null }>(
+      'tasks',
+      'update',
+      scheduled.id,
+      '--schedule',
+      'none',
+      '--depends-on',
+      upstream.id,
+      '--json',
+    );
+    expect(updated).toMatchObject({ task_schedule: null, next_run_at: null });
+  });
+
   it('takes the execution control flags, skips the next run, and refuses a bad --catch-up with exit 2', async () => {
     const endsAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
     const task = await cliJson<TaskJson & Record<string, unknown>>(

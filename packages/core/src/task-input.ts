@@ -307,8 +307,9 @@ export const createTaskSchema = z
   .strictObject(
     {
       task_name: taskName,
-      task_schedule: taskSchedule.optional(),
-      run_at: runAt.optional(),
+      // null: none (a chained task has neither).
+      task_schedule: taskSchedule.nullable().optional(),
+      run_at: runAt.nullable().optional(),
       webhook_url: webhookUrl,
       json_payload: jsonPayload.optional(),
       max_retry: maxRetry.default(3),
@@ -334,8 +335,9 @@ export const updateTaskSchema = z
   .strictObject(
     {
       task_name: taskName.optional(),
-      task_schedule: taskSchedule.optional(),
-      run_at: runAt.optional(),
+      // null (with no new timing): the task becomes chained, run after its dependencies.
+      task_schedule: taskSchedule.nullable().optional(),
+      run_at: runAt.nullable().optional(),
       webhook_url: webhookUrl.optional(),
       json_payload: jsonPayload.optional(),
       max_retry: maxRetry.optional(),

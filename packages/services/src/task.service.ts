@@ -291,17 +291,23 @@ export class TaskService {
     if (headers !== undefined) {
       changes.headers = JSON.stringify(unmaskedHeaders(headers, current.headers as Record<string, string>));
     }
-    // A task has a schedule or one instant: giving one clears the other.
-    if (task_schedule !== undefined) Object.assign(changes, { task_schedule, run_at: null });
-    if (run_at !== undefined) {
+    // A task has a schedule or one instant: giving one clears the other. Clearing them (null)
+    // with no new one makes the task chained: it runs after its dependencies (SPEC §13).
+    if (task_schedule) Object.assign(changes, { task_schedule, run_at: null });
+    if (run_at) {
       assertRunAtAhead(run_at, now);
       Object.assign(changes, { run_at, task_schedule: null });
+    }
+    const chains = (task_schedule === null || run_at === null) && !task_schedule && !run_at;
+    if (chains) {
+      await this.assertChainable(id, dependsOn, task_schedule === null ? 'task_schedule' : 'run_at');
+      Object.assign(changes, { task_schedule: null, run_at: null });
     }
     const timing: TaskTiming = {
       ...current,
       ...fields,
-      task_schedule: task_schedule ?? (run_at !== undefined ? null : current.task_schedule),
-      run_at: run_at ?? (task_schedule !== undefined ? null : current.run_at),
+      task_schedule: chains ? null : (task_schedule ?? (run_at ? null : current.task_schedule)),
+      run_at: chains ? null : (run_at ?? (task_schedule ? null : current.run_at)),
     };
     const rangeProblem = activeRangeProblem(timing.starts_at, timing.ends_at);
     if (rangeProblem) {
@@ -331,7 +337,7 @@ export class TaskService {
       // Within the grace period a run_at fires at once; otherwise the next instant from now.
       changes.next_run_at = nextDueInstant(
         timing,
-        run_at !== undefined && run_at <= now ? new Date(run_at.getTime() - 1) : now,
+        run_at && run_at <= now ? new Date(run_at.getTime() - 1) : now,
       );
     }
     // A one-time task made ready with no next instant (its run_at has passed, whether it is
@@ -357,6 +363,19 @@ export class TaskService {
       return this.announced('task.updated', (await this.withdrawQueuedScheduleRun(id)) ?? updated);
     }
     return this.announced('task.updated', updated);
+  }
+
+  /** A task made chained needs a dependency to release it: given now, or already stored. */
+  private async assertChainable(
+    id: string,
+    dependsOn: string[] | undefined,
+    field: 'task_schedule' | 'run_at',
+  ): Promise<void> {
+    const count = dependsOn ? dependsOn.length : (await this.deps.dependencies.of(id)).dependsOn.length;
+    if (count > 0) return;
+    const message =
+      'a task with neither task_schedule nor run_at runs after its dependencies: expected depends_on with at least one task id, or a new task_schedule or run_at';
+    throw new TaskValidationError(`${field}: ${message}`, 'VALIDATION_ERROR', { [field]: message });
   }
 
   /** Publishes a task's change for live dashboards, and answers the task. */

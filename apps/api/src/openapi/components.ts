@@ -62,14 +62,17 @@ const taskFieldDocs: Record<string, SchemaObject> = {
       'Cron: 5 fields, or 6 with seconds first; L, # and W; names of months and days; @yearly @annually ' +
       '@monthly @weekly @daily @hourly. Checked by the parser the publisher runs: an invalid one is ' +
       'refused with INVALID_SCHEDULE naming the field, the value and the accepted range. ' +
-      'A task has task_schedule or run_at, never both; on PATCH, giving one clears the other.',
+      'A task has task_schedule or run_at, never both; on PATCH, giving one clears the other. ' +
+      'null with no new run_at (PATCH) clears both: the task becomes chained, run after its ' +
+      'depends_on (given, or stored; at least one, else 400).',
     example: exampleTaskInput.task_schedule,
   },
   run_at: {
     description:
       'A one-time task: the instant it fires, RFC 3339 with an offset (2025-05-01T09:00:00Z, ' +
       '2025-05-01T11:00:00+02:00). At most 60 s in the past (it then fires at once). After its run, ' +
-      'next_run_at is null; a PATCH with a future run_at arms it again.',
+      'next_run_at is null; a PATCH with a future run_at arms it again, and null with no new ' +
+      'task_schedule makes the task chained, as task_schedule: null does.',
     example: '2025-05-01T09:00:00Z',
   },
   webhook_url: {

@@ -113,7 +113,12 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
   return command
     .addOption(new Option('--name <name>', 'task name (1-200 characters)'))
     .addOption(columnAlias('--task-name <name>', 'name'))
-    .addOption(new Option('--schedule <cron>', 'cron: 5 fields, 6 with seconds first, or @daily etc.'))
+    .addOption(
+      new Option(
+        '--schedule <cron>',
+        'cron: 5 fields, 6 with seconds first, or @daily etc. ("none" on update, with --depends-on: run after them)',
+      ),
+    )
     .addOption(columnAlias('--task-schedule <cron>', 'schedule'))
     .addOption(new Option('--url <url>', 'webhook URL (http or https)'))
     .addOption(columnAlias('--webhook-url <url>', 'url'))
@@ -134,7 +139,13 @@ function fieldOptions<Args extends unknown[]>(command: Command<Args, {}, {}>) {
     .addOption(
       new Option(
         '--run-at <instant>',
-        'a one-time task instead of a schedule: RFC 3339 with an offset, e.g. 2025-05-01T09:00:00Z',
+        'a one-time task instead of a schedule: RFC 3339 with an offset, e.g. 2025-05-01T09:00:00Z ("none" as --schedule none)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--depends-on <ids>',
+        'ids of the tasks it runs after, comma-separated ("none": none); with no schedule or run-at, it is chained',
       ),
     )
     .addOption(
@@ -236,13 +247,13 @@ function fieldValues(options: {
 }) {
   return {
     task_name: options.name ?? options.taskName,
-    task_schedule: options.schedule ?? options.taskSchedule,
+    task_schedule: clearable(options.schedule ?? options.taskSchedule),
     webhook_url: options.url ?? options.webhookUrl,
     json_payload: options.payload ?? options.jsonPayload,
     max_retry: options.maxRetry,
     priority: options.priority,
     timezone: options.timezone,
-    run_at: options.runAt,
+    run_at: clearable(options.runAt),
     depends_on: dependsOnIds(options.dependsOn),
     starts_at: clearable(options.startsAt),
     ends_at: clearable(options.endsAt),
@@ -318,8 +329,9 @@ export function tasksCommand(): Command {
     const fields = fieldValues(options);
     // Required, under either name; said as Commander says a missing mandatory option.
     for (const [field, flags, column] of REQUIRED_FIELDS) {
-      // A one-time task has --run-at instead of a schedule; giving both is refused by the task's own validation.
-      if (field === 'task_schedule' && fields.run_at !== undefined) continue;
+      // A one-time task has --run-at instead of a schedule, and a chained one --depends-on (SPEC §13);
+      // giving both is refused by the task's own validation.
+      if (field === 'task_schedule' && (fields.run_at !== undefined || fields.depends_on?.length)) continue;
       // GET and DELETE send no body: their payload is optional (SPEC §14).
       if (field === 'json_payload' && (fields.http_method === 'GET' || fields.http_method === 'DELETE'))
         continue;

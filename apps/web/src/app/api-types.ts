@@ -159,10 +159,15 @@ export interface Page<T> {
 /**
  * The body of POST /api/tasks; PATCH takes any part of it plus `task_status: 'ready'` to re-arm.
  * A task has `task_schedule` or `run_at` (an RFC 3339 instant with its offset), never both; on PATCH
- * giving one clears the other.
+ * giving one clears the other, and null for both makes it chained (run after `depends_on`).
  */
 export type TaskInput = TaskFields &
-  ({ task_schedule: string } | { run_at: string } | { depends_on: string[] });
+  (
+    | { task_schedule: string }
+    | { run_at: string }
+    // Chained: null clears a schedule or an instant the task had (PATCH).
+    | { depends_on: string[]; task_schedule: null; run_at: null }
+  );
 
 interface TaskFields {
   task_name: string;
@@ -208,8 +213,9 @@ export interface WebhookTestResult {
 }
 
 export type TaskPatch = Partial<TaskFields> & {
-  task_schedule?: string;
-  run_at?: string;
+  /** null for both (no new one): the task becomes chained. */
+  task_schedule?: string | null;
+  run_at?: string | null;
   task_status?: 'ready';
 };
 

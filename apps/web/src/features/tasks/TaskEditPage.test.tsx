@@ -60,7 +60,36 @@ describe('task edit page', () => {
     expect(await screen.findByText('Task "Chained report" saved.')).toBeInTheDocument();
     const body = (await api.find('PATCH', `/api/tasks/${chained.id}`)[0]?.json()) as Record<string, unknown>;
     expect([...(body.depends_on as string[])].sort()).toEqual([upstream.id, cleanup.id].sort());
-    expect(body).not.toHaveProperty('task_schedule');
+    expect(body).toMatchObject({ task_schedule: null, run_at: null });
+  });
+
+  it('makes a scheduled task chained: the save clears its schedule, so it runs after the task chosen', async () => {
+    const upstream = taskItem({ id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', task_name: 'Nightly export' });
+    const scheduled = taskDetail({ task_name: 'Report', task_schedule: '0 9 * * *' });
+    const api = mockFetch({
+      'GET /api/tasks': page([upstream]),
+      [`GET /api/tasks/${scheduled.id}`]: scheduled,
+      [`GET /api/tasks/${scheduled.id}/logs`]: page([]),
+      [`PATCH /api/tasks/${scheduled.id}`]: {
+        ...scheduled,
+        task_schedule: null,
+        next_run_at: null,
+        depends_on: [{ id: upstream.id, task_name: upstream.task_name }],
+      },
+    });
+    const { user } = renderApp(`/tasks/${scheduled.id}/edit`);
+    await screen.findByLabelText('Schedule (cron)');
+    await user.click(screen.getByRole('radio', { name: 'After other tasks' }));
+    await screen.findByRole('option', { name: 'Nightly export' });
+    await user.selectOptions(screen.getByLabelText('Runs after'), 'Nightly export');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    expect(await screen.findByText('Task "Report" saved.')).toBeInTheDocument();
+    const body = (await api.find('PATCH', `/api/tasks/${scheduled.id}`)[0]?.json()) as Record<
+      string,
+      unknown
+    >;
+    expect(body).toMatchObject({ task_schedule: null, run_at: null, depends_on: [upstream.id] });
   });
 
   it('shows masked header values and sends the masks back unchanged, with the method and timeout edited', async () => {

@@ -15,7 +15,7 @@ import { TaskGone } from './TaskGone';
  * fired, its instant is in the past, which the API refuses, and the user changed something else.
  */
 function taskPatch(task: Task, input: TaskPatch): TaskPatch {
-  if (input.run_at === undefined || task.run_at === null || input.timezone !== task.timezone) return input;
+  if (!input.run_at || task.run_at === null || input.timezone !== task.timezone) return input;
   const { run_at: runAt, ...rest } = input;
   return toLocalTimeInput(runAt, task.timezone) === toLocalTimeInput(task.run_at, task.timezone)
     ? rest

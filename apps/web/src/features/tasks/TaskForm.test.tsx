@@ -253,8 +253,8 @@ describe('task form', () => {
     expect(await screen.findByRole('heading', { name: 'Report' })).toBeInTheDocument();
     const body = (await api.find('POST', '/api/tasks')[0]?.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ task_name: 'Report', depends_on: [upstream.id] });
-    expect(body).not.toHaveProperty('task_schedule');
-    expect(body).not.toHaveProperty('run_at');
+    // Neither a schedule nor an instant.
+    expect(body).toMatchObject({ task_schedule: null, run_at: null });
   });
 
   it('takes execution control: the preview starts at starts_at and the body carries each field', async () => {

@@ -225,13 +225,16 @@ export function runAtInstant(values: Pick<TaskFormValues, 'run_at' | 'timezone'>
   return resolved.kind === 'invalid' ? undefined : toRfc3339InZone(resolved.instant, values.timezone);
 }
 
-/** The API body: `task_schedule` or `run_at`, never both (the API clears the other on PATCH). */
+/**
+ * The API body: `task_schedule` or `run_at`, never both (the API clears the other on PATCH); a
+ * chained task clears both, so an edit from a schedule or an instant to "after dependencies" applies.
+ */
 export function toTaskInput(values: TaskFormValues): TaskInput {
   const timing =
     values.timing === 'once'
       ? { run_at: runAtInstant(values) ?? values.run_at }
       : values.timing === 'chain'
-        ? { depends_on: values.depends_on }
+        ? { depends_on: values.depends_on, task_schedule: null, run_at: null }
         : { task_schedule: values.task_schedule.trim() };
   return {
     task_name: values.task_name.trim(),
