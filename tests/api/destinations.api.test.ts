@@ -95,6 +95,20 @@ describe('destinations', () => {
     }
   });
 
+  test('the API listens for changed limits from its start (its own sends go through flow control)', async () => {
+    const redis = testRedis();
+    try {
+      const [, listeners] = (await redis.pubsub('NUMSUB', limitsChangedChannel(api.prefix))) as [
+        string,
+        number,
+      ];
+      expect(listeners).toBe(1);
+      expect(api.process.output()).not.toMatch(/could not listen for changed limits/);
+    } finally {
+      await redis.quit();
+    }
+  });
+
   test('DELETE: 204, and the defaults apply again', async () => {
     await api.request('PUT', path('discord:42'), { body: { max_concurrency: 1 } });
     const deleted = await api.request('DELETE', path('discord:42'));

@@ -44,8 +44,15 @@ export class StoredLimits {
 
   /** Reads the limits again whenever a change is announced (a connection in subscriber mode does nothing else). */
   private listen(redis: Redis, prefix: string): void {
-    // Its own connection, without auto-pipelining (the given one may send scripts in batches).
-    const subscriber = redis.duplicate({ enableAutoPipelining: false });
+    // Its own connection, without auto-pipelining (the given one may send scripts in batches),
+    // that waits to connect: the given one may fail fast (the API's), and a subscribe sent
+    // before it had connected failed at every start. It subscribes again after a reconnect.
+    const subscriber = redis.duplicate({
+      enableAutoPipelining: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+    });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined);
     subscriber.on('message', () => void this.refresh());
