@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseMetrics, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_KEY, type RunningApi, startApi } from './api-harness';
@@ -82,5 +84,27 @@ describe('GET /metrics on the API', () => {
     expect(metrics.value('scheduler_due_backlog')).toBe(1);
     expect(metrics.value('scheduler_oldest_due_seconds')).toBeGreaterThanOrEqual(1);
     expect(metrics.value('scheduler_tasks{status="ready"}')).toBe(2);
+  });
+
+  test('a destination a 429 told to wait counts as held while it waits', async () => {
+    const receiver = http.createServer((_req, res) => res.writeHead(429, { 'retry-after': '30' }).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      // A task aims at it, so it is a destination; a test request meets the 429 (SPEC §14).
+      await api.createTask({
+        task_name: 'aims at the held one',
+        webhook_url: `http://127.0.0.1:${port}/hook`,
+      });
+      expect((await scrapeApi(api)).value('scheduler_destinations_held')).toBe(0);
+      const sent = await api.request('POST', '/api/webhooks/test', {
+        body: { webhook_url: `http://127.0.0.1:${port}/hook`, json_payload: {} },
+      });
+      expect(sent.status).toBe(200);
+      expect((await scrapeApi(api)).value('scheduler_destinations_held')).toBe(1);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

@@ -80,6 +80,12 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     // A test's slot lives as long as its request may: the longest timeout, and a margin.
     leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
   });
+  const destinationService = new DestinationService({
+    destinations,
+    states: (keys) => readDestinationStates(redis, prefix, keys),
+    defaultMaxConcurrency: config.destinationMaxConcurrency,
+    announce: () => announceLimitsChanged(redis, prefix),
+  });
   const taskService = new TaskService({
     dependencies: new DependencyRepository(db),
     tasks,
@@ -103,12 +109,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     attemptService: new AttemptService({ attempts, tasks: taskService }),
     runService: new RunService({ runs, tasks: taskService, queue, redis, prefix, events }),
     dashboardService: new DashboardService({ stats: new StatsRepository(db), queue }),
-    destinationService: new DestinationService({
-      destinations,
-      states: (keys) => readDestinationStates(redis, prefix, keys),
-      defaultMaxConcurrency: config.destinationMaxConcurrency,
-      announce: () => announceLimitsChanged(redis, prefix),
-    }),
+    destinationService,
     webhookTestService: new WebhookTestService({
       tasks,
       webhooks,
@@ -131,7 +132,12 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       lateAfterMs: config.lateAlertAfterMs,
       logger,
     }),
-    clusterMetrics: new ClusterMetrics({ cluster, queue, lateAfterMs: config.lateAlertAfterMs }),
+    clusterMetrics: new ClusterMetrics({
+      cluster,
+      queue,
+      lateAfterMs: config.lateAlertAfterMs,
+      destinationsHeld: () => destinationService.heldCount(),
+    }),
     liveEvents,
     webhooks,
     flow: requestFlow.flow,

@@ -69,6 +69,11 @@ export class DestinationService {
     return sorted.map((key) => this.view(key, stored.get(key), states.get(key)));
   }
 
+  /** How many destinations are held now (`scheduler_destinations_held`, SPEC §15). */
+  async heldCount(): Promise<number> {
+    return (await this.list()).filter((destination) => destination.held_until !== null).length;
+  }
+
   /** Sets some limits of a destination (the key as typed, or URL-decoded); the destination in force. */
   async set(keyText: string, body: unknown): Promise<DestinationView> {
     const key = destinationKeyInput(keyText);

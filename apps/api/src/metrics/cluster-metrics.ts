@@ -10,14 +10,15 @@ export interface ClusterMetricsDeps {
   cluster: ClusterRepository;
   queue: DeliveryQueue;
   lateAfterMs: number;
+  /** How many destinations are held now (a 429 or 503 told them to wait, or a used-up bucket). */
+  destinationsHeld: () => Promise<number>;
 }
 
 /**
  * The API's /metrics (SPEC §15): the cluster as PostgreSQL and the queue say it is at
  * scrape time, whichever API process is asked, plus this process's own default
  * metrics. Every value of a status or state label is set on every scrape, 0 when
- * none, so a fresh install shows every series. Destinations are not held by this
- * version (flow control comes later): `scheduler_destinations_held` is 0.
+ * none, so a fresh install shows every series.
  */
 export class ClusterMetrics {
   readonly registry = new Registry();
@@ -53,16 +54,17 @@ export class ClusterMetrics {
 
   /** Reads the cluster, then renders every metric in the Prometheus text format. */
   async scrape(): Promise<string> {
-    const [snapshot, jobs] = await Promise.all([
+    const [snapshot, jobs, held] = await Promise.all([
       this.deps.cluster.snapshot(this.deps.lateAfterMs),
       this.deps.queue.getJobCounts(...queueStates),
+      this.deps.destinationsHeld(),
     ]);
     for (const status of taskStatuses) this.tasks.set({ status }, snapshot.tasks[status]);
     for (const status of activeRunStatuses) this.runs.set({ status }, snapshot.runs[status]);
     for (const state of queueStates) this.queueJobs.set({ state }, jobs[state] ?? 0);
     this.dueBacklog.set(snapshot.dueBacklog);
     this.oldestDue.set(snapshot.oldestDueSeconds);
-    this.destinationsHeld.set(0);
+    this.destinationsHeld.set(held);
     this.lateTasks.set(snapshot.lateTasks);
     return this.registry.metrics();
   }
