@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorShape, type RunningApi, startApi, type Task, type TaskDetail } from './api-harness';
+import {
+  type ApiErrorBody,
+  errorShape,
+  type RunningApi,
+  startApi,
+  type Task,
+  type TaskDetail,
+} from './api-harness';
 
 let api: RunningApi;
 
@@ -255,6 +262,47 @@ describe('depends_on (SPEC §13)', () => {
     // Nothing was stored.
     const detail = await api.request<TaskDetail>('GET', `/api/tasks/${a.id}`);
     expect(detail.body.depends_on).toEqual([]);
+  });
+
+  test('two edits that would close a cycle together, sent at once: one is taken, the other refused', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const x = await api.createTask({ task_name: `x${round}` });
+      const y = await api.createTask({ task_name: `y${round}` });
+      const answers = await Promise.all([
+        api.request<ApiErrorBody>('PATCH', `/api/tasks/${x.id}`, { body: { depends_on: [y.id] } }),
+        api.request<ApiErrorBody>('PATCH', `/api/tasks/${y.id}`, { body: { depends_on: [x.id] } }),
+      ]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+      const refusal = answers.find((answer) => answer.status === 400)?.body;
+      expect(refusal?.error.details.depends_on).toMatch(/this would make a cycle/);
+    }
+  });
+
+  test('a dependency deleted while a task naming it is created: 400 naming the id, and no task is left', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const upstream = await api.createTask({ task_name: `upstream ${round}` });
+      const [created, deleted] = await Promise.all([
+        api.request<ApiErrorBody & Task>('POST', '/api/tasks', {
+          body: {
+            task_name: `after ${round}`,
+            depends_on: [upstream.id],
+            webhook_url: 'http://127.0.0.1:9/w',
+            json_payload: {},
+          },
+        }),
+        api.request('DELETE', `/api/tasks/${upstream.id}`),
+      ]);
+      expect(deleted.status).toBe(204);
+      expect([201, 400]).toContain(created.status);
+      if (created.status === 400) {
+        expect(created.body.error.details.depends_on).toMatch(`no task has the id ${upstream.id}`);
+        const named = await api.request<{ meta: { total: number } }>(
+          'GET',
+          `/api/tasks?search=after%20${round}`,
+        );
+        expect(named.body.meta.total).toBe(0);
+      }
+    }
   });
 
   describe('chained tasks (no task_schedule, no run_at)', () => {

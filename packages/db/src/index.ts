@@ -18,6 +18,7 @@ export type {
 export { RunRepository } from './repositories/run.repository';
 export {
   type DependencyEdge,
+  type DependencyGraph,
   DependencyRepository,
   type ReleasedRun,
   type NamedTask,

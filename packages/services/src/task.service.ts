@@ -25,6 +25,7 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
+  DependencyGraph,
   DependencyRepository,
   NamedTask,
   Punctuality,
@@ -147,7 +148,15 @@ export class TaskService {
       // A run_at within the grace period fires at once.
       next_run_at: nextDueInstant(timing, runAt && runAt <= now ? new Date(runAt.getTime() - 1) : now),
     });
-    if (dependsOn && dependsOn.length > 0) await this.deps.dependencies.replace(id, dependsOn);
+    if (dependsOn && dependsOn.length > 0) {
+      // Refused now (the graph changed since the check above): the task is not kept either.
+      await this.storeDependencies({ id, task_name: task.task_name }, dependsOn).catch(
+        async (error: unknown) => {
+          await this.deps.tasks.delete(id);
+          throw error;
+        },
+      );
+    }
     return this.announced('task.created', created);
   }
 
@@ -159,25 +168,24 @@ export class TaskService {
     task: { id: string; task_name: string },
     dependsOn: readonly string[],
   ): Promise<void> {
-    const taskId = task.id;
-    const refuse = (message: string): never => {
-      throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
-    };
-    if (dependsOn.includes(taskId)) {
-      refuse(`a task cannot depend on itself: "${task.task_name}" (${taskId}); expected ids of other tasks`);
-    }
-    const known = new Set((await this.deps.dependencies.existing(dependsOn)).map((task) => task.id));
-    const unknown = dependsOn.filter((id) => !known.has(id));
-    if (unknown.length > 0)
-      refuse(`no task has the id ${unknown.join(', ')}: expected ids of existing tasks`);
-    const { edges, names } = await this.deps.dependencies.reachableFrom(dependsOn);
-    const cycle = cycleThrough(taskId, dependsOn, edges);
-    if (cycle) {
-      const named = (id: string) => `"${names.get(id) ?? 'this task'}" (${id})`;
-      refuse(
-        `this would make a cycle: ${cycle.map(named).join(' → ')}; expected dependencies that do not lead back to the task`,
-      );
-    }
+    const [existing, graph] = await Promise.all([
+      this.deps.dependencies.existing(dependsOn),
+      this.deps.dependencies.reachableFrom(dependsOn),
+    ]);
+    checkDependencies(task, dependsOn, { ...graph, existing });
+  }
+
+  /**
+   * Stores the task's dependencies, checked again as the graph is when they are written:
+   * a change made meanwhile (a dependency deleted, another edit closing a cycle) is refused.
+   */
+  private async storeDependencies(
+    task: { id: string; task_name: string },
+    dependsOn: readonly string[],
+  ): Promise<void> {
+    await this.deps.dependencies.replace(task.id, dependsOn, (graph) =>
+      checkDependencies(task, dependsOn, graph),
+    );
   }
 
   async get(id: string): Promise<TaskRow> {
@@ -345,7 +353,7 @@ export class TaskService {
     // schedule nor run_at — never has one: its dependencies release it.)
     const nextRunAt = changes.next_run_at !== undefined ? changes.next_run_at : current.next_run_at;
     if (task_status === 'ready' && timing.run_at !== null && nextRunAt === null) throw passedRunAtError();
-    if (dependsOn) await this.deps.dependencies.replace(id, dependsOn);
+    if (dependsOn) await this.storeDependencies(current, dependsOn);
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;
     // A re-arm applies only while the task is still failed: a run may have started since it was read.
@@ -626,4 +634,32 @@ function passedRunAtError(): TaskValidationError {
         'this one-time task has passed its run_at: expected a future run_at with it, or run it now (POST /api/tasks/:id/execute)',
     },
   );
+}
+
+/**
+ * SPEC §13: each dependency an existing task, not the task itself, and no cycle — also one
+ * closed through other tasks' dependencies — named task by task. Throws to refuse.
+ */
+function checkDependencies(
+  task: { id: string; task_name: string },
+  dependsOn: readonly string[],
+  graph: DependencyGraph & { existing: NamedTask[] },
+): void {
+  const taskId = task.id;
+  const refuse = (message: string): never => {
+    throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
+  };
+  if (dependsOn.includes(taskId)) {
+    refuse(`a task cannot depend on itself: "${task.task_name}" (${taskId}); expected ids of other tasks`);
+  }
+  const known = new Set(graph.existing.map((existing) => existing.id));
+  const unknown = dependsOn.filter((id) => !known.has(id));
+  if (unknown.length > 0) refuse(`no task has the id ${unknown.join(', ')}: expected ids of existing tasks`);
+  const cycle = cycleThrough(taskId, dependsOn, graph.edges);
+  if (cycle) {
+    const named = (id: string) => `"${graph.names.get(id) ?? 'this task'}" (${id})`;
+    refuse(
+      `this would make a cycle: ${cycle.map(named).join(' → ')}; expected dependencies that do not lead back to the task`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database';
-import type { TaskRunStatus } from '../generated/db';
+import type { DB, TaskRunStatus } from '../generated/db';
 
 /** A task named, as a dependency message names it. */
 export interface NamedTask {
@@ -26,44 +26,80 @@ export interface ReleasedRun {
   deliverBy: Date | null;
 }
 
+/** The dependency edges reachable from some tasks, and the names of the tasks on them. */
+export interface DependencyGraph {
+  edges: DependencyEdge[];
+  names: Map<string, string>;
+}
+
+/** The advisory lock that takes changes of the dependency graph one at a time. */
+const DEPENDENCY_GRAPH_LOCK = 0x5d_e9_0e_d5;
+
+async function existingIn(
+  db: Database | Transaction<DB>,
+  ids: readonly string[],
+  options: { lock?: boolean } = {},
+): Promise<NamedTask[]> {
+  if (ids.length === 0) return [];
+  return (
+    db
+      .selectFrom('tasks')
+      .select(['id', 'task_name'])
+      .where('id', 'in', [...ids])
+      // Held until the commit: a delete of one of them waits, and then cascades the new edges.
+      .$if(options.lock === true, (qb) => qb.forKeyShare())
+      .execute()
+  );
+}
+
+async function reachableIn(db: Database | Transaction<DB>, ids: readonly string[]): Promise<DependencyGraph> {
+  if (ids.length === 0) return { edges: [], names: new Map() };
+  const { rows } = await sql<DependencyEdge>`
+    WITH RECURSIVE reach(task_id, depends_on) AS (
+      SELECT task_id, depends_on FROM task_dependencies WHERE task_id = ANY(${[...ids]}::uuid[])
+      UNION
+      SELECT d.task_id, d.depends_on FROM task_dependencies d JOIN reach r ON d.task_id = r.depends_on
+    )
+    SELECT task_id, depends_on FROM reach`.execute(db);
+  const named = new Set<string>(ids);
+  for (const edge of rows) named.add(edge.task_id).add(edge.depends_on);
+  const tasks = await existingIn(db, [...named]);
+  return { edges: rows, names: new Map(tasks.map((t) => [t.id, t.task_name])) };
+}
+
 /** SPEC §13 `task_dependencies`: which tasks a task runs after. */
 export class DependencyRepository {
   constructor(private readonly db: Database) {}
 
   /** The tasks among `ids` that exist, with their names. */
   async existing(ids: readonly string[]): Promise<NamedTask[]> {
-    if (ids.length === 0) return [];
-    return this.db
-      .selectFrom('tasks')
-      .select(['id', 'task_name'])
-      .where('id', 'in', [...ids])
-      .execute();
+    return existingIn(this.db, ids);
   }
 
   /**
    * Every edge reachable from `ids` by following depends_on, with the names of the tasks on
    * them: what a cycle check of new dependencies needs (bounded by the graph, not the table).
    */
-  async reachableFrom(
-    ids: readonly string[],
-  ): Promise<{ edges: DependencyEdge[]; names: Map<string, string> }> {
-    if (ids.length === 0) return { edges: [], names: new Map() };
-    const { rows } = await sql<DependencyEdge>`
-      WITH RECURSIVE reach(task_id, depends_on) AS (
-        SELECT task_id, depends_on FROM task_dependencies WHERE task_id = ANY(${[...ids]}::uuid[])
-        UNION
-        SELECT d.task_id, d.depends_on FROM task_dependencies d JOIN reach r ON d.task_id = r.depends_on
-      )
-      SELECT task_id, depends_on FROM reach`.execute(this.db);
-    const named = new Set<string>(ids);
-    for (const edge of rows) named.add(edge.task_id).add(edge.depends_on);
-    const tasks = await this.existing([...named]);
-    return { edges: rows, names: new Map(tasks.map((t) => [t.id, t.task_name])) };
+  async reachableFrom(ids: readonly string[]): Promise<DependencyGraph> {
+    return reachableIn(this.db, ids);
   }
 
-  /** Replaces the task's dependencies with `dependsOn`, in one transaction. */
-  async replace(taskId: string, dependsOn: readonly string[]): Promise<void> {
+  /**
+   * Replaces the task's dependencies with `dependsOn`, in one transaction, after `check`
+   * passes on the graph as it is then (it throws to refuse). Changes of the graph are taken
+   * one at a time (a transaction-scoped advisory lock), so two that would close a cycle
+   * together cannot both pass; and the tasks depended on are locked against a delete until
+   * the commit, so none vanishes between the check and the write.
+   */
+  async replace(
+    taskId: string,
+    dependsOn: readonly string[],
+    check: (graph: DependencyGraph & { existing: NamedTask[] }) => void = () => undefined,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${DEPENDENCY_GRAPH_LOCK})`.execute(trx);
+      const existing = await existingIn(trx, dependsOn, { lock: true });
+      check({ ...(await reachableIn(trx, dependsOn)), existing });
       await trx.deleteFrom('task_dependencies').where('task_id', '=', taskId).execute();
       if (dependsOn.length > 0) {
         await trx
