@@ -19,6 +19,12 @@ test('a tick releases the run of a chained task whose dependencies finished: one
   const [a, b] = [await task('A', { task_schedule: '0 * * * *' }), await task('B')];
   const c = await task('C');
   await f.t.dependencies.replace(c.id, [a.id, b.id]);
+  // C has depended on them since before their runs below.
+  await f.t.db
+    .updateTable('task_dependencies')
+    .set({ created_at: new Date(Date.now() - 3_600_000) })
+    .where('task_id', '=', c.id)
+    .execute();
   const finished = new Date(Date.now() - 1000);
   for (const dependency of [a, b]) {
     await f.t.runs.create({

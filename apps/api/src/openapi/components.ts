@@ -99,7 +99,7 @@ const taskFieldDocs: Record<string, SchemaObject> = {
   },
   depends_on: {
     description:
-      'Up to 20 ids of tasks it runs after (SPEC §13); the whole set, replaced on PATCH. Unknown ids, itself, duplicates and cycles are refused, a cycle named task by task. With neither task_schedule nor run_at the task is chained: it gets a run (trigger dependency) once every dependency has a finish run newer than its own latest run — once per round, a fan-in of several dependencies once, when the last has finished.',
+      'Up to 20 ids of tasks it runs after (SPEC §13); the whole set, replaced on PATCH. Unknown ids, itself, duplicates and cycles are refused, a cycle named task by task. With neither task_schedule nor run_at the task is chained: it gets a run (trigger dependency) once the latest ended run of every dependency is a finish newer than its own latest run and than the moment it came to depend on it (a round over before the task existed or had this dependency is not its own) — once per round, a fan-in of several dependencies once, when the last has finished.',
     example: ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'],
   },
   starts_at: {

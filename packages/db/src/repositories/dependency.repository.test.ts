@@ -30,13 +30,21 @@ async function task(name: string, fields: Partial<Parameters<TestDatabase['tasks
   });
 }
 
-/** A chained task: depends on `on`, no schedule, no run_at. */
+/** When the chained tasks of these tests came to depend on theirs: before any run they make. */
+const DEPENDED_SINCE = new Date(Date.now() - 3_600_000);
+
+/** A chained task: depends on `on` (since DEPENDED_SINCE), no schedule, no run_at. */
 async function chained(name: string, on: TaskRow[], fields: Parameters<typeof task>[1] = {}) {
   const made = await task(name, fields);
   await dependencies.replace(
     made.id,
     on.map((d) => d.id),
   );
+  await t.db
+    .updateTable('task_dependencies')
+    .set({ created_at: DEPENDED_SINCE })
+    .where('task_id', '=', made.id)
+    .execute();
   return made;
 }
 
@@ -98,6 +106,21 @@ describe('releaseChainedRuns (SPEC §13 chain)', () => {
     await ended(a, 'finish');
     expect(await release()).toHaveLength(1);
     expect((await runsOf(c)).map((r) => r.trigger)).toEqual(['dependency', 'dependency']);
+  });
+
+  test('a round over before the task depended on it is not its own; nor a finish its dependency ran again since', async () => {
+    const a = await task('A', { task_schedule: '* * * * *' });
+    await ended(a, 'finish', new Date(Date.now() - 5000));
+    // Made after A's finish: no run for that round.
+    const c = await task('C');
+    await dependencies.replace(c.id, [a.id]);
+    expect(await release()).toEqual([]);
+    // A's latest run ended otherwise (after a finish): the gate would skip on it, so no run.
+    await ended(a, 'failed');
+    expect(await release()).toEqual([]);
+    // A's next finish is C's round.
+    await ended(a, 'finish', new Date(Date.now() + 1000));
+    expect(await release()).toEqual([expect.objectContaining({ taskId: c.id })]);
   });
 
   test('a fan-in fires once, when the last of its dependencies has finished', async () => {

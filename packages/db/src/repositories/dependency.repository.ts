@@ -177,12 +177,18 @@ export class DependencyRepository {
         SELECT t.id, round.completed_at AS round_at, t.max_retry, t.priority, t.webhook_url, t.deliver_within_ms
         FROM tasks t
         CROSS JOIN LATERAL (
-          SELECT count(*) AS dependencies, count(f.finished_at) AS finished,
-                 min(f.finished_at) AS oldest, max(f.finished_at) AS completed_at
+          SELECT count(*) AS dependencies, count(*) FILTER (WHERE f.done) AS finished,
+                 min(f.finished_at) FILTER (WHERE f.done) AS oldest,
+                 max(f.finished_at) FILTER (WHERE f.done) AS completed_at
           FROM task_dependencies d
+          -- Each dependency's latest ended run counts if it finished, after the task came to
+          -- depend on it: a round over before then (before the task existed, or had this
+          -- dependency) is not this task's, and one that ended otherwise is what the gate
+          -- would skip on.
           LEFT JOIN LATERAL (
-            SELECT r.finished_at FROM task_runs r
-            WHERE r.task_id = d.depends_on AND r.status = 'finish'
+            SELECT r.finished_at, r.status = 'finish' AND r.finished_at > d.created_at AS done
+            FROM task_runs r
+            WHERE r.task_id = d.depends_on AND r.finished_at IS NOT NULL
             ORDER BY r.created_at DESC LIMIT 1
           ) f ON true
           WHERE d.task_id = t.id
