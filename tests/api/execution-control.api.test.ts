@@ -372,6 +372,17 @@ describe('depends_on (SPEC §13)', () => {
       expect(patched.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
     });
 
+    test('its only dependency deleted: it is disabled, saying why and what to do', async () => {
+      const a = await api.createTask({ task_name: 'the only one' });
+      const chained = (await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id]) })).body;
+      expect((await api.request('DELETE', `/api/tasks/${a.id}`)).status).toBe(204);
+      const detail = await api.request<TaskDetail>('GET', `/api/tasks/${chained.id}`);
+      expect(detail.body).toMatchObject({ enabled: false, depends_on: [] });
+      expect(detail.body.disabled_reason).toMatch(
+        /DEPENDENCY_DELETED: "the only one" \([0-9a-f-]{36}\), the only task it ran after, was deleted.*give it depends_on/,
+      );
+    });
+
     test('PATCH task_schedule null without a dependency is refused naming task_schedule, and changes nothing', async () => {
       const scheduled = await api.createTask({ task_schedule: '0 9 * * *' });
       const error = await refused('PATCH', `/api/tasks/${scheduled.id}`, { task_schedule: null });

@@ -30,6 +30,14 @@ export function dependencyDeletedNote(dependency: Pick<DependencyState, 'id' | '
 }
 
 /**
+ * Why a chained task (no schedule, no run_at) was disabled when its only dependency was
+ * deleted: nothing would ever run it again.
+ */
+export function strandedChainReason(dependency: Pick<DependencyState, 'id' | 'task_name'>): string {
+  return `DEPENDENCY_DELETED: ${named(dependency)}, the only task it ran after, was deleted, and it has no schedule: give it depends_on, a task_schedule or a run_at, then enable it`;
+}
+
+/**
  * SPEC §13's gate, for a run (any trigger but `manual`) of a task with dependencies, which
  * has waited `waitedMs` so far: the latest run of each dependency must have ended `finish`.
  */

@@ -5,6 +5,7 @@ import {
   BODYLESS_METHODS,
   createTaskSchema,
   dependencyDeletedNote,
+  strandedChainReason,
   destinationOf,
   EMPTY_ALLOW_LIST,
   instantAfterNext,
@@ -414,7 +415,8 @@ export class TaskService {
       this.deps.tasks.findById(id),
       this.deps.runs.currentAndLast(id),
     ]);
-    const deleted = task !== undefined && (await this.deps.tasks.delete(id, dependencyDeletedNote));
+    const deleted =
+      task !== undefined && (await this.deps.tasks.delete(id, dependencyDeletedNote, strandedChainReason));
     if (!deleted) throw new TaskNotFoundError(id);
     this.deps.events?.emit('task.deleted', { task_id: id });
     if (current) {

@@ -245,4 +245,21 @@ describe('deleting a dependency (SPEC §13)', () => {
     expect(await message(runs.waiting.id)).toBe('DEPENDENCY_FAILED: another — DEPENDENCY_DELETED: A');
     expect(await t.tasks.delete(a.id, note)).toBe(false);
   });
+
+  test('a chained task that ran after the deleted task alone is disabled, saying why; others keep running', async () => {
+    const [a, x] = [await task('A'), await task('X')];
+    const alone = await chained('after A alone', [a]);
+    const both = await chained('after A and X', [a, x]);
+    const scheduled = await task('scheduled after A', { task_schedule: '0 * * * *' });
+    await dependencies.replace(scheduled.id, [a.id]);
+    const stranded = (of: { task_name: string }) => `stranded by ${of.task_name}`;
+
+    expect(await t.tasks.delete(a.id, undefined, stranded)).toBe(true);
+    expect(await t.tasks.findById(alone.id)).toMatchObject({
+      enabled: false,
+      disabled_reason: 'stranded by A',
+    });
+    for (const other of [both, scheduled])
+      expect(await t.tasks.findById(other.id)).toMatchObject({ enabled: true, disabled_reason: null });
+  });
 });

@@ -242,9 +242,14 @@ export class TaskRepository {
   /**
    * Deletes the task. Its dependents' runs not started yet (any trigger but manual, which
    * the gate lets by) go on without it (SPEC §13), and say so: `note` names it, recorded
-   * on each such run as a message its end keeps (after its own).
+   * on each such run as a message its end keeps (after its own). A chained dependent that
+   * ran after it alone is disabled with `strandedReason`.
    */
-  async delete(id: string, note?: (task: { id: string; task_name: string }) => string): Promise<boolean> {
+  async delete(
+    id: string,
+    note?: (task: { id: string; task_name: string }) => string,
+    strandedReason?: (task: { id: string; task_name: string }) => string,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const task = await trx
         .selectFrom('tasks')
@@ -263,6 +268,30 @@ export class TaskRepository {
           .where('finished_at', 'is', null)
           .where('status', '=', 'queued')
           .where('trigger', '<>', 'manual')
+          .execute();
+      }
+      if (strandedReason) {
+        // A chained task that ran after this one only would never run again: it is disabled, saying why.
+        await trx
+          .updateTable('tasks')
+          .set({ enabled: false, disabled_reason: strandedReason(task) })
+          .where('task_schedule', 'is', null)
+          .where('run_at', 'is', null)
+          .where('enabled', '=', true)
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('task_dependencies').select('task_id').where('depends_on', '=', id),
+          )
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('task_dependencies as other')
+                  .select('other.task_id')
+                  .whereRef('other.task_id', '=', 'tasks.id')
+                  .where('other.depends_on', '<>', id),
+              ),
+            ),
+          )
           .execute();
       }
       const result = await trx.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
