@@ -124,6 +124,19 @@ describe('execution control fields (SPEC §13)', () => {
     expect(none.body).toEqual(errorShape('CONFLICT'));
     const unknown = await api.request('POST', '/api/tasks/00000000-0000-4000-8000-000000000000/skip-next');
     expect(unknown.status).toBe(404);
+    // A chained task is told why: it has no instants at all.
+    const upstream = await api.createTask({ task_name: 'upstream of skip' });
+    const chained = await api.request<Task>('POST', '/api/tasks', {
+      body: {
+        task_name: 'chained skip',
+        depends_on: [upstream.id],
+        webhook_url: 'http://127.0.0.1:9/w',
+        json_payload: {},
+      },
+    });
+    const chainedSkip = await api.request<ApiErrorBody>('POST', `/api/tasks/${chained.body.id}/skip-next`);
+    expect(chainedSkip.status).toBe(409);
+    expect(chainedSkip.body.error.message).toMatch(/it is chained, and runs after its dependencies/);
   });
 });
 

@@ -284,7 +284,7 @@ describe('retry', () => {
     const response = await api.request('POST', `/api/runs/${finished.id}/retry`);
     expect(response.status).toBe(409);
     expect((response.body as { error: { message: string } }).error.message).toMatch(
-      /is finish: only a failed, cancelled, expired run can be retried/,
+      /ended finish: only a failed, cancelled, expired run can be retried/,
     );
     const live = (await api.request<Run>('POST', `/api/tasks/${task.id}/execute`)).body;
     expect((await api.request('POST', `/api/runs/${live.id}/retry`)).status).toBe(409);

@@ -35,6 +35,12 @@ const badFields: [string, Record<string, unknown>, string, RegExp][] = [
     /ftp: URLs are not supported: expected http or https/,
   ],
   [
+    'webhook_url with a user and password',
+    { webhook_url: 'http://user:secret@127.0.0.1:9/x' },
+    'webhook_url',
+    /expected a URL without a user name or password: send credentials in a header/,
+  ],
+  [
     'json_payload a string',
     { json_payload: 'hello' },
     'json_payload',

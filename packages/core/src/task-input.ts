@@ -75,6 +75,14 @@ const webhookUrl = z
         message: `${url.protocol} URLs are not supported: expected http or https`,
       });
     }
+    // Not sent as credentials (fetch drops them), and shown unmasked wherever the URL is.
+    if (url.username !== '' || url.password !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'expected a URL without a user name or password: send credentials in a header (headers: {"Authorization": …}), which is kept masked',
+      });
+    }
   });
 
 /** SPEC §14: where the task's own alerts go, checked as a webhook URL is; null: none. */
@@ -258,7 +266,7 @@ function activeRange(task: { starts_at?: Date | null; ends_at?: Date | null }, c
 
 const EITHER_TIMING = 'expected either task_schedule (a cron expression) or run_at (one instant), not both';
 const NEITHER_TIMING =
-  'expected task_schedule (a cron expression) or run_at (one instant): neither was given';
+  'expected task_schedule (a cron expression) or run_at (one instant): neither was given (or depends_on, for a task that runs after others)';
 
 function isChained(task: { depends_on?: unknown }): boolean {
   return Array.isArray(task.depends_on) && task.depends_on.length > 0;

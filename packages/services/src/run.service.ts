@@ -77,7 +77,7 @@ export class RunService {
     const original = await this.get(id);
     if (!isRetryableRun(original.status)) {
       throw new TaskConflictError(
-        `Run ${id} is ${original.status}: only a ${retryableRunStatuses.join(', ')} run can be retried.`,
+        `Run ${id} ended ${original.status}: only a ${retryableRunStatuses.join(', ')} run can be retried.`,
         { status: original.status },
       );
     }

@@ -223,9 +223,13 @@ export class TaskService {
   async skipNext(id: string): Promise<TaskRow> {
     const current = await this.get(id);
     if (current.next_run_at === null) {
-      throw new TaskConflictError('The task has no next run to skip: it never comes due again.', {
-        next_run_at: 'none',
-      });
+      const chained = current.task_schedule === null && current.run_at === null;
+      throw new TaskConflictError(
+        chained
+          ? 'The task has no next run to skip: it is chained, and runs after its dependencies, not at an instant.'
+          : 'The task has no next run to skip: it never comes due again.',
+        { next_run_at: 'none' },
+      );
     }
     const next = instantAfterNext(current);
     const updated = await this.deps.tasks.moveNextRunAt(id, current.next_run_at, next);

@@ -57,11 +57,11 @@ export function formatTask(
     `status:      ${task.task_status}${task.enabled ? '' : task.disabled_reason === null ? ' (paused)' : ` (disabled: ${safe(task.disabled_reason)})`}`,
     `alerts to:   ${task.alert_url === null ? 'ALERT_WEBHOOK_URL only' : safe(task.alert_url)}`,
     `next run:    ${nextRun(task)}`,
-    `last run:    ${iso(task.last_run_at)}`,
+    `last fired:  ${iso(task.last_run_at)}`,
   ];
   if (runs) {
     lines.push(`current run: ${runs.current_run ? formatRunLine(runs.current_run) : 'none'}`);
-    lines.push(`last run:    ${runs.last_run ? formatRunLine(runs.last_run) : 'none yet'}`);
+    lines.push(`last ended:  ${runs.last_run ? formatRunLine(runs.last_run) : 'none yet'}`);
   }
   if (attempts) {
     lines.push(`attempts:    ${attempts.length === 0 ? 'none yet' : ''}`);

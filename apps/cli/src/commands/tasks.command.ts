@@ -99,7 +99,11 @@ function columnAlias<Flags extends string>(flags: Flags, of: string) {
 /** The options create needs, each of which may also be given under its column's name. */
 const REQUIRED_FIELDS = [
   ['task_name', '--name <name>', '--task-name'],
-  ['task_schedule', '--schedule <cron>', '--task-schedule, or --run-at <instant> for a one-time task'],
+  [
+    'task_schedule',
+    '--schedule <cron>',
+    '--task-schedule, or --run-at <instant> for a one-time task, or --depends-on <ids> for a chained one',
+  ],
   ['webhook_url', '--url <url>', '--webhook-url'],
   ['json_payload', '--payload <json>', '--json-payload'],
 ] as const;

@@ -184,7 +184,7 @@ export function checkAddress(allow: AllowList, address: string): AddressVerdict 
     kind: 'refused',
     address: shown,
     addressClass: refusedClass,
-    message: `${shown} is a ${refusedClass} address: webhooks may not reach ${CLASS_NOTES[refusedClass]} addresses unless WEBHOOK_ALLOWED_HOSTS lists them`,
+    message: `${shown} is ${refusedClass === 'unspecified' ? 'an' : 'a'} ${refusedClass} address: webhooks may not reach ${CLASS_NOTES[refusedClass]} addresses unless WEBHOOK_ALLOWED_HOSTS lists them`,
   };
 }
 
