@@ -112,4 +112,25 @@ describe.sequential('dependencies in a real browser', () => {
     await visible(page.getByRole('heading', { level: 1, name: 'Nightly export' }));
     expect(dashboard.pageErrors).toEqual([]);
   });
+
+  test('a scheduled task made chained from its edit page: its schedule is cleared, it runs after the task chosen', async () => {
+    const digest = await createTask({ task_name: 'Hourly digest', task_schedule: '0 * * * *' });
+    await page.goto(`${dashboard.webUrl}/tasks/${digest.id}/edit`);
+    await visible(page.getByLabel('Schedule (cron)'));
+    await page.getByRole('radio', { name: 'After other tasks' }).check();
+    const runsAfter = page.getByLabel('Runs after');
+    await visible(runsAfter.locator('option', { hasText: 'Morning report' }));
+    await runsAfter.selectOption({ label: 'Morning report' });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await visible(page.getByText('Task "Hourly digest" saved.'));
+
+    await visible(page.getByRole('heading', { level: 1, name: 'Hourly digest' }));
+    await visible(setting('Depends on').getByRole('link', { name: 'Morning report' }));
+    expect(await setting('Next run').locator('dd').textContent()).toBe(
+      'When the tasks it runs after have all finished',
+    );
+    const { body: stored } = await dashboard.request<Task>('GET', `/api/tasks/${digest.id}`);
+    expect(stored).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+    expect(dashboard.pageErrors).toEqual([]);
+  });
 });
