@@ -57,6 +57,17 @@ describe('execution control fields (SPEC §13)', () => {
     );
   });
 
+  test('a disabled task lists no next runs (none comes due until it is enabled), and five again once enabled', async () => {
+    const task = await api.createTask({ task_schedule: '*/5 * * * * *' });
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`)).status).toBe(200);
+    const paused = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(paused.body).toMatchObject({ enabled: false, next_runs: [] });
+    expect((await api.request('POST', `/api/tasks/${task.id}/toggle`)).status).toBe(200);
+    const resumed = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);
+    expect(resumed.body.next_runs).toHaveLength(5);
+    expect(new Date(resumed.body.next_runs[0]!).getTime()).toBeGreaterThan(Date.now() - 1000);
+  });
+
   test('jitter: next_run_at and next_runs are jittered, the same on every read', async () => {
     const task = await api.createTask({ task_schedule: '0 * * * *', jitter_ms: 1_800_000 });
     const detail = await api.request<TaskDetail>('GET', `/api/tasks/${task.id}`);

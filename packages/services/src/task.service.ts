@@ -588,8 +588,13 @@ function cycleThrough(
   return undefined;
 }
 
-/** The next 5 instants the task comes due; none when its schedule cannot be read. */
+/**
+ * The next 5 instants the task comes due; none when its schedule cannot be read, and none
+ * while it is disabled or failed: it comes due again only once enabled or re-armed, from
+ * then on (its stored next_run_at may be long past by then).
+ */
 function nextRuns(task: TaskRow): Date[] {
+  if (!task.enabled || task.task_status === 'failed') return [];
   try {
     return upcomingDueInstants(task, 5);
   } catch {

@@ -47,7 +47,7 @@ export function runsCommand(): Command {
             return page.meta.total === 0 ? 'no runs' : `no runs on page ${page.meta.page}`;
           return [
             ...page.data.map((run) => `${formatRunLine(run)}  ${run.task_name}`),
-            `page ${page.meta.page}/${page.meta.total_pages} · ${page.meta.total} runs`,
+            `page ${page.meta.page}/${page.meta.total_pages} · ${page.meta.total} ${page.meta.total === 1 ? 'run' : 'runs'}`,
           ].join('\n');
         });
       }),

@@ -99,6 +99,6 @@ export function formatTaskTable(
   return [
     line(header),
     ...table.map(line),
-    `page ${meta.page}/${meta.total_pages} · ${meta.total} tasks`,
+    `page ${meta.page}/${meta.total_pages} · ${meta.total} ${meta.total === 1 ? 'task' : 'tasks'}`,
   ].join('\n');
 }
