@@ -28,6 +28,14 @@ async function refused(method: string, route: string, body: Record<string, unkno
   return response.body.error;
 }
 
+/** A chained task's body: depends_on, and neither schedule nor run_at. */
+const chainedInput = (dependsOn: string[], taskName = 'chained') => ({
+  task_name: taskName,
+  depends_on: dependsOn,
+  webhook_url: 'http://127.0.0.1:9/w',
+  json_payload: {},
+});
+
 describe('execution control fields (SPEC §13)', () => {
   test('are taken on create, answered, and shape next_run_at and next_runs', async () => {
     const startsAt = new Date(Date.now() + 2 * 86_400_000);
@@ -138,12 +146,7 @@ describe('execution control fields (SPEC §13)', () => {
     // A chained task is told why: it has no instants at all.
     const upstream = await api.createTask({ task_name: 'upstream of skip' });
     const chained = await api.request<Task>('POST', '/api/tasks', {
-      body: {
-        task_name: 'chained skip',
-        depends_on: [upstream.id],
-        webhook_url: 'http://127.0.0.1:9/w',
-        json_payload: {},
-      },
+      body: chainedInput([upstream.id], 'chained skip'),
     });
     const chainedSkip = await api.request<ApiErrorBody>('POST', `/api/tasks/${chained.body.id}/skip-next`);
     expect(chainedSkip.status).toBe(409);
@@ -231,12 +234,7 @@ describe('depends_on (SPEC §13)', () => {
     expect(detailA.body.dependents).toEqual([{ id: b.id, task_name: 'report B' }]);
     // A chained task: depends_on and neither schedule nor run_at.
     const chained = await api.request<Task>('POST', '/api/tasks', {
-      body: {
-        task_name: 'chained C',
-        depends_on: [b.id],
-        webhook_url: 'http://127.0.0.1:9/w',
-        json_payload: {},
-      },
+      body: chainedInput([b.id], 'chained C'),
     });
     expect(chained.status).toBe(201);
     expect(chained.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
@@ -307,12 +305,7 @@ describe('depends_on (SPEC §13)', () => {
       const upstream = await api.createTask({ task_name: `upstream ${round}` });
       const [created, deleted] = await Promise.all([
         api.request<ApiErrorBody & Task>('POST', '/api/tasks', {
-          body: {
-            task_name: `after ${round}`,
-            depends_on: [upstream.id],
-            webhook_url: 'http://127.0.0.1:9/w',
-            json_payload: {},
-          },
+          body: chainedInput([upstream.id], `after ${round}`),
         }),
         api.request('DELETE', `/api/tasks/${upstream.id}`),
       ]);
@@ -330,13 +323,6 @@ describe('depends_on (SPEC §13)', () => {
   });
 
   describe('chained tasks (no task_schedule, no run_at)', () => {
-    const chainedInput = (dependsOn: string[]) => ({
-      task_name: 'chained',
-      depends_on: dependsOn,
-      webhook_url: 'http://127.0.0.1:9/w',
-      json_payload: {},
-    });
-
     test('has no next instant: next_run_at null, next_runs empty', async () => {
       const a = await api.createTask();
       const created = await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id]) });

@@ -18,7 +18,7 @@ export type {
 export { RunRepository } from './repositories/run.repository';
 export {
   type DependencyEdge,
-  type DependencyGraph,
+  type CheckedGraph,
   DependencyRepository,
   type ReleasedRun,
   type NamedTask,

@@ -123,6 +123,15 @@ const BUCKET_RECHECK_MS = 100;
 const WAKE_GRID_MS = 25;
 
 /**
+ * The first grid instant at or after `at` (epoch ms). Wake-ups fall on a grid: runs waking
+ * together come back to the queue together, and the queue hands them out by priority (then
+ * due order) — not by who woke a few ms first.
+ */
+function onWakeGrid(at: number): number {
+  return Math.ceil(at / WAKE_GRID_MS) * WAKE_GRID_MS;
+}
+
+/**
  * The worker of SPEC §5: one BullMQ job is one run of a task; each of its
  * attempts is logged in task_logs, retried by BullMQ with our backoff, and the
  * run's end returns the task to `ready` or marks it `failed`.
@@ -302,12 +311,11 @@ export class DeliveryWorker {
    * after a short recheck that backs off.
    */
   private wakeAt(jobId: string, admission: Extract<Admission, { kind: 'wait' }>): number {
+    // From the hold's own end, not from now plus what is left of it: every run put off by
+    // one hold wakes at the same instant, whatever the moment each was told to wait.
+    if (admission.heldUntil) return onWakeGrid(admission.heldUntil.getTime() + 2);
     let delay: number;
-    if (admission.heldUntil) {
-      // From the hold's own end, not from now plus what is left of it: every run put off by
-      // one hold wakes at the same instant, whatever the moment each was told to wait.
-      return Math.ceil((admission.heldUntil.getTime() + 2) / WAKE_GRID_MS) * WAKE_GRID_MS;
-    } else if (admission.reason.startsWith('bucket')) {
+    if (admission.reason.startsWith('bucket')) {
       // Waiting for the answer that tells the bucket (its first, or a new window's): that comes
       // within a round trip, so every run waiting on it rechecks at one short pace, together.
       delay = BUCKET_RECHECK_MS;
@@ -317,11 +325,9 @@ export class DeliveryWorker {
       this.rechecks.set(jobId, times + 1);
       delay = Math.min(RECHECK_MAX_MS, RECHECK_MS * 2 ** times);
     }
-    // Wake-ups fall on a grid: runs waking together come back to the queue together, and
-    // the queue hands them out by priority (then due order) — not by who woke a few ms first.
     // The instant itself goes to moveToDelayed: a delay re-added to a later Date.now() would
     // fall a millisecond off the grid, behind runs of the same priority put off after it.
-    return Math.ceil((Date.now() + delay) / WAKE_GRID_MS) * WAKE_GRID_MS;
+    return onWakeGrid(Date.now() + delay);
   }
 
   /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */

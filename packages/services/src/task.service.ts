@@ -26,7 +26,7 @@ import {
 import type {
   AttemptRepository,
   AttemptRow,
-  DependencyGraph,
+  CheckedGraph,
   DependencyRepository,
   NamedTask,
   Punctuality,
@@ -129,7 +129,8 @@ export class TaskService {
     const { run_at: _runAt, depends_on: dependsOn, ...fields } = task;
     // Made here, not by the database: the jitter of its instants depends on it.
     const id = randomUUID();
-    if (dependsOn) await this.assertDependencies({ id, task_name: task.task_name }, dependsOn);
+    const named = { id, task_name: task.task_name };
+    if (dependsOn) await this.assertDependencies(named, dependsOn);
     const timing: TaskTiming = {
       ...fields,
       id,
@@ -151,12 +152,10 @@ export class TaskService {
     });
     if (dependsOn && dependsOn.length > 0) {
       // Refused now (the graph changed since the check above): the task is not kept either.
-      await this.storeDependencies({ id, task_name: task.task_name }, dependsOn).catch(
-        async (error: unknown) => {
-          await this.deps.tasks.delete(id);
-          throw error;
-        },
-      );
+      await this.storeDependencies(named, dependsOn).catch(async (error: unknown) => {
+        await this.deps.tasks.delete(id);
+        throw error;
+      });
     }
     return this.announced('task.created', created);
   }
@@ -654,7 +653,7 @@ function passedRunAtError(): TaskValidationError {
 function checkDependencies(
   task: { id: string; task_name: string },
   dependsOn: readonly string[],
-  graph: DependencyGraph & { existing: NamedTask[] },
+  graph: CheckedGraph,
 ): void {
   const taskId = task.id;
   const refuse = (message: string): never => {

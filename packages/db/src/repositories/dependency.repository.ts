@@ -32,6 +32,9 @@ export interface DependencyGraph {
   names: Map<string, string>;
 }
 
+/** A graph as a check of new dependencies reads it: with which of them exist. */
+export type CheckedGraph = DependencyGraph & { existing: NamedTask[] };
+
 /** The advisory lock that takes changes of the dependency graph one at a time. */
 const DEPENDENCY_GRAPH_LOCK = 0x5d_e9_0e_d5;
 
@@ -94,7 +97,7 @@ export class DependencyRepository {
   async replace(
     taskId: string,
     dependsOn: readonly string[],
-    check: (graph: DependencyGraph & { existing: NamedTask[] }) => void = () => undefined,
+    check: (graph: CheckedGraph) => void = () => undefined,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${DEPENDENCY_GRAPH_LOCK})`.execute(trx);
