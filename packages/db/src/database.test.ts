@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@scheduler/test-support';
-import { createDatabase } from './database';
+import { createDatabase, prepared } from './database';
 import { isTransientStorageError } from './storage-errors';
 
 let t: TestDatabase;
@@ -26,4 +26,26 @@ test('a statement timeout cancels a statement that runs too long, as an error th
 test('without one, statements may run as long as they need', async () => {
   const { rows } = await sql<{ statement_timeout: string }>`SHOW statement_timeout`.execute(t.db);
   expect(rows).toEqual([{ statement_timeout: '0' }]);
+});
+
+test('a prepared statement is parsed once per connection and answers as the plain statement does', async () => {
+  const single = createDatabase(t.url, { max: 1 });
+  try {
+    const doubled = (n: number[]) =>
+      prepared('doubled', sql<{ n: number }>`SELECT x * 2 AS n FROM unnest(${n}::int[]) AS x ORDER BY x`);
+    expect((await doubled([1, 2]).execute(single)).rows).toEqual([{ n: 2 }, { n: 4 }]);
+    expect((await doubled([5]).execute(single)).rows).toEqual([{ n: 10 }]);
+    // One statement of that name on the connection, run twice by name.
+    const { rows } = await sql<{ name: string; statement: string }>`
+      SELECT name, statement FROM pg_prepared_statements`.execute(single);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.name).toMatch(/^doubled_[0-9a-f]{12}$/);
+    expect(rows[0]?.statement).toContain('unnest($1::int[])');
+    // An unmarked statement is not prepared.
+    await sql`SELECT 1`.execute(single);
+    const after = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_prepared_statements`.execute(single);
+    expect(after.rows).toEqual([{ n: 1 }]);
+  } finally {
+    await single.destroy();
+  }
 });

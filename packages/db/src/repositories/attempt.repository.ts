@@ -1,6 +1,6 @@
 import { type HttpMethod, type TaskSecrets, toStorableText } from '@scheduler/core';
 import { sql } from 'kysely';
-import type { Database } from '../database';
+import { type Database, prepared } from '../database';
 import type { TaskLogStatus } from '../generated/db';
 import type { AttemptListItem, AttemptRow } from '../rows';
 
@@ -127,7 +127,9 @@ export class AttemptRepository {
     if (starts.length === 0) return [];
     const unique = [...new Map(starts.map((s) => [keyOf(s), s])).values()];
     const taskIds = unique.map((s) => s.taskId);
-    const { rows } = await sql<StartedRow>`
+    const { rows } = await prepared(
+      'begin_attempts',
+      sql<StartedRow>`
       WITH input AS (
         SELECT * FROM unnest(${taskIds}::uuid[], ${unique.map((s) => s.scheduledFor)}::timestamptz[],
                              ${unique.map((s) => s.retryCount)}::int[], ${unique.map((s) => s.jobId)}::text[],
@@ -171,7 +173,8 @@ export class AttemptRepository {
       )
       SELECT o.*, a.payload_override, s.id AS attempt_id
       FROM owned o JOIN active a ON a.run_id = o.run_id AND a.task_id = o.task_id
-      LEFT JOIN started s ON s.run_id = a.run_id AND s.retry_count = o.retry_count`.execute(this.db);
+      LEFT JOIN started s ON s.run_id = a.run_id AND s.retry_count = o.retry_count`,
+    ).execute(this.db);
     const byKey = new Map(
       rows.map((row) => [
         keyOf({ taskId: row.task_id, scheduledFor: row.scheduled_for, retryCount: row.retry_count }),
@@ -217,7 +220,9 @@ export class AttemptRepository {
     const results = finished.map((f) => f.result);
     const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [{ ...f.run, result: f.result }] : []));
     const attemptIds = results.map((r) => r.attemptId);
-    const { rows } = await sql<{ id: string; was_failing: boolean | null }>`
+    const { rows } = await prepared(
+      'finish_attempts',
+      sql<{ id: string; was_failing: boolean | null }>`
       WITH results AS (
         SELECT * FROM unnest(${attemptIds}::uuid[], ${results.map((r) => r.status)}::task_log_status[],
                              ${results.map((r) => r.executionTime)}::int[], ${results.map((r) => r.httpStatus)}::int[],
@@ -270,7 +275,8 @@ export class AttemptRepository {
       SELECT l.id, b.failing AS was_failing
       FROM logged l
       LEFT JOIN tasks_ended t ON t.attempt_id = l.id
-      LEFT JOIN failing_before b ON b.id = t.task_id`.execute(this.db);
+      LEFT JOIN failing_before b ON b.id = t.task_id`,
+    ).execute(this.db);
     const written = new Map(rows.map((row) => [row.id, row.was_failing]));
     return attemptIds.map((id): AttemptFinished => {
       if (!written.has(id)) return { recorded: 'cancelled' };
