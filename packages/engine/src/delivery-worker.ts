@@ -46,6 +46,8 @@ interface Slot {
   flow: FlowControl;
   lease: Lease;
   settled: boolean;
+  /** Giving it back with the answer: awaited before the run's job ends (see attemptListening). */
+  settling?: Promise<void>;
 }
 
 /** How often the result of a delivery is written again before the run is put off. */
@@ -270,6 +272,9 @@ export class DeliveryWorker {
     try {
       return await this.listen(job, token, log, slot);
     } finally {
+      // Given back with the answer: the job ends once Redis has it, so the next run this worker
+      // takes never finds the slot still counted.
+      if (slot?.settling) await slot.settling;
       // A slot not settled by an answer (no request made, or it failed before one): given back.
       if (slot && !slot.settled) {
         slot.settled = true;
@@ -331,8 +336,8 @@ export class DeliveryWorker {
   }
 
   /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */
-  private async settleSlot(slot: Slot, delivery: Delivery, log: Logger): Promise<number | undefined> {
-    if (slot.settled) return undefined;
+  private async settleSlot(slot: Slot, delivery: Delivery, log: Logger): Promise<void> {
+    if (slot.settled) return;
     slot.settled = true;
     const { outcome, signals } = delivery;
     const httpStatus =
@@ -365,7 +370,6 @@ export class DeliveryWorker {
     } catch (error) {
       log.warn({ err: error }, `could not record what ${destination} answered (${describeError(error)})`);
     }
-    return signals?.hold?.ms;
   }
 
   private async listen(
@@ -456,7 +460,10 @@ export class DeliveryWorker {
       .finally(() => {
         if (legacy) this.inFlight.delete(started.runId);
       });
-    const holdMs = slot ? await this.settleSlot(slot, delivery, log) : undefined;
+    // The slot goes back (with any hold the answer set, for every worker at once) while the
+    // attempt's result is written: the two are independent, and the job awaits both.
+    if (slot) slot.settling = this.settleSlot(slot, delivery, log);
+    const holdMs = slot ? delivery.signals?.hold?.ms : undefined;
     // Aborted by a cancel, which has recorded the attempt `cancelled`: no result, no retry.
     if (cancel.signal.aborted) return this.cancelled(log);
     const { outcome, message } = delivery;
