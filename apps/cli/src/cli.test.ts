@@ -742,6 +742,11 @@ describe('bad input', () => {
     ['a page size over 100', ['tasks', 'list', '--limit', '500'], /limit.*page size from 1 to 100, got 500/],
     ['a search over 200 characters', ['tasks', 'list', '--search', 'x'.repeat(201)], /search.*at most 200/],
     ['an unknown option', create('--colour', 'red'), /unknown option '--colour'/],
+    [
+      'a deadline under a second',
+      create('--deliver-within-ms', '10'),
+      /deliver_within_ms.*from 1000 .*"none" in the CLI/,
+    ],
   ];
 
   it('refuses each with exit 2 and one line that says what was expected, storing nothing', async () => {

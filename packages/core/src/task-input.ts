@@ -191,7 +191,7 @@ const runAt = instant();
 export const MIN_DELIVER_WITHIN_MS = 1000;
 /** The column is a 32-bit integer: about 24.8 days. */
 export const MAX_DELIVER_WITHIN_MS = 2_147_483_647;
-const DELIVER_WITHIN_EXPECTED = `expected a whole number of milliseconds from ${MIN_DELIVER_WITHIN_MS} to ${MAX_DELIVER_WITHIN_MS}, or null for no deadline`;
+const DELIVER_WITHIN_EXPECTED = `expected a whole number of milliseconds from ${MIN_DELIVER_WITHIN_MS} to ${MAX_DELIVER_WITHIN_MS}, or null for no deadline ("none" in the CLI)`;
 const deliverWithinMs = z
   .number({ error: DELIVER_WITHIN_EXPECTED })
   .int(DELIVER_WITHIN_EXPECTED)
