@@ -39,8 +39,12 @@ test('a prepared statement is parsed once per connection and answers as the plai
     const { rows } = await sql<{ name: string; statement: string }>`
       SELECT name, statement FROM pg_prepared_statements`.execute(single);
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.name).toMatch(/^doubled_[0-9a-f]{12}$/);
+    expect(rows[0]?.name).toBe('doubled');
     expect(rows[0]?.statement).toContain('unnest($1::int[])');
+    // A name stands for one statement: another text under it is refused, not run.
+    await expect(prepared('doubled', sql`SELECT 3 AS n`).execute(single)).rejects.toThrow(
+      /used for a different statement/,
+    );
     // An unmarked statement is not prepared.
     await sql`SELECT 1`.execute(single);
     const after = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_prepared_statements`.execute(single);

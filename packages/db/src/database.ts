@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './generated/db';
@@ -42,16 +41,16 @@ export function prepared<T>(name: string, statement: RawBuilder<T>): RawBuilder<
 }
 
 /**
- * node-postgres's client, which runs a statement marked by `prepared` under its name (with a
- * hash of its text: a name never stands for two texts). Kysely calls `query(text, values)`.
+ * node-postgres's client, which runs a statement marked by `prepared` under its name: parsed
+ * on a connection's first use, by name after that. (A name given with another text fails
+ * loudly: node-postgres refuses to reuse a name for a different statement.)
  */
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
     const [text, values] = args;
     if (typeof text === 'string' && text.startsWith(PREPARED_MARK) && Array.isArray(values)) {
       const name = text.slice(PREPARED_MARK.length, text.indexOf(' */'));
-      const hash = createHash('sha1').update(text).digest('hex').slice(0, 12);
-      return super.query({ name: `${name}_${hash}`, text, values }) as never;
+      return super.query({ name, text, values }) as never;
     }
     return (super.query as (...a: unknown[]) => unknown)(...args) as never;
   }
