@@ -8,12 +8,10 @@ export type { Redis };
  * A Redis connection for BullMQ. `maxRetriesPerRequest: null` is what BullMQ
  * workers require: a command waits for Redis to come back instead of failing.
  */
-export function createRedisConnection(redisUrl: string, options: { autoPipelining?: boolean } = {}): Redis {
+export function createRedisConnection(redisUrl: string): Redis {
   const connection = new IORedis(redisUrl, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
-    // Commands issued while a round trip is in flight go out together in the next one.
-    enableAutoPipelining: options.autoPipelining ?? false,
   });
   // Reconnection is automatic; an 'error' event without a listener would crash the process.
   connection.on('error', () => undefined);

@@ -38,9 +38,11 @@ export function workerCommand(): Command {
       const webhooks = new WebhookClient(config.webhookTimeoutMs, {
         allowList: parseAllowList(config.webhookAllowedHosts),
       });
-      // Flow control's scripts and live events: many small commands per delivery from every
-      // delivery in flight, on a connection of their own that sends them in batches.
-      const flowRedis = createRedisConnection(config.redisUrl, { autoPipelining: true });
+      // Flow control's scripts and live events, on a connection of their own. Both batch their
+      // commands already (one script call for the admissions of a turn of the event loop, one
+      // publish per 50 ms of events): ioredis's auto-pipelining on top only cost CPU, and let
+      // one batch out at a time.
+      const flowRedis = createRedisConnection(config.redisUrl);
       const destinations = new DestinationRepository(context.db);
       const { flow, stop: stopFlow } = storedFlowControl(config, {
         redis: flowRedis,

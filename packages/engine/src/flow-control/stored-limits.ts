@@ -44,11 +44,10 @@ export class StoredLimits {
 
   /** Reads the limits again whenever a change is announced (a connection in subscriber mode does nothing else). */
   private listen(redis: Redis, prefix: string): void {
-    // Its own connection, without auto-pipelining (the given one may send scripts in batches),
-    // that waits to connect: the given one may fail fast (the API's), and a subscribe sent
-    // before it had connected failed at every start. It subscribes again after a reconnect.
+    // Its own connection, that waits to connect: the given one may fail fast (the API's), and a
+    // subscribe sent before it had connected failed at every start. It subscribes again after
+    // a reconnect.
     const subscriber = redis.duplicate({
-      enableAutoPipelining: false,
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
       commandTimeout: undefined,
