@@ -1,4 +1,4 @@
-export { createDatabase, prepared, withDefaultSslMode } from './database';
+export { createDatabase, withDefaultSslMode } from './database';
 export type { Database, DatabaseOptions } from './database';
 export { migrate, migrationsDir } from './migrate';
 export type * from './generated/db';
