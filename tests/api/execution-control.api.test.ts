@@ -6,6 +6,7 @@ import {
   startApi,
   type Task,
   type TaskDetail,
+  taskInput,
 } from './api-harness';
 
 let api: RunningApi;
@@ -237,7 +238,82 @@ describe('depends_on (SPEC §13)', () => {
       body: chainedInput([b.id], 'chained C'),
     });
     expect(chained.status).toBe(201);
-    expect(chained.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
+    expect(chained.body).toMatchObject({
+      task_schedule: null,
+      run_at: null,
+      next_run_at: null,
+      next_runs: [],
+    });
+  });
+
+  test('every answer about one task shows its dependencies and next instants: create, change, toggle, skip-next', async () => {
+    const a = await api.createTask({ task_name: 'export A' });
+    const b = await api.createTask({ task_name: 'export B' });
+    const created = await api.request<Task>('POST', '/api/tasks', {
+      body: taskInput({ task_name: 'report C', task_schedule: '0 * * * *', depends_on: [a.id] }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.depends_on).toEqual([{ id: a.id, task_name: 'export A' }]);
+    expect(created.body.next_runs).toHaveLength(5);
+    expect(created.body.next_runs[0]).toBe(created.body.next_run_at);
+    const id = created.body.id;
+
+    const changed = await api.request<Task>('PATCH', `/api/tasks/${id}`, {
+      body: { task_schedule: '30 * * * *', depends_on: [b.id] },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.depends_on).toEqual([{ id: b.id, task_name: 'export B' }]);
+    expect(changed.body.next_runs).toHaveLength(5);
+    for (const instant of changed.body.next_runs) expect(instant).toMatch(/:30:00\.000Z$/);
+
+    const skipped = await api.request<Task>('POST', `/api/tasks/${id}/skip-next`);
+    expect(skipped.body.next_runs[0]).toBe(skipped.body.next_run_at);
+    expect(skipped.body.next_runs[0]).toBe(changed.body.next_runs[1]);
+    expect(skipped.body.depends_on).toEqual(changed.body.depends_on);
+
+    // Disabled, it comes due never: no instants to show until it is enabled again.
+    const paused = await api.request<Task>('POST', `/api/tasks/${id}/toggle`);
+    expect(paused.body).toMatchObject({ enabled: false, next_runs: [] });
+    const resumed = await api.request<Task>('POST', `/api/tasks/${id}/toggle`);
+    expect(resumed.body.enabled).toBe(true);
+    expect(resumed.body.next_runs).toHaveLength(5);
+    expect(resumed.body.depends_on).toEqual([{ id: b.id, task_name: 'export B' }]);
+  });
+
+  test('a chained task enabled again, by toggle or PATCH, waits for its next round: none completed while it was disabled', async () => {
+    const a = await api.createTask({ task_name: 'export A' });
+    const finished = async (finishedAt: Date) =>
+      api.database.runs.create({
+        task_id: a.id,
+        scheduled_for: new Date(finishedAt.getTime() - 1000),
+        trigger: 'schedule',
+        status: 'finish',
+        created_at: new Date(finishedAt.getTime() - 1000),
+        finished_at: finishedAt,
+      });
+    const released = async () =>
+      (await api.database.dependencies.releaseChainedRuns(100, (id, at) => `${id}_${at.getTime()}`)).map(
+        (run) => run.taskId,
+      );
+    const c = (await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id], 'chained C') }))
+      .body;
+    const d = (await api.request<Task>('POST', '/api/tasks', { body: chainedInput([a.id], 'chained D') }))
+      .body;
+    expect((await api.request<Task>('POST', `/api/tasks/${c.id}/toggle`)).body.enabled).toBe(false);
+    expect(
+      (await api.request<Task>('PATCH', `/api/tasks/${d.id}`, { body: { enabled: false } })).body.enabled,
+    ).toBe(false);
+    // A's round completes while both are disabled.
+    await finished(new Date());
+    expect(await released()).toEqual([]);
+    expect((await api.request<Task>('POST', `/api/tasks/${c.id}/toggle`)).body.enabled).toBe(true);
+    expect(
+      (await api.request<Task>('PATCH', `/api/tasks/${d.id}`, { body: { enabled: true } })).body.enabled,
+    ).toBe(true);
+    expect(await released()).toEqual([]);
+    // A's next round is theirs.
+    await finished(new Date(Date.now() + 1000));
+    expect((await released()).sort()).toEqual([c.id, d.id].sort());
   });
 
   test('an unknown id, duplicates and more than 20 are refused naming depends_on', async () => {

@@ -72,6 +72,11 @@ describe('POST /api/tasks', () => {
       timeout_ms: null,
       alert_url: null,
       disabled_reason: null,
+      depends_on: [],
+      // The next 5 instants it comes due: 09:00 UTC, day after day.
+      next_runs: [0, 1, 2, 3, 4].map((day) =>
+        new Date(Date.parse(response.body.next_run_at!) + day * 24 * 3600_000).toISOString(),
+      ),
       // Only this answer (and GET …/secret) carries it (SPEC §14).
       signing_secret: stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });

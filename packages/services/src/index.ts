@@ -1,5 +1,5 @@
 export { TaskService } from './task.service';
-export type { TaskServiceDeps, TaskDetail, RunOrder } from './task.service';
+export type { TaskServiceDeps, TaskDetail, PlannedTask, RunOrder } from './task.service';
 export { RunService } from './run.service';
 export type { RunServiceDeps } from './run.service';
 export { AttemptService } from './attempt.service';

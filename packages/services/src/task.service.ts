@@ -73,13 +73,21 @@ export interface TaskServiceDeps {
   events?: EventPublisher;
 }
 
-/** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
-export type TaskDetail = TaskRow & {
-  logs: AttemptRow[];
+/**
+ * A task as every answer about one task shows it (create, change, toggle, skip-next): its
+ * columns, the tasks it runs after and when it comes due next (SPEC §13).
+ */
+export type PlannedTask = TaskRow & {
+  /** The tasks it runs after. */
+  depends_on: NamedTask[];
   /** The next 5 instants it comes due (jitter, active range and pause applied). */
   next_runs: Date[];
-  /** The tasks it runs after, and those that run after it (SPEC §13). */
-  depends_on: NamedTask[];
+};
+
+/** A task with its latest attempts and its runs now and last (GET /api/tasks/:id). */
+export type TaskDetail = PlannedTask & {
+  logs: AttemptRow[];
+  /** The tasks that run after it (SPEC §13). */
   dependents: NamedTask[];
   current_run: RunRow | null;
   last_run: RunRow | null;
@@ -113,7 +121,7 @@ export class TaskService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async create(input: unknown): Promise<TaskRow> {
+  async create(input: unknown): Promise<PlannedTask> {
     const task = parseTaskInput(createTaskSchema, input);
     this.assertSafeTarget(task.webhook_url);
     if (task.alert_url) this.assertSafeTarget(task.alert_url, 'alert_url');
@@ -157,7 +165,7 @@ export class TaskService {
         throw error;
       });
     }
-    return this.announced('task.created', created);
+    return this.planned(this.announced('task.created', created));
   }
 
   /**
@@ -219,10 +227,10 @@ export class TaskService {
    * Skips the task's next run: `next_run_at` moves to the instant after it (null when there
    * is none). Conditional on the instant read, so a claim of it meanwhile is not undone.
    */
-  async skipNext(id: string): Promise<TaskRow> {
+  async skipNext(id: string): Promise<PlannedTask> {
     const current = await this.get(id);
     if (current.next_run_at === null) {
-      const chained = current.task_schedule === null && current.run_at === null;
+      const chained = isChained(current);
       throw new TaskConflictError(
         chained
           ? 'The task has no next run to skip: it is chained, and runs after its dependencies, not at an instant.'
@@ -240,7 +248,7 @@ export class TaskService {
         },
       );
     }
-    return updated;
+    return this.planned(updated);
   }
 
   /** A page of tasks as the list parameters ask, each with its latest attempt. */
@@ -264,7 +272,11 @@ export class TaskService {
    * future `run_at` arms a one-time task again. A run claimed under the old
    * timing and not started yet is cancelled: no request goes out on the old settings.
    */
-  async update(id: string, input: unknown): Promise<TaskRow> {
+  async update(id: string, input: unknown): Promise<PlannedTask> {
+    return this.planned(await this.change(id, input));
+  }
+
+  private async change(id: string, input: unknown): Promise<TaskRow> {
     const patch = parseTaskInput(updateTaskSchema, input);
     if (patch.webhook_url !== undefined) this.assertSafeTarget(patch.webhook_url);
     if (patch.alert_url) this.assertSafeTarget(patch.alert_url, 'alert_url');
@@ -283,7 +295,7 @@ export class TaskService {
     if (dependsOn) await this.assertDependencies(current, dependsOn);
     // SPEC §13: a chained task runs after its dependencies; without any it would never run.
     if (dependsOn?.length === 0 && task_schedule === undefined && run_at === undefined) {
-      if (current.task_schedule === null && current.run_at === null) {
+      if (isChained(current)) {
         const message =
           'this task is chained (no task_schedule, no run_at): expected at least one task id, or a task_schedule or run_at with it';
         throw new TaskValidationError(`depends_on: ${message}`, 'VALIDATION_ERROR', { depends_on: message });
@@ -358,6 +370,10 @@ export class TaskService {
     const nextRunAt = changes.next_run_at !== undefined ? changes.next_run_at : current.next_run_at;
     if (task_status === 'ready' && timing.run_at !== null && nextRunAt === null) throw passedRunAtError();
     if (dependsOn) await this.storeDependencies(current, dependsOn);
+    // Enabled again, or made chained, a chained task starts from its next round (SPEC §13).
+    // (Dependencies given here are new edges: they count from now already.)
+    else if (isChained(timing) && (resumed || !isChained(current)))
+      await this.deps.dependencies.countRoundsFromNow(id);
     // Re-arming a task that is already ready changes nothing.
     if (Object.keys(changes).length === 0) return current;
     // A re-arm applies only while the task is still failed: a run may have started since it was read.
@@ -391,6 +407,12 @@ export class TaskService {
   }
 
   /** Publishes a task's change for live dashboards, and answers the task. */
+  /** The task with the tasks it runs after and its next instants, as answers show it. */
+  private async planned(task: TaskRow): Promise<PlannedTask> {
+    const { dependsOn } = await this.deps.dependencies.of(task.id);
+    return { ...task, depends_on: dependsOn, next_runs: nextRuns(task) };
+  }
+
   private announced(event: 'task.created' | 'task.updated', task: TaskRow): TaskRow {
     this.deps.events?.emit(event, { task_id: task.id, task_status: task.task_status, enabled: task.enabled });
     return task;
@@ -434,8 +456,14 @@ export class TaskService {
    * Pause or resume. Resuming looks forward from now: instants missed while
    * paused are skipped. Pausing withdraws a scheduled run claimed and not started yet.
    */
-  async toggle(id: string): Promise<TaskRow> {
+  async toggle(id: string): Promise<PlannedTask> {
+    return this.planned(await this.flipEnabled(id));
+  }
+
+  private async flipEnabled(id: string): Promise<TaskRow> {
     const current = await this.get(id);
+    // Enabled again, a chained task starts from its next round, as others from their next instant.
+    if (!current.enabled && isChained(current)) await this.deps.dependencies.countRoundsFromNow(id);
     // Pausing plans nothing, so a task whose schedule cannot be planned can still be paused.
     const resumeAt = current.enabled ? null : nextDueInstant(current, this.now());
     const toggled = await this.deps.tasks.toggleEnabled(id, resumeAt);
@@ -592,6 +620,11 @@ function cycleThrough(
  * while it is disabled or failed: it comes due again only once enabled or re-armed, from
  * then on (its stored next_run_at may be long past by then).
  */
+/** SPEC §13: a task with neither schedule nor instant runs after its dependencies. */
+function isChained(task: { task_schedule: string | null; run_at: Date | null }): boolean {
+  return task.task_schedule === null && task.run_at === null;
+}
+
 function nextRuns(task: TaskRow): Date[] {
   if (!task.enabled || task.task_status === 'failed') return [];
   try {

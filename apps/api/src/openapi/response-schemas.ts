@@ -27,7 +27,8 @@ import {
 const instant = (description: string) => z.date().meta({ description, format: 'date-time' });
 const uuid = (description: string) => z.string().meta({ description, format: 'uuid' });
 
-export const taskResponse = z
+/** A task's columns as answers show them (less what is internal or secret). */
+export const taskFieldsResponse = z
   .object({
     id: uuid('The task id.'),
     task_name: z.string().meta({ description: 'What the task is called, 1 to 200 characters.' }),
@@ -97,6 +98,21 @@ export const taskResponse = z
   })
   .meta({ example: exampleTask });
 
+const namedTask = z.object({ id: uuid('The task id.'), task_name: z.string() });
+
+const dependsOnExample = [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' }];
+
+/** One task as every answer about it shows it: create, change, toggle, skip-next, get. */
+export const taskResponse = taskFieldsResponse
+  .extend({
+    depends_on: z.array(namedTask).meta({ description: 'The tasks it runs after (SPEC §13).' }),
+    next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
+      description:
+        'The next 5 instants it comes due: jitter, active range, pause and catch_up applied. Empty while it is disabled or failed, and for a chained task.',
+    }),
+  })
+  .meta({ example: { ...exampleTask, depends_on: dependsOnExample, next_runs: exampleNextRuns } });
+
 const SECRET_DESCRIPTION =
   'The task’s Standard Webhooks secret: whsec_ + base64 of 32 random bytes. Requests carry webhook-signature: v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> with it. Shown only in the create answer and by GET /api/tasks/{id}/secret.';
 /** A placeholder, never a real secret: the document is public. */
@@ -104,7 +120,14 @@ const exampleSecret = 'whsec_…';
 
 export const createdTaskResponse = taskResponse
   .extend({ signing_secret: z.string().meta({ description: SECRET_DESCRIPTION }) })
-  .meta({ example: { ...exampleTask, signing_secret: exampleSecret } });
+  .meta({
+    example: {
+      ...exampleTask,
+      depends_on: dependsOnExample,
+      next_runs: exampleNextRuns,
+      signing_secret: exampleSecret,
+    },
+  });
 
 export const signingSecretResponse = z
   .object({ signing_secret: z.string().meta({ description: SECRET_DESCRIPTION }) })
@@ -218,7 +241,7 @@ const pageMeta = z
   })
   .meta({ example: exampleMeta });
 
-export const taskListItemResponse = taskResponse
+export const taskListItemResponse = taskFieldsResponse
   .extend({
     last_attempt: lastAttemptResponse.nullable().meta({ description: 'Null before the first attempt.' }),
     lateness_p99_ms: z.number().int().nullable().meta({
@@ -254,16 +277,10 @@ const punctualityResponse = z
   })
   .meta({ description: 'How punctual its scheduled runs have been (SPEC §15).' });
 
-const namedTask = z.object({ id: uuid('The task id.'), task_name: z.string() });
-
 export const taskDetailResponse = taskResponse
   .extend({
     logs: z.array(attemptResponse).meta({ description: 'The latest 20 attempts, newest first.' }),
-    depends_on: z.array(namedTask).meta({ description: 'The tasks it runs after (SPEC §13).' }),
     dependents: z.array(namedTask).meta({ description: 'The tasks that run after it.' }),
-    next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
-      description: 'The next 5 instants it comes due: jitter, active range, pause and catch_up applied.',
-    }),
     current_run: taskRunResponse
       .nullable()
       .meta({ description: 'Its run queued or running; null when none.' }),
@@ -277,7 +294,7 @@ export const taskDetailResponse = taskResponse
       ...exampleTask,
       logs: [exampleAttempt],
       next_runs: exampleNextRuns,
-      depends_on: [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' }],
+      depends_on: dependsOnExample,
       dependents: [],
       current_run: null,
       last_run: exampleRun,

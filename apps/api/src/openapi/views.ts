@@ -3,7 +3,6 @@ import type {
   AttemptRow,
   RunListItem,
   RunWithAttempts,
-  TaskRow,
   TaskWithLastAttempt,
 } from '@scheduler/db';
 import {
@@ -11,6 +10,7 @@ import {
   type DashboardStats,
   type DestinationView,
   type Page,
+  type PlannedTask,
   publicTask,
   type PublicTask,
   type TaskDetail,
@@ -31,6 +31,7 @@ import type {
   runResponse,
   taskDetailResponse,
   taskPageResponse,
+  taskFieldsResponse,
   taskResponse,
   webhookTestResponse,
 } from './response-schemas';
@@ -54,7 +55,7 @@ export type HealthUnavailableResponse = z.output<typeof healthUnavailableRespons
 
 // Compile-time guards: a column added to a table must be documented (or left out here) on purpose.
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : false;
-const taskColumnsDocumented: SameKeys<PublicTask, TaskResponse> = true;
+const taskColumnsDocumented: SameKeys<PublicTask, z.output<typeof taskFieldsResponse>> = true;
 const attemptColumnsDocumented: SameKeys<AttemptRow, z.output<typeof attemptResponse>> = true;
 const attemptListItemDocumented: SameKeys<AttemptListItem, z.output<typeof attemptListItemResponse>> = true;
 const statsDocumented: SameKeys<DashboardStats, DashboardStatsResponse> = true;
@@ -69,11 +70,11 @@ void attemptColumnsDocumented;
 void attemptListItemDocumented;
 void statsDocumented;
 
-export function taskView(task: TaskRow): TaskResponse {
+export function taskView(task: PlannedTask): TaskResponse {
   return publicTask(task);
 }
 
-export function createdTaskView(task: TaskRow): CreatedTaskResponse {
+export function createdTaskView(task: PlannedTask): CreatedTaskResponse {
   return createdTask(task);
 }
 
@@ -81,8 +82,6 @@ export function taskDetailView(task: TaskDetail): TaskDetailResponse {
   return {
     ...taskView(task),
     logs: task.logs,
-    next_runs: task.next_runs,
-    depends_on: task.depends_on,
     dependents: task.dependents,
     current_run: task.current_run,
     last_run: task.last_run,

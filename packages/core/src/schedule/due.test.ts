@@ -273,6 +273,38 @@ describe('previews: next_runs, comes due, skip-next', () => {
     expect(runs.some((r, i) => r.getTime() !== nominals[i]!.getTime())).toBe(true);
   });
 
+  it('no run comes due after ends_at, jitter included: an instant whose jittered one falls after it is the end', () => {
+    const timing = task({ jitter_ms: 1_800_000 });
+    const nominal = at('2026-03-01T11:00:00Z');
+    const due = dueAt(timing, nominal);
+    expect(due.getTime()).toBeGreaterThan(nominal.getTime());
+    const after = at('2026-03-01T10:20:00Z');
+    // ends_at between the instant and when it comes due: it never comes due.
+    const cut = { ...timing, ends_at: new Date(due.getTime() - 1) };
+    expect(nextDueInstant(cut, after)).toBeNull();
+    expect(upcomingDueInstants({ ...cut, next_run_at: at('2026-03-01T10:00:00Z') }, 5).map(iso)).toEqual([
+      '2026-03-01T10:00:00Z',
+    ]);
+    // Exactly at it, it does.
+    expect(nextDueInstant({ ...timing, ends_at: due }, after)).toEqual(due);
+    // Caught up after an outage: the instants that came due by ends_at only.
+    const down = planClaim(
+      { ...cut, catch_up: 'all', next_run_at: dueAt(timing, at('2026-03-01T09:00:00Z')) },
+      at('2026-03-01T13:00:00Z'),
+    );
+    expect(down).toEqual({
+      kind: 'fire',
+      scheduledFor: at('2026-03-01T09:00:00Z'),
+      next: dueAt(timing, at('2026-03-01T10:00:00Z')),
+      missed: 0,
+    });
+    const last = planClaim(
+      { ...cut, next_run_at: dueAt(timing, at('2026-03-01T10:00:00Z')) },
+      at('2026-03-01T13:00:00Z'),
+    );
+    expect(last).toEqual({ kind: 'fire-last', scheduledFor: at('2026-03-01T10:00:00Z'), missed: 0 });
+  });
+
   it('next_runs stops at ends_at', () => {
     const runs = upcomingDueInstants(
       task({ next_run_at: at('2026-03-01T11:00:00Z'), ends_at: at('2026-03-01T12:59:00Z') }),

@@ -38,8 +38,9 @@ const ENUMERATION_LIMIT = 20_000;
 
 /**
  * The first nominal instant strictly after `after` inside the task's active range
- * (`starts_at` ≤ instant ≤ `ends_at`), the pause aside: from its schedule, or its `run_at`
- * while that is still ahead. Null when it never comes due again.
+ * (`starts_at` ≤ instant, and it comes due — jitter applied — by `ends_at`), the pause
+ * aside: from its schedule, or its `run_at` while that is still ahead. Null when it never
+ * comes due again: an instant whose jittered one falls after `ends_at` is the end.
  * Throws InvalidScheduleError or InvalidTimezoneError for a schedule that cannot be read.
  */
 export function nextNominalInstant(task: TaskTiming, after: Date): Date | null {
@@ -54,8 +55,13 @@ export function nextNominalInstant(task: TaskTiming, after: Date): Date | null {
         ? task.run_at
         : null;
   if (next === null) return null;
+  return isPastEnd(task, next) ? null : next;
+}
+
+/** SPEC §13: no run comes due after `ends_at` — counted from when it comes due, jitter included. */
+function isPastEnd(task: TaskTiming, nominal: Date): boolean {
   const endsAt = task.ends_at ?? null;
-  return endsAt !== null && next.getTime() > endsAt.getTime() ? null : next;
+  return endsAt !== null && dueAt(task, nominal).getTime() > endsAt.getTime();
 }
 
 /** When the run for `nominal` comes due: its jittered instant. */
@@ -281,7 +287,7 @@ function instantsCameDue(
     let cursor = new Date(fromFirst ? first.getTime() : start - 1);
     for (let i = 0; i < ENUMERATION_LIMIT; i += 1) {
       const next = nextRunAt(task.task_schedule, task.timezone, cursor);
-      if (next === null || next.getTime() > end) break;
+      if (next === null || next.getTime() > end || isPastEnd(task, next)) break;
       if (dueAt(task, next).getTime() <= now.getTime()) found.push(next);
       if (found.length > 2 * keep) found.splice(0, found.length - keep);
       cursor = next;

@@ -123,6 +123,19 @@ describe('releaseChainedRuns (SPEC §13 chain)', () => {
     expect(await release()).toEqual([expect.objectContaining({ taskId: c.id })]);
   });
 
+  test('enabled again, a chained task waits for its next round: one completed while it was disabled is not its own', async () => {
+    const a = await task('A');
+    const c = await chained('C', [a], { enabled: false });
+    await ended(a, 'finish', new Date(Date.now() - 1000));
+    expect(await release()).toEqual([]);
+    // Enabled again, as the task service does it.
+    await dependencies.countRoundsFromNow(c.id);
+    await t.tasks.update(c.id, { enabled: true });
+    expect(await release()).toEqual([]);
+    await ended(a, 'finish', new Date(Date.now() + 1000));
+    expect(await release()).toEqual([expect.objectContaining({ taskId: c.id })]);
+  });
+
   test('a fan-in fires once, when the last of its dependencies has finished', async () => {
     const [a, b, d] = [await task('A'), await task('B'), await task('D')];
     const c = await chained('C', [a, b, d]);

@@ -113,6 +113,19 @@ export class DependencyRepository {
     });
   }
 
+  /**
+   * SPEC §13: a chained task enabled again (or made chained) starts from its next round, as a
+   * scheduled one starts from its next instant — its dependencies count from now, so a round
+   * they completed while it was disabled is not its own (the release reads `created_at`).
+   */
+  async countRoundsFromNow(taskId: string): Promise<void> {
+    await this.db
+      .updateTable('task_dependencies')
+      .set({ created_at: sql<Date>`now()` })
+      .where('task_id', '=', taskId)
+      .execute();
+  }
+
   /** Each dependency of the task with its latest run's status (null: never ran): what the gate reads. */
   async gateOf(taskId: string): Promise<{ id: string; task_name: string; latest: TaskRunStatus | null }[]> {
     const { rows } = await sql<{ id: string; task_name: string; latest: TaskRunStatus | null }>`
