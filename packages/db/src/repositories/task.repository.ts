@@ -102,11 +102,8 @@ export class TaskRepository {
   }
 
   /**
-   * A page of tasks, each with a summary of its latest attempt (or null): one query,
-   * the attempt found per row by a LATERAL join on the (task_id, created_at) index.
-   */
-  /**
-   * A page of tasks with their latest attempt and the 99th percentile of their lateness
+   * A page of tasks, each with a summary of its latest attempt (or null, found by a LATERAL
+   * join on the (task_id, created_at) index) and the 99th percentile of their lateness
    * (as RunRepository.punctuality: over a task's latest 100 `schedule` and `dependency`
    * runs, along task_runs_task_id_created_at_idx). The page is chosen first and the
    * laterals run for its rows only, except that sorting by lateness needs it for every
