@@ -79,6 +79,24 @@ test('GET /api/tasks/:id carries punctuality over its latest 100 schedule and de
   });
 });
 
+test('lateness counts from when a run came due: a jittered run from its due_at, not its nominal instant', async () => {
+  const task = await api.createTask({ task_name: 'jittered lateness' });
+  const nominal = new Date(Date.now() - 60 * 60_000);
+  // Came due 20 s after its nominal instant (jitter), its request went out 30 ms after that.
+  await api.database.runs.create({
+    task_id: task.id,
+    scheduled_for: nominal,
+    due_at: new Date(nominal.getTime() + 20_000),
+    trigger: 'schedule',
+    status: 'finish',
+    started_at: new Date(nominal.getTime() + 20_030),
+    finished_at: new Date(),
+  });
+  expect(await punctualityOf(task.id)).toMatchObject({ runs: 1, lateness_p50_ms: 30, lateness_p99_ms: 30 });
+  const listed = await api.request<TaskPage>('GET', `/api/tasks?search=jittered lateness`);
+  expect(listed.body.data.map((t) => t.lateness_p99_ms)).toEqual([30]);
+});
+
 test('the task list carries lateness_p99_ms and sorts by it, tasks without one last either way', async () => {
   const early = await api.createTask({ task_name: 'lateness sort: early' });
   const late = await api.createTask({ task_name: 'lateness sort: late' });

@@ -443,9 +443,11 @@ export class DeliveryWorker {
     if (legacy) this.inFlight.set(started.runId, cancel);
     // Cancelled while its attempt started: the cancel recorded the attempt; nothing is sent.
     if (cancel.signal.aborted) return this.cancelled(log);
-    // The first request of a run: how late it is sent after its due instant.
-    if (retryCount === 0)
-      this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - scheduledFor.getTime()) / 1000);
+    // The first request of a run: how late it is sent after it came due (jitter included).
+    if (retryCount === 0) {
+      const due = job.data.dueAt ? Date.parse(job.data.dueAt) : scheduledFor.getTime();
+      this.deps.metrics?.runLateness.observe(Math.max(0, Date.now() - due) / 1000);
+    }
     const payload = renderedPayload(job.data, target, started.runId, retryCount);
     if (slot) slot.flow.markSent(slot.lease);
     const delivery = await this.deps.webhooks

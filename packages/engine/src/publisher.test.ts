@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { createLogger } from '@scheduler/config';
+import { dueAt } from '@scheduler/core';
 import { DELIVERY_QUEUE, type DeliveryJobData, deliveryJobId } from '@scheduler/queue';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect, test, vi } from 'vitest';
@@ -26,6 +27,27 @@ const task = (fields: Partial<Parameters<TestDatabase['tasks']['create']>[0]> = 
   });
 
 describe('a tick', () => {
+  test('a jittered run keeps its nominal instant as scheduled_for and records when it came due (SPEC §13)', async () => {
+    const jittered = await task({ jitter_ms: 30_000 });
+    const nominal = new Date(f.clock.getTime() - 60_000);
+    await f.t.tasks.update(jittered.id, { next_run_at: dueAt(jittered, nominal) });
+    expect((await f.publisher().tick()).enqueued).toBe(1);
+    const { rows: runs } = await f.t.runs.list({ page: 1, limit: 10, taskId: jittered.id });
+    const [run] = runs;
+    expect(run?.scheduled_for).toEqual(nominal);
+    expect(run?.due_at).toEqual(dueAt(jittered, nominal));
+    expect(run!.due_at!.getTime()).toBeGreaterThan(nominal.getTime());
+    // The worker counts the run's lateness from it too.
+    const job = await f.queue.getJob(deliveryJobId(jittered.id, nominal));
+    expect(job?.data.dueAt).toBe(run!.due_at!.toISOString());
+    // Without jitter, it came due at scheduled_for: nothing more is written.
+    const plain = await task({ next_run_at: f.clock });
+    await f.publisher().tick();
+    const { rows: plainRuns } = await f.t.runs.list({ page: 1, limit: 10, taskId: plain.id });
+    expect(plainRuns[0]?.due_at).toBeNull();
+    expect((await f.queue.getJob(deliveryJobId(plain.id, f.clock)))?.data).not.toHaveProperty('dueAt');
+  });
+
   test('gives a task inserted by hand its first due instant, in its timezone', async () => {
     const hand = await task({ task_schedule: '0 9 * * *', timezone: 'Asia/Tokyo' });
     const result = await f.publisher().tick();

@@ -1,6 +1,7 @@
 import {
   deliveryDeadline,
   destinationOf,
+  dueAt,
   InvalidScheduleError,
   InvalidTimezoneError,
   nextDueInstant,
@@ -239,6 +240,7 @@ export class Publisher {
           priority: task.priority,
           nextRunAt: plan.kind === 'fire' ? plan.next : null,
           deliverBy: deliveryDeadline(task, plan.scheduledFor),
+          ...jittered(task, plan.scheduledFor),
         };
       case 'skip':
         // catch_up none: what came due was missed, and is not replayed.
@@ -362,6 +364,12 @@ export class Publisher {
       else this.deps.logger.error({ err: error }, 'tick failed; retrying on the next one');
     }
   }
+}
+
+/** When the run for `scheduledFor` comes due, where jitter puts that after it (SPEC §13). */
+function jittered(task: ScheduledTask, scheduledFor: Date): { dueAt?: Date } {
+  const due = dueAt(task, scheduledFor);
+  return due.getTime() === scheduledFor.getTime() ? {} : { dueAt: due };
 }
 
 function assertNever(value: never): never {

@@ -26,6 +26,8 @@ export interface DeliveryJobData {
   rateLimited?: number;
   /** SPEC §13: no attempt or retry after this instant (ISO-8601); absent: no deadline. */
   deliverBy?: string;
+  /** When the run came due (ISO-8601), where jitter puts that after `scheduledFor`; absent: at it. */
+  dueAt?: string;
   /**
    * Whether the task had dependencies when the run was made (SPEC §13's gate). false: the
    * worker does not look them up; absent (runs not made by a claim): it looks.
@@ -44,6 +46,8 @@ export interface DeliveryRun {
   /** The task's priority, 1 (lowest) to 10 (highest); 5 when not given. */
   priority?: number | undefined;
   deliverBy?: Date | null;
+  /** When it came due, where jitter puts that after `scheduledFor`. */
+  dueAt?: Date | undefined;
   /** Whether the task has dependencies; unknown (absent): the worker looks. */
   gated?: boolean | undefined;
 }
@@ -75,6 +79,7 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
     trigger: run.trigger,
     ...(run.destination ? { destination: run.destination } : {}),
     ...(run.deliverBy ? { deliverBy: run.deliverBy.toISOString() } : {}),
+    ...(run.dueAt ? { dueAt: run.dueAt.toISOString() } : {}),
     ...(run.gated !== undefined ? { gated: run.gated } : {}),
   };
 }

@@ -74,6 +74,7 @@ export const exampleRun = {
   started_at: '2025-05-01T07:00:00.031Z',
   finished_at: '2025-05-01T07:00:00.213Z',
   deliver_by: '2025-05-01T07:10:00.000Z',
+  due_at: null,
   prior_task_status: 'ready',
 };
 

@@ -216,6 +216,9 @@ export const runResponse = z
     deliver_by: instant(
       'The instant by which it must be delivered (its due instant plus the task’s deliver_within_ms); past it the run ends expired. Null: no deadline.',
     ).nullable(),
+    due_at: instant(
+      'When it came due, where the task’s jitter_ms put that after scheduled_for (lateness counts from it); null: at scheduled_for.',
+    ).nullable(),
     prior_task_status: z.enum(taskStatuses).meta({
       description: 'The task’s status before this run: what a cancelled run gives back (ready, or failed).',
     }),

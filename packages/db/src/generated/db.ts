@@ -73,6 +73,7 @@ export interface TaskRuns {
   attempt_count: Generated<number>;
   created_at: Generated<Timestamp>;
   deliver_by: Timestamp | null;
+  due_at: Timestamp | null;
   finished_at: Timestamp | null;
   http_status: number | null;
   id: Generated<string>;

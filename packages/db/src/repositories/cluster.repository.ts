@@ -36,6 +36,17 @@ export interface LateTask {
   due_at: Date;
 }
 
+/** When the run `r` came due: its jittered instant, where jitter put that after scheduled_for (SPEC §13). */
+const runDueAt = sql<Date>`coalesce(r.due_at, r.scheduled_for)`;
+
+/**
+ * Whether the queued run `r` of the task `t` waits for a dependency still in flight (SPEC
+ * §13's gate, which a run now skips): waiting, not late (SPEC §15).
+ */
+const waitsForDependency = sql<boolean>`(r.trigger <> 'manual' AND EXISTS (
+  SELECT 1 FROM task_dependencies d JOIN task_runs dr ON dr.id = ${newestRunOf(sql`d.depends_on`)}
+  WHERE d.task_id = t.id AND dr.finished_at IS NULL))`;
+
 export class ClusterRepository {
   constructor(private readonly db: Database) {}
 
@@ -54,10 +65,10 @@ export class ClusterRepository {
        FROM tasks
        WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
       UNION ALL
-      (SELECT r.task_id, t.task_name, r.scheduled_for AS due_at
+      (SELECT r.task_id, t.task_name, ${runDueAt} AS due_at
        FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
        WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.status = 'queued'
-         AND r.scheduled_for < ${late})
+         AND ${runDueAt} < ${late} AND NOT ${waitsForDependency})
       ORDER BY due_at
       LIMIT ${limit}`.execute(this.db);
     return result.rows;
@@ -80,8 +91,9 @@ export class ClusterRepository {
       ), in_flight AS (
         SELECT count(*) FILTER (WHERE r.status = 'queued')::int AS queued,
                count(*) FILTER (WHERE r.status = 'running')::int AS running,
-               min(r.scheduled_for) FILTER (WHERE r.status = 'queued') AS oldest,
-               count(*) FILTER (WHERE r.status = 'queued' AND r.scheduled_for < ${late})::int AS late
+               min(${runDueAt}) FILTER (WHERE r.status = 'queued') AS oldest,
+               count(*) FILTER (WHERE r.status = 'queued' AND ${runDueAt} < ${late}
+                                  AND NOT ${waitsForDependency})::int AS late
         FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
         WHERE t.task_status = 'running' AND r.finished_at IS NULL
       )

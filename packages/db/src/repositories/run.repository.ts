@@ -141,13 +141,14 @@ export class RunRepository {
   async punctuality(taskId: string): Promise<Punctuality> {
     const result = await sql<{ runs: number; skipped: number; p50: number | null; p99: number | null }>`
       WITH latest AS (
-        SELECT status, scheduled_for, started_at
+        -- Lateness counts from when a run came due: its jittered instant (SPEC §13).
+        SELECT status, coalesce(due_at, scheduled_for) AS due, started_at
         FROM task_runs
         WHERE task_id = ${taskId} AND trigger IN ('schedule', 'dependency')
         ORDER BY created_at DESC
         LIMIT 100
       ), lateness AS (
-        SELECT greatest(0, extract(epoch FROM started_at - scheduled_for) * 1000) AS ms
+        SELECT greatest(0, extract(epoch FROM started_at - due) * 1000) AS ms
         FROM latest WHERE started_at IS NOT NULL
       )
       SELECT (SELECT count(*)::int FROM latest) AS runs,

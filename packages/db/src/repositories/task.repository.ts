@@ -49,6 +49,8 @@ export type ClaimWrite =
       priority?: number | undefined;
       /** The run's delivery deadline (SPEC §13); null: none. */
       deliverBy?: Date | null;
+      /** When it came due, where jitter puts that after `scheduledFor` (SPEC §13). */
+      dueAt?: Date | undefined;
     }
   | { kind: 'look-later'; id: string; nextRunAt: Date | null };
 
@@ -62,6 +64,8 @@ export interface ClaimedRun {
   priority?: number | undefined;
   /** Its delivery deadline (SPEC §13), when the task has one. */
   deliverBy?: Date;
+  /** When it came due, where jitter puts that after `scheduledFor`. */
+  dueAt?: Date;
   /** Whether its task has dependencies (SPEC §13's gate): false spares the worker a look at them. */
   gated: boolean;
 }
@@ -437,11 +441,12 @@ export class TaskRepository {
         wanted.length === 0
           ? { rows: [] }
           : await sql<{ id: string; task_id: string }>`
-              INSERT INTO task_runs (task_id, scheduled_for, trigger, deliver_by)
-              SELECT task_id, scheduled_for, 'schedule', deliver_by
+              INSERT INTO task_runs (task_id, scheduled_for, trigger, deliver_by, due_at)
+              SELECT task_id, scheduled_for, 'schedule', deliver_by, due_at
               FROM unnest(${wanted.map((w) => w.id)}::uuid[], ${wanted.map((w) => w.scheduledFor)}::timestamptz[],
-                          ${wanted.map((w) => w.deliverBy ?? null)}::timestamptz[])
-                AS d(task_id, scheduled_for, deliver_by)
+                          ${wanted.map((w) => w.deliverBy ?? null)}::timestamptz[],
+                          ${wanted.map((w) => w.dueAt ?? null)}::timestamptz[])
+                AS d(task_id, scheduled_for, deliver_by, due_at)
               ON CONFLICT DO NOTHING
               RETURNING id, task_id`.execute(trx);
       const runIds = new Map(made.map((row) => [row.task_id, row.id]));
@@ -472,6 +477,7 @@ export class TaskRepository {
           destination: w.destination,
           priority: w.priority,
           ...(w.deliverBy ? { deliverBy: w.deliverBy } : {}),
+          ...(w.dueAt ? { dueAt: w.dueAt } : {}),
           gated: gated.has(w.id),
         })),
         repeated: repeated.map((w) => w.id),
@@ -539,10 +545,10 @@ async function countOf(filtered: SelectQueryBuilder<DB, 'tasks', object>): Promi
 function latenessP99() {
   return sql<{ lateness_p99_ms: number | null }>`(
     SELECT round(percentile_cont(0.99) WITHIN GROUP (
-             ORDER BY greatest(0, extract(epoch FROM latest.started_at - latest.scheduled_for) * 1000)
+             ORDER BY greatest(0, extract(epoch FROM latest.started_at - latest.due) * 1000)
            ))::float8 AS lateness_p99_ms
     FROM (
-      SELECT task_runs.started_at, task_runs.scheduled_for
+      SELECT task_runs.started_at, coalesce(task_runs.due_at, task_runs.scheduled_for) AS due
       FROM task_runs
       WHERE task_runs.task_id = tasks.id AND task_runs.trigger IN ('schedule', 'dependency')
       ORDER BY task_runs.created_at DESC
