@@ -29,7 +29,13 @@ import {
   TaskService,
   WebhookTestService,
 } from '@scheduler/services';
-import { type FlowControl, type Lease, storedFlowControl, WebhookClient } from '@scheduler/engine';
+import {
+  type FlowControl,
+  lateTasksNow,
+  type Lease,
+  storedFlowControl,
+  WebhookClient,
+} from '@scheduler/engine';
 import { HealthService } from './health/health.service';
 import { LiveEvents } from './events/live-events';
 import { ClusterMetrics } from './metrics/cluster-metrics';
@@ -137,6 +143,14 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       queue,
       lateAfterMs: config.lateAlertAfterMs,
       destinationsHeld: () => destinationService.heldCount(),
+      lateButWaiting: async () => {
+        const { late, looked } = await lateTasksNow(
+          { cluster, redis, prefix },
+          config.lateAlertAfterMs,
+          1000,
+        );
+        return looked - late.length;
+      },
     }),
     liveEvents,
     webhooks,

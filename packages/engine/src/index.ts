@@ -16,7 +16,7 @@ export { EngineMetrics, attemptOutcomes, watchdogRecoveries } from './metrics';
 export type { AttemptMetricOutcome, WatchdogRecovery } from './metrics';
 export { MetricsServer } from './metrics-server';
 export type { Liveness, MetricsServerOptions } from './metrics-server';
-export { LateWatch, LATE_WATCH_INTERVAL_MS } from './late-watch';
+export { LateWatch, LATE_WATCH_INTERVAL_MS, lateTasksNow } from './late-watch';
 export type { LateWatchDeps } from './late-watch';
 export { Alerter } from './alerter';
 export { storedFlowControl, createAlerter } from './alert-setup';

@@ -1,6 +1,7 @@
 import type { Logger } from '@scheduler/config';
-import type { ClusterRepository } from '@scheduler/db';
-import type { Redis } from '@scheduler/queue';
+import { destinationOf } from '@scheduler/core';
+import type { ClusterRepository, LateTask } from '@scheduler/db';
+import { type Redis, waitingAtDestination } from '@scheduler/queue';
 import type { Alerter } from './alerter';
 
 /** How often each watcher looks. */
@@ -17,6 +18,28 @@ export interface LateWatchDeps {
   intervalMs?: number;
   /** Sends task.late and task.late_recovered as alerts (SPEC §14); without it, log lines only. */
   alerts?: Alerter;
+}
+
+/**
+ * The late tasks now, most late first, less those whose run flow control put off at a held
+ * or busy destination (SPEC §15: those wait, they are not late); `looked` is how many the
+ * query gave, before that (a full page may leave late tasks unseen).
+ */
+export async function lateTasksNow(
+  deps: { cluster: ClusterRepository; redis: Redis; prefix: string },
+  lateAfterMs: number,
+  limit: number,
+): Promise<{ late: LateTask[]; looked: number }> {
+  const found = await deps.cluster.lateTasks(lateAfterMs, limit);
+  const queued = found.flatMap((task) => {
+    const destination = task.job_id === null ? undefined : destinationOf(task.webhook_url);
+    return destination && task.job_id ? [{ destination, jobId: task.job_id }] : [];
+  });
+  const waiting = await waitingAtDestination(deps.redis, deps.prefix, queued);
+  return {
+    late: found.filter((task) => task.job_id === null || !waiting.has(task.job_id)),
+    looked: found.length,
+  };
 }
 
 /**
@@ -51,8 +74,8 @@ export class LateWatch {
   }
 
   async check(): Promise<void> {
-    const { cluster, redis, lateAfterMs, logger } = this.deps;
-    const late = await cluster.lateTasks(lateAfterMs, LATE_WATCH_LIMIT);
+    const { redis, lateAfterMs, logger } = this.deps;
+    const { late, looked } = await lateTasksNow(this.deps, lateAfterMs, LATE_WATCH_LIMIT);
     const now = Date.now();
     const current = new Map(
       late.map((task) => [JSON.stringify([task.task_id, task.due_at.toISOString()]), task]),
@@ -72,7 +95,7 @@ export class LateWatch {
       });
     }
     // A full page may leave late tasks unseen: only a short list says which incidents ended.
-    if (late.length >= LATE_WATCH_LIMIT) return;
+    if (looked >= LATE_WATCH_LIMIT) return;
     for (const incident of await redis.smembers(this.key)) {
       if (current.has(incident) || (await redis.srem(this.key, incident)) !== 1) continue;
       const [taskId, dueAt] = JSON.parse(incident) as [string, string];

@@ -33,6 +33,29 @@ export async function announceLimitsChanged(redis: Redis, prefix: string): Promi
   await redis.publish(limitsChangedChannel(prefix), '1').catch(() => undefined);
 }
 
+/**
+ * The jobs among `runs` that flow control has put off at their destination and that wait
+ * for it now (SPEC §12): a held destination, or one at its limit. Waiting, not late (§15).
+ */
+export async function waitingAtDestination(
+  redis: Redis,
+  prefix: string,
+  runs: readonly { destination: string; jobId: string }[],
+): Promise<Set<string>> {
+  const waiting = new Set<string>();
+  if (runs.length === 0) return waiting;
+  const pipeline = redis.pipeline();
+  for (const run of runs) pipeline.zscore(destinationKeys(prefix, run.destination).waiting, run.jobId);
+  const replies = (await pipeline.exec()) ?? [];
+  const now = Date.now();
+  runs.forEach((run, index) => {
+    const [error, until] = replies[index] ?? [null, null];
+    // Scored with when its wait ends (and a margin): a wait that lapsed unseen no longer counts.
+    if (!error && Number(until ?? 0) > now) waiting.add(run.jobId);
+  });
+  return waiting;
+}
+
 /** A destination's state in Redis. */
 export interface DestinationState {
   inFlight: number;

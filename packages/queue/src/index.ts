@@ -23,6 +23,7 @@ export {
   destinationKeys,
   limitsChangedChannel,
   readDestinationStates,
+  waitingAtDestination,
 } from './flow-keys';
 export type { DestinationState } from './flow-keys';
 export { Heartbeat, aliveProcesses, HEARTBEAT_ALIVE_MS, HEARTBEAT_EVERY_MS } from './heartbeat';

@@ -34,6 +34,9 @@ export interface LateTask {
   task_name: string;
   /** The due instant it is late for. */
   due_at: Date;
+  webhook_url: string;
+  /** The job of its queued run; null while no publisher has claimed it. */
+  job_id: string | null;
 }
 
 /** When the run `r` came due: its jittered instant, where jitter put that after scheduled_for (SPEC §13). */
@@ -61,11 +64,11 @@ export class ClusterRepository {
   async lateTasks(lateAfterMs: number, limit: number): Promise<LateTask[]> {
     const late = sql`now() - make_interval(secs => ${lateAfterMs / 1000})`;
     const result = await sql<LateTask>`
-      (SELECT id AS task_id, task_name, next_run_at AS due_at
+      (SELECT id AS task_id, task_name, next_run_at AS due_at, webhook_url, NULL AS job_id
        FROM tasks
        WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
       UNION ALL
-      (SELECT r.task_id, t.task_name, ${runDueAt} AS due_at
+      (SELECT r.task_id, t.task_name, ${runDueAt} AS due_at, t.webhook_url, t.job_id
        FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
        WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.status = 'queued'
          AND ${runDueAt} < ${late} AND NOT ${waitsForDependency})
