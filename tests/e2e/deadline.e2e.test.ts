@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startSystem, type SystemUnderTest, waitFor } from '@scheduler/test-support';
+import { eventsChannel, type LiveEvent, parseLiveEvents } from '@scheduler/queue';
+import { startSystem, type SystemUnderTest, testRedis, waitFor } from '@scheduler/test-support';
 
 // SPEC §13 deliver_within_ms, end to end: a run not delivered in time ends expired, and no
 // request is made after its deadline — whether it waited for a retry or for a worker.
@@ -17,6 +18,11 @@ async function runsOf(taskId: string) {
 }
 
 test('a failing run whose next retry would pass the deadline expires at once: TIMEOUT, no request after it', async () => {
+  // What the dashboards hear of it (SPEC §15).
+  const subscriber = testRedis();
+  const events: LiveEvent[] = [];
+  subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
+  await subscriber.subscribe(eventsChannel(system.prefix));
   await system.startWorker();
   const task = await system.taskService.create({
     task_name: 'due within 2.5 s',
@@ -42,6 +48,11 @@ test('a failing run whose next retry would pass the deadline expires at once: TI
   expect(await system.dummyCount()).toBe(requests);
   // An expired run leaves the task as it was: ready, not failed.
   expect((await system.database.tasks.findById(task.id))?.task_status).toBe('ready');
+  // Each attempt was announced, and the run's end as expired.
+  const ofRun = events.filter((e) => e.data.run_id === run!.id);
+  expect(ofRun.filter((e) => e.event === 'attempt.finished')).toHaveLength(attempts.length);
+  expect(ofRun.filter((e) => e.event === 'run.finished').map((e) => e.data.status)).toEqual(['expired']);
+  await subscriber.quit();
 });
 
 test('a run left waiting for a worker past its deadline expires, and its request is never made', async () => {

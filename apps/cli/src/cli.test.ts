@@ -3,7 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@scheduler/config';
 import type { NewTaskRow, TaskRow } from '@scheduler/db';
-import { createDeliveryQueue, type DeliveryQueue, type Redis } from '@scheduler/queue';
+import {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  eventsChannel,
+  type LiveEvent,
+  parseLiveEvents,
+  type Redis,
+} from '@scheduler/queue';
 import {
   baseEnv,
   clearPrefix,
@@ -13,6 +20,7 @@ import {
   type TestDatabase,
   testRedis,
   uniquePrefix,
+  waitFor,
 } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -625,6 +633,47 @@ describe('scheduler tasks', () => {
 
     const failures = results.filter((r) => r.code !== 0 || r.stderr !== '');
     expect(failures.map((r) => `${r.code}: ${r.stderr.split('\n')[0]}`)).toEqual([]);
+  });
+});
+
+describe('live events (SPEC §15)', () => {
+  it('a change made with the CLI reaches the dashboards as one made in the API does', async () => {
+    const subscriber = redis.duplicate();
+    const events: LiveEvent[] = [];
+    subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
+    await subscriber.subscribe(eventsChannel(prefix));
+    try {
+      const task = await cliJson<TaskJson>(
+        'tasks',
+        'create',
+        '--name',
+        'announced',
+        '--schedule',
+        '0 0 1 1 *',
+        '--url',
+        'http://127.0.0.1:9/hook',
+        '--payload',
+        '{}',
+        '--json',
+      );
+      await waitFor('task.created', async () =>
+        events.some((e) => e.event === 'task.created' && e.data.task_id === task.id),
+      );
+      expect((await cli('tasks', 'toggle', task.id)).code).toBe(0);
+      expect((await cli('tasks', 'delete', task.id)).code).toBe(0);
+      await waitFor('task.updated and task.deleted', async () =>
+        ['task.updated', 'task.deleted'].every((name) =>
+          events.some((e) => e.event === name && e.data.task_id === task.id),
+        ),
+      );
+      // A command that changes nothing announces nothing.
+      const before = events.length;
+      expect((await cli('tasks', 'list', '--json')).code).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(events).toHaveLength(before);
+    } finally {
+      await subscriber.quit();
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import {
   createDeliveryQueue,
   createRedisConnection,
   type DeliveryQueue,
+  EventPublisher,
   announceLimitsChanged,
   readDestinationStates,
   type Redis,
@@ -70,6 +71,10 @@ export function createContext(config: Config, role: string, options: ContextOpti
   const connectRedis = options.connectRedis ?? createRedisConnection;
   const getRedis = () => (redis ??= connectRedis(config.redisUrl));
   const getQueue = () => (queue ??= createDeliveryQueue(getRedis(), config.redisPrefix));
+  // Live events (SPEC §15): a change made here reaches the dashboards as one made in the API
+  // does. Made at the first event, so a command that changes nothing never connects to Redis.
+  let events: EventPublisher | undefined;
+  const getEvents = () => (events ??= new EventPublisher(getRedis(), config.redisPrefix));
   const taskService = new TaskService({
     dependencies,
     tasks,
@@ -85,6 +90,9 @@ export function createContext(config: Config, role: string, options: ContextOpti
     retryBackoffMs: config.retryBackoffMs,
     allowList: parseAllowList(config.webhookAllowedHosts),
     timeoutMaxMs: config.webhookTimeoutMaxMs,
+    get events() {
+      return getEvents();
+    },
   });
   const runService = new RunService({
     runs,
@@ -96,6 +104,9 @@ export function createContext(config: Config, role: string, options: ContextOpti
       return getRedis();
     },
     prefix: config.redisPrefix,
+    get events() {
+      return getEvents();
+    },
   });
   const destinationService = new DestinationService({
     destinations: new DestinationRepository(db),
@@ -152,6 +163,8 @@ export function createContext(config: Config, role: string, options: ContextOpti
     runService,
     async close() {
       requestFlow?.stop();
+      // What a command changed goes out before the connection closes.
+      events?.flush();
       if (webhooks) await webhooks.close();
       if (queue) await queue.close();
       if (redis) {

@@ -487,6 +487,7 @@ export class DeliveryWorker {
       });
       if (recorded.recorded === 'cancelled') return this.cancelled(log);
       this.count('retry');
+      this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime);
       log.warn(
         { httpStatus, delayMs: waiting.delayMs },
         `attempt answered ${httpStatus ?? ''}: sent again in ${waiting.delayMs} ms, no retry spent`,
@@ -529,12 +530,12 @@ export class DeliveryWorker {
           run: { kind: 'continues' },
         });
         if (recorded.recorded === 'cancelled') return this.cancelled(log);
+        this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime);
         // A retry that would come after the deadline is not waited for: the run expires now.
         if (await this.expiresBefore(job, Date.now() + decision.delayMs, started.runId, log)) {
           throw new UnrecoverableError('TIMEOUT: the retry would come after the delivery deadline');
         }
         this.count('retry');
-        this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime);
         log.warn({ httpStatus, executionTime, delayMs: decision.delayMs }, `attempt failed: ${message}`);
         return this.settle(log, decision, message);
       }
@@ -550,7 +551,10 @@ export class DeliveryWorker {
         this.count(outcome.kind === 'refused' ? 'refused' : 'failed');
         this.announce(job, started.runId, attemptId, 'failed', httpStatus, executionTime, 'failed');
         log.error({ httpStatus, executionTime }, `task "${target.taskName}" failed: ${failure}`);
-        if (decision.disable) log.warn(`task "${target.taskName}" disabled: ${decision.disable}`);
+        if (decision.disable) {
+          log.warn(`task "${target.taskName}" disabled: ${decision.disable}`);
+          this.deps.events?.emit('task.updated', { task_id: taskId, task_status: 'failed', enabled: false });
+        }
         this.alertOnChange(recorded, 'failed', decision.disable, {
           taskId,
           runId: started.runId,
@@ -589,7 +593,9 @@ export class DeliveryWorker {
       case 'wait':
         return 'wait';
       case 'skip':
-        await runs.skip(runId, decision.message);
+        if (await runs.skip(runId, decision.message)) {
+          this.deps.events?.emit('run.finished', { run_id: runId, task_id: taskId, status: 'skipped' });
+        }
         this.deps.logger.info({ taskId, runId }, `run skipped: ${decision.message}`);
         return 'closed';
       default:
@@ -615,7 +621,10 @@ export class DeliveryWorker {
     const deliverBy = job.data.deliverBy ? Date.parse(job.data.deliverBy) : Number.NaN;
     if (!(deliverBy <= at) || !this.deps.runs) return false;
     // Whether this call or another (the watchdog, a cancel) ended it, nothing more is sent.
-    await this.deps.runs.expireOverdue({ runId, by: new Date(at) });
+    const expired = await this.deps.runs.expireOverdue({ runId, by: new Date(at) });
+    if (expired.length > 0) {
+      this.deps.events?.emit('run.finished', { run_id: runId, task_id: job.data.taskId, status: 'expired' });
+    }
     log.warn(
       { deliverBy: job.data.deliverBy },
       'run expired: not delivered by its deadline; no attempt is made',
