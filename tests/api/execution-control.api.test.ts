@@ -137,6 +137,27 @@ describe('execution control fields (SPEC §13)', () => {
     expect(stored?.next_run_at?.toISOString()).toBe(skipped.body.next_run_at);
   });
 
+  test('a skipped run stays skipped when the task is saved with the same timing; a new timing plans again', async () => {
+    const task = await api.createTask({ task_schedule: '0 * * * *', timezone: 'UTC', jitter_ms: 0 });
+    const skipped = (await api.request<Task>('POST', `/api/tasks/${task.id}/skip-next`)).body;
+    const same = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: {
+        task_schedule: '0 * * * *',
+        timezone: 'UTC',
+        jitter_ms: 0,
+        paused_until: null,
+        catch_up: 'latest',
+      },
+    });
+    expect(same.status).toBe(200);
+    expect(same.body.next_run_at).toBe(skipped.next_run_at);
+    const retimed = await api.request<Task>('PATCH', `/api/tasks/${task.id}`, {
+      body: { task_schedule: '30 * * * *' },
+    });
+    expect(new Date(retimed.body.next_run_at!).getTime()).toBeLessThan(Date.now() + HOUR);
+    expect(retimed.body.next_run_at).toMatch(/:30:00\.000Z$/);
+  });
+
   test('skip-next of a task that never comes due again: 409; of an unknown task: 404', async () => {
     const task = await api.createTask({ task_schedule: '0 0 1 1 *', ends_at: inHours(1) });
     const none = await api.request('POST', `/api/tasks/${task.id}/skip-next`);

@@ -350,13 +350,9 @@ export class TaskService {
       current.task_status === 'failed' &&
       (task_status === 'ready' || run_at !== undefined || wasDisabledByWebhook);
     if (rearm) changes.task_status = 'ready';
-    const retimed =
-      task_schedule !== undefined ||
-      run_at !== undefined ||
-      fields.timezone !== undefined ||
-      (['starts_at', 'ends_at', 'paused_until', 'catch_up', 'jitter_ms'] as const).some(
-        (field) => fields[field] !== undefined,
-      );
+    // Only a change of timing moves next_run_at: the same values sent again (an edit form
+    // saved as it was) keep it, and a skip-next with it.
+    const retimed = TIMING_FIELDS.some((field) => !sameValue(timing[field], current[field]));
     if (rearm || resumed || retimed) {
       // Within the grace period a run_at fires at once; otherwise the next instant from now.
       changes.next_run_at = nextDueInstant(
@@ -620,6 +616,24 @@ function cycleThrough(
  * while it is disabled or failed: it comes due again only once enabled or re-armed, from
  * then on (its stored next_run_at may be long past by then).
  */
+/** The fields that decide when a task comes due. */
+const TIMING_FIELDS = [
+  'task_schedule',
+  'run_at',
+  'timezone',
+  'starts_at',
+  'ends_at',
+  'paused_until',
+  'catch_up',
+  'jitter_ms',
+] as const;
+
+/** Whether two field values are the same (instants by their time). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return (a ?? null) === (b ?? null);
+}
+
 /** SPEC §13: a task with neither schedule nor instant runs after its dependencies. */
 function isChained(task: { task_schedule: string | null; run_at: Date | null }): boolean {
   return task.task_schedule === null && task.run_at === null;
