@@ -121,3 +121,48 @@ test('runs waiting for a held destination go out by priority when the hold ends'
   expect(order).toEqual(promised);
   expect(await runStatuses([first.id, ...ids])).toEqual(Array(WAITING.length + 1).fill('finish'));
 });
+
+test('runs waiting for a slot at a busy destination get it by priority, whichever looks first', async () => {
+  await Promise.all(system.workers.splice(0).map((worker) => worker.stop('SIGTERM')));
+  // One request at a time to this receiver; the first holds the slot for 4 s.
+  const order: string[] = [];
+  const slow = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const content = (JSON.parse(body) as { content: string }).content;
+      order.push(content);
+      setTimeout(() => res.writeHead(204).end(), content === 'blocker' ? 4000 : 20);
+    });
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    await system.startWorker({ WORKER_CONCURRENCY: '16', DESTINATION_MAX_CONCURRENCY: '1' });
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+    await system.taskService.create({
+      task_name: 'blocker',
+      run_at: new Date(Date.now() + 500).toISOString(),
+      webhook_url: url,
+      json_payload: { content: 'blocker' },
+    });
+    await waitFor('the blocker in flight', async () => order.length === 1, 15_000);
+    // Due while the slot is taken, lowest priority first, 150 ms apart: each is put off at the
+    // limit and rechecks on its own timer, so the ones waiting longest look most often.
+    const due = Date.now() + 100;
+    const priorities = [1, 2, 3, 4, 5, 6, 7, 8];
+    for (const priority of priorities) {
+      await system.taskService.create({
+        task_name: `busy p${priority}`,
+        run_at: new Date(due + priority * 150).toISOString(),
+        webhook_url: url,
+        json_payload: { content: `p${priority}` },
+        priority,
+      });
+    }
+    await waitFor('every run delivered', async () => order.length >= priorities.length + 1, 30_000);
+    expect(order.slice(1)).toEqual([...priorities].reverse().map((priority) => `p${priority}`));
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+  }
+});

@@ -31,6 +31,7 @@ import {
   isRedisUnavailable,
   type Redis,
   runCancelledChannel,
+  taskPriorityOf,
 } from '@scheduler/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Alerter } from './alerter';
@@ -297,7 +298,7 @@ export class DeliveryWorker {
     log: Logger,
   ): Promise<Slot> {
     const jobId = job.id ?? '';
-    const admission = await flow.admit(destination, jobId);
+    const admission = await flow.admit(destination, jobId, taskPriorityOf(job.opts.priority));
     if (admission.kind === 'admitted') {
       this.rechecks.delete(jobId);
       return { flow, lease: admission.lease, settled: false };

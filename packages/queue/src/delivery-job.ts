@@ -84,6 +84,11 @@ export function deliveryJobData(run: DeliveryRun): DeliveryJobData {
   };
 }
 
+/** The task priority (1–10) of a job, from its BullMQ priority (see deliveryJobOptions); 5 when it has none. */
+export function taskPriorityOf(jobPriority: number | undefined): number {
+  return jobPriority ? 11 - jobPriority : 5;
+}
+
 export function deliveryJobOptions(run: DeliveryRun, backoffMs: number): JobsOptions & { jobId: string } {
   return {
     jobId: deliveryJobId(run.taskId, run.scheduledFor),

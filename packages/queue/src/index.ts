@@ -5,6 +5,7 @@ export {
   parseDeliveryJobId,
   deliveryJobData,
   deliveryJobOptions,
+  taskPriorityOf,
 } from './delivery-job';
 export type { DeliveryJobData, DeliveryRun, RunTrigger } from './delivery-job';
 export {

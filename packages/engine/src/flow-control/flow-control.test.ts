@@ -41,6 +41,39 @@ describe('FlowControl', () => {
     expect((await a.states(['http://x:80'])).get('http://x:80')).toMatchObject({ inFlight: 3, waiting: 0 });
   });
 
+  it('gives a slot that comes free to the run of highest priority waiting for it, whichever looks first', async () => {
+    const [a, b] = [flowWith({ defaultMaxConcurrency: 1 }), flowWith({ defaultMaxConcurrency: 1 })];
+    const busy = admitted(await a.admit('http://x:80', 'busy'));
+    expect(await a.admit('http://x:80', 'low', 1)).toMatchObject({ kind: 'wait', reason: 'max_concurrency' });
+    expect(await b.admit('http://x:80', 'high', 10)).toMatchObject({
+      kind: 'wait',
+      reason: 'max_concurrency',
+    });
+    await a.settle(busy, 200);
+    // The low one looks first: the slot is kept for the high one, waiting on another worker.
+    expect(await a.admit('http://x:80', 'low', 1)).toMatchObject({
+      kind: 'wait',
+      reason: 'a run of higher priority waits for it',
+    });
+    // Nor does a run arriving now jump ahead of it.
+    expect((await a.admit('http://x:80', 'new', 5)).kind).toBe('wait');
+    const high = admitted(await b.admit('http://x:80', 'high', 10));
+    await b.settle(high, 200);
+    // Then the next by priority: 5 before 1.
+    expect(await a.admit('http://x:80', 'low', 1)).toMatchObject({ kind: 'wait' });
+    admitted(await a.admit('http://x:80', 'new', 5));
+  });
+
+  it('a run of higher priority whose wait lapsed (cancelled, say) holds nothing up', async () => {
+    const flow = flowWith({ defaultMaxConcurrency: 1 });
+    const busy = admitted(await flow.admit('http://x:80', 'busy'));
+    expect((await flow.admit('http://x:80', 'gone', 10)).kind).toBe('wait');
+    await flow.settle(busy, 200);
+    // Its wait ends unseen: the entry is scored with its end (plus a margin), here made past.
+    await redis.zadd(`${prefix}:fc:dest:http://x:80:waiting`, Date.now() - 1, 'gone');
+    admitted(await flow.admit('http://x:80', 'other', 1));
+  });
+
   it('admits requests of one turn in one round trip, each in turn: the limit holds within a batch', async () => {
     const flow = flowWith();
     const calls: unknown[] = [];

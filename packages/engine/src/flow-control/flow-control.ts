@@ -52,6 +52,9 @@ export interface FlowControlOptions {
   storedLimits?: (destination: DestinationKey) => Partial<DestinationLimits> | undefined;
 }
 
+/** A task's priority when none is known (SPEC §12). */
+const DEFAULT_PRIORITY = 5;
+
 type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
 
 /** One request to admit, or one to settle, as its script takes it: its own keys and arguments. */
@@ -115,8 +118,11 @@ export class FlowControl {
     };
   }
 
-  /** Takes a slot for one request to `destination` for the job `jobId`, or says how long to wait. */
-  async admit(destination: DestinationKey, jobId: string): Promise<Admission> {
+  /**
+   * Takes a slot for one request to `destination` for the job `jobId`, or says how long to
+   * wait. A free slot goes to the run of highest `priority` (1–10) waiting for it.
+   */
+  async admit(destination: DestinationKey, jobId: string, priority = DEFAULT_PRIORITY): Promise<Admission> {
     const limits = this.limitsOf(destination);
     const rate = limits.rateLimitMax !== null && limits.rateLimitPerSeconds !== null;
     const id = randomUUID();
@@ -132,6 +138,7 @@ export class FlowControl {
       isDiscordDestination(destination) ? 1 : 0,
       jobId,
       0,
+      priority,
     ];
     const result = (await this.admits.submit({
       keys: [k.dest, k.leases, k.sent, k.waiting],

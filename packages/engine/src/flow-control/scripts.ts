@@ -11,7 +11,8 @@
  * - `fc:dest:D:leases` zset — requests in flight, lease id → expiry. A worker that
  *   dies leaves its leases to expire (they live no longer than a job lock).
  * - `fc:dest:D:sent` zset — send times, for a configured rate per window.
- * - `fc:dest:D:waiting` zset — runs put off by this destination, job id → until when.
+ * - `fc:dest:D:waiting` zset — runs put off by this destination, job id → until when;
+ *   beside it `fc:dest:D:waiting:prio`, job id → the run's priority (1–10).
  * - `fc:dest:D:429s` zset — when 429s came (the last hour).
  * Shared: `fc:all:leases` (the cluster-wide cap) and `fc:discord` (Discord's global hold).
  */
@@ -41,7 +42,7 @@ return out
 }
 
 /** Arguments per request of ADMIT_SCRIPT and SETTLE_SCRIPT. */
-export const ADMIT_ARGS = 9;
+export const ADMIT_ARGS = 10;
 export const SETTLE_ARGS = 10;
 
 /**
@@ -49,7 +50,7 @@ export const SETTLE_ARGS = 10;
  * request in turn, as if each came alone (what one takes, the next sees).
  * KEYS: all leases, discord hold; then per request: dest, leases, sent, waiting.
  * ARGV, per request: lease id, lease ttl ms, max concurrency, rate max (0: none), rate
- * window ms, cluster cap (0: none), is Discord (0/1), job id, recheck ms.
+ * window ms, cluster cap (0: none), is Discord (0/1), job id, recheck ms, priority (1–10).
  * Returns per request {1, generation} or {0, wait ms, reason, held until (0: not known)}.
  */
 export const ADMIT_SCRIPT = perRequest(
@@ -66,11 +67,15 @@ local function admit(dest, leases, sentKey, waiting, a)
   local discord = ARGV[a + 7] == '1'
   local job = ARGV[a + 8]
   local recheck = tonumber(ARGV[a + 9])
+  local priority = tonumber(ARGV[a + 10])
+  local priorities = waiting .. ':prio'
 
   local function wait(ms, reason, untilMs)
     if ms < 1 then ms = 1 end
     redis.call('ZADD', waiting, now + ms + 5000, job)
     redis.call('PEXPIRE', waiting, ms + 60000)
+    redis.call('ZADD', priorities, priority, job)
+    redis.call('PEXPIRE', priorities, ms + 60000)
     return {0, ms, reason, untilMs}
   end
 
@@ -115,6 +120,18 @@ local function admit(dest, leases, sentKey, waiting, a)
       return wait(untilMs - now, 'rate limit', untilMs)
     end
   end
+  -- Whenever runs wait, higher priority goes first (SPEC §12): a slot free now goes to a run
+  -- of higher priority still waiting for this destination, when it looks again, not to this one.
+  local above = redis.call('ZREVRANGEBYSCORE', priorities, '+inf', '(' .. priority, 'LIMIT', 0, 8)
+  for _, other in ipairs(above) do
+    if other ~= job then
+      if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then
+        return wait(recheck, 'a run of higher priority waits for it', 0)
+      end
+      -- Its wait lapsed unseen (its run went elsewhere, or was cancelled).
+      redis.call('ZREM', priorities, other)
+    end
+  end
   if cap > 0 then
     redis.call('ZREMRANGEBYSCORE', allLeases, '-inf', now)
     if redis.call('ZCARD', allLeases) >= cap then return wait(recheck, 'MAX_CONCURRENT_DELIVERIES', 0) end
@@ -132,6 +149,7 @@ local function admit(dest, leases, sentKey, waiting, a)
     redis.call('PEXPIRE', dest, 3600000)
   end
   redis.call('ZREM', waiting, job)
+  redis.call('ZREM', priorities, job)
   return {1, gen}
 end
 `,
