@@ -136,6 +136,25 @@ describe('destinations', () => {
     expect(Object.keys(response.body.error.details)).toContain(field);
   });
 
+  test('half a rate cleared: 400 saying both go together, naming the half left; both cleared: 200', async () => {
+    await api.request('PUT', path('discord:43'), { body: { rate_limit_max: 5, rate_limit_per_seconds: 2 } });
+    const half = await api.request<{ error: { message: string; details: Record<string, string> } }>(
+      'PUT',
+      path('discord:43'),
+      { body: { rate_limit_max: null } },
+    );
+    expect(half.status).toBe(400);
+    expect(half.body.error.details.rate_limit_per_seconds).toBe(
+      'a rate is rate_limit_max requests per rate_limit_per_seconds seconds, cleared whole: expected rate_limit_per_seconds: null as well',
+    );
+    expect((await list()).find((d) => d.key === 'discord:43')).toMatchObject({ rate_limit_max: 5 });
+    const both = await api.request<{ rate_limit_max: number | null }>('PUT', path('discord:43'), {
+      body: { rate_limit_max: null, rate_limit_per_seconds: null },
+    });
+    expect(both.status).toBe(200);
+    expect(both.body.rate_limit_max).toBeNull();
+  });
+
   test.each(['not a destination', 'ftp://example.com', 'https://example.com/some/path', 'discord:abc'])(
     'a key that is no destination (%s): 400 naming key',
     async (key) => {

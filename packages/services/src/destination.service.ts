@@ -88,8 +88,15 @@ export class DestinationService {
     // A rate is a count per a length of time: one without the other means nothing.
     if ((rateMax === null) !== (perSeconds === null)) {
       const missing = rateMax === null ? 'rate_limit_max' : 'rate_limit_per_seconds';
-      const message = `expected ${missing} too: a rate is rate_limit_max requests per rate_limit_per_seconds seconds (null both to clear it)`;
-      throw new TaskValidationError(`${missing}: ${message}`, 'VALIDATION_ERROR', { [missing]: message });
+      const other = missing === 'rate_limit_max' ? 'rate_limit_per_seconds' : 'rate_limit_max';
+      const rate = 'a rate is rate_limit_max requests per rate_limit_per_seconds seconds';
+      // Cleared here while the other half stays, or given while the other half is unset.
+      const message =
+        limits[missing] === null
+          ? `${rate}, cleared whole: expected ${other}: null as well`
+          : `${rate}: expected ${missing} as well (or both null to clear it)`;
+      const field = limits[missing] === null ? other : missing;
+      throw new TaskValidationError(`${field}: ${message}`, 'VALIDATION_ERROR', { [field]: message });
     }
     const row = await this.deps.destinations.upsert(key, limits);
     await this.deps.announce?.();
