@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, runFor, type TestDatabase } from '@scheduler/test-support';
+import type { RunOutcome } from './attempt.repository';
 
 let t: TestDatabase;
 
@@ -54,6 +55,34 @@ test('a redelivered attempt reuses its running row; a settled attempt is never i
     [0, first!.id],
     [1, retry!.id],
   ]);
+});
+
+test('a run going on shows the status its last attempt got; its end, the ending one', async () => {
+  const task = await newTask();
+  const scheduledFor = new Date('2030-01-01T00:00:00Z');
+  const runId = await runFor(t, task.id, scheduledFor, 'running');
+  const key = { taskId: task.id, scheduledFor, runId };
+  const attempt = async (retryCount: number, httpStatus: number | null, run: RunOutcome) => {
+    const row = await t.attempts.insertAttempt({ ...key, retryCount });
+    await t.attempts.finishAttempt(
+      { attemptId: row!.id, status: 'failed', executionTime: 1, httpStatus, message: 'no' },
+      run,
+    );
+    return (await t.runs.findById(runId))?.http_status;
+  };
+  expect(await attempt(0, 429, { kind: 'continues' })).toBe(429);
+  // A timeout got no status: nor does the run now.
+  expect(await attempt(1, null, { kind: 'continues' })).toBeNull();
+  expect(
+    await attempt(2, 503, {
+      kind: 'ends',
+      taskId: task.id,
+      jobId: 'none',
+      runStatus: 'failed',
+      taskStatus: 'failed',
+      message: 'out of retries',
+    }),
+  ).toBe(503);
 });
 
 test('an attempt belongs to a run: the database refuses one without', async () => {

@@ -252,6 +252,13 @@ export class AttemptRepository {
                              message = concat_ws(' — ', e.message, task_runs.message),
                              http_status = e.http_status
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
+      ), runs_going_on AS (
+        -- A run going on (a retry to come) shows its last attempt's status too (SPEC §11).
+        UPDATE task_runs SET http_status = r.http_status
+        FROM logged l JOIN results r ON r.id = l.id
+        WHERE task_runs.id = l.run_id AND task_runs.finished_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ends e WHERE e.attempt_id = l.id)
+          AND task_runs.http_status IS DISTINCT FROM r.http_status
       ), failing_before AS MATERIALIZED (
         -- The tasks' health before this statement (its snapshot): only the run that owns a
         -- task ends it, so no other statement flips it meanwhile.
