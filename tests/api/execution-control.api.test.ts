@@ -251,7 +251,10 @@ describe('depends_on (SPEC §13)', () => {
     const a = await api.createTask({ task_name: 'export A' });
     const b = await api.createTask({ task_name: 'report B', depends_on: [a.id] });
     const detailB = await api.request<TaskDetail>('GET', `/api/tasks/${b.id}`);
-    expect(detailB.body.depends_on).toEqual([{ id: a.id, task_name: 'export A' }]);
+    expect(detailB.body).toMatchObject({
+      depends_on: [a.id],
+      dependencies: [{ id: a.id, task_name: 'export A' }],
+    });
     const detailA = await api.request<TaskDetail>('GET', `/api/tasks/${a.id}`);
     expect(detailA.body.dependents).toEqual([{ id: b.id, task_name: 'report B' }]);
     // A chained task: depends_on and neither schedule nor run_at.
@@ -274,7 +277,10 @@ describe('depends_on (SPEC §13)', () => {
       body: taskInput({ task_name: 'report C', task_schedule: '0 * * * *', depends_on: [a.id] }),
     });
     expect(created.status).toBe(201);
-    expect(created.body.depends_on).toEqual([{ id: a.id, task_name: 'export A' }]);
+    expect(created.body).toMatchObject({
+      depends_on: [a.id],
+      dependencies: [{ id: a.id, task_name: 'export A' }],
+    });
     expect(created.body.next_runs).toHaveLength(5);
     expect(created.body.next_runs[0]).toBe(created.body.next_run_at);
     const id = created.body.id;
@@ -283,7 +289,10 @@ describe('depends_on (SPEC §13)', () => {
       body: { task_schedule: '30 * * * *', depends_on: [b.id] },
     });
     expect(changed.status).toBe(200);
-    expect(changed.body.depends_on).toEqual([{ id: b.id, task_name: 'export B' }]);
+    expect(changed.body).toMatchObject({
+      depends_on: [b.id],
+      dependencies: [{ id: b.id, task_name: 'export B' }],
+    });
     expect(changed.body.next_runs).toHaveLength(5);
     for (const instant of changed.body.next_runs) expect(instant).toMatch(/:30:00\.000Z$/);
 
@@ -291,6 +300,12 @@ describe('depends_on (SPEC §13)', () => {
     expect(skipped.body.next_runs[0]).toBe(skipped.body.next_run_at);
     expect(skipped.body.next_runs[0]).toBe(changed.body.next_runs[1]);
     expect(skipped.body.depends_on).toEqual(changed.body.depends_on);
+    // What an answer shows is what a change takes: sent back as it came, it is accepted.
+    const resent = await api.request<Task>('PATCH', `/api/tasks/${id}`, {
+      body: { depends_on: skipped.body.depends_on },
+    });
+    expect(resent.status).toBe(200);
+    expect(resent.body.next_run_at).toBe(skipped.body.next_run_at);
 
     // Disabled, it comes due never: no instants to show until it is enabled again.
     const paused = await api.request<Task>('POST', `/api/tasks/${id}/toggle`);
@@ -298,7 +313,10 @@ describe('depends_on (SPEC §13)', () => {
     const resumed = await api.request<Task>('POST', `/api/tasks/${id}/toggle`);
     expect(resumed.body.enabled).toBe(true);
     expect(resumed.body.next_runs).toHaveLength(5);
-    expect(resumed.body.depends_on).toEqual([{ id: b.id, task_name: 'export B' }]);
+    expect(resumed.body).toMatchObject({
+      depends_on: [b.id],
+      dependencies: [{ id: b.id, task_name: 'export B' }],
+    });
   });
 
   test('a chained task enabled again, by toggle or PATCH, waits for its next round: none completed while it was disabled', async () => {
@@ -440,7 +458,10 @@ describe('depends_on (SPEC §13)', () => {
       const error = await refused('PATCH', `/api/tasks/${chained.id}`, { depends_on: [] });
       expect(error.details.depends_on).toMatch(/this task is chained .*expected at least one task id/);
       const detail = await api.request<TaskDetail>('GET', `/api/tasks/${chained.id}`);
-      expect(detail.body.depends_on).toEqual([{ id: a.id, task_name: 'upstream' }]);
+      expect(detail.body).toMatchObject({
+        depends_on: [a.id],
+        dependencies: [{ id: a.id, task_name: 'upstream' }],
+      });
     });
 
     test('PATCH depends_on [] with a task_schedule turns it into a scheduled task', async () => {
@@ -463,7 +484,11 @@ describe('depends_on (SPEC §13)', () => {
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ task_schedule: null, run_at: null, next_run_at: null });
       const detail = await api.request<TaskDetail>('GET', `/api/tasks/${scheduled.id}`);
-      expect(detail.body).toMatchObject({ next_runs: [], depends_on: [{ id: a.id, task_name: 'upstream' }] });
+      expect(detail.body).toMatchObject({
+        next_runs: [],
+        depends_on: [a.id],
+        dependencies: [{ id: a.id, task_name: 'upstream' }],
+      });
     });
 
     test('PATCH run_at null of a one-time task with stored dependencies makes it chained', async () => {

@@ -73,6 +73,7 @@ describe('POST /api/tasks', () => {
       alert_url: null,
       disabled_reason: null,
       depends_on: [],
+      dependencies: [],
       // The next 5 instants it comes due: 09:00 UTC, day after day.
       next_runs: [0, 1, 2, 3, 4].map((day) =>
         new Date(Date.parse(response.body.next_run_at!) + day * 24 * 3600_000).toISOString(),

@@ -78,8 +78,10 @@ export interface TaskServiceDeps {
  * columns, the tasks it runs after and when it comes due next (SPEC §13).
  */
 export type PlannedTask = TaskRow & {
-  /** The tasks it runs after. */
-  depends_on: NamedTask[];
+  /** The ids of the tasks it runs after, as given (SPEC §13). */
+  depends_on: string[];
+  /** The same tasks, named. */
+  dependencies: NamedTask[];
   /** The next 5 instants it comes due (jitter, active range and pause applied). */
   next_runs: Date[];
 };
@@ -215,7 +217,7 @@ export class TaskService {
       ...task,
       logs,
       next_runs: nextRuns(task),
-      depends_on: dependencies.dependsOn,
+      ...dependenciesOf(dependencies.dependsOn),
       dependents: dependencies.dependents,
       current_run: runs.current,
       last_run: runs.last,
@@ -406,7 +408,7 @@ export class TaskService {
   /** The task with the tasks it runs after and its next instants, as answers show it. */
   private async planned(task: TaskRow): Promise<PlannedTask> {
     const { dependsOn } = await this.deps.dependencies.of(task.id);
-    return { ...task, depends_on: dependsOn, next_runs: nextRuns(task) };
+    return { ...task, ...dependenciesOf(dependsOn), next_runs: nextRuns(task) };
   }
 
   private announced(event: 'task.created' | 'task.updated', task: TaskRow): TaskRow {
@@ -616,6 +618,11 @@ function cycleThrough(
  * while it is disabled or failed: it comes due again only once enabled or re-armed, from
  * then on (its stored next_run_at may be long past by then).
  */
+/** depends_on as given (ids) and as shown (named). */
+function dependenciesOf(tasks: NamedTask[]): Pick<PlannedTask, 'depends_on' | 'dependencies'> {
+  return { depends_on: tasks.map((task) => task.id), dependencies: tasks };
+}
+
 /** The fields that decide when a task comes due. */
 const TIMING_FIELDS = [
   'task_schedule',

@@ -100,18 +100,22 @@ export const taskFieldsResponse = z
 
 const namedTask = z.object({ id: uuid('The task id.'), task_name: z.string() });
 
-const dependsOnExample = [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' }];
+const dependencyExample = { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', task_name: 'Nightly export' };
+const dependsOnExample = { depends_on: [dependencyExample.id], dependencies: [dependencyExample] };
 
 /** One task as every answer about it shows it: create, change, toggle, skip-next, get. */
 export const taskResponse = taskFieldsResponse
   .extend({
-    depends_on: z.array(namedTask).meta({ description: 'The tasks it runs after (SPEC §13).' }),
+    depends_on: z
+      .array(z.string().meta({ format: 'uuid' }))
+      .meta({ description: 'The ids of the tasks it runs after (SPEC §13), as given.' }),
+    dependencies: z.array(namedTask).meta({ description: 'The tasks it runs after, named.' }),
     next_runs: z.array(z.date().meta({ format: 'date-time' })).meta({
       description:
         'The next 5 instants it comes due: jitter, active range, pause and catch_up applied. Empty while it is disabled or failed, and for a chained task.',
     }),
   })
-  .meta({ example: { ...exampleTask, depends_on: dependsOnExample, next_runs: exampleNextRuns } });
+  .meta({ example: { ...exampleTask, ...dependsOnExample, next_runs: exampleNextRuns } });
 
 const SECRET_DESCRIPTION =
   'The task’s Standard Webhooks secret: whsec_ + base64 of 32 random bytes. Requests carry webhook-signature: v1, + base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body> with it. Shown only in the create answer and by GET /api/tasks/{id}/secret.';
@@ -123,7 +127,7 @@ export const createdTaskResponse = taskResponse
   .meta({
     example: {
       ...exampleTask,
-      depends_on: dependsOnExample,
+      ...dependsOnExample,
       next_runs: exampleNextRuns,
       signing_secret: exampleSecret,
     },
@@ -297,7 +301,7 @@ export const taskDetailResponse = taskResponse
       ...exampleTask,
       logs: [exampleAttempt],
       next_runs: exampleNextRuns,
-      depends_on: dependsOnExample,
+      ...dependsOnExample,
       dependents: [],
       current_run: null,
       last_run: exampleRun,

@@ -125,8 +125,9 @@ export interface TaskDetail extends Task {
   logs: TaskLog[];
   /** The next 5 instants it comes due (jitter, active range, pause and catch-up applied). */
   next_runs: string[];
-  /** The tasks it runs after, and those that run after it (SPEC §13). */
-  depends_on: { id: string; task_name: string }[];
+  /** The ids of the tasks it runs after (SPEC §13); the same tasks named; those that run after it. */
+  depends_on: string[];
+  dependencies: { id: string; task_name: string }[];
   dependents: { id: string; task_name: string }[];
   /** Its run queued or running; null when none. */
   current_run: Run | null;

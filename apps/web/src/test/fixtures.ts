@@ -59,6 +59,7 @@ export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
     logs: [],
     next_runs: [],
     depends_on: [],
+    dependencies: [],
     dependents: [],
     current_run: null,
     last_run: null,

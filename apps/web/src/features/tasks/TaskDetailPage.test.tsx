@@ -92,7 +92,8 @@ describe('task detail page', () => {
       deliver_within_ms: 60000,
       catch_up: 'all',
       jitter_ms: 0,
-      depends_on: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
+      depends_on: ['22222222-2222-4222-8222-222222222222'],
+      dependencies: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
       dependents: [{ id: '33333333-3333-4333-8333-333333333333', task_name: 'Weekly summary' }],
     });
     const api = mockFetch({
@@ -135,7 +136,8 @@ describe('task detail page', () => {
       task_name: 'Chained hook',
       task_schedule: null,
       next_run_at: null,
-      depends_on: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
+      depends_on: ['22222222-2222-4222-8222-222222222222'],
+      dependencies: [{ id: '22222222-2222-4222-8222-222222222222', task_name: 'Nightly export' }],
     });
     mockFetch({ [`GET /api/tasks/${chained.id}`]: chained, [`GET /api/tasks/${chained.id}/logs`]: page([]) });
     const { unmount } = renderApp(`/tasks/${chained.id}`);
@@ -145,7 +147,7 @@ describe('task detail page', () => {
     );
     unmount();
 
-    const orphan = { ...chained, task_name: 'Orphan hook', depends_on: [] };
+    const orphan = { ...chained, task_name: 'Orphan hook', depends_on: [], dependencies: [] };
     mockFetch({ [`GET /api/tasks/${orphan.id}`]: orphan, [`GET /api/tasks/${orphan.id}/logs`]: page([]) });
     renderApp(`/tasks/${orphan.id}`);
     await screen.findByRole('heading', { name: 'Orphan hook' });

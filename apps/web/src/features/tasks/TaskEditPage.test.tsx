@@ -41,7 +41,8 @@ describe('task edit page', () => {
       task_name: 'Chained report',
       task_schedule: null,
       next_run_at: null,
-      depends_on: [{ id: upstream.id, task_name: upstream.task_name }],
+      depends_on: [upstream.id],
+      dependencies: [{ id: upstream.id, task_name: upstream.task_name }],
     });
     const api = mockFetch({
       'GET /api/tasks': page([cleanup, upstream]),
@@ -74,7 +75,8 @@ describe('task edit page', () => {
         ...scheduled,
         task_schedule: null,
         next_run_at: null,
-        depends_on: [{ id: upstream.id, task_name: upstream.task_name }],
+        depends_on: [upstream.id],
+        dependencies: [{ id: upstream.id, task_name: upstream.task_name }],
       },
     });
     const { user } = renderApp(`/tasks/${scheduled.id}/edit`);

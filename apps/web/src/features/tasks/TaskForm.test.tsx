@@ -137,6 +137,7 @@ describe('task form', () => {
         logs: [],
         next_runs: [],
         depends_on: [],
+        dependencies: [],
         dependents: [],
       },
       [`GET /api/tasks/${created.id}/logs`]: {
@@ -174,6 +175,7 @@ describe('task form', () => {
         logs: [],
         next_runs: [],
         depends_on: [],
+        dependencies: [],
         dependents: [],
       },
       [`GET /api/tasks/${created.id}/logs`]: {
@@ -231,7 +233,11 @@ describe('task form', () => {
     const api = mockFetch({
       'GET /api/tasks': { data: [other, upstream], meta: { page: 1, limit: 100, total: 2, total_pages: 1 } },
       'POST /api/tasks': { status: 201, body: created },
-      [`GET /api/tasks/${created.id}`]: taskDetail({ ...created, depends_on: [upstream] }),
+      [`GET /api/tasks/${created.id}`]: taskDetail({
+        ...created,
+        depends_on: [upstream.id],
+        dependencies: [upstream],
+      }),
       [`GET /api/tasks/${created.id}/logs`]: {
         data: [],
         meta: { page: 1, limit: 20, total: 0, total_pages: 0 },
@@ -266,6 +272,7 @@ describe('task form', () => {
         logs: [],
         next_runs: [],
         depends_on: [],
+        dependencies: [],
         dependents: [],
       },
       [`GET /api/tasks/${created.id}/logs`]: {

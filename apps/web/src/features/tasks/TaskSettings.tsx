@@ -157,7 +157,7 @@ export function TaskSettings({ task, now }: { task: TaskDetail; now: Date }) {
         </Item>
         <ExecutionControlSettings task={task} now={now} />
         <Item term="Depends on">
-          <TaskLinks tasks={task.depends_on} none="No dependency" />
+          <TaskLinks tasks={task.dependencies} none="No dependency" />
         </Item>
         <Item term="Dependents">
           <TaskLinks tasks={task.dependents} none="No task runs after it" />

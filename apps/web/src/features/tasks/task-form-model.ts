@@ -79,7 +79,7 @@ export function taskFormFromTask(task: Task | TaskDetail): TaskFormValues {
   return {
     task_name: task.task_name,
     timing: timingOf(task),
-    depends_on: 'depends_on' in task ? task.depends_on.map((dependency) => dependency.id) : [],
+    depends_on: 'depends_on' in task ? [...task.depends_on] : [],
     task_schedule: task.task_schedule ?? '',
     run_at: task.run_at ? toLocalTimeInput(task.run_at, task.timezone) : '',
     timezone: task.timezone,
