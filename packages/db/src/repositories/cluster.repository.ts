@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../database';
-import { newestRunOf } from './run.repository';
+import { newestRunOf, runDueAt } from './run.repository';
 import type { TaskStatus } from '../generated/db';
 
 /** The cluster as the API's /metrics reads it at scrape time (SPEC §15). */
@@ -39,9 +39,6 @@ export interface LateTask {
   job_id: string | null;
 }
 
-/** When the run `r` came due: its jittered instant, where jitter put that after scheduled_for (SPEC §13). */
-const runDueAt = sql<Date>`coalesce(r.due_at, r.scheduled_for)`;
-
 /**
  * Whether the queued run `r` of the task `t` waits for a dependency still in flight (SPEC
  * §13's gate, which a run now skips): waiting, not late (SPEC §15).
@@ -68,10 +65,10 @@ export class ClusterRepository {
        FROM tasks
        WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
       UNION ALL
-      (SELECT r.task_id, t.task_name, ${runDueAt} AS due_at, t.webhook_url, t.job_id
+      (SELECT r.task_id, t.task_name, ${runDueAt('r')} AS due_at, t.webhook_url, t.job_id
        FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
        WHERE t.task_status = 'running' AND r.finished_at IS NULL AND r.status = 'queued'
-         AND ${runDueAt} < ${late} AND NOT ${waitsForDependency})
+         AND ${runDueAt('r')} < ${late} AND NOT ${waitsForDependency})
       ORDER BY due_at
       LIMIT ${limit}`.execute(this.db);
     return result.rows;
@@ -94,8 +91,8 @@ export class ClusterRepository {
       ), in_flight AS (
         SELECT count(*) FILTER (WHERE r.status = 'queued')::int AS queued,
                count(*) FILTER (WHERE r.status = 'running')::int AS running,
-               min(${runDueAt}) FILTER (WHERE r.status = 'queued') AS oldest,
-               count(*) FILTER (WHERE r.status = 'queued' AND ${runDueAt} < ${late}
+               min(${runDueAt('r')}) FILTER (WHERE r.status = 'queued') AS oldest,
+               count(*) FILTER (WHERE r.status = 'queued' AND ${runDueAt('r')} < ${late}
                                   AND NOT ${waitsForDependency})::int AS late
         FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
         WHERE t.task_status = 'running' AND r.finished_at IS NULL

@@ -65,6 +65,13 @@ export const newestRunOf = (taskId: unknown) =>
   sql<string>`(SELECT newest.id FROM task_runs newest WHERE newest.task_id = ${taskId}
                ORDER BY newest.created_at DESC LIMIT 1)`;
 
+/**
+ * When the run (the table or alias `run`) came due: its jittered instant, where jitter put
+ * that after scheduled_for (SPEC §13). Lateness counts from it.
+ */
+export const runDueAt = (run: string) =>
+  sql<Date>`coalesce(${sql.ref(`${run}.due_at`)}, ${sql.ref(`${run}.scheduled_for`)})`;
+
 export class RunRepository {
   constructor(private readonly db: Database) {}
 
@@ -141,8 +148,7 @@ export class RunRepository {
   async punctuality(taskId: string): Promise<Punctuality> {
     const result = await sql<{ runs: number; skipped: number; p50: number | null; p99: number | null }>`
       WITH latest AS (
-        -- Lateness counts from when a run came due: its jittered instant (SPEC §13).
-        SELECT status, coalesce(due_at, scheduled_for) AS due, started_at
+        SELECT status, ${runDueAt('task_runs')} AS due, started_at
         FROM task_runs
         WHERE task_id = ${taskId} AND trigger IN ('schedule', 'dependency')
         ORDER BY created_at DESC

@@ -1,6 +1,7 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../database';
 import type { DB, TaskStatus } from '../generated/db';
+import { runDueAt } from './run.repository';
 import {
   type LastAttempt,
   type NewTaskRow,
@@ -548,7 +549,7 @@ function latenessP99() {
              ORDER BY greatest(0, extract(epoch FROM latest.started_at - latest.due) * 1000)
            ))::float8 AS lateness_p99_ms
     FROM (
-      SELECT task_runs.started_at, coalesce(task_runs.due_at, task_runs.scheduled_for) AS due
+      SELECT task_runs.started_at, ${runDueAt('task_runs')} AS due
       FROM task_runs
       WHERE task_runs.task_id = tasks.id AND task_runs.trigger IN ('schedule', 'dependency')
       ORDER BY task_runs.created_at DESC
