@@ -138,6 +138,12 @@ test('started while Redis is down: answers 503 quickly instead of hanging, and s
 test('a database never migrated: health 503 saying to run the migrations, not ok', async () => {
   const api = await startApi();
   try {
+    // Its Redis connection up first (a loaded machine may take over a second to open it).
+    await waitFor(
+      'Redis answering the new API',
+      async () =>
+        (await api.request<{ redis?: string }>('GET', '/health', { key: null })).body.redis === 'ok',
+    );
     // As if `npm run db:migrate` had never run against it.
     await sql`DROP TABLE task_logs, task_runs, tasks CASCADE`.execute(api.database.db);
 
