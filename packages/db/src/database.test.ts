@@ -39,7 +39,7 @@ test('a prepared statement is parsed once per connection and answers as the plai
     const { rows } = await sql<{ name: string; statement: string }>`
       SELECT name, statement FROM pg_prepared_statements`.execute(single);
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.name).toBe('doubled');
+    expect(rows[0]?.name).toBe('doubled.0');
     expect(rows[0]?.statement).toContain('unnest($1::int[])');
     // A name stands for one statement: another text under it is refused, not run.
     await expect(prepared('doubled', sql`SELECT 3 AS n`).execute(single)).rejects.toThrow(
@@ -49,6 +49,25 @@ test('a prepared statement is parsed once per connection and answers as the plai
     await sql`SELECT 1`.execute(single);
     const after = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_prepared_statements`.execute(single);
     expect(after.rows).toEqual([{ n: 1 }]);
+  } finally {
+    await single.destroy();
+  }
+});
+
+test('a prepared statement is prepared anew as it runs on (its plan follows the tables as they fill)', async () => {
+  const single = createDatabase(t.url, { max: 1 });
+  try {
+    const tripled = (n: number) =>
+      prepared('tripled', sql<{ n: number }>`SELECT x * 3 AS n FROM unnest(${[n]}::int[]) AS x`);
+    for (let n = 1; n <= 64; n += 1) await tripled(n).execute(single);
+    const names = async () =>
+      (
+        await sql<{ name: string }>`SELECT name FROM pg_prepared_statements ORDER BY name`.execute(single)
+      ).rows.map((row) => row.name);
+    expect(await names()).toEqual(['tripled.0']);
+    // The 65th execution is planned afresh, under the next generation's name, and answers the same.
+    expect((await tripled(65).execute(single)).rows).toEqual([{ n: 195 }]);
+    expect(await names()).toEqual(['tripled.0', 'tripled.1']);
   } finally {
     await single.destroy();
   }

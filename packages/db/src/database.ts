@@ -41,16 +41,34 @@ export function prepared<T>(name: string, statement: RawBuilder<T>): RawBuilder<
 }
 
 /**
+ * A generic plan is made from the tables' sizes of its time, and kept. Made while they were
+ * nearly empty, it may scan a table whole that has grown since; where no ANALYZE runs
+ * (autovacuum off) nothing makes it again. So a statement is prepared anew after its 64th,
+ * 512th and 4096th execution on a connection (a generation each; a few statements per
+ * connection in all): its plan follows the tables as they fill.
+ */
+function replanGeneration(executions: number): number {
+  if (executions <= 64) return 0;
+  if (executions <= 512) return 1;
+  return executions <= 4096 ? 2 : 3;
+}
+
+/**
  * node-postgres's client, which runs a statement marked by `prepared` under its name: parsed
  * on a connection's first use, by name after that. (A name given with another text fails
  * loudly: node-postgres refuses to reuse a name for a different statement.)
  */
 class PreparingClient extends pg.Client {
+  /** Executions of each prepared statement on this connection so far. */
+  private readonly executions = new Map<string, number>();
+
   override query(...args: unknown[]): never {
     const [text, values] = args;
     if (typeof text === 'string' && text.startsWith(PREPARED_MARK) && Array.isArray(values)) {
       const name = text.slice(PREPARED_MARK.length, text.indexOf(' */'));
-      return super.query({ name, text, values }) as never;
+      const executions = (this.executions.get(name) ?? 0) + 1;
+      this.executions.set(name, executions);
+      return super.query({ name: `${name}.${replanGeneration(executions)}`, text, values }) as never;
     }
     return (super.query as (...a: unknown[]) => unknown)(...args) as never;
   }

@@ -219,6 +219,7 @@ export class AttemptRepository {
     if (finished.length === 0) return [];
     const results = finished.map((f) => f.result);
     const ends = finished.flatMap((f) => (f.run.kind === 'ends' ? [{ ...f.run, result: f.result }] : []));
+    const going = finished.flatMap((f) => (f.run.kind === 'continues' ? [f.result] : []));
     const attemptIds = results.map((r) => r.attemptId);
     const { rows } = await prepared(
       'finish_attempts',
@@ -254,11 +255,12 @@ export class AttemptRepository {
         FROM ends e WHERE task_runs.id = e.run_id AND task_runs.finished_at IS NULL
       ), runs_going_on AS (
         -- A run going on (a retry to come) shows its last attempt's status too (SPEC §11).
-        UPDATE task_runs SET http_status = r.http_status
-        FROM logged l JOIN results r ON r.id = l.id
+        UPDATE task_runs SET http_status = g.http_status
+        FROM unnest(${going.map((r) => r.attemptId)}::uuid[], ${going.map((r) => r.httpStatus)}::int[])
+               AS g(attempt_id, http_status)
+          JOIN logged l ON l.id = g.attempt_id
         WHERE task_runs.id = l.run_id AND task_runs.finished_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM ends e WHERE e.attempt_id = l.id)
-          AND task_runs.http_status IS DISTINCT FROM r.http_status
+          AND task_runs.http_status IS DISTINCT FROM g.http_status
       ), failing_before AS MATERIALIZED (
         -- The tasks' health before this statement (its snapshot): only the run that owns a
         -- task ends it, so no other statement flips it meanwhile.
