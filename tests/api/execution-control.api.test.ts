@@ -197,6 +197,12 @@ describe('bad input: 400 naming the field and what is expected', () => {
       expected: /RFC 3339 instant/,
     },
     {
+      name: 'paused_until in the past',
+      body: { paused_until: inHours(-1) },
+      field: 'paused_until',
+      expected: /has passed: expected a future instant .*or null to lift a pause/,
+    },
+    {
       name: 'deliver_within_ms below 1000',
       body: { deliver_within_ms: 999 },
       field: 'deliver_within_ms',
@@ -232,6 +238,14 @@ describe('bad input: 400 naming the field and what is expected', () => {
     const task = await api.createTask({ ends_at: inHours(4) });
     const error = await refused('PATCH', `/api/tasks/${task.id}`, { starts_at: inHours(5) });
     expect(error.details.starts_at).toMatch(/expected ends_at after starts_at/);
+  });
+
+  test('PATCH: a paused_until in the past is refused and changes nothing', async () => {
+    const task = await api.createTask({ task_schedule: '0 * * * *' });
+    const error = await refused('PATCH', `/api/tasks/${task.id}`, { paused_until: inHours(-1), priority: 9 });
+    expect(error.details.paused_until).toMatch(/has passed/);
+    const after = await api.request<Task>('GET', `/api/tasks/${task.id}`);
+    expect(after.body).toMatchObject({ paused_until: null, priority: task.priority });
   });
 
   test('PATCH: an ends_at in the past is allowed: the task ends there', async () => {

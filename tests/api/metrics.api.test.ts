@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseMetrics, waitFor } from '@scheduler/test-support';
+import { FlowControl } from '@scheduler/engine';
+import { parseMetrics, testRedis, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_KEY, type RunningApi, startApi } from './api-harness';
 
@@ -84,6 +85,46 @@ describe('GET /metrics on the API', () => {
     expect(metrics.value('scheduler_due_backlog')).toBe(1);
     expect(metrics.value('scheduler_oldest_due_seconds')).toBeGreaterThanOrEqual(1);
     expect(metrics.value('scheduler_tasks{status="ready"}')).toBe(2);
+  });
+
+  test('a run waiting at a busy destination is not late: not in /metrics, not in /health (SPEC §15)', async () => {
+    const lateNow = async () => {
+      const health = await api.request<{ details: { late_tasks: number } }>('GET', '/health');
+      return {
+        metric: (await scrapeApi(api)).value('scheduler_late_tasks'),
+        health: health.body.details.late_tasks,
+      };
+    };
+    const before = await lateNow();
+    // Claimed ten minutes ago, its run still queued: late, by PostgreSQL's reading alone.
+    const task = await api.database.tasks.create({
+      task_name: 'behind a busy destination',
+      task_schedule: '0 * * * *',
+      webhook_url: 'http://127.0.0.1:4000/webhook',
+      json_payload: '{}',
+      task_status: 'running',
+      job_id: 'job-waiting',
+    });
+    await api.database.runs.create({
+      task_id: task.id,
+      scheduled_for: new Date(Date.now() - 10 * 60_000),
+      trigger: 'schedule',
+      status: 'queued',
+    });
+    expect(await lateNow()).toEqual({ metric: before.metric + 1, health: before.health + 1 });
+
+    // Its destination takes one request at a time and has one in flight: the run was put off there.
+    const redis = testRedis();
+    const flow = new FlowControl({ redis, prefix: api.prefix, leaseTtlMs: 10_000, defaultMaxConcurrency: 1 });
+    try {
+      const other = await flow.admit('http://127.0.0.1:4000', 'job-other');
+      expect(other.kind).toBe('admitted');
+      expect((await flow.admit('http://127.0.0.1:4000', 'job-waiting')).kind).toBe('wait');
+      expect(await lateNow()).toEqual(before);
+      if (other.kind === 'admitted') await flow.settle(other.lease, 204);
+    } finally {
+      await redis.quit();
+    }
   });
 
   test('a destination a 429 told to wait counts as held while it waits', async () => {

@@ -55,8 +55,12 @@ test('a failing run whose next retry would pass the deadline expires at once: TI
   await subscriber.quit();
 });
 
-test('a run left waiting for a worker past its deadline expires, and its request is never made', async () => {
+test('a run left waiting for a worker past its deadline expires, leaves the queue, and its request is never made', async () => {
   await Promise.all(system.workers.splice(0).map((worker) => worker.stop('SIGTERM')));
+  const subscriber = testRedis();
+  const events: LiveEvent[] = [];
+  subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
+  await subscriber.subscribe(eventsChannel(system.prefix));
   const before = await system.dummyCount();
   const task = await system.taskService.create({
     task_name: 'no worker in time',
@@ -67,8 +71,18 @@ test('a run left waiting for a worker past its deadline expires, and its request
   });
   // The watchdog (every 5 s, in the publisher) ends it.
   await waitFor('the run to expire', async () => (await runsOf(task.id))[0]?.status === 'expired', 30_000);
-  expect((await runsOf(task.id))[0]?.message).toMatch(/^TIMEOUT: /);
-  // A worker that comes now finds its job and makes no request.
+  const [run] = await runsOf(task.id);
+  expect(run?.message).toMatch(/^TIMEOUT: /);
+  // Its job is out of the queue (no longer counted waiting), and the dashboards heard of its end.
+  const counts = await system.queue.getJobCounts('waiting', 'prioritized', 'delayed');
+  expect(counts).toMatchObject({ waiting: 0, prioritized: 0, delayed: 0 });
+  await waitFor('run.finished', async () =>
+    events.some(
+      (e) => e.event === 'run.finished' && e.data.run_id === run!.id && e.data.status === 'expired',
+    ),
+  );
+  await subscriber.quit();
+  // A worker that comes now makes no request.
   await system.startWorker();
   await new Promise((resolve) => setTimeout(resolve, 3000));
   expect(await system.dummyCount()).toBe(before);

@@ -86,6 +86,13 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
     // A test's slot lives as long as its request may: the longest timeout, and a margin.
     leaseTtlMs: config.webhookTimeoutMaxMs + 5_000,
   });
+  // SPEC §15's late tasks, for /metrics and /health alike: PostgreSQL's count, less the runs
+  // (among the first thousand) that wait at a held or busy destination (the late alarm's rule).
+  const lateTasks = async (counted: number): Promise<number> => {
+    if (counted === 0) return 0;
+    const { late, looked } = await lateTasksNow({ cluster, redis, prefix }, config.lateAlertAfterMs, 1000);
+    return Math.max(0, counted - (looked - late.length));
+  };
   const destinationService = new DestinationService({
     destinations,
     states: (keys) => readDestinationStates(redis, prefix, keys),
@@ -136,6 +143,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       queue,
       prefix,
       lateAfterMs: config.lateAlertAfterMs,
+      lateTasks,
       logger,
     }),
     clusterMetrics: new ClusterMetrics({
@@ -143,14 +151,7 @@ export function createApiContext(config: Config, logger: Logger): ApiContext {
       queue,
       lateAfterMs: config.lateAlertAfterMs,
       destinationsHeld: () => destinationService.heldCount(),
-      lateButWaiting: async () => {
-        const { late, looked } = await lateTasksNow(
-          { cluster, redis, prefix },
-          config.lateAlertAfterMs,
-          1000,
-        );
-        return looked - late.length;
-      },
+      lateTasks,
     }),
     liveEvents,
     webhooks,

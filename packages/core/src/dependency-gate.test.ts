@@ -33,6 +33,24 @@ describe('gateDecision', () => {
     });
   });
 
+  it('names every dependency that stopped it, and the links read them all', () => {
+    const other = {
+      id: '22222222-2222-4222-8222-222222222222',
+      task_name: 'import',
+      latest: 'failed' as const,
+    };
+    const decision = gateDecision([dep(null, 'nightly export'), dep('finish', 'a'), other], 0);
+    expect(decision).toEqual({
+      kind: 'skip',
+      message:
+        'DEPENDENCY_FAILED: "nightly export" (11111111-1111-4111-8111-111111111111) has never run; "import" (22222222-2222-4222-8222-222222222222) its latest run ended failed; no request was made',
+    });
+    expect(decision.kind === 'skip' && dependenciesNamedIn(decision.message)).toEqual([
+      { kind: 'failed', id: '11111111-1111-4111-8111-111111111111', task_name: 'nightly export' },
+      { kind: 'failed', id: other.id, task_name: 'import' },
+    ]);
+  });
+
   it('skips once the wait is over', () => {
     const decision = gateDecision([dep('running')], 600_000);
     expect(decision.kind).toBe('skip');

@@ -46,12 +46,17 @@ export function gateDecision(
   waitedMs: number,
   waitLimitMs = DEFAULT_DEPENDENCY_WAIT_MS,
 ): GateDecision {
-  const stopped = dependencies.find(
+  // Every dependency that stopped it is named, not only the first.
+  const stopped = dependencies.filter(
     (d) => d.latest !== 'finish' && d.latest !== 'queued' && d.latest !== 'running',
   );
-  if (stopped) {
-    const why = stopped.latest === null ? 'has never run' : `its latest run ended ${stopped.latest}`;
-    return { kind: 'skip', message: `DEPENDENCY_FAILED: ${named(stopped)} ${why}; no request was made` };
+  if (stopped.length > 0) {
+    const why = (d: DependencyState) =>
+      `${named(d)} ${d.latest === null ? 'has never run' : `its latest run ended ${d.latest}`}`;
+    return {
+      kind: 'skip',
+      message: `DEPENDENCY_FAILED: ${stopped.map(why).join('; ')}; no request was made`,
+    };
   }
   const inFlight = dependencies.find((d) => d.latest === 'queued' || d.latest === 'running');
   if (!inFlight) return { kind: 'open' };
@@ -71,8 +76,9 @@ export interface NamedDependency {
   task_name: string;
 }
 
-const NAMED_IN_MESSAGE =
-  /^DEPENDENCY_(FAILED|DELETED): "(.*?)" \(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/i;
+const NAMING = /^DEPENDENCY_(FAILED|DELETED): /i;
+/** A dependency as `named` writes it; a message of the gate may name several. */
+const NAMED = /"(.*?)" \(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/gi;
 
 /**
  * The dependencies a run's message names, as gateDecision and dependencyDeletedNote write them
@@ -81,14 +87,9 @@ const NAMED_IN_MESSAGE =
 export function dependenciesNamedIn(message: string | null): NamedDependency[] {
   if (!message) return [];
   return message.split(' — ').flatMap((part) => {
-    const match = NAMED_IN_MESSAGE.exec(part);
-    if (!match) return [];
-    return [
-      {
-        kind: match[1]!.toUpperCase() === 'FAILED' ? 'failed' : 'deleted',
-        task_name: match[2]!,
-        id: match[3]!,
-      },
-    ];
+    const naming = NAMING.exec(part);
+    if (!naming) return [];
+    const kind = naming[1]!.toUpperCase() === 'FAILED' ? 'failed' : 'deleted';
+    return [...part.matchAll(NAMED)].map((match) => ({ kind, task_name: match[1]!, id: match[2]! }));
   });
 }

@@ -113,6 +113,7 @@ export class Publisher {
       logger: deps.logger,
       retryBackoffMs: deps.retryBackoffMs,
       metrics: deps.metrics,
+      events: deps.events,
     });
     this.retention = new Retention({
       runs: deps.runs,

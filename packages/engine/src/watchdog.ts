@@ -1,7 +1,7 @@
 import type { Logger } from '@scheduler/config';
 import { type ActiveRun, isPostgresUnavailable, isSchemaMissing, type RunRepository } from '@scheduler/db';
 import { destinationOf } from '@scheduler/core';
-import { enqueueDeliveries, type DeliveryQueue } from '@scheduler/queue';
+import { enqueueDeliveries, type DeliveryQueue, type EventPublisher } from '@scheduler/queue';
 import type { EngineMetrics } from './metrics';
 
 /** A run counts as possibly stuck once it has been `running` this long. */
@@ -43,6 +43,8 @@ export interface WatchdogDeps {
   retryBackoffMs: number;
   pageSize?: number;
   metrics?: EngineMetrics;
+  /** Live events (SPEC §15): run.finished for each run it ends expired. */
+  events?: EventPublisher;
 }
 
 /**
@@ -87,9 +89,12 @@ export class Watchdog {
   async check(graceMs = WATCHDOG_GRACE_MS): Promise<{ released: number; requeued: number }> {
     const { runs: repository, queue, logger } = this.deps;
     // SPEC §13: runs waiting past their delivery deadline (a busy queue, a backoff, a held
-    // destination) end expired; their jobs, when taken, find no run and are dropped.
+    // destination) end expired. Their jobs leave the queue (one a worker holds now cannot:
+    // that worker finds the run ended, and drops it).
     const expired = await repository.expireOverdue({ limit: this.deps.pageSize ?? WATCHDOG_PAGE_SIZE });
     for (const run of expired) {
+      if (run.job_id) await queue.remove(run.job_id).catch(() => 0);
+      this.deps.events?.emit('run.finished', { run_id: run.id, task_id: run.task_id, status: 'expired' });
       logger.warn(
         { taskId: run.task_id, runId: run.id },
         'watchdog: run expired: not delivered by its deadline',

@@ -132,6 +132,7 @@ export class TaskService {
     const now = this.now();
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
+    if (task.paused_until) assertPauseAhead(task.paused_until, now);
     if (task.ends_at && task.ends_at <= now) {
       const message = `${task.ends_at.toISOString()} has passed: expected a future instant (or none)`;
       throw new TaskValidationError(`ends_at: ${message}`, 'VALIDATION_ERROR', { ends_at: message });
@@ -285,6 +286,7 @@ export class TaskService {
     this.assertTimeoutWithinMax(patch.timeout_ms);
     const current = await this.get(id);
     const now = this.now();
+    if (patch.paused_until) assertPauseAhead(patch.paused_until, now);
     const {
       task_status,
       json_payload,
@@ -685,6 +687,14 @@ function assertRunAtAhead(runAt: Date, now: Date): void {
   if (runAt.getTime() < now.getTime() - RUN_AT_GRACE_MS) {
     const message = `${runAt.toISOString()} is more than ${RUN_AT_GRACE_MS / 1000} s in the past: expected a future instant (or one at most ${RUN_AT_GRACE_MS / 1000} s ago, which fires at once)`;
     throw new TaskValidationError(`run_at: ${message}`, 'VALIDATION_ERROR', { run_at: message });
+  }
+}
+
+/** A pause that has ended pauses nothing: a paused_until more than RUN_AT_GRACE_MS past is a mistake, refused. */
+function assertPauseAhead(pausedUntil: Date, now: Date): void {
+  if (pausedUntil.getTime() < now.getTime() - RUN_AT_GRACE_MS) {
+    const message = `${pausedUntil.toISOString()} has passed: expected a future instant (a pause that has ended pauses nothing), or null to lift a pause`;
+    throw new TaskValidationError(`paused_until: ${message}`, 'VALIDATION_ERROR', { paused_until: message });
   }
 }
 

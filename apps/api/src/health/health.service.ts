@@ -37,6 +37,8 @@ export interface HealthServiceDeps {
   queue: DeliveryQueue;
   prefix: string;
   lateAfterMs: number;
+  /** The tasks late now, from PostgreSQL's count: less those waiting at a held or busy destination (SPEC §15). */
+  lateTasks: (counted: number) => Promise<number>;
   logger: Logger;
 }
 
@@ -98,6 +100,11 @@ export class HealthService {
         ? queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed').catch(() => null)
         : null,
     ]);
+    // Without Redis, which runs wait at a destination is not known: PostgreSQL's count stands.
+    const lateTasks =
+      snapshot && report.redis === 'ok'
+        ? await this.deps.lateTasks(snapshot.lateTasks).catch(() => snapshot.lateTasks)
+        : (snapshot?.lateTasks ?? null);
     return {
       publishers: report.publishers,
       workers: report.workers,
@@ -111,7 +118,7 @@ export class HealthService {
       runs: snapshot?.runs ?? null,
       due_backlog: snapshot?.dueBacklog ?? null,
       oldest_due_seconds: snapshot ? Math.round(snapshot.oldestDueSeconds * 1000) / 1000 : null,
-      late_tasks: snapshot?.lateTasks ?? null,
+      late_tasks: lateTasks,
       problems: report.problems,
     };
   }

@@ -12,11 +12,8 @@ export interface ClusterMetricsDeps {
   lateAfterMs: number;
   /** How many destinations are held now (a 429 or 503 told them to wait, or a used-up bucket). */
   destinationsHeld: () => Promise<number>;
-  /**
-   * Of the tasks late by PostgreSQL's reading, how many (among the first few hundred) wait at
-   * a held or busy destination instead (the late alarm's rule, SPEC §15).
-   */
-  lateButWaiting: () => Promise<number>;
+  /** The tasks late now, from PostgreSQL's count: less those waiting at a held or busy destination (SPEC §15). */
+  lateTasks: (counted: number) => Promise<number>;
 }
 
 /**
@@ -70,9 +67,7 @@ export class ClusterMetrics {
     this.dueBacklog.set(snapshot.dueBacklog);
     this.oldestDue.set(snapshot.oldestDueSeconds);
     this.destinationsHeld.set(held);
-    this.lateTasks.set(
-      snapshot.lateTasks > 0 ? Math.max(0, snapshot.lateTasks - (await this.deps.lateButWaiting())) : 0,
-    );
+    this.lateTasks.set(await this.deps.lateTasks(snapshot.lateTasks));
     return this.registry.metrics();
   }
 

@@ -113,7 +113,7 @@ const taskFieldDocs: Record<string, SchemaObject> = {
   },
   paused_until: {
     description:
-      'No run comes due before this instant; it clears itself. Instants it covers are caught up as catch_up says. null clears it.',
+      'No run comes due before this instant; it clears itself. Instants it covers are caught up as catch_up says. In the future (or at most 60 s past). null clears it.',
     example: '2025-05-12T07:00:00Z',
   },
   deliver_within_ms: {

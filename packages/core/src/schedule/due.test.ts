@@ -350,6 +350,26 @@ describe('previews: next_runs, comes due, skip-next', () => {
     ]);
   });
 
+  it('a pause ending on an instant: latest makes one run there, and the preview shows it once', () => {
+    const pausedTask = task({
+      next_run_at: at('2026-03-01T11:00:00Z'),
+      paused_until: at('2026-03-01T13:00:00Z'),
+      catch_up: 'latest',
+    });
+    expect(upcomingDueInstants(pausedTask, 3).map(iso)).toEqual([
+      '2026-03-01T13:00:00Z',
+      '2026-03-01T14:00:00Z',
+      '2026-03-01T15:00:00Z',
+    ]);
+    // What the claim at the pause's end does: one run, for 13:00 (11:00 and 12:00 missed), then 14:00.
+    expect(planClaim(pausedTask, at('2026-03-01T13:00:00Z'))).toEqual({
+      kind: 'fire',
+      scheduledFor: at('2026-03-01T13:00:00Z'),
+      next: at('2026-03-01T14:00:00Z'),
+      missed: 1,
+    });
+  });
+
   it('comes due no earlier than the pause ends', () => {
     const next = at('2026-03-01T11:00:00Z');
     expect(comesDueAt({ next_run_at: next, paused_until: at('2026-03-01T12:30:00Z') })).toEqual(

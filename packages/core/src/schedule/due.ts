@@ -157,7 +157,9 @@ export function upcomingDueInstants(task: TaskTiming & { next_run_at: Date | nul
     } else if (heldByPause && pause !== null) {
       runs.push(pause);
       heldByPause = false;
-      continue;
+      // An instant at the pause's very end is the latest covered: the catch-up run is its own.
+      if (due.getTime() !== pause.getTime()) continue;
+      nominal = nextNominalInstant(task, nominal);
     } else {
       runs.push(due);
       nominal = nextNominalInstant(task, nominal);

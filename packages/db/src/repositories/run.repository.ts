@@ -276,7 +276,7 @@ export class RunRepository {
    */
   async expireOverdue(
     target: { runId: string; by?: Date } | { limit: number },
-  ): Promise<{ id: string; task_id: string }[]> {
+  ): Promise<{ id: string; task_id: string; job_id: string | null }[]> {
     // `by`: a deadline that will have passed by then (a retry's instant) counts as passed.
     const by = 'runId' in target && target.by ? sql`${target.by}::timestamptz` : sql`now()`;
     const which =
@@ -288,7 +288,7 @@ export class RunRepository {
                      WHERE t.task_status = 'running' AND t.deliver_within_ms IS NOT NULL
                        AND r.finished_at IS NULL AND r.deliver_by <= now()
                      ORDER BY r.deliver_by LIMIT ${target.limit})`;
-    const { rows } = await sql<{ id: string; task_id: string }>`
+    const { rows } = await sql<{ id: string; task_id: string; job_id: string | null }>`
       WITH overdue AS (
         SELECT id FROM task_runs
         WHERE ${which} AND finished_at IS NULL AND deliver_by IS NOT NULL AND deliver_by <= ${by}
@@ -301,11 +301,17 @@ export class RunRepository {
             ' (deliver_within_ms after it came due); no attempt is made after it', task_runs.message)
         FROM overdue WHERE task_runs.id = overdue.id
         RETURNING task_runs.id, task_runs.task_id, task_runs.prior_task_status
+      ), owner AS MATERIALIZED (
+        -- The job that carried the run (the task's, read before the update below clears it).
+        SELECT tasks.id, tasks.job_id FROM tasks JOIN run ON tasks.id = run.task_id
+        WHERE tasks.task_status = 'running'
       ), task AS (
         UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
         FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
       )
-      SELECT id, task_id FROM run`.execute(this.db);
+      SELECT run.id, run.task_id, owner.job_id FROM run LEFT JOIN owner ON owner.id = run.task_id`.execute(
+      this.db,
+    );
     return rows;
   }
 
