@@ -35,3 +35,26 @@ export async function runFor(
   });
   return run.id;
 }
+
+/**
+ * A task claimed ten minutes ago whose run is still queued under `jobId`: late, by
+ * PostgreSQL's reading alone (SPEC §15), unless flow control says it waits at its destination.
+ */
+export async function lateQueuedRun(
+  database: Pick<TestDatabase, 'tasks' | 'runs'>,
+  task: { task_name: string; webhook_url: string; job_id: string },
+): Promise<{ taskId: string; runId: string }> {
+  const row = await database.tasks.create({
+    ...task,
+    task_schedule: '0 * * * *',
+    json_payload: '{}',
+    task_status: 'running',
+  });
+  const run = await database.runs.create({
+    task_id: row.id,
+    scheduled_for: new Date(Date.now() - 10 * 60_000),
+    trigger: 'schedule',
+    status: 'queued',
+  });
+  return { taskId: row.id, runId: run.id };
+}

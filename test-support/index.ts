@@ -15,7 +15,7 @@ export { startSystem } from './system';
 export type { SystemUnderTest } from './system';
 export { startTcpProxy, through } from './tcp-proxy';
 export type { TcpProxy } from './tcp-proxy';
-export { runFor } from './factories';
+export { lateQueuedRun, runFor } from './factories';
 export { startDiscordReceiver } from './discord-receiver';
 export type {
   DiscordReceiver,

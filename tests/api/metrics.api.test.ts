@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlowControl } from '@scheduler/engine';
-import { parseMetrics, testRedis, waitFor } from '@scheduler/test-support';
+import { lateQueuedRun, parseMetrics, testRedis, waitFor } from '@scheduler/test-support';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_KEY, type RunningApi, startApi } from './api-harness';
 
@@ -97,19 +97,10 @@ describe('GET /metrics on the API', () => {
     };
     const before = await lateNow();
     // Claimed ten minutes ago, its run still queued: late, by PostgreSQL's reading alone.
-    const task = await api.database.tasks.create({
+    await lateQueuedRun(api.database, {
       task_name: 'behind a busy destination',
-      task_schedule: '0 * * * *',
       webhook_url: 'http://127.0.0.1:4000/webhook',
-      json_payload: '{}',
-      task_status: 'running',
       job_id: 'job-waiting',
-    });
-    await api.database.runs.create({
-      task_id: task.id,
-      scheduled_for: new Date(Date.now() - 10 * 60_000),
-      trigger: 'schedule',
-      status: 'queued',
     });
     expect(await lateNow()).toEqual({ metric: before.metric + 1, health: before.health + 1 });
 

@@ -3,6 +3,7 @@ import type { Redis } from '@scheduler/queue';
 import {
   clearPrefix,
   createTestDatabase,
+  lateQueuedRun,
   type TestDatabase,
   testRedis,
   uniquePrefix,
@@ -26,19 +27,10 @@ afterAll(async () => {
 });
 
 test('a run that flow control put off at a busy or held destination waits: it is not late (SPEC §15)', async () => {
-  const task = await t.tasks.create({
+  await lateQueuedRun(t, {
     task_name: 'behind a busy destination',
-    task_schedule: '0 * * * *',
     webhook_url: 'http://127.0.0.1:4000/webhook',
-    json_payload: '{}',
-    task_status: 'running',
     job_id: 'job-waiting',
-  });
-  await t.runs.create({
-    task_id: task.id,
-    scheduled_for: new Date(Date.now() - 10 * 60_000),
-    trigger: 'schedule',
-    status: 'queued',
   });
   const deps = { cluster: new ClusterRepository(t.db), redis, prefix };
   const lateNames = async () => (await lateTasksNow(deps, 60_000, 100)).late.map((late) => late.task_name);
