@@ -312,6 +312,22 @@ describe('retry', () => {
     expect((await api.database.tasks.findById(task.id))?.task_status).toBe('ready');
   });
 
+  test('a GET task’s run with a payload: 400 (a GET sends no body), no run is made; with {} it is retried', async () => {
+    const task = await api.createTask({ http_method: 'GET', json_payload: {} });
+    const failed = await endedRun(task.id, 'failed');
+    const response = await api.request('POST', `/api/runs/${failed.id}/retry`, {
+      body: { json_payload: { a: 1 } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(errorShape('VALIDATION_ERROR'));
+    expect(
+      (response.body as { error: { details: Record<string, string> } }).error.details.json_payload,
+    ).toMatch(/GET request sends no body: expected json_payload \{\}/);
+    expect((await api.database.runs.list({ page: 1, limit: 10, taskId: task.id })).total).toBe(1);
+    const empty = await api.request('POST', `/api/runs/${failed.id}/retry`, { body: { json_payload: {} } });
+    expect(empty.status).toBe(202);
+  });
+
   test('a payload over 64 KiB: 413', async () => {
     const task = await api.createTask();
     const failed = await endedRun(task.id, 'failed');

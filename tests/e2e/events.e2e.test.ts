@@ -59,13 +59,18 @@ test('a run now is seen queued, started, its attempt finished and the run finish
       [...names.map((name) => stream.events.indexOf(ofRun(name)))].sort((a, b) => a - b),
     );
 
-    // Changes made through the API are announced too.
+    // Changes made through the API are announced too: a skip of the next run among them.
+    expect((await api.request<Task>('POST', `/api/tasks/${task.id}/skip-next`)).status).toBe(200);
+    await waitFor('task.updated of the skip', async () =>
+      stream.events.some((e) => e.event === 'task.updated' && e.data.task_id === task.id),
+    );
     await api.request<Task>('POST', `/api/tasks/${task.id}/toggle`);
     await api.request('DELETE', `/api/tasks/${task.id}`);
-    await waitFor('task.updated and task.deleted', async () =>
-      ['task.updated', 'task.deleted'].every((name) =>
-        stream.events.some((e) => e.event === name && e.data.task_id === task.id),
-      ),
+    await waitFor(
+      'task.updated and task.deleted',
+      async () =>
+        stream.events.filter((e) => e.event === 'task.updated' && e.data.task_id === task.id).length === 2 &&
+        stream.events.some((e) => e.event === 'task.deleted' && e.data.task_id === task.id),
     );
   } finally {
     stream.close();

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { EventPublisher, eventsChannel, type LiveEvent, parseLiveEvents } from '@scheduler/queue';
 import { RunService } from '@scheduler/services';
-import { startSystem, type SystemUnderTest, waitFor } from '@scheduler/test-support';
+import { startSystem, type SystemUnderTest, testRedis, waitFor } from '@scheduler/test-support';
 
 let system: SystemUnderTest;
 
@@ -46,13 +47,14 @@ afterAll(async () => {
 });
 
 /** Run use-cases as the API and the CLI have them, over the system's database and queue. */
-const runService = () =>
+const runService = (events?: EventPublisher) =>
   new RunService({
     runs: system.database.runs,
     tasks: system.taskService,
     queue: system.queue,
     redis: system.redis,
     prefix: system.prefix,
+    events,
   });
 
 const runsOf = async (taskId: string) =>
@@ -92,8 +94,16 @@ test('cancel aborts the attempt in flight within 1 s; it is recorded cancelled a
   const [run] = await runsOf(task.id);
   expect(run).toMatchObject({ status: 'running', attempt_count: 1 });
 
+  // What the dashboards hear of it (SPEC §15): the attempt's end as well as the run's.
+  const subscriber = testRedis();
+  const events: LiveEvent[] = [];
+  subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
+  await subscriber.subscribe(eventsChannel(system.prefix));
+  const publisher = new EventPublisher(system.redis, system.prefix);
+
   const cancelledAt = Date.now();
-  const cancelled = await runService().cancel(run!.id);
+  const cancelled = await runService(publisher).cancel(run!.id);
+  publisher.flush();
   expect(cancelled.status).toBe('cancelled');
   await waitFor('the request to be closed', async () => received[0]?.closedAt !== undefined, 5000);
   expect(received[0]!.closedAt! - cancelledAt).toBeLessThan(1000);
@@ -102,6 +112,14 @@ test('cancel aborts the attempt in flight within 1 s; it is recorded cancelled a
   expect(received).toHaveLength(1);
   const attempts = await system.database.runs.attemptsOf(run!.id);
   expect(attempts).toMatchObject([{ status: 'cancelled', retry_count: 0 }]);
+  const ofRun = events.filter((e) => e.data.run_id === run!.id);
+  expect(ofRun.find((e) => e.event === 'attempt.finished')?.data).toMatchObject({
+    attempt_id: attempts[0]!.id,
+    status: 'cancelled',
+    retry_count: 0,
+  });
+  expect(ofRun.find((e) => e.event === 'run.finished')?.data).toMatchObject({ status: 'cancelled' });
+  await subscriber.quit();
   expect(await system.database.tasks.findById(task.id)).toMatchObject({ task_status: 'ready', job_id: null });
   expect(await runsOf(task.id)).toMatchObject([{ status: 'cancelled' }]);
 });

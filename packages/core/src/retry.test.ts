@@ -163,6 +163,15 @@ describe('decideRetry', () => {
   ])('%s', (_name, outcome, retryCount, maxRetry, decision) => {
     expect(decideRetry(outcome, retryCount, maxRetry, BASE)).toEqual(decision);
   });
+
+  it('giving up counts every attempt of the run: those a 429/503 answered spent no retry, and are said so', () => {
+    // max_retry 1: two attempts spent retries, after ten 503s that did not.
+    expect(decideRetry(http(503), 1, 1, 1000, 10)).toEqual({
+      kind: 'fail',
+      reason: 'gave up after 12 attempts (10 of them answered 429 or 503 and spent no retry)',
+    });
+    expect(decideRetry(timeout, 1, 1, 1000, 0)).toEqual({ kind: 'fail', reason: 'gave up after 2 attempts' });
+  });
 });
 
 describe('backoffDelayMs', () => {

@@ -37,6 +37,8 @@ export function decideRetry(
   retryCount: number,
   maxRetry: number,
   backoffBaseMs: number,
+  /** Earlier attempts answered 429/503 that spent no retry: counted when the run gives up. */
+  rateLimited = 0,
 ): RetryDecision {
   switch (outcome.kind) {
     case 'delivered':
@@ -52,11 +54,11 @@ export function decideRetry(
       if (!isRetryableStatus(outcome.httpStatus)) {
         return { kind: 'fail', reason: notRetryableReason(outcome.httpStatus) };
       }
-      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, outcome.retryAfterMs);
+      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, outcome.retryAfterMs, rateLimited);
     }
     case 'network-error':
     case 'timeout':
-      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, undefined);
+      return retryOrGiveUp(retryCount, maxRetry, backoffBaseMs, undefined, rateLimited);
     case 'refused':
       // Its address will not change class by waiting: one attempt, no retry.
       return {
@@ -109,16 +111,20 @@ function retryOrGiveUp(
   maxRetry: number,
   backoffBaseMs: number,
   retryAfterMs: number | undefined,
+  rateLimited: number,
 ): RetryDecision {
   if (retryCount < maxRetry) {
     const backoff = backoffDelayMs(retryCount, backoffBaseMs);
     const asked = retryAfterMs === undefined ? 0 : Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
     return { kind: 'retry', delayMs: Math.max(backoff, asked) };
   }
-  const attempts = Math.max(0, retryCount) + 1;
+  // As many as the run's attempt_count: those a 429/503 answered spent no retry, and are said so.
+  const free = Math.max(0, rateLimited);
+  const attempts = Math.max(0, retryCount) + 1 + free;
+  const waits = free === 0 ? '' : ` (${free} of them answered 429 or 503 and spent no retry)`;
   return {
     kind: 'fail',
-    reason: `gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`,
+    reason: `gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}${waits}`,
   };
 }
 

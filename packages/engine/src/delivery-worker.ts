@@ -497,7 +497,7 @@ export class DeliveryWorker {
       await job.moveToDelayed(Date.now() + waiting.delayMs, token);
       throw new DelayedError();
     }
-    const decision = decideRetry(outcome, spent, maxRetry, this.deps.retryBackoffMs);
+    const decision = decideRetry(outcome, spent, maxRetry, this.deps.retryBackoffMs, rateLimited);
     const ends = (runStatus: 'finish' | 'failed', text: string, disabledReason?: string): RunOutcome => ({
       kind: 'ends',
       taskId,

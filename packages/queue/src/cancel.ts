@@ -1,4 +1,5 @@
 import type { DeliveryQueue, Redis } from './connection';
+import { destinationKeys } from './flow-keys';
 
 /**
  * The pub/sub channel on which a cancel is announced to every worker (SPEC §11:
@@ -22,7 +23,21 @@ export async function withdrawRun(
   runId: string,
   jobId: string | null,
 ): Promise<void> {
-  // remove() refuses a job a worker holds (it is locked): that one is aborted instead.
-  if (jobId) await queue.remove(jobId).catch(() => 0);
+  if (jobId) {
+    // A run put off at its destination is counted there as waiting (SPEC §12) until it is
+    // taken out too; the job says which destination.
+    const destination = (await queue.getJob(jobId).catch(() => undefined))?.data.destination;
+    // remove() refuses a job a worker holds (it is locked): that one is aborted instead.
+    await queue.remove(jobId).catch(() => 0);
+    if (destination) {
+      const { waiting } = destinationKeys(prefix, destination);
+      await redis
+        .multi()
+        .zrem(waiting, jobId)
+        .zrem(`${waiting}:prio`, jobId)
+        .exec()
+        .catch(() => undefined);
+    }
+  }
   await redis.publish(runCancelledChannel(prefix), runId);
 }

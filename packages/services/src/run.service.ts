@@ -1,6 +1,8 @@
 import {
   CANCELLED_ATTEMPT_MESSAGE,
   CANCELLED_RUN_MESSAGE,
+  isBodyless,
+  isEmptyPayload,
   isRetryableRun,
   parseTaskInput,
   retryableRunStatuses,
@@ -9,6 +11,7 @@ import {
   RunNotFoundError,
   type TaskRunsParams,
   TaskConflictError,
+  TaskValidationError,
 } from '@scheduler/core';
 import type { CancelTarget, RunListItem, RunRepository, RunRow, RunWithAttempts } from '@scheduler/db';
 import { type DeliveryQueue, type EventPublisher, type Redis, withdrawRun } from '@scheduler/queue';
@@ -83,6 +86,13 @@ export class RunService {
     }
     if (input?.json_payload !== undefined) {
       const task = await this.deps.tasks.get(original.task_id);
+      // As a task's own payload (SPEC §14): a GET or DELETE sends no body, so only {} fits it.
+      if (isBodyless(task.http_method) && !isEmptyPayload(input.json_payload)) {
+        const message = `this task's ${task.http_method} request sends no body: expected json_payload {} (or none), or change the task's http_method`;
+        throw new TaskValidationError(`json_payload: ${message}`, 'VALIDATION_ERROR', {
+          json_payload: message,
+        });
+      }
       assertDiscordPayload(task.webhook_url, input.json_payload);
     }
     const { run } = await this.deps.tasks.startRun(original.task_id, {
@@ -127,6 +137,17 @@ export class RunService {
               { status: result.run.status },
             );
           case 'cancelled':
+            if (result.attempt) {
+              this.deps.events?.emit('attempt.finished', {
+                run_id: result.run.id,
+                task_id: result.run.task_id,
+                attempt_id: result.attempt.id,
+                status: 'cancelled',
+                http_status: null,
+                execution_time: result.attempt.execution_time,
+                retry_count: result.attempt.retry_count,
+              });
+            }
             this.deps.events?.emit('run.finished', {
               run_id: result.run.id,
               task_id: result.run.task_id,

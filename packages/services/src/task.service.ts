@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   activeRangeProblem,
   type AllowList,
-  BODYLESS_METHODS,
+  isBodyless,
   createTaskSchema,
   dependencyDeletedNote,
   strandedChainReason,
@@ -251,7 +251,7 @@ export class TaskService {
         },
       );
     }
-    return this.planned(updated);
+    return this.planned(this.announced('task.updated', updated));
   }
 
   /** A page of tasks as the list parameters ask, each with its latest attempt. */
@@ -657,8 +657,6 @@ function nextRuns(task: TaskRow): Date[] {
   }
 }
 
-const isBodyless = (method: string) => (BODYLESS_METHODS as readonly string[]).includes(method);
-
 /** WEBHOOK_TIMEOUT_MAX_MS when the service is not told. */
 const DEFAULT_TIMEOUT_MAX_MS = 60_000;
 
@@ -671,7 +669,7 @@ function assertBodyFitsMethod(
   payload: unknown,
   current: Pick<TaskRow, 'json_payload'>,
 ): void {
-  if (method === undefined || !(BODYLESS_METHODS as readonly string[]).includes(method)) return;
+  if (method === undefined || !isBodyless(method)) return;
   if (payload !== undefined || isEmptyPayload(current.json_payload)) return;
   const message = `${method} sends no body, and this task has a payload: expected json_payload {} with it`;
   throw new TaskValidationError(`json_payload: ${message}`, 'VALIDATION_ERROR', { json_payload: message });

@@ -7,6 +7,11 @@ export type HttpMethod = (typeof httpMethods)[number];
 /** Methods that send no body: json_payload is optional with them, stored as {}, and a non-empty one is refused. */
 export const BODYLESS_METHODS: readonly HttpMethod[] = ['GET', 'DELETE'];
 
+/** Whether `method` sends no body (GET, DELETE). */
+export function isBodyless(method: string): boolean {
+  return (BODYLESS_METHODS as readonly string[]).includes(method);
+}
+
 export const MAX_HEADERS = 20;
 export const MAX_HEADER_VALUE_LENGTH = 2048;
 /** The smallest `timeout_ms`; the largest is WEBHOOK_TIMEOUT_MAX_MS, a setting. */

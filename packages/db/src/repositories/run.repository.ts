@@ -33,8 +33,16 @@ export interface Punctuality {
 }
 
 export type CancelResult =
-  /** Cancelled now; `jobId` is the queue job that carried it (to remove), if one is known. */
-  | { kind: 'cancelled'; run: RunRow; jobId: string | null }
+  /**
+   * Cancelled now; `jobId` is the queue job that carried it (to remove), if one is known;
+   * `attempt`, the attempt in flight that the cancel recorded `cancelled`, if there was one.
+   */
+  | {
+      kind: 'cancelled';
+      run: RunRow;
+      jobId: string | null;
+      attempt: { id: string; retry_count: number; execution_time: number } | null;
+    }
   /** The run exists but has ended: nothing to cancel. */
   | { kind: 'ended'; run: RunRow }
   /** No such run, or the task has no run in flight. */
@@ -218,7 +226,13 @@ export class RunRepository {
       );
       const ids = locked.rows.map((row) => row.id);
       if (ids.length === 0) return [];
-      const { rows: changed } = await sql<RunRow & { cancelled: boolean; job_id: string | null }>`
+      const { rows: changed } = await sql<
+        RunRow & {
+          cancelled: boolean;
+          job_id: string | null;
+          attempt: { id: string; retry_count: number; execution_time: number } | null;
+        }
+      >`
         WITH run AS (
           UPDATE task_runs SET status = 'cancelled', finished_at = now(), message = concat_ws(' — ', ${message}::text, message),
             -- Of its last attempt: a run cancelled in a retry's backoff keeps what that attempt got.
@@ -231,22 +245,24 @@ export class RunRepository {
           UPDATE task_logs SET status = 'cancelled', message = ${attemptMessage},
             execution_time = greatest(0, round(extract(epoch FROM clock_timestamp() - created_at) * 1000))::int
           WHERE run_id IN (SELECT id FROM run) AND status = 'running'
+          RETURNING id, retry_count, execution_time
         ), task_before AS (
           SELECT id, job_id FROM tasks WHERE id IN (SELECT task_id FROM run)
         ), task AS (
           UPDATE tasks SET task_status = run.prior_task_status, job_id = NULL
           FROM run WHERE tasks.id = run.task_id AND tasks.task_status = 'running'
         )
-        SELECT run.*, true AS cancelled, (SELECT job_id FROM task_before) AS job_id FROM run
+        SELECT run.*, true AS cancelled, (SELECT job_id FROM task_before) AS job_id,
+          (SELECT to_jsonb(attempts) FROM attempts LIMIT 1) AS attempt FROM run
         UNION ALL
-        SELECT task_runs.*, false AS cancelled, NULL AS job_id FROM task_runs
+        SELECT task_runs.*, false AS cancelled, NULL AS job_id, NULL AS attempt FROM task_runs
         WHERE task_runs.id = ANY(${ids}::uuid[]) AND NOT EXISTS (SELECT 1 FROM run)`.execute(trx);
       return changed;
     });
     const row = rows[0];
     if (!row) return { kind: 'none' };
-    const { cancelled, job_id, ...run } = row;
-    return cancelled ? { kind: 'cancelled', run, jobId: job_id } : { kind: 'ended', run };
+    const { cancelled, job_id, attempt, ...run } = row;
+    return cancelled ? { kind: 'cancelled', run, jobId: job_id, attempt } : { kind: 'ended', run };
   }
 
   /**
