@@ -64,3 +64,41 @@ test('a queued run is late from when it came due, and not while it waits for a d
   ]);
   expect((await cluster.snapshot(60_000)).lateTasks).toBe(3);
 });
+
+test('a ready task its own slow run held is not late until LATE_ALERT_AFTER_MS after that run ended', async () => {
+  const cluster = new ClusterRepository(t.db);
+  const ready = async (name: string, runEnded: Date) => {
+    const task = await t.tasks.create({
+      task_name: name,
+      task_schedule: '*/5 * * * * *',
+      webhook_url: 'http://127.0.0.1:4000/webhook',
+      json_payload: '{}',
+      next_run_at: minutesAgo(10),
+    });
+    await t.runs.create({
+      task_id: task.id,
+      scheduled_for: minutesAgo(11),
+      trigger: 'schedule',
+      status: 'finish',
+      finished_at: runEnded,
+    });
+    return task;
+  };
+  // Both are due since ten minutes; one's run ended 5 s ago, the other's ten minutes ago.
+  const slow = await ready('slow run just ended', new Date(Date.now() - 5_000));
+  await ready('not claimed', minutesAgo(10));
+  const names = (await cluster.lateTasks(60_000, 100)).map((task) => task.task_name);
+  expect(names).toContain('not claimed');
+  expect(names).not.toContain('slow run just ended');
+  const before = (await cluster.snapshot(60_000)).lateTasks;
+  // A minute on, it is late like any other.
+  await t.db
+    .updateTable('task_runs')
+    .set({ finished_at: minutesAgo(2) })
+    .where('task_id', '=', slow.id)
+    .execute();
+  expect((await cluster.lateTasks(60_000, 100)).map((task) => task.task_name)).toContain(
+    'slow run just ended',
+  );
+  expect((await cluster.snapshot(60_000)).lateTasks).toBe(before + 1);
+});

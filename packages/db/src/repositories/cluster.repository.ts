@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Database } from '../database';
 import { newestRunOf, runDueAt } from './run.repository';
 import type { TaskStatus } from '../generated/db';
@@ -47,6 +47,15 @@ const waitsForDependency = sql<boolean>`(r.trigger <> 'manual' AND EXISTS (
   SELECT 1 FROM task_dependencies d JOIN task_runs dr ON dr.id = ${newestRunOf(sql`d.depends_on`)}
   WHERE d.task_id = t.id AND dr.finished_at IS NULL))`;
 
+/**
+ * Whether the ready task `tasks` was held by its own run until less than LATE_ALERT_AFTER_MS
+ * ago (`late`): a run that outlasted its schedule's interval leaves next_run_at behind, and
+ * the task could not be claimed before that run ended. Not late yet, then (SPEC §15: one
+ * incident per lateness, not one more each time a slow run ends).
+ */
+const heldByItsLastRun = (late: RawBuilder<unknown>) => sql<boolean>`EXISTS (
+  SELECT 1 FROM task_runs pr WHERE pr.id = ${newestRunOf(sql`tasks.id`)} AND pr.finished_at >= ${late})`;
+
 export class ClusterRepository {
   constructor(private readonly db: Database) {}
 
@@ -63,7 +72,7 @@ export class ClusterRepository {
     const result = await sql<LateTask>`
       (SELECT id AS task_id, task_name, next_run_at AS due_at, webhook_url, NULL AS job_id
        FROM tasks
-       WHERE task_status = 'ready' AND enabled AND next_run_at < ${late})
+       WHERE task_status = 'ready' AND enabled AND next_run_at < ${late} AND NOT ${heldByItsLastRun(late)})
       UNION ALL
       (SELECT r.task_id, t.task_name, ${runDueAt('r')} AS due_at, t.webhook_url, t.job_id
        FROM tasks t JOIN task_runs r ON r.id = ${newestRunOf(sql`t.id`)}
@@ -85,7 +94,7 @@ export class ClusterRepository {
       ), due AS (
         SELECT count(*)::int AS backlog,
                min(next_run_at) AS oldest,
-               count(*) FILTER (WHERE next_run_at < ${late})::int AS late
+               count(*) FILTER (WHERE next_run_at < ${late} AND NOT ${heldByItsLastRun(late)})::int AS late
         FROM tasks
         WHERE task_status = 'ready' AND enabled AND next_run_at <= now()
       ), in_flight AS (
