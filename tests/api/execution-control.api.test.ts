@@ -240,6 +240,29 @@ describe('bad input: 400 naming the field and what is expected', () => {
     expect(error.details.starts_at).toMatch(/expected ends_at after starts_at/);
   });
 
+  test('jitter_ms as long as the schedule’s interval is refused (it would reorder the runs), on create and PATCH', async () => {
+    const created = await api.request('POST', '/api/tasks', {
+      body: {
+        task_name: 'too jittery',
+        task_schedule: '* * * * *',
+        webhook_url: 'http://127.0.0.1:9/w',
+        json_payload: {},
+        jitter_ms: 300_000,
+      },
+    });
+    expect(created.status).toBe(400);
+    expect((created.body as ApiErrorBody).error.details.jitter_ms).toMatch(
+      /expected less than the schedule's shortest interval \(60000 ms between two of its instants\)/,
+    );
+    const task = await api.createTask({ task_schedule: '* * * * *', jitter_ms: 59_000 });
+    expect(task.jitter_ms).toBe(59_000);
+    // A schedule with a shorter interval under the same jitter: refused, and nothing changes.
+    const faster = await refused('PATCH', `/api/tasks/${task.id}`, { task_schedule: '*/30 * * * * *' });
+    expect(faster.details.jitter_ms).toMatch(/\(30000 ms/);
+    const after = await api.request<Task>('GET', `/api/tasks/${task.id}`);
+    expect(after.body.task_schedule).toBe('* * * * *');
+  });
+
   test('PATCH: a paused_until in the past is refused and changes nothing', async () => {
     const task = await api.createTask({ task_schedule: '0 * * * *' });
     const error = await refused('PATCH', `/api/tasks/${task.id}`, { paused_until: inHours(-1), priority: 9 });

@@ -3,6 +3,7 @@ import {
   activeRangeProblem,
   type AllowList,
   isBodyless,
+  jitterProblem,
   createTaskSchema,
   dependencyDeletedNote,
   strandedChainReason,
@@ -133,6 +134,7 @@ export class TaskService {
     const runAt = task.run_at ?? null;
     if (runAt) assertRunAtAhead(runAt, now);
     if (task.paused_until) assertPauseAhead(task.paused_until, now);
+    assertJitterFits(task.task_schedule ?? null, task.timezone ?? 'UTC', task.jitter_ms ?? 0, now);
     if (task.ends_at && task.ends_at <= now) {
       const message = `${task.ends_at.toISOString()} has passed: expected a future instant (or none)`;
       throw new TaskValidationError(`ends_at: ${message}`, 'VALIDATION_ERROR', { ends_at: message });
@@ -287,6 +289,12 @@ export class TaskService {
     const current = await this.get(id);
     const now = this.now();
     if (patch.paused_until) assertPauseAhead(patch.paused_until, now);
+    if (patch.jitter_ms !== undefined || patch.task_schedule || patch.timezone !== undefined) {
+      // As the task will be: a new schedule replaces a run_at, a new run_at the schedule.
+      const schedule = patch.task_schedule ?? (patch.run_at ? null : current.task_schedule);
+      const timezone = patch.timezone ?? current.timezone;
+      assertJitterFits(schedule, timezone, patch.jitter_ms ?? current.jitter_ms, now);
+    }
     const {
       task_status,
       json_payload,
@@ -686,6 +694,13 @@ function assertRunAtAhead(runAt: Date, now: Date): void {
     const message = `${runAt.toISOString()} is more than ${RUN_AT_GRACE_MS / 1000} s in the past: expected a future instant (or one at most ${RUN_AT_GRACE_MS / 1000} s ago, which fires at once)`;
     throw new TaskValidationError(`run_at: ${message}`, 'VALIDATION_ERROR', { run_at: message });
   }
+}
+
+/** SPEC §13: a jitter as long as the schedule's interval would reorder its runs: refused, naming jitter_ms. */
+function assertJitterFits(schedule: string | null, timezone: string, jitterMs: number, now: Date): void {
+  const problem = schedule === null ? undefined : jitterProblem(schedule, timezone, jitterMs, now);
+  if (problem)
+    throw new TaskValidationError(`jitter_ms: ${problem}`, 'VALIDATION_ERROR', { jitter_ms: problem });
 }
 
 /** A pause that has ended pauses nothing: a paused_until more than RUN_AT_GRACE_MS past is a mistake, refused. */

@@ -128,7 +128,7 @@ const taskFieldDocs: Record<string, SchemaObject> = {
   },
   jitter_ms: {
     description:
-      '0 to 3600000 (default 0): each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant; scheduled_for stays the instant.',
+      '0 to 3600000 (default 0), and less than the schedule’s shortest interval (so runs keep their order): each run comes due at a stable pseudo-random offset in [0, jitter_ms] after its instant; scheduled_for stays the instant.',
     example: 30000,
   },
   http_method: {

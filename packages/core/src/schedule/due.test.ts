@@ -10,6 +10,7 @@ import {
   planClaim,
   type TaskTiming,
   upcomingDueInstants,
+  jitterProblem,
 } from './due';
 import { jitterOffsetMs } from './jitter';
 
@@ -388,5 +389,23 @@ describe('previews: next_runs, comes due, skip-next', () => {
     expect(
       instantAfterNext({ ...timing, ends_at: at('2026-03-01T11:30:00Z'), next_run_at: next }),
     ).toBeNull();
+  });
+});
+
+describe('jitterProblem', () => {
+  const from = new Date('2026-03-01T10:00:30Z');
+  it('fits while shorter than the shortest interval between instants', () => {
+    expect(jitterProblem('* * * * *', 'UTC', 59_999, from)).toBeUndefined();
+    expect(jitterProblem('0 9,10 * * *', 'UTC', 3_599_999, from)).toBeUndefined();
+    expect(jitterProblem('*/5 * * * * *', 'UTC', 0, from)).toBeUndefined();
+  });
+
+  it('refuses one as long as an interval, saying the shortest', () => {
+    expect(jitterProblem('* * * * *', 'UTC', 60_000, from)).toMatch(
+      /^expected less than the schedule's shortest interval \(60000 ms between two of its instants\)/,
+    );
+    // 09:00 and 10:00 are an hour apart, though 10:00 and the next 09:00 are 23 h.
+    expect(jitterProblem('0 9,10 * * *', 'UTC', 3_600_000, from)).toMatch(/\(3600000 ms/);
+    expect(jitterProblem('*/10 * * * * *', 'UTC', 60_000, from)).toMatch(/\(10000 ms/);
   });
 });

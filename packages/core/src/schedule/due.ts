@@ -64,6 +64,38 @@ function isPastEnd(task: TaskTiming, nominal: Date): boolean {
   return endsAt !== null && dueAt(task, nominal).getTime() > endsAt.getTime();
 }
 
+/** How many of a schedule's coming intervals are looked at for its shortest. */
+const INTERVAL_SAMPLE = 50;
+
+/**
+ * SPEC §13's jitter keeps a task's runs in the order of their instants only while it is
+ * shorter than the interval between two of them: a longer one would put a run after the
+ * next. What is wrong with `jitterMs` for `schedule` (for a 400 naming jitter_ms), or
+ * undefined when it fits (a schedule that cannot be read is the schedule's own error).
+ */
+export function jitterProblem(
+  schedule: string,
+  timezone: string,
+  jitterMs: number,
+  from: Date,
+): string | undefined {
+  if (!(jitterMs > 0)) return undefined;
+  let shortest = Number.POSITIVE_INFINITY;
+  try {
+    let previous = nextRunAt(schedule, timezone, from);
+    for (let i = 0; previous !== null && i < INTERVAL_SAMPLE; i += 1) {
+      const next = nextRunAt(schedule, timezone, previous);
+      if (next === null) break;
+      shortest = Math.min(shortest, next.getTime() - previous.getTime());
+      previous = next;
+    }
+  } catch {
+    return undefined;
+  }
+  if (jitterMs < shortest) return undefined;
+  return `expected less than the schedule's shortest interval (${shortest} ms between two of its instants): a jitter that long would put a run after the next one`;
+}
+
 /** When the run for `nominal` comes due: its jittered instant. */
 export function dueAt(task: TaskTiming, nominal: Date): Date {
   const jitter = task.jitter_ms ?? 0;

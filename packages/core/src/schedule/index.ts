@@ -11,6 +11,7 @@ export {
   deliveryDeadline,
   dueAt,
   instantAfterNext,
+  jitterProblem,
   MAX_CATCH_UP_RUNS,
   nextDueInstant,
   nextNominalInstant,
