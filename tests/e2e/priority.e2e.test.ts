@@ -122,9 +122,17 @@ test('runs waiting for a held destination go out by priority when the hold ends'
   expect(await runStatuses([first.id, ...ids])).toEqual(Array(WAITING.length + 1).fill('finish'));
 });
 
-test('runs waiting for a slot at a busy destination get it by priority, whichever looks first', async () => {
+/**
+ * One worker, one request at a time to a receiver of the test's own (DESTINATION_MAX_CONCURRENCY
+ * 1): a blocker holds the slot `blockMs`, then `queue(url)` makes runs that wait for it, each
+ * answered in `eachMs`. What the receiver got, in order, after the blocker.
+ */
+async function atBusyDestination(
+  blockMs: number,
+  eachMs: number,
+  queue: (url: string) => Promise<number>,
+): Promise<string[]> {
   await Promise.all(system.workers.splice(0).map((worker) => worker.stop('SIGTERM')));
-  // One request at a time to this receiver; the first holds the slot for 4 s.
   const order: string[] = [];
   const slow = http.createServer((req, res) => {
     let body = '';
@@ -132,7 +140,7 @@ test('runs waiting for a slot at a busy destination get it by priority, whicheve
     req.on('end', () => {
       const content = (JSON.parse(body) as { content: string }).content;
       order.push(content);
-      setTimeout(() => res.writeHead(204).end(), content === 'blocker' ? 4000 : 20);
+      setTimeout(() => res.writeHead(204).end(), content === 'blocker' ? blockMs : eachMs);
     });
   });
   await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
@@ -146,10 +154,21 @@ test('runs waiting for a slot at a busy destination get it by priority, whicheve
       json_payload: { content: 'blocker' },
     });
     await waitFor('the blocker in flight', async () => order.length === 1, 15_000);
+    const made = await queue(url);
+    await waitFor('every run delivered', async () => order.length >= made + 1, 30_000);
+    return order.slice(1);
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+  }
+}
+
+test('runs waiting for a slot at a busy destination get it by priority, whichever looks first', async () => {
+  const priorities = [1, 2, 3, 4, 5, 6, 7, 8];
+  const order = await atBusyDestination(4000, 20, async (url) => {
     // Due while the slot is taken, lowest priority first, 150 ms apart: each is put off at the
     // limit and rechecks on its own timer, so the ones waiting longest look most often.
     const due = Date.now() + 100;
-    const priorities = [1, 2, 3, 4, 5, 6, 7, 8];
     for (const priority of priorities) {
       await system.taskService.create({
         task_name: `busy p${priority}`,
@@ -159,10 +178,26 @@ test('runs waiting for a slot at a busy destination get it by priority, whicheve
         priority,
       });
     }
-    await waitFor('every run delivered', async () => order.length >= priorities.length + 1, 30_000);
-    expect(order.slice(1)).toEqual([...priorities].reverse().map((priority) => `p${priority}`));
-  } finally {
-    slow.closeAllConnections();
-    await new Promise((resolve) => slow.close(resolve));
-  }
+    return priorities.length;
+  });
+  expect(order).toEqual([...priorities].reverse().map((priority) => `p${priority}`));
+});
+
+test('runs of one priority waiting for a slot at a busy destination get it in due order', async () => {
+  const names = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+  const order = await atBusyDestination(3000, 300, async (url) => {
+    // Due 200 ms apart, all of priority 5: each is put off at the limit and rechecks on its
+    // own timer (the first to come due backs off most), yet they go in due order.
+    const due = Date.now() + 100;
+    for (const [i, name] of names.entries()) {
+      await system.taskService.create({
+        task_name: `due order ${name}`,
+        run_at: new Date(due + i * 200).toISOString(),
+        webhook_url: url,
+        json_payload: { content: name },
+      });
+    }
+    return names.length;
+  });
+  expect(order).toEqual(names);
 });

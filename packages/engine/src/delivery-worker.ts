@@ -25,8 +25,10 @@ import {
   type RunRepository,
 } from '@scheduler/db';
 import {
+  createDeliveryQueue,
   DELIVERY_QUEUE,
   type DeliveryJobData,
+  type DeliveryQueue,
   type EventPublisher,
   isRedisUnavailable,
   type Redis,
@@ -152,6 +154,8 @@ export class DeliveryWorker {
   private subscriber: Redis | undefined;
   /** How many times in a row each job waiting for a slot was put off here: its recheck backs off. */
   private readonly rechecks = new Map<string, number>();
+  /** Wakes runs waiting for a slot given back (see wake); made at the first. */
+  private queue: DeliveryQueue | undefined;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {
     this.postgresOutage = new OutageLog(
@@ -298,7 +302,8 @@ export class DeliveryWorker {
     log: Logger,
   ): Promise<Slot> {
     const jobId = job.id ?? '';
-    const admission = await flow.admit(destination, jobId, taskPriorityOf(job.opts.priority));
+    const due = Date.parse(job.data.dueAt ?? job.data.scheduledFor);
+    const admission = await flow.admit(destination, jobId, taskPriorityOf(job.opts.priority), due);
     if (admission.kind === 'admitted') {
       this.rechecks.delete(jobId);
       return { flow, lease: admission.lease, settled: false };
@@ -336,6 +341,18 @@ export class DeliveryWorker {
     return onWakeGrid(Date.now() + delay);
   }
 
+  /**
+   * The run ranked first among those waiting for a slot just given back looks now: its job
+   * leaves the delayed set at once. (Taken meanwhile, or gone: nothing to do.)
+   */
+  private wake(jobId: string): void {
+    const queue = (this.queue ??= createDeliveryQueue(this.deps.connection, this.deps.prefix));
+    void queue
+      .getJob(jobId)
+      .then((job) => job?.promote())
+      .catch(() => undefined);
+  }
+
   /** Gives the slot back with what the answer taught, and logs a hold it started (once per hold). */
   private async settleSlot(slot: Slot, delivery: Delivery, log: Logger): Promise<void> {
     if (slot.settled) return;
@@ -346,6 +363,7 @@ export class DeliveryWorker {
     const destination = slot.lease.destination;
     try {
       const settled = await slot.flow.settle(slot.lease, httpStatus, signals);
+      if (settled.wake) this.wake(settled.wake);
       if (settled.newHold) {
         this.deps.metrics?.destinationHolds.inc();
         this.deps.events?.emit('destination.held', {
@@ -746,6 +764,7 @@ export class DeliveryWorker {
     clearTimeout(timer);
     if (result === 'forced') await worker.close(true);
     this.deps.flow?.stop();
+    await this.queue?.close().catch(() => undefined);
     this.deps.events?.flush();
     await this.deps.alerts?.stop();
     const subscriber = this.subscriber;

@@ -53,7 +53,7 @@ describe('FlowControl', () => {
     // The low one looks first: the slot is kept for the high one, waiting on another worker.
     expect(await a.admit('http://x:80', 'low', 1)).toMatchObject({
       kind: 'wait',
-      reason: 'a run of higher priority waits for it',
+      reason: 'a run ranked above it (priority, then due order) waits for it',
     });
     // Nor does a run arriving now jump ahead of it.
     expect((await a.admit('http://x:80', 'new', 5)).kind).toBe('wait');
@@ -62,6 +62,37 @@ describe('FlowControl', () => {
     // Then the next by priority: 5 before 1.
     expect(await a.admit('http://x:80', 'low', 1)).toMatchObject({ kind: 'wait' });
     admitted(await a.admit('http://x:80', 'new', 5));
+  });
+
+  it('within a priority, the earlier due gets the slot, and the settle that frees it says whom to wake', async () => {
+    const flow = flowWith({ defaultMaxConcurrency: 1 });
+    const due = Date.parse('2026-12-08T10:00:00Z');
+    const busy = admitted(await flow.admit('http://x:80', 'busy', 5, due));
+    // Put off in this order: the later-due first.
+    expect((await flow.admit('http://x:80', 'second', 5, due + 2000)).kind).toBe('wait');
+    expect((await flow.admit('http://x:80', 'first', 5, due + 1000)).kind).toBe('wait');
+    expect((await flow.settle(busy, 200)).wake).toBe('first');
+    // The later-due looks first: the slot is kept for the earlier one.
+    expect(await flow.admit('http://x:80', 'second', 5, due + 2000)).toMatchObject({
+      kind: 'wait',
+      reason: 'a run ranked above it (priority, then due order) waits for it',
+    });
+    const first = admitted(await flow.admit('http://x:80', 'first', 5, due + 1000));
+    expect((await flow.settle(first, 200)).wake).toBe('second');
+    const second = admitted(await flow.admit('http://x:80', 'second', 5, due + 2000));
+    // Nobody waits now: nobody to wake.
+    expect((await flow.settle(second, 200)).wake).toBeUndefined();
+  });
+
+  it('a batch is decided in rank order, whatever order its callers came in', async () => {
+    const flow = flowWith({ defaultMaxConcurrency: 1 });
+    const due = Date.parse('2026-12-08T10:00:00Z');
+    const [late, early] = await Promise.all([
+      flow.admit('http://x:80', 'late', 5, due + 1000),
+      flow.admit('http://x:80', 'early', 5, due),
+    ]);
+    expect(early.kind).toBe('admitted');
+    expect(late).toMatchObject({ kind: 'wait', reason: 'max_concurrency' });
   });
 
   it('a run of higher priority whose wait lapsed (cancelled, say) holds nothing up', async () => {

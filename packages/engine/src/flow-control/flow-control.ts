@@ -8,7 +8,7 @@ import {
   type Redis,
 } from '@scheduler/queue';
 import { MicroBatch } from '../micro-batch';
-import { ADMIT_SCRIPT, RENEW_SCRIPT, SETTLE_SCRIPT } from './scripts';
+import { ADMIT_ARGS, ADMIT_SCRIPT, RENEW_SCRIPT, SETTLE_SCRIPT } from './scripts';
 
 /** A destination's limits in force (stored overrides over the defaults); null: no rate limit. */
 export interface DestinationLimits {
@@ -33,10 +33,14 @@ export type Admission =
   /** Held (`heldUntil` known) or at a limit (then recheck after a short while). */
   | { kind: 'wait'; waitMs: number; reason: string; heldUntil: Date | undefined };
 
-/** What a settled answer changed: a hold it started (log it once), the bucket it exhausted. */
+/**
+ * What a settled answer changed: a hold it started (log it once), the bucket it exhausted,
+ * and the job of the run to wake now: ranked first among those waiting for the slot.
+ */
 export interface Settled {
   newHold: { until: Date; reason: string; global: boolean } | undefined;
   bucketExhaustedUntil: Date | undefined;
+  wake: string | undefined;
 }
 
 export interface FlowControlOptions {
@@ -55,6 +59,18 @@ export interface FlowControlOptions {
 /** A task's priority when none is known (SPEC §12). */
 const DEFAULT_PRIORITY = 5;
 
+/** Above any epoch ms of a due instant (year 2286): due order fits below one step of priority. */
+const DUE_SPAN_MS = 1e13;
+
+/**
+ * Where a run waiting at a destination stands (SPEC §12): higher priority first, then the
+ * earlier due. One number, exact in a Redis score (under 2^53): priority × 10^13 + what is
+ * left of 10^13 ms after its due instant.
+ */
+export function rankOf(priority: number, dueMs: number): number {
+  return priority * DUE_SPAN_MS + (DUE_SPAN_MS - Math.min(Math.max(0, Math.floor(dueMs)), DUE_SPAN_MS - 1));
+}
+
 type ScriptRunner = (...args: (string | number)[]) => Promise<unknown>;
 
 /** One request to admit, or one to settle, as its script takes it: its own keys and arguments. */
@@ -62,6 +78,9 @@ interface ScriptCall {
   keys: string[];
   args: (string | number)[];
 }
+
+/** The rank an admission carries (its last argument). */
+const rankArg = (call: ScriptCall): number => Number(call.args[ADMIT_ARGS - 1]);
 
 /**
  * SPEC §12 across every worker: per destination, requests in flight, a rate per window,
@@ -91,7 +110,16 @@ export class FlowControl {
       const args = ([] as (string | number)[]).concat(...calls.map((call) => call.args));
       return (redis[command] as ScriptRunner)(keys.length, ...keys, ...args) as Promise<unknown[]>;
     };
-    this.admits = new MicroBatch(batch('schedulerFlowAdmit'));
+    const admitBatch = batch('schedulerFlowAdmit');
+    // A batch is decided in rank order (its answers go back in the callers' order): a run
+    // ranked lower never takes the slot that one after it in the same batch should have.
+    this.admits = new MicroBatch(async (calls) => {
+      const order = calls.map((_, i) => i).sort((x, y) => rankArg(calls[y]!) - rankArg(calls[x]!));
+      const answers = await admitBatch(order.map((i) => calls[i]!));
+      const inCallersOrder: unknown[] = [];
+      order.forEach((i, k) => (inCallersOrder[i] = answers[k]));
+      return inCallersOrder;
+    });
     this.settles = new MicroBatch(batch('schedulerFlowSettle'));
     this.renewScript = (...args) => (redis.schedulerFlowRenew as ScriptRunner)(...args);
   }
@@ -122,7 +150,12 @@ export class FlowControl {
    * Takes a slot for one request to `destination` for the job `jobId`, or says how long to
    * wait. A free slot goes to the run of highest `priority` (1–10) waiting for it.
    */
-  async admit(destination: DestinationKey, jobId: string, priority = DEFAULT_PRIORITY): Promise<Admission> {
+  async admit(
+    destination: DestinationKey,
+    jobId: string,
+    priority = DEFAULT_PRIORITY,
+    dueMs = Date.now(),
+  ): Promise<Admission> {
     const limits = this.limitsOf(destination);
     const rate = limits.rateLimitMax !== null && limits.rateLimitPerSeconds !== null;
     const id = randomUUID();
@@ -138,7 +171,7 @@ export class FlowControl {
       isDiscordDestination(destination) ? 1 : 0,
       jobId,
       0,
-      priority,
+      rankOf(priority, dueMs),
     ];
     const result = (await this.admits.submit({
       keys: [k.dest, k.leases, k.sent, k.waiting],
@@ -189,10 +222,11 @@ export class FlowControl {
     const result = (await this.settles.submit({
       keys: [k.dest, k.leases, k.recent429s, k.sent],
       args,
-    })) as [number, number, number];
+    })) as [number, number, number, string?];
     const heldUntil = Number(result[1]);
     const exhausted = Number(result[2]);
     return {
+      wake: result[3] ? String(result[3]) : undefined,
       newHold:
         result[0] === 1 && hold
           ? { until: new Date(heldUntil), reason: hold.reason, global: hold.global }

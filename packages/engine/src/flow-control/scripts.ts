@@ -12,7 +12,8 @@
  *   dies leaves its leases to expire (they live no longer than a job lock).
  * - `fc:dest:D:sent` zset — send times, for a configured rate per window.
  * - `fc:dest:D:waiting` zset — runs put off by this destination, job id → until when;
- *   beside it `fc:dest:D:waiting:prio`, job id → the run's priority (1–10).
+ *   beside it `fc:dest:D:waiting:prio`, job id → the run's rank: its priority (1–10), then
+ *   due order (see rankOf in flow-control.ts; higher goes first).
  * - `fc:dest:D:429s` zset — when 429s came (the last hour).
  * Shared: `fc:all:leases` (the cluster-wide cap) and `fc:discord` (Discord's global hold).
  */
@@ -50,7 +51,7 @@ export const SETTLE_ARGS = 10;
  * request in turn, as if each came alone (what one takes, the next sees).
  * KEYS: all leases, discord hold; then per request: dest, leases, sent, waiting.
  * ARGV, per request: lease id, lease ttl ms, max concurrency, rate max (0: none), rate
- * window ms, cluster cap (0: none), is Discord (0/1), job id, recheck ms, priority (1–10).
+ * window ms, cluster cap (0: none), is Discord (0/1), job id, recheck ms, rank (priority, then due order).
  * Returns per request {1, generation} or {0, wait ms, reason, held until (0: not known)}.
  */
 export const ADMIT_SCRIPT = perRequest(
@@ -67,14 +68,14 @@ local function admit(dest, leases, sentKey, waiting, a)
   local discord = ARGV[a + 7] == '1'
   local job = ARGV[a + 8]
   local recheck = tonumber(ARGV[a + 9])
-  local priority = tonumber(ARGV[a + 10])
+  local rank = tonumber(ARGV[a + 10])
   local priorities = waiting .. ':prio'
 
   local function wait(ms, reason, untilMs)
     if ms < 1 then ms = 1 end
     redis.call('ZADD', waiting, now + ms + 5000, job)
     redis.call('PEXPIRE', waiting, ms + 60000)
-    redis.call('ZADD', priorities, priority, job)
+    redis.call('ZADD', priorities, rank, job)
     redis.call('PEXPIRE', priorities, ms + 60000)
     return {0, ms, reason, untilMs}
   end
@@ -120,13 +121,14 @@ local function admit(dest, leases, sentKey, waiting, a)
       return wait(untilMs - now, 'rate limit', untilMs)
     end
   end
-  -- Whenever runs wait, higher priority goes first (SPEC §12): a slot free now goes to a run
-  -- of higher priority still waiting for this destination, when it looks again, not to this one.
-  local above = redis.call('ZREVRANGEBYSCORE', priorities, '+inf', '(' .. priority, 'LIMIT', 0, 8)
+  -- Whenever runs wait, higher priority goes first, and due order within a priority (SPEC
+  -- §12): a slot free now goes to a run ranked above this one still waiting for this
+  -- destination (its settle wakes it), not to this one.
+  local above = redis.call('ZREVRANGEBYSCORE', priorities, '+inf', '(' .. rank, 'LIMIT', 0, 8)
   for _, other in ipairs(above) do
     if other ~= job then
       if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then
-        return wait(recheck, 'a run of higher priority waits for it', 0)
+        return wait(recheck, 'a run ranked above it (priority, then due order) waits for it', 0)
       end
       -- Its wait lapsed unseen (its run went elsewhere, or was cancelled).
       redis.call('ZREM', priorities, other)
@@ -162,7 +164,9 @@ end
  * ARGV, per request: lease id, generation, http status (0: none), hold ms (-1: none), hold
  * is global (0/1), hold reason, bucket limit (-1: none), remaining, reset-after ms (-1: not
  * told), ms from admission to sending (-1: not sent).
- * Returns per request {new hold (0/1), held until, bucket exhausted until (0: not)}.
+ * Returns per request {new hold (0/1), held until, bucket exhausted until (0: not), the job
+ * to wake: the run ranked first among those waiting for the slot given back ('' when none,
+ * or when the destination is held or its bucket used up: those wake at its end)}.
  */
 export const SETTLE_SCRIPT = perRequest(
   'settle',
@@ -228,7 +232,22 @@ local function settle(dest, leases, recent429s, sentKey, a)
       if sent >= lim and bend > now then exhausted = bend end
     end
   end
-  return {newHold, heldUntil, exhausted}
+  -- The slot is free: the run ranked first among those waiting for it looks now, not at its
+  -- next recheck (which backs off to a second), so the destination does not sit idle.
+  local wake = ''
+  local held = tonumber(redis.call('HGET', dest, 'hold_until')) or 0
+  if exhausted == 0 and heldUntil <= now and held <= now then
+    local waiting = dest .. ':waiting'
+    local priorities = waiting .. ':prio'
+    for _, other in ipairs(redis.call('ZREVRANGE', priorities, 0, 7)) do
+      if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then
+        wake = other
+        break
+      end
+      redis.call('ZREM', priorities, other)
+    end
+  end
+  return {newHold, heldUntil, exhausted, wake}
 end
 `,
 );
