@@ -87,6 +87,20 @@ async function cliJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(result.stdout) as T;
 }
 
+/** `tasks create` of a yearly task named `name` aimed at a closed loopback port, before its own options. */
+const createArgs = (name: string, payload = '{}') => [
+  'tasks',
+  'create',
+  '--name',
+  name,
+  '--schedule',
+  '0 0 1 1 *',
+  '--url',
+  'http://127.0.0.1:9/hook',
+  '--payload',
+  payload,
+];
+
 /** A task put in place through the real repository, as a factory. */
 async function insertTask(values: Partial<NewTaskRow> = {}): Promise<TaskRow> {
   return testDb.tasks.create({
@@ -643,19 +657,7 @@ describe('live events (SPEC §15)', () => {
     subscriber.on('message', (_channel: string, message: string) => events.push(...parseLiveEvents(message)));
     await subscriber.subscribe(eventsChannel(prefix));
     try {
-      const task = await cliJson<TaskJson>(
-        'tasks',
-        'create',
-        '--name',
-        'announced',
-        '--schedule',
-        '0 0 1 1 *',
-        '--url',
-        'http://127.0.0.1:9/hook',
-        '--payload',
-        '{}',
-        '--json',
-      );
+      const task = await cliJson<TaskJson>(...createArgs('announced'), '--json');
       await waitFor('task.created', async () =>
         events.some((e) => e.event === 'task.created' && e.data.task_id === task.id),
       );
@@ -922,16 +924,7 @@ describe('scheduler destinations', () => {
 describe('request options and secrets (SPEC §14)', () => {
   it('creates a PUT task with headers and a timeout: masked in its output, whole in storage; prints its secret once', async () => {
     const created = await cliJson<TaskJson & { headers: Record<string, string>; signing_secret: string }>(
-      'tasks',
-      'create',
-      '--name',
-      'with options',
-      '--schedule',
-      '0 0 1 1 *',
-      '--url',
-      'http://127.0.0.1:9/hook',
-      '--payload',
-      '{"a":1}',
+      ...createArgs('with options', '{"a":1}'),
       '--http-method',
       'PUT',
       '--header',
@@ -961,16 +954,7 @@ describe('request options and secrets (SPEC §14)', () => {
 
   it('sets, shows and clears a task’s alert_url; refuses a private address, naming the field', async () => {
     const created = await cliJson<TaskJson & { alert_url: string | null }>(
-      'tasks',
-      'create',
-      '--name',
-      'alerting',
-      '--schedule',
-      '0 0 1 1 *',
-      '--url',
-      'http://127.0.0.1:9/hook',
-      '--payload',
-      '{}',
+      ...createArgs('alerting'),
       '--alert-url',
       'http://127.0.0.1:9/alerts',
       '--json',
@@ -994,20 +978,7 @@ describe('request options and secrets (SPEC §14)', () => {
   });
 
   it('refuses a forbidden header with exit 2, naming it', async () => {
-    const result = await cli(
-      'tasks',
-      'create',
-      '--name',
-      'bad header',
-      '--schedule',
-      '0 0 1 1 *',
-      '--url',
-      'http://127.0.0.1:9/hook',
-      '--payload',
-      '{}',
-      '--header',
-      'Host: internal',
-    );
+    const result = await cli(...createArgs('bad header'), '--header', 'Host: internal');
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/headers\.Host: Host is set by the HTTP client/);
