@@ -42,6 +42,23 @@ return out
 `;
 }
 
+/**
+ * Lua for both scripts: the first of `ids` (job ids from a destination's `waiting:prio`, best
+ * first) other than `except` whose run still waits there; those whose wait lapsed unseen
+ * (their run went elsewhere, or was cancelled) leave the set.
+ */
+const FIRST_WAITING = `
+local function firstWaiting(waiting, priorities, ids, except)
+  for _, other in ipairs(ids) do
+    if other ~= except then
+      if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then return other end
+      redis.call('ZREM', priorities, other)
+    end
+  end
+  return nil
+end
+`;
+
 /** Arguments per request of ADMIT_SCRIPT and SETTLE_SCRIPT. */
 export const ADMIT_ARGS = 10;
 export const SETTLE_ARGS = 10;
@@ -57,7 +74,7 @@ export const SETTLE_ARGS = 10;
 export const ADMIT_SCRIPT = perRequest(
   'admit',
   ADMIT_ARGS,
-  `
+  `${FIRST_WAITING}
 local function admit(dest, leases, sentKey, waiting, a)
   local lease = ARGV[a + 1]
   local ttl = tonumber(ARGV[a + 2])
@@ -125,14 +142,8 @@ local function admit(dest, leases, sentKey, waiting, a)
   -- §12): a slot free now goes to a run ranked above this one still waiting for this
   -- destination (its settle wakes it), not to this one.
   local above = redis.call('ZREVRANGEBYSCORE', priorities, '+inf', '(' .. rank, 'LIMIT', 0, 8)
-  for _, other in ipairs(above) do
-    if other ~= job then
-      if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then
-        return wait(recheck, 'a run ranked above it (priority, then due order) waits for it', 0)
-      end
-      -- Its wait lapsed unseen (its run went elsewhere, or was cancelled).
-      redis.call('ZREM', priorities, other)
-    end
+  if firstWaiting(waiting, priorities, above, job) then
+    return wait(recheck, 'a run ranked above it (priority, then due order) waits for it', 0)
   end
   if cap > 0 then
     redis.call('ZREMRANGEBYSCORE', allLeases, '-inf', now)
@@ -171,7 +182,7 @@ end
 export const SETTLE_SCRIPT = perRequest(
   'settle',
   SETTLE_ARGS,
-  `
+  `${FIRST_WAITING}
 local function settle(dest, leases, recent429s, sentKey, a)
   local lease = ARGV[a + 1]
   local gen = tonumber(ARGV[a + 2])
@@ -239,13 +250,7 @@ local function settle(dest, leases, recent429s, sentKey, a)
   if exhausted == 0 and heldUntil <= now and held <= now then
     local waiting = dest .. ':waiting'
     local priorities = waiting .. ':prio'
-    for _, other in ipairs(redis.call('ZREVRANGE', priorities, 0, 7)) do
-      if (tonumber(redis.call('ZSCORE', waiting, other)) or 0) > now then
-        wake = other
-        break
-      end
-      redis.call('ZREM', priorities, other)
-    end
+    wake = firstWaiting(waiting, priorities, redis.call('ZREVRANGE', priorities, 0, 7), '') or ''
   end
   return {newHold, heldUntil, exhausted, wake}
 end
